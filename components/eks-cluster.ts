@@ -1,0 +1,192 @@
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { NodeGroupConfig } from "../stacks/config";
+import { createManagedNodeGroup, createSelfManagedNodeGroup, NodeGroupContext } from "./eks-node-groups";
+
+export interface EksClusterArgs {
+    /** The EKS cluster's physical name (also in subnet and ASG discovery tags). */
+    clusterName: string;
+    /** Kubernetes minor version, "1.NN". */
+    kubernetesVersion: string;
+    vpcId: pulumi.Input<string>;
+    /** Private subnets: the control plane's ENIs and every node live here. */
+    privateSubnetIds: pulumi.Input<string[]>;
+    /** Service IP range, not overlapping the VPC. */
+    serviceCidr: string;
+    /** Whether the API endpoint is reachable from the internet; the private endpoint is always on. */
+    publicAccess: boolean;
+    /** Who may reach the public endpoint. */
+    publicAccessCidrs: string[];
+    /** IAM roles granted cluster admin through access entries. */
+    adminRoleArns: string[];
+    /** Control-plane log types sent to CloudWatch. */
+    logTypes: string[];
+    /** Node groups by name; empty for a Fargate-only cluster. */
+    nodeGroups: Record<string, NodeGroupConfig>;
+    /** Namespaces served by Fargate; set only for a Fargate-only cluster. */
+    fargateNamespaces?: string[];
+    /** Protects the cluster and its secrets key from deletion (prd). */
+    protect?: boolean;
+    /** Tags on every AWS resource. */
+    tags: Record<string, string>;
+}
+
+/** The EKS access policy that makes a principal cluster admin. */
+export const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+
+/** Access entries: admins get the cluster-admin policy; self-managed nodes join as EC2_LINUX. */
+export function accessEntries(adminRoleArns: string[], selfManagedNodeRoleArn?: pulumi.Input<string>) {
+    const entries: Record<string, eks.types.input.AccessEntryArgs> = {};
+    adminRoleArns.forEach((principalArn, i) => {
+        entries[`admin-${i}`] = {
+            principalArn,
+            accessPolicies: { admin: { policyArn: CLUSTER_ADMIN_POLICY, accessScope: { type: "cluster" } } },
+        };
+    });
+    if (selfManagedNodeRoleArn) {
+        entries["self-managed-nodes"] = { principalArn: selfManagedNodeRoleArn, type: "EC2_LINUX" };
+    }
+    return entries;
+}
+
+const NODE_POLICIES = [
+    aws.iam.ManagedPolicy.AmazonEKSWorkerNodePolicy,
+    aws.iam.ManagedPolicy.AmazonEKS_CNI_Policy,
+    aws.iam.ManagedPolicy.AmazonEC2ContainerRegistryReadOnly,
+    // Shell access through Session Manager instead of SSH keys.
+    aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore,
+];
+
+/**
+ * The EKS cluster: private subnets, API access entries, KMS envelope encryption of secrets,
+ * control-plane logs, its node groups, the Pod Identity agent for addon roles, and a Kubernetes
+ * provider for the components that run inside it.
+ */
+export class EksCluster extends pulumi.ComponentResource {
+    readonly clusterName: pulumi.Output<string>;
+    readonly kubernetesVersion: string;
+    /** Admin kubeconfig (a secret): for Lens or kubectl. */
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly provider: k8s.Provider;
+    /** The EKS-created security group of the control plane and every node. */
+    readonly clusterSecurityGroupId: pulumi.Output<string>;
+    /** Names of the EKS managed node groups. */
+    readonly managedNodeGroupNames: pulumi.Output<string[]>;
+    /** Names of the self-managed Auto Scaling groups. */
+    readonly selfManagedAsgNames: pulumi.Output<string[]>;
+    /** The Pod Identity agent addon: addon pods get their AWS credentials through it. */
+    readonly podIdentityAgent: aws.eks.Addon;
+
+    constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:cluster:EksCluster", name, {}, opts);
+
+        const groups = Object.entries(args.nodeGroups);
+        const managed = groups.filter(([, g]) => g.kind === "managed");
+        const selfManaged = groups.filter(([, g]) => g.kind === "self-managed");
+
+        const secretsKey = new aws.kms.Key(`${name}-secrets`, {
+            description: `Envelope encryption of Kubernetes secrets in ${args.clusterName}`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            tags: args.tags,
+        }, { parent: this, protect: args.protect });
+        new aws.kms.Alias(`${name}-secrets`, {
+            name: `alias/${args.clusterName}-secrets`,
+            targetKeyId: secretsKey.keyId,
+        }, { parent: this });
+
+        const selfManagedRole = selfManaged.length > 0 ? this.nodeRole(`${name}-self-managed-nodes`, args.tags) : undefined;
+
+        const cluster = new eks.Cluster(`${name}-cluster`, {
+            name: args.clusterName,
+            version: args.kubernetesVersion,
+            vpcId: args.vpcId,
+            privateSubnetIds: args.privateSubnetIds,
+            nodeAssociatePublicIpAddress: false,
+            kubernetesServiceIpAddressRange: args.serviceCidr,
+            authenticationMode: "API",
+            accessEntries: accessEntries(args.adminRoleArns, selfManagedRole?.arn),
+            encryptionConfigKeyArn: secretsKey.arn,
+            enabledClusterLogTypes: args.logTypes,
+            endpointPrivateAccess: true,
+            endpointPublicAccess: args.publicAccess,
+            publicAccessCidrs: args.publicAccess ? args.publicAccessCidrs : undefined,
+            // Node groups are declared below; nodes and control plane share the EKS-created security group.
+            skipDefaultNodeGroup: true,
+            skipDefaultSecurityGroups: true,
+            // Addons get AWS roles through EKS Pod Identity, so no IAM OIDC provider is needed.
+            createOidcProvider: false,
+            fargate: args.fargateNamespaces
+                ? { selectors: args.fargateNamespaces.map((namespace) => ({ namespace })) }
+                : undefined,
+            deletionProtection: args.protect,
+            tags: args.tags,
+        }, { parent: this, protect: args.protect });
+
+        this.podIdentityAgent = new aws.eks.Addon(`${name}-pod-identity-agent`, {
+            clusterName: cluster.eksCluster.name,
+            addonName: "eks-pod-identity-agent",
+            // The version EKS recommends for this Kubernetes minor: it moves only with the minor.
+            addonVersion: aws.eks.getAddonVersionOutput({
+                addonName: "eks-pod-identity-agent",
+                kubernetesVersion: args.kubernetesVersion,
+            }, { parent: this }).version,
+            resolveConflictsOnUpdate: "OVERWRITE",
+            tags: args.tags,
+        }, { parent: this });
+
+        const ctx: NodeGroupContext = {
+            componentName: name,
+            clusterName: args.clusterName,
+            kubernetesVersion: args.kubernetesVersion,
+            serviceCidr: args.serviceCidr,
+            cluster,
+            subnetIds: args.privateSubnetIds,
+            tags: args.tags,
+            parent: this,
+        };
+        const managedRole = managed.length > 0 ? this.nodeRole(`${name}-managed-nodes`, args.tags) : undefined;
+        const managedNames = managed.map(([group, cfg]) => createManagedNodeGroup(ctx, group, cfg, managedRole!));
+        const instanceProfile = selfManagedRole && new aws.iam.InstanceProfile(`${name}-self-managed-nodes`, {
+            role: selfManagedRole.name,
+            tags: args.tags,
+        }, { parent: this });
+        const asgNames = selfManaged.map(([group, cfg]) => createSelfManagedNodeGroup(ctx, group, cfg, instanceProfile!));
+
+        this.clusterName = cluster.eksCluster.name;
+        this.kubernetesVersion = args.kubernetesVersion;
+        this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+        this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
+        this.managedNodeGroupNames = pulumi.all(managedNames);
+        this.selfManagedAsgNames = pulumi.all(asgNames);
+        this.provider = new k8s.Provider(`${name}-k8s`, {
+            kubeconfig: this.kubeconfig,
+            enableServerSideApply: true,
+        }, { parent: this });
+
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            kubeconfig: this.kubeconfig,
+            clusterSecurityGroupId: this.clusterSecurityGroupId,
+            managedNodeGroupNames: this.managedNodeGroupNames,
+            selfManagedAsgNames: this.selfManagedAsgNames,
+        });
+    }
+
+    private nodeRole(name: string, tags: Record<string, string>): aws.iam.Role {
+        const role = new aws.iam.Role(name, {
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+            tags,
+        }, { parent: this });
+        NODE_POLICIES.forEach((policyArn) => {
+            const policyName = policyArn.split("/").pop()!;
+            new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.name, policyArn }, { parent: this });
+        });
+        return role;
+    }
+}

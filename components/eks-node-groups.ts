@@ -1,0 +1,226 @@
+/**
+ * Node groups of an EksCluster: pure helpers for what can be computed (tags, metadata options,
+ * user data) and the functions that register a managed or a self-managed group.
+ */
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import type { NodeGroupConfig } from "../stacks/config";
+
+export type Taint = NodeGroupConfig["taints"][number];
+
+/** Root volume of the EKS-optimized Amazon Linux 2023 AMI. */
+const ROOT_DEVICE = "/dev/xvda";
+
+/** IMDSv2 only; the hop limit decides whether pods (one hop further than the node) can reach it. */
+export function instanceMetadataOptions(hopLimit: number) {
+    return { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: hopLimit, instanceMetadataTags: "disabled" };
+}
+
+/** The tags cluster-autoscaler's auto-discovery looks for on an Auto Scaling group. */
+export function autoscalerDiscoveryTags(clusterName: string): Record<string, string> {
+    return { "k8s.io/cluster-autoscaler/enabled": "true", [`k8s.io/cluster-autoscaler/${clusterName}`]: "owned" };
+}
+
+/**
+ * Labels and taints announced on the ASG so cluster-autoscaler can scale a self-managed group up
+ * from zero: with no node running, these tags are all it knows about the nodes it would add.
+ */
+export function autoscalerNodeTemplateTags(labels: Record<string, string>, taints: Taint[]): Record<string, string> {
+    return {
+        ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [`k8s.io/cluster-autoscaler/node-template/label/${k}`, v])),
+        ...Object.fromEntries(taints.map((t) => [`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`, `${t.value ?? ""}:${t.effect}`])),
+    };
+}
+
+/** Tag on self-managed ASGs: the node termination handler drains only nodes of groups carrying it. */
+export const TERMINATION_HANDLER_TAG = "aws-node-termination-handler/managed";
+
+const EKS_TAINT_EFFECTS: Record<Taint["effect"], string> = {
+    NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE",
+};
+
+export function eksTaints(taints: Taint[]) {
+    return taints.map((t) => ({ key: t.key, value: t.value, effect: EKS_TAINT_EFFECTS[t.effect] }));
+}
+
+export interface NodeadmInput {
+    clusterName: string;
+    apiServerEndpoint: string;
+    certificateAuthority: string;
+    serviceCidr: string;
+    labels: Record<string, string>;
+    taints: Taint[];
+}
+
+/**
+ * User data that joins an Amazon Linux 2023 node to the cluster: a nodeadm NodeConfig in a MIME
+ * multipart document (https://awslabs.github.io/amazon-eks-ami/nodeadm/).
+ */
+export function nodeadmUserData(input: NodeadmInput): string {
+    const flags: string[] = [];
+    if (Object.keys(input.labels).length > 0) {
+        flags.push(`--node-labels=${Object.entries(input.labels).map(([k, v]) => `${k}=${v}`).join(",")}`);
+    }
+    if (input.taints.length > 0) {
+        flags.push(`--register-with-taints=${input.taints.map((t) => `${t.key}=${t.value ?? ""}:${t.effect}`).join(",")}`);
+    }
+    const nodeConfig = {
+        apiVersion: "node.eks.aws/v1alpha1",
+        kind: "NodeConfig",
+        spec: {
+            cluster: {
+                name: input.clusterName,
+                apiServerEndpoint: input.apiServerEndpoint,
+                certificateAuthority: input.certificateAuthority,
+                cidr: input.serviceCidr,
+            },
+            ...(flags.length > 0 ? { kubelet: { flags } } : {}),
+        },
+    };
+    const boundary = "NODEADM";
+    return [
+        "MIME-Version: 1.0",
+        `Content-Type: multipart/mixed; boundary="${boundary}"`,
+        "",
+        `--${boundary}`,
+        "Content-Type: application/node.eks.aws",
+        "",
+        "---",
+        stringify(nodeConfig).trimEnd(),
+        "",
+        `--${boundary}--`,
+        "",
+    ].join("\n");
+}
+
+/** SSM parameter of the current EKS-optimized AL2023 AMI for a Kubernetes minor; EC2 resolves it at launch. */
+export function al2023AmiParameter(kubernetesVersion: string): string {
+    return `resolve:ssm:/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/x86_64/standard/recommended/image_id`;
+}
+
+function rootVolume(diskSizeGiB: number) {
+    return [{
+        deviceName: ROOT_DEVICE,
+        ebs: { volumeSize: diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+    }];
+}
+
+function instanceTagSpecifications(tags: Record<string, string>) {
+    return ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags }));
+}
+
+export interface NodeGroupContext {
+    /** The EksCluster component's name: every child name starts with it. */
+    componentName: string;
+    clusterName: string;
+    kubernetesVersion: string;
+    serviceCidr: string;
+    cluster: eks.Cluster;
+    subnetIds: pulumi.Input<string[]>;
+    tags: Record<string, string>;
+    parent: pulumi.Resource;
+}
+
+/** An EKS managed node group on a launch template of ours (IMDSv2, encrypted gp3 root volume). */
+export function createManagedNodeGroup(
+    ctx: NodeGroupContext, group: string, cfg: NodeGroupConfig, nodeRole: aws.iam.Role,
+): pulumi.Output<string> {
+    const name = `${ctx.componentName}-${group}`;
+    const tags = { ...ctx.tags, Name: `${ctx.clusterName}-${group}` };
+    const launchTemplate = new aws.ec2.LaunchTemplate(name, {
+        description: `Nodes of ${ctx.clusterName}/${group}`,
+        metadataOptions: instanceMetadataOptions(cfg.imdsHopLimit),
+        blockDeviceMappings: rootVolume(cfg.diskSizeGiB),
+        tagSpecifications: instanceTagSpecifications(tags),
+        updateDefaultVersion: true,
+        tags,
+    }, { parent: ctx.parent });
+
+    const nodeGroup = new eks.ManagedNodeGroup(name, {
+        cluster: ctx.cluster,
+        nodeGroupNamePrefix: `${ctx.clusterName}-${group}-`,
+        nodeRole,
+        subnetIds: ctx.subnetIds,
+        version: ctx.kubernetesVersion,
+        amiType: "AL2023_x86_64_STANDARD",
+        instanceTypes: cfg.instanceTypes,
+        capacityType: cfg.capacityType,
+        scalingConfig: { minSize: cfg.minSize, desiredSize: cfg.desiredSize, maxSize: cfg.maxSize },
+        // cluster-autoscaler owns the desired size once the group exists.
+        ignoreScalingChanges: true,
+        labels: cfg.labels,
+        taints: eksTaints(cfg.taints),
+        launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+        tags: { ...tags, ...autoscalerDiscoveryTags(ctx.clusterName) },
+    }, { parent: ctx.parent });
+    return nodeGroup.nodeGroup.nodeGroupName;
+}
+
+/**
+ * A self-managed Auto Scaling group: the capacity the node termination handler protects (spot).
+ * Its nodes join through an EC2_LINUX access entry for `instanceProfile`'s role.
+ */
+export function createSelfManagedNodeGroup(
+    ctx: NodeGroupContext, group: string, cfg: NodeGroupConfig, instanceProfile: aws.iam.InstanceProfile,
+): pulumi.Output<string> {
+    const name = `${ctx.componentName}-${group}`;
+    const ownership = { [`kubernetes.io/cluster/${ctx.clusterName}`]: "owned" };
+    const tags = { ...ctx.tags, Name: `${ctx.clusterName}-${group}` };
+    const eksCluster = ctx.cluster.eksCluster;
+    const userData = pulumi
+        .all([eksCluster.endpoint, eksCluster.certificateAuthority.data])
+        .apply(([apiServerEndpoint, certificateAuthority]) => Buffer.from(nodeadmUserData({
+            clusterName: ctx.clusterName, apiServerEndpoint, certificateAuthority,
+            serviceCidr: ctx.serviceCidr, labels: cfg.labels, taints: cfg.taints,
+        })).toString("base64"));
+
+    const launchTemplate = new aws.ec2.LaunchTemplate(name, {
+        description: `Nodes of ${ctx.clusterName}/${group}`,
+        imageId: al2023AmiParameter(ctx.kubernetesVersion),
+        iamInstanceProfile: { arn: instanceProfile.arn },
+        vpcSecurityGroupIds: [ctx.cluster.clusterSecurityGroupId],
+        metadataOptions: instanceMetadataOptions(cfg.imdsHopLimit),
+        blockDeviceMappings: rootVolume(cfg.diskSizeGiB),
+        // The ownership tag lets the AWS cloud provider recognise the instances as cluster nodes.
+        tagSpecifications: instanceTagSpecifications({ ...tags, ...ownership }),
+        userData,
+        updateDefaultVersion: true,
+        tags,
+    }, { parent: ctx.parent });
+
+    const spot = cfg.capacityType === "SPOT";
+    const asgTags: Record<string, string> = {
+        ...tags,
+        ...ownership,
+        [TERMINATION_HANDLER_TAG]: "",
+        ...autoscalerDiscoveryTags(ctx.clusterName),
+        ...autoscalerNodeTemplateTags(cfg.labels, cfg.taints),
+    };
+    const asg = new aws.autoscaling.Group(name, {
+        namePrefix: `${ctx.clusterName}-${group}-`,
+        minSize: cfg.minSize,
+        maxSize: cfg.maxSize,
+        desiredCapacity: cfg.desiredSize,
+        vpcZoneIdentifiers: ctx.subnetIds,
+        // Spot: replace instances AWS flags for interruption before they go.
+        capacityRebalance: spot,
+        mixedInstancesPolicy: {
+            launchTemplate: {
+                launchTemplateSpecification: { launchTemplateId: launchTemplate.id, version: "$Latest" },
+                overrides: cfg.instanceTypes.map((instanceType) => ({ instanceType })),
+            },
+            instancesDistribution: spot
+                ? { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 0, spotAllocationStrategy: "price-capacity-optimized" }
+                : { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 100 },
+        },
+        instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } },
+        tags: Object.entries(asgTags).map(([key, value]) => ({ key, value, propagateAtLaunch: key === "Name" })),
+    }, {
+        parent: ctx.parent,
+        // cluster-autoscaler owns the desired capacity once the group exists.
+        ignoreChanges: ["desiredCapacity"],
+    });
+    return asg.name;
+}

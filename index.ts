@@ -1,0 +1,51 @@
+/**
+ * Composition root: load and validate the stack's config, build the components in dependency
+ * order, export what a user needs. Components never read config themselves.
+ */
+import { EksCluster } from "./components/eks-cluster";
+import { Network } from "./components/network";
+import { loadStackConfig } from "./stacks/config";
+
+export = async () => {
+    // Throws one error listing every config problem before any resource is registered.
+    const config = loadStackConfig();
+    const protect = config.stage === "prd";
+    const appNamespaces = Object.values(config.apps).map((app) => app.namespace);
+
+    const network = new Network("network", {
+        cidr: config.network.cidr,
+        availabilityZones: config.network.availabilityZones,
+        natGateways: config.network.natGateways,
+        clusterNames: [config.cluster.name],
+        protect,
+        tags: config.tags,
+    });
+
+    const cluster = new EksCluster("eks", {
+        clusterName: config.cluster.name,
+        kubernetesVersion: config.cluster.kubernetesVersion,
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        serviceCidr: config.cluster.serviceCidr,
+        publicAccess: config.cluster.endpoint.publicAccess,
+        publicAccessCidrs: config.cluster.endpoint.publicAccessCidrs,
+        adminRoleArns: config.cluster.adminRoleArns,
+        logTypes: config.cluster.logTypes,
+        nodeGroups: config.cluster.nodeGroups,
+        fargateNamespaces: config.cluster.fargateOnly ? ["kube-system", ...appNamespaces] : undefined,
+        protect,
+        tags: config.tags,
+    });
+
+    return {
+        clusterName: cluster.clusterName,
+        kubeconfig: cluster.kubeconfig,
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        publicSubnetIds: network.publicSubnetIds,
+        nodeGroupNames: {
+            managed: cluster.managedNodeGroupNames,
+            selfManaged: cluster.selfManagedAsgNames,
+        },
+    };
+};
