@@ -1,0 +1,121 @@
+/**
+ * Offline render of a stack: runs index.ts under mocks with the stack's real config (no cloud,
+ * no credentials, no Pulumi CLI) and writes what `pulumi up` would register to out/<stack>/.
+ *
+ *   npm run render -- <stack> [<stack> ...] [--project <dir>] [--out <dir>]
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import { StackConfigError } from "../stacks/config";
+import { ProgramRun, RenderedResource, runProgram } from "../tests/support/program-run";
+import { PROJECT_DIR } from "../tests/support/stack-files";
+
+export interface RenderOptions {
+    projectDir?: string;
+    /** Parent of the per-stack output directories. */
+    outDir?: string;
+}
+
+/** Renders one stack and writes its files; returns the run for callers that inspect it. */
+export async function renderStack(stack: string, options: RenderOptions = {}): Promise<{ run: ProgramRun; dir: string }> {
+    const run = await runProgram({ stack, projectDir: options.projectDir });
+    const dir = path.join(options.outDir ?? path.join(PROJECT_DIR, "out"), stack);
+    fs.rmSync(dir, { recursive: true, force: true });
+    for (const [file, content] of Object.entries(renderFiles(run))) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), content);
+    }
+    return { run, dir };
+}
+
+/** The files of a render, by path relative to out/<stack>/. */
+export function renderFiles(run: ProgramRun): Record<string, string> {
+    const files: Record<string, string> = {
+        "resources.json": `${JSON.stringify(run.resources, null, 2)}\n`,
+        "outputs.json": `${JSON.stringify(run.outputs, null, 2)}\n`,
+    };
+    kubernetesObjects(run.resources).forEach((object, i) => {
+        files[`manifests/${manifestFileName(i, object)}`] = stringify(object);
+    });
+    return files;
+}
+
+const NOT_OBJECTS = new Set(["kubernetes:helm.sh/v3:Release", "pulumi:providers:kubernetes"]);
+
+/** Every Kubernetes object the program declares, as the API server would receive it. */
+export function kubernetesObjects(resources: RenderedResource[]): Record<string, any>[] {
+    return resources
+        .filter((r) => r.type.startsWith("kubernetes:") && !NOT_OBJECTS.has(r.type))
+        .map((r) => r.inputs);
+}
+
+function manifestFileName(index: number, object: Record<string, any>): string {
+    const namespace = object.metadata?.namespace ? `${object.metadata.namespace}-` : "";
+    return `${String(index + 1).padStart(3, "0")}-${String(object.kind).toLowerCase()}-${namespace}${object.metadata?.name ?? "unnamed"}.yaml`;
+}
+
+/** The resource tree, then a count per type: what a reviewer reads first. */
+export function formatTree(run: ProgramRun): string {
+    const children = new Map<string | null, RenderedResource[]>();
+    for (const r of run.resources) {
+        children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+    }
+    const lines = [`pulumi:pulumi:Stack eks-platform-${run.stack}`];
+    const walk = (parent: string | null, indent: string) => {
+        const list = children.get(parent) ?? [];
+        list.forEach((r, i) => {
+            const last = i === list.length - 1;
+            const marks = run.options.get(r.urn)?.protect ? " (protected)" : "";
+            lines.push(`${indent}${last ? "└─" : "├─"} ${r.type} ${r.name}${marks}`);
+            walk(r.urn, `${indent}${last ? "   " : "│  "}`);
+        });
+    };
+    walk(null, "");
+
+    const counts = new Map<string, number>();
+    run.resources.forEach((r) => counts.set(r.type, (counts.get(r.type) ?? 0) + 1));
+    const width = Math.max(...[...counts.values()].map((n) => String(n).length));
+    lines.push("", `${run.resources.length} resources by type:`);
+    [...counts.entries()].sort(([a], [b]) => a.localeCompare(b))
+        .forEach(([type, n]) => lines.push(`  ${String(n).padStart(width)}  ${type}`));
+    return lines.join("\n");
+}
+
+function parseArgs(argv: string[]): { stacks: string[]; options: RenderOptions } {
+    const stacks: string[] = [];
+    const options: RenderOptions = {};
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === "--project") {
+            options.projectDir = path.resolve(argv[++i]);
+        } else if (argv[i] === "--out") {
+            options.outDir = path.resolve(argv[++i]);
+        } else {
+            stacks.push(argv[i]);
+        }
+    }
+    return { stacks, options };
+}
+
+async function main(): Promise<void> {
+    const { stacks, options } = parseArgs(process.argv.slice(2));
+    if (stacks.length === 0) {
+        console.error("usage: npm run render -- <stack> [<stack> ...] [--project <dir>] [--out <dir>]");
+        process.exit(2);
+    }
+    for (const stack of stacks) {
+        try {
+            const { run, dir } = await renderStack(stack, options);
+            console.log(formatTree(run));
+            console.log(`\nwrote ${path.relative(process.cwd(), dir) || dir}/\n`);
+        } catch (error) {
+            const message = error instanceof StackConfigError || error instanceof Error ? error.message : String(error);
+            console.error(`render of stack "${stack}" failed:\n${message}`);
+            process.exit(1);
+        }
+    }
+}
+
+if (require.main === module) {
+    void main();
+}

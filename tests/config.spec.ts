@@ -1,0 +1,270 @@
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    dbPasswordKey, parseStackConfig, PlatformConfig, StackConfigError, STAGES, SUPPORTED_KUBERNETES_VERSIONS,
+} from "../stacks/config";
+import { readStackConfig, StackFileOptions } from "./support/stack-files";
+
+/** Parses a committed stack file with changes on top. */
+function load(stack: string, options: StackFileOptions = {}): PlatformConfig {
+    return parseStackConfig(stack, readStackConfig(stack, options));
+}
+
+/** The committed stack file's value of a structured key, deep-copied for editing. */
+function section(stack: string, key: string): any {
+    return JSON.parse(readStackConfig(stack).values[`eks-platform:${key}`]!);
+}
+
+function problemsOf(stack: string, options: StackFileOptions): string[] {
+    try {
+        load(stack, options);
+    } catch (error) {
+        expect(error).to.be.instanceOf(StackConfigError);
+        expect(pulumi.RunError.isInstance(error), "a RunError, so the CLI prints no stack trace").to.equal(true);
+        return (error as StackConfigError).message.split("\n").slice(1).map((line) => line.replace(/^ {2}- /, ""));
+    }
+    throw new Error("expected the config to be rejected");
+}
+
+function withCluster(stack: string, edit: (cluster: any) => void): StackFileOptions {
+    const cluster = section(stack, "cluster");
+    edit(cluster);
+    return { overrides: { "eks-platform:cluster": cluster } };
+}
+
+function withNetwork(stack: string, edit: (network: any) => void): StackFileOptions {
+    const network = section(stack, "network");
+    edit(network);
+    return { overrides: { "eks-platform:network": network } };
+}
+
+function withApp(stack: string, edit: (app: any) => void): StackFileOptions {
+    const apps = section(stack, "apps");
+    edit(apps.web);
+    return { overrides: { "eks-platform:apps": apps } };
+}
+
+describe("stack config", () => {
+    describe("the committed stack files", () => {
+        for (const stack of STAGES) {
+            it(`${stack} loads and is the ${stack} stage`, () => {
+                const config = load(stack);
+                expect(config.stage).to.equal(stack);
+                expect(config.region).to.equal("eu-west-1");
+                expect(config.cluster.name).to.equal(`eks-platform-${stack}`);
+            });
+        }
+
+        it("differ the way stages do: dev small, prd three zones with a NAT per zone and larger nodes", () => {
+            const [dev, stg, prd] = STAGES.map((s) => load(s));
+            expect(dev.network.availabilityZones).to.have.length(2);
+            expect(dev.network.natGateways).to.equal("single");
+            expect(prd.network.availabilityZones).to.have.length(3);
+            expect(prd.network.natGateways).to.equal("onePerAz");
+            expect(stg.network.natGateways).to.equal("onePerAz");
+            expect(dev.cluster.nodeGroups.general.instanceTypes).to.deep.equal(["t3.medium"]);
+            expect(prd.cluster.nodeGroups.general.minSize).to.be.greaterThan(stg.cluster.nodeGroups.general.minSize);
+            expect(stg.cluster.nodeGroups.general.minSize).to.be.greaterThan(dev.cluster.nodeGroups.general.minSize);
+            expect(dev.cluster.nodeGroups.general.capacityType).to.equal("ON_DEMAND");
+            for (const config of [stg, prd]) {
+                expect(config.cluster.nodeGroups.burst).to.include({ kind: "self-managed", capacityType: "SPOT" });
+            }
+            expect(Object.keys(dev.cluster.nodeGroups)).to.deep.equal(["general"]);
+        });
+
+        it("carry per-stage app resources and RDS values, with the password as a secret", async () => {
+            const dev = load("dev").apps.web;
+            const prd = load("prd").apps.web;
+            expect(dev.resources.limits.memory).to.equal("256Mi");
+            expect(prd.resources.limits.memory).to.equal("1Gi");
+            expect(dev.rds.host).to.match(/^web-dev\./);
+            expect(prd.rds.host).to.match(/^web-prd\./);
+            expect(prd.rds).to.include({ port: 5432, database: "web", user: "web_app" });
+            expect(await pulumi.isSecret(prd.dbPassword)).to.equal(true);
+        });
+    });
+
+    describe("rejects", () => {
+        it("an unknown stage", () => {
+            expect(problemsOf("dev", { overrides: { "eks-platform:stage": "prod" } })).to.deep.equal([
+                '[dev] eks-platform:stage = "prod": expected one of dev, stg, prd',
+            ]);
+        });
+
+        it("a Kubernetes version outside the supported range", () => {
+            expect(problemsOf("dev", withCluster("dev", (c) => { c.kubernetesVersion = "1.27"; }))).to.deep.equal([
+                `[dev] eks-platform:cluster.kubernetesVersion = "1.27": expected a supported Kubernetes version: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
+            ]);
+        });
+
+        it("a Kubernetes version not of the form 1.NN", () => {
+            expect(problemsOf("dev", withCluster("dev", (c) => { c.kubernetesVersion = "v1.34.2"; }))).to.deep.equal([
+                '[dev] eks-platform:cluster.kubernetesVersion = "v1.34.2": expected a Kubernetes minor version "1.NN", such as "1.34"',
+            ]);
+        });
+
+        it("an unquoted version, which YAML turns into a number", () => {
+            expect(problemsOf("dev", withCluster("dev", (c) => { c.kubernetesVersion = 1.3; }))).to.deep.equal([
+                '[dev] eks-platform:cluster.kubernetesVersion = 1.3: expected a quoted string "1.NN" (unquoted, YAML reads 1.30 as the number 1.3)',
+            ]);
+        });
+
+        it("a node group whose minimum exceeds its desired size", () => {
+            expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.general.minSize = 3; }))).to.deep.equal([
+                "[dev] eks-platform:cluster.nodeGroups.general.minSize = 3: expected minSize <= desiredSize (2)",
+            ]);
+        });
+
+        it("a node group whose desired size exceeds its maximum", () => {
+            expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.general.desiredSize = 4; }))).to.deep.equal([
+                "[dev] eks-platform:cluster.nodeGroups.general.desiredSize = 4: expected desiredSize <= maxSize (3)",
+            ]);
+        });
+
+        it("a negative node group size", () => {
+            expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.general.minSize = -1; }))).to.deep.equal([
+                "[dev] eks-platform:cluster.nodeGroups.general.minSize = -1: expected a whole number >= 0",
+            ]);
+        });
+
+        it("an invalid CIDR", () => {
+            expect(problemsOf("dev", withNetwork("dev", (n) => { n.cidr = "10.10.0.300/16"; }))).to.deep.equal([
+                '[dev] eks-platform:network.cidr = "10.10.0.300/16": expected an IPv4 network in CIDR notation with no host bits set, such as 10.0.0.0/16',
+            ]);
+        });
+
+        it("a CIDR with host bits set", () => {
+            expect(problemsOf("dev", withNetwork("dev", (n) => { n.cidr = "10.10.0.1/16"; }))).to.deep.equal([
+                '[dev] eks-platform:network.cidr = "10.10.0.1/16": expected an IPv4 network in CIDR notation with no host bits set, such as 10.0.0.0/16',
+            ]);
+        });
+
+        it("a service CIDR that overlaps the VPC", () => {
+            expect(problemsOf("dev", withCluster("dev", (c) => { c.serviceCidr = "10.10.128.0/20"; }))).to.deep.equal([
+                '[dev] eks-platform:cluster.serviceCidr = "10.10.128.0/20": expected a range that does not overlap the VPC (network.cidr 10.10.0.0/16)',
+            ]);
+        });
+
+        it("fewer than 2 availability zones", () => {
+            expect(problemsOf("dev", withNetwork("dev", (n) => { n.availabilityZones = ["eu-west-1a"]; }))).to.deep.equal([
+                '[dev] eks-platform:network.availabilityZones = ["eu-west-1a"]: expected at least 2 availability zones',
+            ]);
+        });
+
+        it("fewer than 3 availability zones in prd", () => {
+            expect(problemsOf("prd", withNetwork("prd", (n) => { n.availabilityZones = ["eu-west-1a", "eu-west-1b"]; }))).to.deep.equal([
+                '[prd] eks-platform:network.availabilityZones = ["eu-west-1a","eu-west-1b"]: expected at least 3 availability zones in prd',
+            ]);
+        });
+
+        it("availability zones of another region", () => {
+            expect(problemsOf("dev", withNetwork("dev", (n) => { n.availabilityZones = ["eu-west-1a", "us-east-1b"]; }))).to.deep.equal([
+                '[dev] eks-platform:network.availabilityZones = ["us-east-1b"]: expected zones of aws:region eu-west-1',
+            ]);
+        });
+
+        it("a prd API endpoint open to 0.0.0.0/0", () => {
+            const options = withCluster("prd", (c) => { c.endpoint.publicAccessCidrs = ["0.0.0.0/0"]; });
+            expect(problemsOf("prd", options)).to.deep.equal([
+                '[prd] eks-platform:cluster.endpoint.publicAccessCidrs = ["0.0.0.0/0"]: expected specific CIDRs: the prd API endpoint is never open to 0.0.0.0/0',
+            ]);
+        });
+
+        it("a public endpoint with nobody allowed to reach it", () => {
+            expect(problemsOf("dev", withCluster("dev", (c) => { c.endpoint.publicAccessCidrs = []; }))).to.deep.equal([
+                "[dev] eks-platform:cluster.endpoint.publicAccessCidrs = []: expected at least one CIDR allowed to reach the public endpoint (or publicAccess: false)",
+            ]);
+        });
+
+        for (const [kind, bad] of [["memory", "1.5Gb"], ["memory", "100mi"], ["memory", "-1"], ["cpu", "-1"], ["cpu", "2 cores"]] as const) {
+            it(`a malformed ${kind} quantity "${bad}"`, () => {
+                const options = withApp("dev", (app) => { app.resources.limits[kind] = bad; });
+                const expected = kind === "memory"
+                    ? 'expected a memory quantity such as "512Mi", "1Gi", "1G" or "500" (bytes)'
+                    : 'expected a CPU quantity such as "250m", "0.5" or "2"';
+                expect(problemsOf("dev", options)).to.deep.equal([
+                    `[dev] eks-platform:apps.web.resources.limits.${kind} = ${JSON.stringify(bad)}: ${expected}`,
+                ]);
+            });
+        }
+
+        it("a request greater than its limit", () => {
+            expect(problemsOf("dev", withApp("dev", (app) => { app.resources.requests.memory = "512Mi"; }))).to.deep.equal([
+                '[dev] eks-platform:apps.web.resources.requests.memory = "512Mi": expected a memory request <= its limit (256Mi)',
+            ]);
+        });
+
+        it("a missing required secret, naming the command that sets it", () => {
+            expect(problemsOf("dev", { fillMissingSecrets: false })).to.deep.equal([
+                "[dev] eks-platform:webDbPassword = (not set): is required: run `pulumi config set --secret eks-platform:webDbPassword <value>`",
+            ]);
+        });
+
+        it("a required secret set in plain text, without printing it", () => {
+            const problems = problemsOf("dev", { overrides: { "eks-platform:webDbPassword": "hunter2" } });
+            expect(problems).to.deep.equal([
+                "[dev] eks-platform:webDbPassword = (set in plain text, not shown): expected a secret: run `pulumi config set --secret eks-platform:webDbPassword <value>` to encrypt it",
+            ]);
+            expect(problems.join("\n")).not.to.contain("hunter2");
+        });
+
+        it("a misspelt top-level key, which Pulumi would silently ignore", () => {
+            const [problem] = problemsOf("dev", { overrides: { "eks-platform:clsuter": { kubernetesVersion: "1.34" } } });
+            expect(problem).to.match(/^\[dev\] eks-platform:clsuter = \{"kubernetesVersion":"1.34"\}: unknown key: expected one of eks-platform:stage, /);
+        });
+
+        it("a misspelt nested key", () => {
+            expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.general.minSzie = 1; }))).to.deep.equal([
+                "[dev] eks-platform:cluster.nodeGroups.general.minSzie = 1: unknown key: remove it or check its spelling against the README",
+            ]);
+        });
+
+        it("a structured key set to a plain string", () => {
+            expect(problemsOf("dev", { overrides: { "eks-platform:network": "10.0.0.0/16" } })).to.deep.equal([
+                '[dev] eks-platform:network = "10.0.0.0/16": expected an object, set as a YAML map under eks-platform:network in Pulumi.dev.yaml',
+            ]);
+        });
+
+        it("a missing region", () => {
+            expect(problemsOf("dev", { overrides: { "aws:region": undefined } })).to.deep.equal([
+                "[dev] aws:region = (not set): expected an AWS region such as eu-west-1",
+            ]);
+        });
+
+        it("node groups on a Fargate-only cluster", () => {
+            expect(problemsOf("dev", withCluster("dev", (c) => { c.fargateOnly = true; }))).to.deep.equal([
+                '[dev] eks-platform:cluster.nodeGroups = ["general"]: expected no node groups when fargateOnly is true',
+            ]);
+        });
+
+        it("with ONE error that lists every problem", () => {
+            const cluster = section("prd", "cluster");
+            cluster.kubernetesVersion = "1.99";
+            cluster.nodeGroups.general.minSize = -2;
+            cluster.serviceCidr = "10.30.0.0/20";
+            const network = section("prd", "network");
+            network.availabilityZones = ["eu-west-1a"];
+            const problems = problemsOf("prd", {
+                overrides: { "eks-platform:stage": "prd", "eks-platform:cluster": cluster, "eks-platform:network": network },
+                fillMissingSecrets: false,
+            });
+            expect(problems).to.have.length(5);
+            expect(problems.map((p) => p.split(" = ")[0])).to.have.members([
+                "[prd] eks-platform:cluster.kubernetesVersion",
+                "[prd] eks-platform:cluster.nodeGroups.general.minSize",
+                "[prd] eks-platform:network.availabilityZones",
+                "[prd] eks-platform:cluster.serviceCidr",
+                "[prd] eks-platform:webDbPassword",
+            ]);
+        });
+    });
+
+    it("names an app's password key after the app", () => {
+        expect(dbPasswordKey("web")).to.equal("eks-platform:webDbPassword");
+        expect(dbPasswordKey("checkout-api")).to.equal("eks-platform:checkoutApiDbPassword");
+    });
+
+    it("accepts a memory quantity without a unit (bytes)", () => {
+        expect(() => load("dev", withApp("dev", (app) => { app.resources.requests.memory = "500"; }))).not.to.throw();
+    });
+});

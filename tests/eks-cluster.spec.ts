@@ -1,0 +1,213 @@
+import { expect } from "chai";
+import { parse } from "yaml";
+import { CLUSTER_ADMIN_POLICY, EksCluster } from "../components/eks-cluster";
+import {
+    autoscalerDiscoveryTags, autoscalerNodeTemplateTags, nodeadmUserData, TERMINATION_HANDLER_TAG,
+} from "../components/eks-node-groups";
+import { resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
+
+const CLUSTER = "eks:index:Cluster";
+const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+const ASG = "aws:autoscaling/group:Group";
+const MANAGED_GROUP = "eks:index:ManagedNodeGroup";
+
+function asgTags(inputs: Record<string, any>): Record<string, string> {
+    return Object.fromEntries((inputs.tags as { key: string; value: string }[]).map((t) => [t.key, t.value]));
+}
+
+describe("EksCluster", () => {
+    it("puts the cluster in the private subnets with API access entries for the configured admins", async () => {
+        const run = await stackRun("prd");
+        const cluster = resourceNamed(run, CLUSTER, "eks-cluster").inputs as Record<string, any>;
+        expect(cluster.privateSubnetIds).to.deep.equal(["subnet-private-network-vpc-0", "subnet-private-network-vpc-1", "subnet-private-network-vpc-2"]);
+        expect(cluster).not.to.have.property("publicSubnetIds");
+        expect(cluster.nodeAssociatePublicIpAddress).to.equal(false);
+        expect(cluster.authenticationMode).to.equal("API");
+        const admins = Object.values(cluster.accessEntries as Record<string, any>).filter((e) => e.accessPolicies);
+        expect(admins.map((e) => e.principalArn)).to.deep.equal([
+            "arn:aws:iam::333344445555:role/platform-admin", "arn:aws:iam::333344445555:role/oncall-breakglass",
+        ]);
+        for (const admin of admins) {
+            expect(admin.accessPolicies.admin).to.deep.equal({ policyArn: CLUSTER_ADMIN_POLICY, accessScope: { type: "cluster" } });
+        }
+    });
+
+    it("encrypts secrets with its own KMS key, rotation on", async () => {
+        const run = await stackRun("dev");
+        const key = resourceNamed(run, "aws:kms/key:Key", "eks-secrets");
+        expect(key.inputs.enableKeyRotation).to.equal(true);
+        const cluster = resourceNamed(run, CLUSTER, "eks-cluster");
+        expect(cluster.inputs.encryptionConfigKeyArn).to.equal("arn:aws:kms:eu-west-1:123456789012:key/key-eks-secrets");
+        expect(cluster.dependencies).to.include(key.urn);
+    });
+
+    it("sends api, audit and authenticator logs in every stage, and all five in prd", async () => {
+        for (const stack of ["dev", "stg"]) {
+            const cluster = resourceNamed(await stackRun(stack), CLUSTER, "eks-cluster");
+            expect(cluster.inputs.enabledClusterLogTypes, stack).to.deep.equal(["api", "audit", "authenticator"]);
+        }
+        const prd = resourceNamed(await stackRun("prd"), CLUSTER, "eks-cluster");
+        expect(prd.inputs.enabledClusterLogTypes).to.deep.equal(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+    });
+
+    it("restricts the public endpoint to the configured CIDRs and keeps the private endpoint on", async () => {
+        const cluster = resourceNamed(await stackRun("prd"), CLUSTER, "eks-cluster").inputs;
+        expect(cluster.endpointPrivateAccess).to.equal(true);
+        expect(cluster.endpointPublicAccess).to.equal(true);
+        expect(cluster.publicAccessCidrs).to.deep.equal(["203.0.113.0/24", "198.51.100.10/32"]);
+    });
+
+    it("makes a private-only endpoint when public access is off", async () => {
+        const { readStackConfig } = await import("./support/stack-files");
+        const cluster = JSON.parse(readStackConfig("stg").values["eks-platform:cluster"]!);
+        cluster.endpoint = { publicAccess: false };
+        const run = await runProgram({ stack: "stg", overrides: { "eks-platform:cluster": cluster } });
+        const inputs = resourceNamed(run, CLUSTER, "eks-cluster").inputs;
+        expect(inputs.endpointPublicAccess).to.equal(false);
+        expect(inputs).not.to.have.property("publicAccessCidrs");
+    });
+
+    it("pins the Kubernetes version per stack", async () => {
+        expect(resourceNamed(await stackRun("dev"), CLUSTER, "eks-cluster").inputs.version).to.equal("1.35");
+        expect(resourceNamed(await stackRun("prd"), CLUSTER, "eks-cluster").inputs.version).to.equal("1.34");
+    });
+
+    it("runs node groups on launch templates that require IMDSv2 with a hop limit of 1", async () => {
+        for (const stack of ["dev", "stg", "prd"]) {
+            const templates = resourcesOfType(await stackRun(stack), LAUNCH_TEMPLATE);
+            expect(templates.length, stack).to.be.greaterThan(0);
+            for (const template of templates) {
+                expect(template.inputs.metadataOptions, `${stack} ${template.name}`).to.deep.include({
+                    httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled",
+                });
+                expect((template.inputs.blockDeviceMappings as any[])[0].ebs).to.include({ encrypted: "true", volumeType: "gp3" });
+            }
+        }
+    });
+
+    it("dev has one small on-demand managed group and no self-managed capacity", async () => {
+        const run = await stackRun("dev");
+        const [group] = resourcesOfType(run, MANAGED_GROUP);
+        expect(resourcesOfType(run, MANAGED_GROUP)).to.have.length(1);
+        expect(group.inputs).to.deep.include({
+            capacityType: "ON_DEMAND", instanceTypes: ["t3.medium"], ignoreScalingChanges: true,
+            scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 3 },
+        });
+        expect(resourcesOfType(run, ASG)).to.have.length(0);
+        expect(resourcesOfType(run, "aws:iam/instanceProfile:InstanceProfile")).to.have.length(0);
+    });
+
+    it("managed groups use our launch template and carry the autoscaler discovery tags", async () => {
+        const run = await stackRun("prd");
+        const group = resourceNamed(run, MANAGED_GROUP, "eks-general");
+        const template = resourceNamed(run, LAUNCH_TEMPLATE, "eks-general");
+        expect(group.dependencies).to.include(template.urn);
+        expect(group.inputs.launchTemplate).to.deep.equal({ id: "eks-general-id", version: "1" });
+        expect(group.inputs.tags).to.deep.include(autoscalerDiscoveryTags("eks-platform-prd"));
+        expect(group.inputs).to.deep.include({ instanceTypes: ["m6i.xlarge"], scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 9 } });
+    });
+
+    it("stg and prd add a self-managed spot ASG the autoscaler and termination handler can find", async () => {
+        for (const stack of ["stg", "prd"]) {
+            const run = await stackRun(stack);
+            const asg = resourceNamed(run, ASG, "eks-burst");
+            const tags = asgTags(asg.inputs);
+            expect(tags, stack).to.include({
+                ...autoscalerDiscoveryTags(`eks-platform-${stack}`),
+                "k8s.io/cluster-autoscaler/node-template/label/role": "burst",
+                [`kubernetes.io/cluster/eks-platform-${stack}`]: "owned",
+            });
+            expect(tags).to.have.property(TERMINATION_HANDLER_TAG);
+            const policy = (asg.inputs.mixedInstancesPolicy as any);
+            expect(policy.instancesDistribution).to.include({ onDemandPercentageAboveBaseCapacity: 0, spotAllocationStrategy: "price-capacity-optimized" });
+            expect(policy.launchTemplate.overrides.length).to.be.greaterThan(1);
+            expect(asg.inputs.capacityRebalance).to.equal(true);
+            expect(run.options.get(asg.urn)!.ignoreChanges).to.deep.equal(["desiredCapacity"]);
+        }
+    });
+
+    it("joins self-managed nodes through an EC2_LINUX access entry and nodeadm user data", async () => {
+        const run = await stackRun("prd");
+        const role = resourceNamed(run, "aws:iam/role:Role", "eks-self-managed-nodes");
+        const cluster = resourceNamed(run, CLUSTER, "eks-cluster");
+        expect((cluster.inputs.accessEntries as any)["self-managed-nodes"]).to.deep.equal({
+            principalArn: "arn:aws:iam::123456789012:role/eks-self-managed-nodes-mock", type: "EC2_LINUX",
+        });
+        expect(cluster.dependencies).to.include(role.urn);
+        const template = resourceNamed(run, LAUNCH_TEMPLATE, "eks-burst").inputs;
+        expect(template.imageId).to.equal("resolve:ssm:/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/recommended/image_id");
+        const userData = Buffer.from(template.userData as string, "base64").toString();
+        const nodeConfig = parse(userData.split("Content-Type: application/node.eks.aws\n\n")[1].split("\n--NODEADM--")[0]);
+        expect(nodeConfig.spec.cluster).to.deep.include({ name: "eks-platform-prd", cidr: "172.20.0.0/16" });
+        expect(nodeConfig.spec.kubelet.flags).to.deep.equal(["--node-labels=role=burst"]);
+    });
+
+    it("exports the kubeconfig as a secret", async () => {
+        expect((await stackRun("dev")).outputs.kubeconfig).to.equal(SECRET_MASK);
+    });
+
+    it("protects the cluster and its secrets key in prd only", async () => {
+        for (const stack of ["dev", "prd"]) {
+            const run = await stackRun(stack);
+            for (const [type, name] of [[CLUSTER, "eks-cluster"], ["aws:kms/key:Key", "eks-secrets"]]) {
+                expect(run.options.get(resourceNamed(run, type, name).urn)!.protect, `${stack} ${name}`).to.equal(stack === "prd");
+            }
+            expect(resourceNamed(run, CLUSTER, "eks-cluster").inputs.deletionProtection === true).to.equal(stack === "prd");
+        }
+    });
+
+    it("installs the Pod Identity agent for addon roles, and no OIDC provider", async () => {
+        const run = await stackRun("stg");
+        const agent = resourceNamed(run, "aws:eks/addon:Addon", "eks-pod-identity-agent");
+        expect(agent.inputs).to.include({ addonName: "eks-pod-identity-agent", clusterName: "eks-platform-stg", addonVersion: "v0.0.0-mock-for-1.34" });
+        expect(resourceNamed(run, CLUSTER, "eks-cluster").inputs.createOidcProvider).to.equal(false);
+    });
+
+    it("can be instantiated twice in one stack (blue/green) without name collisions", async () => {
+        const { loadStackConfig } = await import("../stacks/config");
+        const run = await runProgram({
+            stack: "stg",
+            program: async () => {
+                const config = loadStackConfig();
+                for (const color of ["blue", "green"]) {
+                    new EksCluster(color, {
+                        clusterName: `${config.cluster.name}-${color}`, kubernetesVersion: "1.34", vpcId: "vpc-1",
+                        privateSubnetIds: ["subnet-a", "subnet-b"], serviceCidr: "172.20.0.0/16", publicAccess: false,
+                        publicAccessCidrs: [], adminRoleArns: [], logTypes: ["api"], nodeGroups: config.cluster.nodeGroups, tags: {},
+                    });
+                }
+                return {};
+            },
+        });
+        const urns = run.resources.map((r) => r.urn);
+        expect(new Set(urns).size).to.equal(urns.length);
+        expect(resourcesOfType(run, CLUSTER).map((c) => c.inputs.name)).to.deep.equal(["eks-platform-stg-blue", "eks-platform-stg-green"]);
+        expect(resourcesOfType(run, ASG).map((a) => a.name)).to.deep.equal(["blue-burst", "green-burst"]);
+    });
+});
+
+describe("node group helpers", () => {
+    it("announce labels and taints to the autoscaler for scale-from-zero", () => {
+        expect(autoscalerNodeTemplateTags({ role: "burst" }, [{ key: "spot", value: "true", effect: "NoSchedule" }])).to.deep.equal({
+            "k8s.io/cluster-autoscaler/node-template/label/role": "burst",
+            "k8s.io/cluster-autoscaler/node-template/taint/spot": "true:NoSchedule",
+        });
+    });
+
+    it("write a nodeadm NodeConfig with labels and taints as kubelet flags", () => {
+        const userData = nodeadmUserData({
+            clusterName: "c", apiServerEndpoint: "https://api", certificateAuthority: "Q0E=", serviceCidr: "172.20.0.0/16",
+            labels: { role: "burst", tier: "web" }, taints: [{ key: "spot", effect: "NoExecute" }],
+        });
+        expect(userData).to.match(/^MIME-Version: 1.0\nContent-Type: multipart\/mixed; boundary="NODEADM"\n/);
+        const document = parse(userData.split("application/node.eks.aws\n\n")[1].split("\n--NODEADM--")[0]);
+        expect(document).to.deep.equal({
+            apiVersion: "node.eks.aws/v1alpha1",
+            kind: "NodeConfig",
+            spec: {
+                cluster: { name: "c", apiServerEndpoint: "https://api", certificateAuthority: "Q0E=", cidr: "172.20.0.0/16" },
+                kubelet: { flags: ["--node-labels=role=burst,tier=web", "--register-with-taints=spot=:NoExecute"] },
+            },
+        });
+    });
+});

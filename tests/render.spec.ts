@@ -1,0 +1,92 @@
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { renderStack } from "../scripts/render";
+import { StackConfigError } from "../stacks/config";
+import { runProgram } from "./support/program-run";
+import { PROJECT_DIR, SECRET_PLACEHOLDER_MARK } from "./support/stack-files";
+
+function filesUnder(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? filesUnder(path.join(dir, entry.name)) : [path.join(dir, entry.name)]);
+}
+
+describe("offline render", () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "render-"));
+    after(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+    for (const stack of ["dev", "stg", "prd"]) {
+        describe(stack, () => {
+            let resources: any[];
+            let dir: string;
+            before(async () => {
+                ({ dir } = await renderStack(stack, { outDir }));
+                resources = JSON.parse(fs.readFileSync(path.join(dir, "resources.json"), "utf8"));
+            });
+
+            it("writes resources.json with urn, type, name, parent, dependencies and inputs per resource", () => {
+                expect(resources.length).to.be.greaterThan(10);
+                for (const r of resources) {
+                    expect(Object.keys(r)).to.deep.equal(["urn", "type", "name", "parent", "dependencies", "inputs"]);
+                    expect(r.urn).to.equal(`urn:pulumi:${stack}::eks-platform::${r.urn.split("::")[2]}::${r.name}`);
+                }
+                const urns = new Set(resources.map((r) => r.urn));
+                expect(urns.size, "URNs are unique").to.equal(resources.length);
+                for (const r of resources) {
+                    expect(r.parent === null || urns.has(r.parent), `${r.urn} parent`).to.equal(true);
+                    r.dependencies.forEach((d: string) => expect(urns.has(d), `${r.urn} -> ${d}`).to.equal(true));
+                }
+            });
+
+            it("has the cluster and the VPC", () => {
+                const types = resources.map((r) => r.type);
+                expect(types).to.include("eks:index:Cluster");
+                expect(types).to.include("awsx:ec2:Vpc");
+            });
+
+            it("never writes a secret in plain text", () => {
+                for (const file of filesUnder(dir)) {
+                    expect(fs.readFileSync(file, "utf8"), file).not.to.contain(SECRET_PLACEHOLDER_MARK);
+                }
+            });
+
+            it("writes every Kubernetes object as parseable YAML with apiVersion, kind and a name", () => {
+                const manifests = path.join(dir, "manifests");
+                for (const file of fs.existsSync(manifests) ? filesUnder(manifests) : []) {
+                    const object = parse(fs.readFileSync(file, "utf8"));
+                    expect(object, file).to.include.keys("apiVersion", "kind", "metadata");
+                    expect(object.metadata.name, file).to.be.a("string");
+                }
+            });
+        });
+    }
+
+    it("stops a bad config before registering anything", async () => {
+        const error = await runProgram({ stack: "dev", overrides: { "eks-platform:stage": "qa" } }).then(
+            () => { throw new Error("expected the run to fail"); }, (e) => e);
+        expect(error).to.be.instanceOf(StackConfigError);
+        expect(error.registeredBeforeFailure).to.equal(0);
+    });
+
+    it("exits non-zero with the config error, naming the key and the value, and writes nothing", () => {
+        const project = fs.mkdtempSync(path.join(os.tmpdir(), "bad-stack-"));
+        try {
+            fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
+            const devFile = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
+            fs.writeFileSync(path.join(project, "Pulumi.bad.yaml"), devFile.replace('kubernetesVersion: "1.35"', 'kubernetesVersion: "1.29"'));
+            const result = spawnSync(process.execPath, [
+                "-r", "ts-node/register/transpile-only", path.join(PROJECT_DIR, "scripts", "render.ts"),
+                "bad", "--project", project, "--out", path.join(project, "out"),
+            ], { cwd: PROJECT_DIR, encoding: "utf8" });
+            expect(result.status).to.equal(1);
+            expect(result.stderr).to.contain('[bad] eks-platform:cluster.kubernetesVersion = "1.29": expected a supported Kubernetes version');
+            expect(result.stdout).not.to.contain("resources by type");
+            expect(fs.existsSync(path.join(project, "out"))).to.equal(false);
+        } finally {
+            fs.rmSync(project, { recursive: true, force: true });
+        }
+    });
+});

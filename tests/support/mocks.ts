@@ -1,0 +1,100 @@
+/**
+ * Pulumi mocks shared by the specs and the offline render. `@pulumi/eks` and `@pulumi/awsx`
+ * components are remote: under mocks each is one resource with no children, so the outputs the
+ * program reads from them are fabricated here, in one place.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+const MOCK_CA = Buffer.from("mock certificate authority").toString("base64");
+
+function arn(service: string, resource: string, region = "eu-west-1"): string {
+    const scope = service === "iam" ? "" : region;
+    return `arn:aws:${service}:${scope}:${MOCK_ACCOUNT_ID}:${resource}`;
+}
+
+function subnetIds(kind: string, name: string, azs: unknown): string[] {
+    const count = Array.isArray(azs) ? azs.length : 2;
+    return Array.from({ length: count }, (_, i) => `subnet-${kind}-${name}-${i}`);
+}
+
+function kubeconfig(clusterName: string): string {
+    return JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: clusterName, cluster: { server: `https://${clusterName}.mock.eks.amazonaws.com`, "certificate-authority-data": MOCK_CA } }],
+        contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
+        "current-context": clusterName,
+        users: [{ name: clusterName, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName] } } }],
+    });
+}
+
+/** Outputs a real deployment would compute, by resource type. Everything else echoes its inputs. */
+export function fabricatedOutputs(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+    switch (type) {
+        case "eks:index:Cluster": {
+            const clusterName = inputs.name ?? name;
+            return {
+                kubeconfigJson: kubeconfig(clusterName),
+                eksCluster: {
+                    name: clusterName,
+                    arn: arn("eks", `cluster/${clusterName}`),
+                    version: inputs.version,
+                    endpoint: `https://${clusterName}.mock.eks.amazonaws.com`,
+                    certificateAuthority: { data: MOCK_CA },
+                },
+                oidcProviderArn: "",
+                oidcProviderUrl: "",
+                clusterSecurityGroupId: `sg-cluster-${clusterName}`,
+                nodeSecurityGroupId: `sg-cluster-${clusterName}`,
+            };
+        }
+        case "awsx:ec2:Vpc":
+            return {
+                vpcId: `vpc-${name}`,
+                privateSubnetIds: subnetIds("private", name, inputs.availabilityZoneNames),
+                publicSubnetIds: subnetIds("public", name, inputs.availabilityZoneNames),
+            };
+        case "eks:index:ManagedNodeGroup":
+            return { nodeGroup: { nodeGroupName: `${inputs.nodeGroupNamePrefix ?? ""}mock`, arn: arn("eks", `nodegroup/${name}`) } };
+        case "aws:autoscaling/group:Group":
+            return { name: `${inputs.namePrefix ?? name}mock`, arn: arn("autoscaling", `autoScalingGroup:${name}`) };
+        case "aws:iam/role:Role":
+            return { name: inputs.name ?? `${name}-mock`, arn: arn("iam", `role/${inputs.name ?? `${name}-mock`}`) };
+        case "aws:iam/policy:Policy":
+            return { arn: arn("iam", `policy/${name}-mock`) };
+        case "aws:iam/instanceProfile:InstanceProfile":
+            return { name: `${name}-mock`, arn: arn("iam", `instance-profile/${name}-mock`) };
+        case "aws:kms/key:Key":
+            return { keyId: `key-${name}`, arn: arn("kms", `key/key-${name}`) };
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            return { latestVersion: 1, arn: arn("ec2", `launch-template/lt-${name}`) };
+        default:
+            return {};
+    }
+}
+
+/** Results of provider functions the program calls. */
+export function fabricatedCallResult(token: string, inputs: Record<string, any>): Record<string, unknown> {
+    switch (token) {
+        case "aws:eks/getAddonVersion:getAddonVersion":
+            return { ...inputs, version: `v0.0.0-mock-for-${inputs.kubernetesVersion}` };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: MOCK_ACCOUNT_ID, arn: arn("iam", "user/mock"), userId: "mock" };
+        default:
+            return inputs;
+    }
+}
+
+export class PlatformMocks implements pulumi.runtime.Mocks {
+    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+        return {
+            id: args.inputs.name && typeof args.inputs.name === "string" ? args.inputs.name : `${args.name}-id`,
+            state: { ...args.inputs, ...fabricatedOutputs(args.type, args.name, args.inputs) },
+        };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        return fabricatedCallResult(args.token, args.inputs);
+    }
+}

@@ -1,0 +1,94 @@
+/**
+ * Reads a stack's configuration the way the Pulumi CLI hands it to the program: project
+ * defaults from Pulumi.yaml, then Pulumi.<stack>.yaml; structured values as JSON strings.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { PROJECT, RawStackConfig, requiredSecrets } from "../../stacks/config";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+
+/** Stands in for a secret in offline runs; never printed: a test fails if it reaches any output. */
+export const SECRET_PLACEHOLDER_MARK = "RENDER-PLACEHOLDER-SECRET";
+
+function placeholder(key: string): string {
+    return `${SECRET_PLACEHOLDER_MARK}(${key})`;
+}
+
+function fullKey(key: string): string {
+    return key.includes(":") ? key : `${PROJECT}:${key}`;
+}
+
+function asConfigString(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function isSecure(value: unknown): boolean {
+    return value !== null && typeof value === "object" && "secure" in value;
+}
+
+export interface StackFileOptions {
+    /** Directory holding Pulumi.yaml and Pulumi.<stack>.yaml. */
+    projectDir?: string;
+    /** Values set on top of the stack file, by full key; `undefined` removes a key. */
+    overrides?: Record<string, unknown>;
+    /** Secret values set on top of the stack file, by full key. */
+    secrets?: Record<string, string>;
+    /** Stand a placeholder in for each required secret the stack file lacks (default true). */
+    fillMissingSecrets?: boolean;
+}
+
+export function stackFilePath(stack: string, projectDir = PROJECT_DIR): string {
+    return path.join(projectDir, `Pulumi.${stack}.yaml`);
+}
+
+/** The raw config a `pulumi up` of this stack would see, with placeholders for secrets it cannot decrypt. */
+export function readStackConfig(stack: string, options: StackFileOptions = {}): RawStackConfig {
+    const projectDir = options.projectDir ?? PROJECT_DIR;
+    const values: Record<string, string | undefined> = {};
+    const secretKeys = new Set<string>();
+
+    const project = parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) ?? {};
+    for (const [key, declaration] of Object.entries<any>(project.config ?? {})) {
+        const value = declaration !== null && typeof declaration === "object" && !Array.isArray(declaration)
+            ? declaration.value ?? declaration.default
+            : declaration;
+        if (value !== undefined) {
+            values[fullKey(key)] = asConfigString(value);
+        }
+    }
+
+    const file = stackFilePath(stack, projectDir);
+    if (!fs.existsSync(file)) {
+        throw new Error(`No stack file ${file}: expected one of the project's stacks (Pulumi.<stack>.yaml).`);
+    }
+    const stackFile = parse(fs.readFileSync(file, "utf8")) ?? {};
+    for (const [key, value] of Object.entries<unknown>(stackFile.config ?? {})) {
+        if (isSecure(value)) {
+            values[fullKey(key)] = placeholder(fullKey(key));
+            secretKeys.add(fullKey(key));
+        } else {
+            values[fullKey(key)] = asConfigString(value);
+        }
+    }
+
+    for (const [key, value] of Object.entries(options.overrides ?? {})) {
+        values[key] = value === undefined ? undefined : asConfigString(value);
+        secretKeys.delete(key);
+    }
+    for (const [key, value] of Object.entries(options.secrets ?? {})) {
+        values[key] = value;
+        secretKeys.add(key);
+    }
+
+    if (options.fillMissingSecrets ?? true) {
+        for (const { key } of requiredSecrets(values)) {
+            if (values[key] === undefined) {
+                values[key] = placeholder(key);
+                secretKeys.add(key);
+            }
+        }
+    }
+    return { values, secretKeys };
+}
