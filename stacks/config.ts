@@ -7,228 +7,22 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { cidrsOverlap, isPrivateRange, parseCidr } from "./cidr";
-import { QUANTITY_EXPECTATION, QuantityKind, parseQuantity } from "./quantity";
+import { cidrsOverlap, parseCidr } from "./cidr";
+import { appSchema, appsSchema } from "./schema/apps";
+import { clusterSchema } from "./schema/cluster";
+import { cidrBlock, ContainerResources } from "./schema/fields";
+import { networkSchema } from "./schema/network";
+import { MIN_AVAILABILITY_ZONES, PROJECT, Stage, STAGES } from "./schema/stage";
 
-export const PROJECT = "eks-platform";
-
-export const STAGES = ["dev", "stg", "prd"] as const;
-export type Stage = (typeof STAGES)[number];
-
-/** Minimum availability zones per stage: prd survives the loss of a zone with quorum to spare. */
-export const MIN_AVAILABILITY_ZONES: Record<Stage, number> = { dev: 2, stg: 2, prd: 3 };
-
-/**
- * Kubernetes minors this platform is tested against (EKS standard or extended support).
- * Adding one means checking every addon pin against it; a test enforces the autoscaler's.
- */
-export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
-
-/** The control-plane logs every cluster ships to CloudWatch, whatever the stack adds. */
-export const REQUIRED_CLUSTER_LOG_TYPES = ["api", "audit", "authenticator"] as const;
-const CLUSTER_LOG_TYPES = [...REQUIRED_CLUSTER_LOG_TYPES, "controllerManager", "scheduler"] as const;
-
-// ---------------------------------------------------------------------------------------------
-// Field schemas. Every constraint carries the sentence a user sees when it fails.
-// ---------------------------------------------------------------------------------------------
-
-const dnsLabel = (what: string) =>
-    z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-        error: `expected ${what}: lowercase letters, digits and '-', at most 63 characters, starting and ending alphanumeric`,
-    });
-
-const cidrBlock = z.string().refine((v) => parseCidr(v) !== undefined, {
-    error: "expected an IPv4 network in CIDR notation with no host bits set, such as 10.0.0.0/16",
-    // Range rules chained after this one would only repeat the problem.
-    abort: true,
-});
-
-const quantity = (kind: QuantityKind) =>
-    z.string({ error: `expected ${QUANTITY_EXPECTATION[kind]}, as a quoted string` })
-        .refine((v) => parseQuantity(v, kind) !== undefined, { error: `expected ${QUANTITY_EXPECTATION[kind]}` });
-
-const resourceList = z.strictObject({ cpu: quantity("cpu"), memory: quantity("memory") });
-
-/** Requests and limits of one container. Limits are required so the CPU and memory monitors can compare usage with them. */
-const containerResources = z.strictObject({ requests: resourceList, limits: resourceList });
-
-const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, {
-    error: "expected an IAM role ARN such as arn:aws:iam::111122223333:role/platform-admin",
-});
-
-const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, {
-    error: "expected a Kubernetes label key such as role or example.com/role",
-});
-const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, {
-    error: "expected a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.'",
-});
-
-// ---------------------------------------------------------------------------------------------
-// Sections: one per stack-file key.
-// ---------------------------------------------------------------------------------------------
-
-const networkSchema = z.strictObject({
-    /** The VPC's address range. Private subnets hold one IP per pod (VPC CNI), so it is large. */
-    cidr: cidrBlock.refine((v) => { const p = parseCidr(v)?.prefix ?? 0; return p >= 16 && p <= 20; }, {
-        error: "expected a VPC range from /16 to /20: every pod takes an IP of a private subnet",
-    }),
-    /** Availability zones of the region, one public and one private subnet in each. */
-    availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, {
-        error: "expected an availability zone name such as eu-west-1a",
-    })).refine((azs) => new Set(azs).size === azs.length, { error: "expected each availability zone once" }),
-    /** `single`: one NAT gateway (cheap, one zone's outage cuts egress); `onePerAz`: one per zone. */
-    natGateways: z.enum(["single", "onePerAz"], { error: 'expected "single" or "onePerAz"' }),
-});
-
-const nodeGroupSchema = z.strictObject({
-    /** `managed`: an EKS managed node group; `self-managed`: an Auto Scaling group the platform owns. */
-    kind: z.enum(["managed", "self-managed"], { error: 'expected "managed" or "self-managed"' }).default("managed"),
-    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
-        error: "expected an EC2 instance type such as m6i.large",
-    })).min(1, { error: "expected at least one EC2 instance type" }),
-    capacityType: z.enum(["ON_DEMAND", "SPOT"], { error: 'expected "ON_DEMAND" or "SPOT"' }).default("ON_DEMAND"),
-    minSize: z.int({ error: "expected a whole number >= 0" }).min(0, { error: "expected a whole number >= 0" }),
-    desiredSize: z.int({ error: "expected a whole number >= 0" }).min(0, { error: "expected a whole number >= 0" }),
-    maxSize: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }),
-    diskSizeGiB: z.int({ error: "expected a whole number of GiB from 20 to 16384" })
-        .min(20, { error: "expected a whole number of GiB from 20 to 16384" })
-        .max(16384, { error: "expected a whole number of GiB from 20 to 16384" }).default(50),
-    labels: z.record(labelKey, labelValue).default({}),
-    taints: z.array(z.strictObject({
-        key: labelKey,
-        value: labelValue.optional(),
-        effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"], {
-            error: 'expected "NoSchedule", "PreferNoSchedule" or "NoExecute"',
-        }),
-    })).default([]),
-    /**
-     * IMDSv2 hop limit. 1 keeps pods (one hop further) away from the node's credentials;
-     * 2 only for node groups whose pods must read instance metadata.
-     */
-    imdsHopLimit: z.union([z.literal(1), z.literal(2)], { error: "expected 1 or 2" }).default(1),
-}).superRefine((group, ctx) => {
-    if (group.minSize > group.desiredSize) {
-        ctx.addIssue({
-            code: "custom", path: ["minSize"], input: group.minSize,
-            message: `expected minSize <= desiredSize (${group.desiredSize})`,
-        });
-    }
-    if (group.desiredSize > group.maxSize) {
-        ctx.addIssue({
-            code: "custom", path: ["desiredSize"], input: group.desiredSize,
-            message: `expected desiredSize <= maxSize (${group.maxSize})`,
-        });
-    }
-});
-
-const kubernetesVersion = z.string({
-    error: 'expected a quoted string "1.NN" (unquoted, YAML reads 1.30 as the number 1.3)',
-}).regex(/^1\.\d{1,2}$/, { error: 'expected a Kubernetes minor version "1.NN", such as "1.34"', abort: true })
-    .refine((v) => (SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(v), {
-        error: `expected a supported Kubernetes version: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
-    });
-
-const clusterSchema = z.strictObject({
-    /** The EKS cluster's name; defaults to `eks-platform-<stage>`. */
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, {
-        error: "expected an EKS cluster name: letters, digits, '-' and '_', at most 100 characters",
-    }).optional(),
-    kubernetesVersion,
-    /** Service IPs; must not overlap the VPC. */
-    serviceCidr: cidrBlock
-        .refine((v) => { const r = parseCidr(v); return !r || isPrivateRange(r); }, {
-            error: "expected a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
-        })
-        .refine((v) => { const p = parseCidr(v)?.prefix ?? 16; return p >= 12 && p <= 24; }, {
-            error: "expected a prefix from /12 to /24",
-        }),
-    endpoint: z.strictObject({
-        /** Whether the API server is reachable from the internet at all. The private endpoint is always on. */
-        publicAccess: z.boolean({ error: "expected true or false" }),
-        /** Who may reach the public endpoint. Required when publicAccess is true. */
-        publicAccessCidrs: z.array(cidrBlock).default([]),
-    }),
-    /** IAM roles granted cluster admin through EKS access entries. */
-    adminRoleArns: z.array(iamRoleArn).default([]),
-    /** Control-plane log types; api, audit and authenticator are always on. */
-    logTypes: z.array(z.enum(CLUSTER_LOG_TYPES, {
-        error: `expected one of ${CLUSTER_LOG_TYPES.join(", ")}`,
-    })).default([...REQUIRED_CLUSTER_LOG_TYPES]),
-    /** Run every pod on Fargate: no node groups, no cluster-autoscaler, no node termination handler. */
-    fargateOnly: z.boolean({ error: "expected true or false" }).default(false),
-    nodeGroups: z.record(dnsLabel("a node group name"), nodeGroupSchema).default({}),
-}).superRefine((cluster, ctx) => {
-    const groups = Object.keys(cluster.nodeGroups).length;
-    if (cluster.fargateOnly && groups > 0) {
-        ctx.addIssue({
-            code: "custom", path: ["nodeGroups"], input: Object.keys(cluster.nodeGroups),
-            message: "expected no node groups when fargateOnly is true",
-        });
-    }
-    if (!cluster.fargateOnly && groups === 0) {
-        ctx.addIssue({
-            code: "custom", path: ["nodeGroups"], input: {},
-            message: "expected at least one node group (or fargateOnly: true)",
-        });
-    }
-    if (cluster.endpoint.publicAccess && cluster.endpoint.publicAccessCidrs.length === 0) {
-        ctx.addIssue({
-            code: "custom", path: ["endpoint", "publicAccessCidrs"], input: [],
-            message: "expected at least one CIDR allowed to reach the public endpoint (or publicAccess: false)",
-        });
-    }
-    if (!cluster.endpoint.publicAccess && cluster.endpoint.publicAccessCidrs.length > 0) {
-        ctx.addIssue({
-            code: "custom", path: ["endpoint", "publicAccessCidrs"], input: cluster.endpoint.publicAccessCidrs,
-            message: "expected no CIDRs when publicAccess is false (the endpoint is private only)",
-        });
-    }
-    const missingLogs = REQUIRED_CLUSTER_LOG_TYPES.filter((t) => !cluster.logTypes.includes(t));
-    if (missingLogs.length > 0) {
-        ctx.addIssue({
-            code: "custom", path: ["logTypes"], input: cluster.logTypes,
-            message: `expected the list to include ${REQUIRED_CLUSTER_LOG_TYPES.join(", ")}`,
-        });
-    }
-});
-
-const rdsSchema = z.strictObject({
-    host: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
-        error: "expected a DNS host name such as app.abc123.eu-west-1.rds.amazonaws.com",
-    }),
-    port: z.int({ error: "expected a TCP port from 1 to 65535" })
-        .min(1, { error: "expected a TCP port from 1 to 65535" })
-        .max(65535, { error: "expected a TCP port from 1 to 65535" }).default(5432),
-    database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, { error: "expected a database name" }),
-    user: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, { error: "expected a database user name" }),
-});
-
-const appSchema = z.strictObject({
-    /** The app's namespace; defaults to the app's name. */
-    namespace: dnsLabel("a namespace name").optional(),
-    /** Requests and limits of the app container, per stage. */
-    resources: containerResources,
-    /** Connection values for the app's RDS database; the password is the secret `<app>DbPassword`. */
-    rds: rdsSchema,
-}).superRefine((app, ctx) => {
-    for (const kind of ["cpu", "memory"] as const) {
-        const request = parseQuantity(app.resources.requests[kind], kind)!;
-        const limit = parseQuantity(app.resources.limits[kind], kind)!;
-        if (request > limit) {
-            ctx.addIssue({
-                code: "custom", path: ["resources", "requests", kind], input: app.resources.requests[kind],
-                message: `expected a ${kind} request <= its limit (${app.resources.limits[kind]})`,
-            });
-        }
-    }
-});
+export { ContainerResources, PROJECT, Stage, STAGES };
+export { REQUIRED_CLUSTER_LOG_TYPES, SUPPORTED_KUBERNETES_VERSIONS } from "./schema/cluster";
 
 /** Every `eks-platform:` key a stack file may set, with its schema. */
 const SECTIONS = {
     stage: z.enum(STAGES, { error: `expected one of ${STAGES.join(", ")}` }),
     network: networkSchema,
     cluster: clusterSchema,
-    apps: z.record(dnsLabel("an app name"), appSchema).default({}),
+    apps: appsSchema,
 } as const;
 type SectionName = keyof typeof SECTIONS;
 type Sections = { [K in SectionName]: z.output<(typeof SECTIONS)[K]> };
@@ -239,7 +33,6 @@ const STRUCTURED: ReadonlySet<SectionName> = new Set<SectionName>(["network", "c
 export type NetworkConfig = Sections["network"];
 export type ClusterConfig = Sections["cluster"] & { name: string };
 export type NodeGroupConfig = ClusterConfig["nodeGroups"][string];
-export type ContainerResources = z.output<typeof containerResources>;
 
 export interface AppConfig extends Omit<z.output<typeof appSchema>, "namespace"> {
     readonly name: string;

@@ -1,0 +1,126 @@
+import { z } from "zod";
+import { isPrivateRange, parseCidr } from "../cidr";
+import { cidrBlock, dnsLabel, iamRoleArn, labelKey, labelValue } from "./fields";
+
+/**
+ * Kubernetes minors this platform is tested against (EKS standard or extended support).
+ * Adding one means checking every addon pin against it; a test enforces the autoscaler's.
+ */
+export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
+
+/** The control-plane logs every cluster ships to CloudWatch, whatever the stack adds. */
+export const REQUIRED_CLUSTER_LOG_TYPES = ["api", "audit", "authenticator"] as const;
+const CLUSTER_LOG_TYPES = [...REQUIRED_CLUSTER_LOG_TYPES, "controllerManager", "scheduler"] as const;
+
+const nodeGroupSchema = z.strictObject({
+    /** `managed`: an EKS managed node group; `self-managed`: an Auto Scaling group the platform owns. */
+    kind: z.enum(["managed", "self-managed"], { error: 'expected "managed" or "self-managed"' }).default("managed"),
+    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
+        error: "expected an EC2 instance type such as m6i.large",
+    })).min(1, { error: "expected at least one EC2 instance type" }),
+    capacityType: z.enum(["ON_DEMAND", "SPOT"], { error: 'expected "ON_DEMAND" or "SPOT"' }).default("ON_DEMAND"),
+    minSize: z.int({ error: "expected a whole number >= 0" }).min(0, { error: "expected a whole number >= 0" }),
+    desiredSize: z.int({ error: "expected a whole number >= 0" }).min(0, { error: "expected a whole number >= 0" }),
+    maxSize: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }),
+    diskSizeGiB: z.int({ error: "expected a whole number of GiB from 20 to 16384" })
+        .min(20, { error: "expected a whole number of GiB from 20 to 16384" })
+        .max(16384, { error: "expected a whole number of GiB from 20 to 16384" }).default(50),
+    labels: z.record(labelKey, labelValue).default({}),
+    taints: z.array(z.strictObject({
+        key: labelKey,
+        value: labelValue.optional(),
+        effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"], {
+            error: 'expected "NoSchedule", "PreferNoSchedule" or "NoExecute"',
+        }),
+    })).default([]),
+    /**
+     * IMDSv2 hop limit. 1 keeps pods (one hop further) away from the node's credentials;
+     * 2 only for node groups whose pods must read instance metadata.
+     */
+    imdsHopLimit: z.union([z.literal(1), z.literal(2)], { error: "expected 1 or 2" }).default(1),
+}).superRefine((group, ctx) => {
+    if (group.minSize > group.desiredSize) {
+        ctx.addIssue({
+            code: "custom", path: ["minSize"], input: group.minSize,
+            message: `expected minSize <= desiredSize (${group.desiredSize})`,
+        });
+    }
+    if (group.desiredSize > group.maxSize) {
+        ctx.addIssue({
+            code: "custom", path: ["desiredSize"], input: group.desiredSize,
+            message: `expected desiredSize <= maxSize (${group.maxSize})`,
+        });
+    }
+});
+
+const kubernetesVersion = z.string({
+    error: 'expected a quoted string "1.NN" (unquoted, YAML reads 1.30 as the number 1.3)',
+}).regex(/^1\.\d{1,2}$/, { error: 'expected a Kubernetes minor version "1.NN", such as "1.34"', abort: true })
+    .refine((v) => (SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(v), {
+        error: `expected a supported Kubernetes version: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
+    });
+
+/** `eks-platform:cluster`: the EKS cluster and its node groups. */
+export const clusterSchema = z.strictObject({
+    /** The EKS cluster's name; defaults to `eks-platform-<stage>`. */
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, {
+        error: "expected an EKS cluster name: letters, digits, '-' and '_', at most 100 characters",
+    }).optional(),
+    kubernetesVersion,
+    /** Service IPs; must not overlap the VPC. */
+    serviceCidr: cidrBlock
+        .refine((v) => { const r = parseCidr(v); return !r || isPrivateRange(r); }, {
+            error: "expected a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
+        })
+        .refine((v) => { const p = parseCidr(v)?.prefix ?? 16; return p >= 12 && p <= 24; }, {
+            error: "expected a prefix from /12 to /24",
+        }),
+    endpoint: z.strictObject({
+        /** Whether the API server is reachable from the internet at all. The private endpoint is always on. */
+        publicAccess: z.boolean({ error: "expected true or false" }),
+        /** Who may reach the public endpoint. Required when publicAccess is true. */
+        publicAccessCidrs: z.array(cidrBlock).default([]),
+    }),
+    /** IAM roles granted cluster admin through EKS access entries. */
+    adminRoleArns: z.array(iamRoleArn).default([]),
+    /** Control-plane log types; api, audit and authenticator are always on. */
+    logTypes: z.array(z.enum(CLUSTER_LOG_TYPES, {
+        error: `expected one of ${CLUSTER_LOG_TYPES.join(", ")}`,
+    })).default([...REQUIRED_CLUSTER_LOG_TYPES]),
+    /** Run every pod on Fargate: no node groups, no cluster-autoscaler, no node termination handler. */
+    fargateOnly: z.boolean({ error: "expected true or false" }).default(false),
+    nodeGroups: z.record(dnsLabel("a node group name"), nodeGroupSchema).default({}),
+}).superRefine((cluster, ctx) => {
+    const groups = Object.keys(cluster.nodeGroups).length;
+    if (cluster.fargateOnly && groups > 0) {
+        ctx.addIssue({
+            code: "custom", path: ["nodeGroups"], input: Object.keys(cluster.nodeGroups),
+            message: "expected no node groups when fargateOnly is true",
+        });
+    }
+    if (!cluster.fargateOnly && groups === 0) {
+        ctx.addIssue({
+            code: "custom", path: ["nodeGroups"], input: {},
+            message: "expected at least one node group (or fargateOnly: true)",
+        });
+    }
+    if (cluster.endpoint.publicAccess && cluster.endpoint.publicAccessCidrs.length === 0) {
+        ctx.addIssue({
+            code: "custom", path: ["endpoint", "publicAccessCidrs"], input: [],
+            message: "expected at least one CIDR allowed to reach the public endpoint (or publicAccess: false)",
+        });
+    }
+    if (!cluster.endpoint.publicAccess && cluster.endpoint.publicAccessCidrs.length > 0) {
+        ctx.addIssue({
+            code: "custom", path: ["endpoint", "publicAccessCidrs"], input: cluster.endpoint.publicAccessCidrs,
+            message: "expected no CIDRs when publicAccess is false (the endpoint is private only)",
+        });
+    }
+    const missingLogs = REQUIRED_CLUSTER_LOG_TYPES.filter((t) => !cluster.logTypes.includes(t));
+    if (missingLogs.length > 0) {
+        ctx.addIssue({
+            code: "custom", path: ["logTypes"], input: cluster.logTypes,
+            message: `expected the list to include ${REQUIRED_CLUSTER_LOG_TYPES.join(", ")}`,
+        });
+    }
+});

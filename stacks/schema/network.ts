@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { parseCidr } from "../cidr";
+import { cidrBlock } from "./fields";
+
+/** `eks-platform:network`: the VPC. */
+export const networkSchema = z.strictObject({
+    /** The VPC's address range. Private subnets hold one IP per pod (VPC CNI), so it is large. */
+    cidr: cidrBlock.refine((v) => { const p = parseCidr(v)?.prefix ?? 0; return p >= 16 && p <= 20; }, {
+        error: "expected a VPC range from /16 to /20: every pod takes an IP of a private subnet",
+    }),
+    /** Availability zones of the region, one public and one private subnet in each. */
+    availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, {
+        error: "expected an availability zone name such as eu-west-1a",
+    })).refine((azs) => new Set(azs).size === azs.length, { error: "expected each availability zone once" }),
+    /** `single`: one NAT gateway (cheap, one zone's outage cuts egress); `onePerAz`: one per zone. */
+    natGateways: z.enum(["single", "onePerAz"], { error: 'expected "single" or "onePerAz"' }),
+});
