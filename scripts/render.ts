@@ -41,12 +41,13 @@ export function renderFiles(run: ProgramRun): Record<string, string> {
     return files;
 }
 
-const NOT_OBJECTS = new Set(["kubernetes:helm.sh/v3:Release", "pulumi:providers:kubernetes"]);
-
-/** Every Kubernetes object the program declares, as the API server would receive it. */
+/**
+ * Every Kubernetes object the program declares, as the API server would receive it. Helm
+ * releases and YAML files are not objects themselves (their content is fetched at deploy time).
+ */
 export function kubernetesObjects(resources: RenderedResource[]): Record<string, any>[] {
     return resources
-        .filter((r) => r.type.startsWith("kubernetes:") && !NOT_OBJECTS.has(r.type))
+        .filter((r) => r.type.startsWith("kubernetes:") && "apiVersion" in r.inputs && "kind" in r.inputs)
         .map((r) => r.inputs);
 }
 

@@ -17,7 +17,7 @@ export interface RenderedResource {
     readonly name: string;
     /** URN of the parent resource; null for resources directly under the stack. */
     readonly parent: string | null;
-    /** URNs of the resources this one waits for: the sources of its input Outputs and its explicit dependsOn. */
+    /** URNs of the resources this one waits for: the sources of its input Outputs, its explicit dependsOn and its provider. */
     readonly dependencies: string[];
     readonly inputs: Record<string, unknown>;
 }
@@ -132,6 +132,10 @@ async function serialize(stack: string, registrations: Registration[], stackOutp
         const inputs = (await toPlain(r.props, dependencies, urns)) as Record<string, unknown>;
         const dependsOn = await explicitDependencies(r.opts.dependsOn);
         dependsOn.forEach((d) => dependencies.add(d));
+        // The engine also waits for a resource's explicit provider.
+        if (r.opts.provider) {
+            dependencies.add(r.opts.provider);
+        }
         const urn = urns.get(r.resource)!;
         resources.push({
             urn,
