@@ -76,6 +76,8 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly managedNodeGroupNames: pulumi.Output<string[]>;
     /** Names of the self-managed Auto Scaling groups. */
     readonly selfManagedAsgNames: pulumi.Output<string[]>;
+    /** The self-managed Auto Scaling groups by node group, for the node termination handler. */
+    readonly selfManagedAsgs: { readonly group: string; readonly name: pulumi.Output<string> }[];
     /** The Pod Identity agent addon: addon pods get their AWS credentials through it. */
     readonly podIdentityAgent: aws.eks.Addon;
 
@@ -153,14 +155,16 @@ export class EksCluster extends pulumi.ComponentResource {
             role: selfManagedRole.name,
             tags: args.tags,
         }, { parent: this });
-        const asgNames = selfManaged.map(([group, cfg]) => createSelfManagedNodeGroup(ctx, group, cfg, instanceProfile!));
+        this.selfManagedAsgs = selfManaged.map(([group, cfg]) => ({
+            group, name: createSelfManagedNodeGroup(ctx, group, cfg, instanceProfile!),
+        }));
 
         this.clusterName = cluster.eksCluster.name;
         this.kubernetesVersion = args.kubernetesVersion;
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
         this.managedNodeGroupNames = pulumi.all(managedNames);
-        this.selfManagedAsgNames = pulumi.all(asgNames);
+        this.selfManagedAsgNames = pulumi.all(this.selfManagedAsgs.map((asg) => asg.name));
         this.provider = new k8s.Provider(`${name}-k8s`, {
             kubeconfig: this.kubeconfig,
             enableServerSideApply: true,

@@ -34,8 +34,19 @@ export function autoscalerNodeTemplateTags(labels: Record<string, string>, taint
     };
 }
 
-/** Tag on self-managed ASGs: the node termination handler drains only nodes of groups carrying it. */
+/** Label on every node naming its group: Datadog turns it into a tag, dashboards split by it. */
+export const NODE_GROUP_LABEL = "eks-platform/node-group";
+
+/** The node labels of a group: the configured ones plus the group's name. */
+export function nodeLabels(group: string, labels: Record<string, string>): Record<string, string> {
+    return { ...labels, [NODE_GROUP_LABEL]: group };
+}
+
+/** Tag on self-managed nodes: the node termination handler drains only instances carrying it. */
 export const TERMINATION_HANDLER_TAG = "aws-node-termination-handler/managed";
+
+/** ASG tags copied to the instances it launches. */
+const PROPAGATED_TAGS = new Set(["Name", TERMINATION_HANDLER_TAG]);
 
 const EKS_TAINT_EFFECTS: Record<Taint["effect"], string> = {
     NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE",
@@ -150,7 +161,7 @@ export function createManagedNodeGroup(
         scalingConfig: { minSize: cfg.minSize, desiredSize: cfg.desiredSize, maxSize: cfg.maxSize },
         // cluster-autoscaler owns the desired size once the group exists.
         ignoreScalingChanges: true,
-        labels: cfg.labels,
+        labels: nodeLabels(group, cfg.labels),
         taints: eksTaints(cfg.taints),
         launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
         tags: { ...tags, ...autoscalerDiscoveryTags(ctx.clusterName) },
@@ -173,7 +184,7 @@ export function createSelfManagedNodeGroup(
         .all([eksCluster.endpoint, eksCluster.certificateAuthority.data])
         .apply(([apiServerEndpoint, certificateAuthority]) => Buffer.from(nodeadmUserData({
             clusterName: ctx.clusterName, apiServerEndpoint, certificateAuthority,
-            serviceCidr: ctx.serviceCidr, labels: cfg.labels, taints: cfg.taints,
+            serviceCidr: ctx.serviceCidr, labels: nodeLabels(group, cfg.labels), taints: cfg.taints,
         })).toString("base64"));
 
     const launchTemplate = new aws.ec2.LaunchTemplate(name, {
@@ -196,7 +207,7 @@ export function createSelfManagedNodeGroup(
         ...ownership,
         [TERMINATION_HANDLER_TAG]: "",
         ...autoscalerDiscoveryTags(ctx.clusterName),
-        ...autoscalerNodeTemplateTags(cfg.labels, cfg.taints),
+        ...autoscalerNodeTemplateTags(nodeLabels(group, cfg.labels), cfg.taints),
     };
     const asg = new aws.autoscaling.Group(name, {
         namePrefix: `${ctx.clusterName}-${group}-`,
@@ -216,7 +227,7 @@ export function createSelfManagedNodeGroup(
                 : { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 100 },
         },
         instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } },
-        tags: Object.entries(asgTags).map(([key, value]) => ({ key, value, propagateAtLaunch: key === "Name" })),
+        tags: Object.entries(asgTags).map(([key, value]) => ({ key, value, propagateAtLaunch: PROPAGATED_TAGS.has(key) || key in ownership })),
     }, {
         parent: ctx.parent,
         // cluster-autoscaler owns the desired capacity once the group exists.

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { parse } from "yaml";
 import { CLUSTER_ADMIN_POLICY, EksCluster } from "../components/eks-cluster";
 import {
-    autoscalerDiscoveryTags, autoscalerNodeTemplateTags, nodeadmUserData, TERMINATION_HANDLER_TAG,
+    autoscalerDiscoveryTags, autoscalerNodeTemplateTags, NODE_GROUP_LABEL, nodeadmUserData, TERMINATION_HANDLER_TAG,
 } from "../components/eks-node-groups";
 import { resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
 
@@ -139,7 +139,13 @@ describe("EksCluster", () => {
         const userData = Buffer.from(template.userData as string, "base64").toString();
         const nodeConfig = parse(userData.split("Content-Type: application/node.eks.aws\n\n")[1].split("\n--NODEADM--")[0]);
         expect(nodeConfig.spec.cluster).to.deep.include({ name: "eks-platform-prd", cidr: "172.20.0.0/16" });
-        expect(nodeConfig.spec.kubelet.flags).to.deep.equal(["--node-labels=role=burst"]);
+        expect(nodeConfig.spec.kubelet.flags).to.deep.equal(["--node-labels=role=burst,eks-platform/node-group=burst"]);
+    });
+
+    it("labels every node with its group, so Datadog can tag and dashboards split by it", async () => {
+        const run = await stackRun("prd");
+        expect(resourceNamed(run, MANAGED_GROUP, "eks-general").inputs.labels).to.deep.equal({ role: "general", [NODE_GROUP_LABEL]: "general" });
+        expect(asgTags(resourceNamed(run, ASG, "eks-burst").inputs)).to.include({ [`k8s.io/cluster-autoscaler/node-template/label/${NODE_GROUP_LABEL}`]: "burst" });
     });
 
     it("exports the kubeconfig as a secret", async () => {
