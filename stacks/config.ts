@@ -8,13 +8,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { cidrsOverlap, parseCidr } from "./cidr";
+import { AddonsConfig, addonsSchema, datadogSiteSchema, resolveAddons } from "./schema/addons";
 import { appSchema, appsSchema } from "./schema/apps";
 import { clusterSchema } from "./schema/cluster";
 import { cidrBlock, ContainerResources } from "./schema/fields";
 import { networkSchema } from "./schema/network";
 import { MIN_AVAILABILITY_ZONES, PROJECT, Stage, STAGES } from "./schema/stage";
 
-export { ContainerResources, PROJECT, Stage, STAGES };
+export { AddonsConfig, ContainerResources, PROJECT, Stage, STAGES };
 export { REQUIRED_CLUSTER_LOG_TYPES, SUPPORTED_KUBERNETES_VERSIONS } from "./schema/cluster";
 
 /** Every `eks-platform:` key a stack file may set, with its schema. */
@@ -23,12 +24,15 @@ const SECTIONS = {
     network: networkSchema,
     cluster: clusterSchema,
     apps: appsSchema,
+    addons: addonsSchema,
+    /** A simple key, so Pulumi.yaml can give it a project-wide default. */
+    datadogSite: datadogSiteSchema,
 } as const;
 type SectionName = keyof typeof SECTIONS;
 type Sections = { [K in SectionName]: z.output<(typeof SECTIONS)[K]> };
 
 /** Keys whose values are structured (objects in the stack file, JSON strings to the program). */
-const STRUCTURED: ReadonlySet<SectionName> = new Set<SectionName>(["network", "cluster", "apps"]);
+const STRUCTURED: ReadonlySet<SectionName> = new Set<SectionName>(["network", "cluster", "apps", "addons"]);
 
 export type NetworkConfig = Sections["network"];
 export type ClusterConfig = Sections["cluster"] & { name: string };
@@ -49,6 +53,13 @@ export interface PlatformConfig {
     readonly network: NetworkConfig;
     readonly cluster: ClusterConfig;
     readonly apps: Record<string, AppConfig>;
+    /** Every addon with `enabled` decided. */
+    readonly addons: AddonsConfig;
+    readonly datadog: {
+        readonly site: string;
+        /** The Datadog API key (`datadog:apiKey`); set when the agent is enabled. */
+        readonly apiKey?: pulumi.Output<string>;
+    };
     /** Tags every AWS resource carries. */
     readonly tags: Record<string, string>;
 }
@@ -62,6 +73,9 @@ export function dbPasswordKey(app: string): string {
     const camel = app.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
     return `${PROJECT}:${camel}DbPassword`;
 }
+
+/** The Datadog provider's own config key, shared with the agent. */
+export const DATADOG_API_KEY = "datadog:apiKey";
 
 export interface RequiredSecret {
     readonly key: string;
@@ -84,7 +98,12 @@ function parseObjectLeniently(text: string | undefined): Record<string, unknown>
  */
 export function requiredSecrets(values: Readonly<Record<string, string | undefined>>): RequiredSecret[] {
     const apps = parseObjectLeniently(values[`${PROJECT}:apps`]);
-    return Object.keys(apps).map((app) => ({ key: dbPasswordKey(app), purpose: `database password of app "${app}"` }));
+    const addons = parseObjectLeniently(values[`${PROJECT}:addons`]);
+    const datadog = (addons.datadog ?? {}) as { enabled?: unknown };
+    return [
+        ...Object.keys(apps).map((app) => ({ key: dbPasswordKey(app), purpose: `database password of app "${app}"` })),
+        ...(datadog.enabled === false ? [] : [{ key: DATADOG_API_KEY, purpose: "Datadog API key of the agent" }]),
+    ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,18 +223,27 @@ export function parseStackConfig(stack: string, raw: RawStackConfig): PlatformCo
     problems.push(...crossSectionProblems(inputs, region));
     problems.push(...unknownKeyProblems(raw));
 
-    const dbPasswords: Record<string, pulumi.Output<string>> = {};
-    for (const [app] of Object.entries(sections.apps ?? {})) {
-        const secret = readSecret(raw, dbPasswordKey(app), problems);
+    const secrets: Record<string, pulumi.Output<string>> = {};
+    for (const { key } of requiredSecrets(raw.values)) {
+        const secret = readSecret(raw, key, problems);
         if (secret) {
-            dbPasswords[app] = secret;
+            secrets[key] = secret;
         }
+    }
+
+    const resolved = sections.addons && sections.cluster && sections.apps && resolveAddons(sections.addons, {
+        fargateOnly: sections.cluster.fargateOnly,
+        selfManagedNodeGroups: Object.values(sections.cluster.nodeGroups).some((g) => g.kind === "self-managed"),
+        apps: Object.keys(sections.apps).length > 0,
+    });
+    for (const problem of resolved?.problems ?? []) {
+        problems.push({ key: `${PROJECT}:addons.${problem.path}`, value: problem.value, expected: problem.expected });
     }
 
     if (problems.length > 0) {
         throw new StackConfigError(stack, problems);
     }
-    const { stage, network, cluster, apps } = sections as Sections;
+    const { stage, network, cluster, apps, datadogSite } = sections as Sections;
     return {
         stack,
         stage,
@@ -223,8 +251,10 @@ export function parseStackConfig(stack: string, raw: RawStackConfig): PlatformCo
         network,
         cluster: { ...cluster, name: cluster.name ?? `${PROJECT}-${stage}` },
         apps: Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, {
-            ...app, name, namespace: app.namespace ?? name, dbPassword: dbPasswords[name],
+            ...app, name, namespace: app.namespace ?? name, dbPassword: secrets[dbPasswordKey(name)],
         }])),
+        addons: resolved!.addons,
+        datadog: { site: datadogSite, apiKey: secrets[DATADOG_API_KEY] },
         tags: { Project: PROJECT, Stage: stage, Stack: stack, ManagedBy: "pulumi" },
     };
 }

@@ -194,9 +194,10 @@ describe("stack config", () => {
             ]);
         });
 
-        it("a missing required secret, naming the command that sets it", () => {
+        it("missing required secrets, naming the command that sets each", () => {
             expect(problemsOf("dev", { fillMissingSecrets: false })).to.deep.equal([
                 "[dev] eks-platform:webDbPassword = (not set): is required: run `pulumi config set --secret eks-platform:webDbPassword <value>`",
+                "[dev] datadog:apiKey = (not set): is required: run `pulumi config set --secret datadog:apiKey <value>`",
             ]);
         });
 
@@ -248,13 +249,14 @@ describe("stack config", () => {
                 overrides: { "eks-platform:stage": "prd", "eks-platform:cluster": cluster, "eks-platform:network": network },
                 fillMissingSecrets: false,
             });
-            expect(problems).to.have.length(5);
+            expect(problems).to.have.length(6);
             expect(problems.map((p) => p.split(" = ")[0])).to.have.members([
                 "[prd] eks-platform:cluster.kubernetesVersion",
                 "[prd] eks-platform:cluster.nodeGroups.general.minSize",
                 "[prd] eks-platform:network.availabilityZones",
                 "[prd] eks-platform:cluster.serviceCidr",
                 "[prd] eks-platform:webDbPassword",
+                "[prd] datadog:apiKey",
             ]);
         });
     });

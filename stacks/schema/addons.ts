@@ -1,0 +1,129 @@
+import { z } from "zod";
+import { containerResources } from "./fields";
+
+const enabled = z.boolean({ error: "expected true or false" }).optional();
+const replicas = z.int({ error: "expected a whole number from 1 to 5" })
+    .min(1, { error: "expected a whole number from 1 to 5" })
+    .max(5, { error: "expected a whole number from 1 to 5" }).optional();
+/** Extra Helm values, merged last over the computed ones. Not checked against the chart. */
+const values = z.record(z.string(), z.unknown()).default({});
+
+const arn = (service: string, example: string) =>
+    z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), { error: `expected an ARN such as ${example}` });
+
+/** Settings every addon accepts. */
+const addon = { enabled, replicas, resources: containerResources.optional(), values };
+
+/** `eks-platform:addons`: the kube-system addons; each one is switched and sized here. */
+export const addonsSchema = z.strictObject({
+    clusterAutoscaler: z.strictObject(addon).prefault({}),
+    metricsServer: z.strictObject(addon).prefault({}),
+    /** One replica by design: two would export every series twice. */
+    kubeStateMetrics: z.strictObject({ enabled, resources: containerResources.optional(), values }).prefault({}),
+    datadog: z.strictObject({
+        enabled,
+        /** Cluster agent replicas. */
+        replicas,
+        /** Resources of the node agent container (one per node). */
+        resources: containerResources.optional(),
+        clusterAgentResources: containerResources.optional(),
+        values,
+    }).prefault({}),
+    awsLoadBalancerController: z.strictObject(addon).prefault({}),
+    nodeTerminationHandler: z.strictObject(addon).prefault({}),
+    externalSecrets: z.strictObject({
+        ...addon,
+        /** Secrets Manager secrets it may read (wildcards allowed at the end). */
+        secretArns: z.array(arn("secretsmanager", "arn:aws:secretsmanager:eu-west-1:111122223333:secret:web/*")).default([]),
+        /** SSM parameters it may read. */
+        parameterArns: z.array(arn("ssm", "arn:aws:ssm:eu-west-1:111122223333:parameter/web/*")).default([]),
+        /** Customer-managed KMS keys those secrets are encrypted with. */
+        kmsKeyArns: z.array(arn("kms", "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-...")).default([]),
+    }).prefault({}),
+    externalDns: z.strictObject({
+        enabled,
+        resources: containerResources.optional(),
+        values,
+        /** The Route 53 zones it may change, and nothing else. */
+        hostedZoneIds: z.array(z.string().regex(/^Z[A-Z0-9]{1,31}$/, { error: "expected a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ" })).default([]),
+        /** Domains it manages records for. */
+        domainFilters: z.array(z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: "expected a domain such as example.com" })).default([]),
+        /** `upsert-only` never deletes records; `sync` also deletes the ones it owns. */
+        policy: z.enum(["upsert-only", "sync"], { error: 'expected "upsert-only" or "sync"' }).default("upsert-only"),
+    }).prefault({}),
+}).prefault({});
+
+export type AddonsInput = z.output<typeof addonsSchema>;
+export type AddonName = keyof AddonsInput;
+
+/** Datadog sites (https://docs.datadoghq.com/getting_started/site/). */
+export const DATADOG_SITES = ["datadoghq.com", "us3.datadoghq.com", "us5.datadoghq.com", "datadoghq.eu", "ap1.datadoghq.com", "ap2.datadoghq.com", "ddog-gov.com"] as const;
+export const datadogSiteSchema = z.enum(DATADOG_SITES, { error: `expected one of ${DATADOG_SITES.join(", ")}` });
+
+/** What the rest of the stack says about which addons make sense. */
+export interface AddonContextFacts {
+    /** Every pod on Fargate: no nodes to scale or drain. */
+    readonly fargateOnly: boolean;
+    /** Self-managed Auto Scaling groups exist (the node termination handler's job). */
+    readonly selfManagedNodeGroups: boolean;
+    /** Apps exist: their HPAs need metrics-server, their TargetGroupBindings the load balancer controller. */
+    readonly apps: boolean;
+}
+
+export type AddonsConfig = { [K in AddonName]: AddonsInput[K] & { readonly enabled: boolean } };
+
+export interface AddonProblem {
+    /** Path under `eks-platform:addons`. */
+    readonly path: string;
+    readonly value: unknown;
+    readonly expected: string;
+}
+
+/**
+ * Decides which addons are on: what the stack file says, else the platform's default for this
+ * stack; and refuses combinations that cannot work.
+ */
+export function resolveAddons(input: AddonsInput, facts: AddonContextFacts): { addons: AddonsConfig; problems: AddonProblem[] } {
+    const defaults: Record<AddonName, boolean> = {
+        clusterAutoscaler: !facts.fargateOnly,
+        metricsServer: true,
+        kubeStateMetrics: true,
+        datadog: true,
+        awsLoadBalancerController: facts.apps,
+        nodeTerminationHandler: facts.selfManagedNodeGroups,
+        externalSecrets: false,
+        externalDns: false,
+    };
+    const addons = Object.fromEntries((Object.keys(defaults) as AddonName[]).map((name) =>
+        [name, { ...input[name], enabled: input[name].enabled ?? defaults[name] }])) as AddonsConfig;
+
+    const problems: AddonProblem[] = [];
+    const refuse = (name: AddonName, expected: string) =>
+        problems.push({ path: `${name}.enabled`, value: input[name].enabled, expected });
+    if (facts.fargateOnly && input.clusterAutoscaler.enabled === true) {
+        refuse("clusterAutoscaler", "expected false on a Fargate-only cluster: there are no node groups to scale");
+    }
+    if (input.nodeTerminationHandler.enabled === true && !facts.selfManagedNodeGroups) {
+        refuse("nodeTerminationHandler", "expected false without self-managed node groups: EKS managed groups and Fargate drain nodes themselves");
+    }
+    if (facts.apps && input.metricsServer.enabled === false) {
+        refuse("metricsServer", "expected true while apps exist: their HorizontalPodAutoscalers read metrics-server");
+    }
+    if (facts.apps && input.awsLoadBalancerController.enabled === false) {
+        refuse("awsLoadBalancerController", "expected true while apps exist: the ALB reaches their pods through TargetGroupBindings it reconciles");
+    }
+    if (addons.externalDns.enabled && (input.externalDns.hostedZoneIds.length === 0 || input.externalDns.domainFilters.length === 0)) {
+        problems.push({
+            path: "externalDns", value: { hostedZoneIds: input.externalDns.hostedZoneIds, domainFilters: input.externalDns.domainFilters },
+            expected: "expected hostedZoneIds and domainFilters when external-dns is enabled: it may change those zones only",
+        });
+    }
+    const es = input.externalSecrets;
+    if (addons.externalSecrets.enabled && es.secretArns.length === 0 && es.parameterArns.length === 0) {
+        problems.push({
+            path: "externalSecrets", value: { secretArns: es.secretArns, parameterArns: es.parameterArns },
+            expected: "expected secretArns or parameterArns when external-secrets is enabled: it may read those only",
+        });
+    }
+    return { addons, problems };
+}
