@@ -3,6 +3,7 @@
  * order, export what a user needs. Components never read config themselves.
  */
 import { EksCluster } from "./components/eks-cluster";
+import { addonNamespaces, KubeSystemAddons } from "./components/kube-system-addons";
 import { Network } from "./components/network";
 import { loadStackConfig } from "./stacks/config";
 
@@ -32,8 +33,23 @@ export = async () => {
         adminRoleArns: config.cluster.adminRoleArns,
         logTypes: config.cluster.logTypes,
         nodeGroups: config.cluster.nodeGroups,
-        fargateNamespaces: config.cluster.fargateOnly ? ["kube-system", ...appNamespaces] : undefined,
+        fargateNamespaces: config.cluster.fargateOnly ? [...addonNamespaces(config.addons), ...appNamespaces] : undefined,
         protect,
+        tags: config.tags,
+    });
+
+    const addons = new KubeSystemAddons("eks-addons", {
+        clusterName: cluster.clusterName,
+        kubernetesVersion: cluster.kubernetesVersion,
+        region: config.region,
+        vpcId: network.vpcId,
+        stage: config.stage,
+        provider: cluster.provider,
+        podIdentityAgent: cluster.podIdentityAgent,
+        addons: config.addons,
+        datadog: config.datadog,
+        fargateOnly: config.cluster.fargateOnly,
+        selfManagedAsgs: cluster.selfManagedAsgs,
         tags: config.tags,
     });
 
@@ -47,5 +63,6 @@ export = async () => {
             managed: cluster.managedNodeGroupNames,
             selfManaged: cluster.selfManagedAsgNames,
         },
+        addonReleases: addons.releaseNames,
     };
 };

@@ -67,6 +67,8 @@ export function fabricatedOutputs(type: string, name: string, inputs: Record<str
             return { name: `${name}-mock`, arn: arn("iam", `instance-profile/${name}-mock`) };
         case "aws:kms/key:Key":
             return { keyId: `key-${name}`, arn: arn("kms", `key/key-${name}`) };
+        case "aws:sqs/queue:Queue":
+            return { arn: arn("sqs", name), url: `https://sqs.eu-west-1.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}` };
         case "aws:ec2/launchTemplate:LaunchTemplate":
             return { latestVersion: 1, arn: arn("ec2", `launch-template/lt-${name}`) };
         default:

@@ -1,0 +1,124 @@
+/**
+ * What every addon file shares: the context it is registered in, its pinned chart, the Helm
+ * release, its own AWS role bound to its own service account, and values helpers.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ContainerResources, Stage } from "../../stacks/config";
+
+/** A Helm chart pinned to an exact version of an exact repository. */
+export interface ChartPin {
+    readonly repository: string;
+    readonly chart: string;
+    readonly version: string;
+}
+
+/** Where an addon is registered. */
+export interface AddonContext {
+    /** The KubeSystemAddons component's name: every child name starts with it. */
+    readonly componentName: string;
+    readonly parent: pulumi.Resource;
+    readonly provider: k8s.Provider;
+    readonly clusterName: pulumi.Output<string>;
+    readonly kubernetesVersion: string;
+    readonly region: string;
+    readonly vpcId: pulumi.Input<string>;
+    readonly stage: Stage;
+    /** Pods get their AWS credentials through this agent. */
+    readonly podIdentityAgent: pulumi.Resource;
+    readonly tags: Record<string, string>;
+}
+
+/** The settings of one addon from the stack config. */
+export interface AddonSettings {
+    readonly replicas?: number;
+    readonly resources?: ContainerResources;
+    readonly values: Record<string, unknown>;
+}
+
+/** prd runs two replicas of each controller so a node drain never takes one away; others run one. */
+export function defaultReplicas(stage: Stage): number {
+    return stage === "prd" ? 2 : 1;
+}
+
+/** Deep-merges Helm values: objects merge key by key, anything else in `overrides` wins. */
+export function mergeValues(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
+    const merged: Record<string, unknown> = { ...base };
+    for (const [key, value] of Object.entries(overrides)) {
+        const current = merged[key];
+        merged[key] = isPlainObject(current) && isPlainObject(value) ? mergeValues(current, value) : value;
+    }
+    return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return value !== null && typeof value === "object" && !Array.isArray(value) && !pulumi.Output.isInstance(value);
+}
+
+/** A Helm release of a pinned chart. Values come computed first, the stack's overrides last. */
+export function helmRelease(
+    ctx: AddonContext, addon: string, pin: ChartPin, namespace: pulumi.Input<string>, values: pulumi.Input<Record<string, unknown>>,
+    options: { dependsOn?: pulumi.Resource[]; skipCrds?: boolean } = {},
+): k8s.helm.v3.Release {
+    return new k8s.helm.v3.Release(`${ctx.componentName}-${addon}`, {
+        name: addon,
+        chart: pin.chart,
+        version: pin.version,
+        repositoryOpts: { repo: pin.repository },
+        namespace,
+        values,
+        skipCrds: options.skipCrds,
+        // A failed install or upgrade rolls back instead of leaving a half-applied release.
+        atomic: true,
+        cleanupOnFail: true,
+        maxHistory: 10,
+        timeout: 600,
+    }, { parent: ctx.parent, provider: ctx.provider, dependsOn: options.dependsOn });
+}
+
+/** A namespace the addon owns, so removing the addon removes it (Helm never deletes namespaces). */
+export function addonNamespace(ctx: AddonContext, addon: string, name: string): k8s.core.v1.Namespace {
+    return new k8s.core.v1.Namespace(`${ctx.componentName}-${addon}`, {
+        metadata: { name, labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "eks-platform" } },
+    }, { parent: ctx.parent, provider: ctx.provider });
+}
+
+/** Trust policy of a role assumed through EKS Pod Identity. */
+export function podIdentityTrustPolicy(): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow",
+            Principal: { Service: "pods.eks.amazonaws.com" },
+            Action: ["sts:AssumeRole", "sts:TagSession"],
+        }],
+    };
+}
+
+/**
+ * The addon's own least-privilege role, bound to its service account through EKS Pod Identity.
+ * Returns what the release must wait for: pods created before the association get no credentials.
+ */
+export function podIdentityRole(
+    ctx: AddonContext, addon: string, namespace: string, serviceAccount: string, policy: pulumi.Input<aws.iam.PolicyDocument>,
+): pulumi.Resource[] {
+    const name = `${ctx.componentName}-${addon}`;
+    const role = new aws.iam.Role(name, {
+        description: `${addon} in ${namespace}/${serviceAccount}, through EKS Pod Identity`,
+        assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()),
+        tags: ctx.tags,
+    }, { parent: ctx.parent });
+    const rolePolicy = new aws.iam.RolePolicy(name, {
+        role: role.name,
+        policy: pulumi.output(policy).apply((document) => JSON.stringify(document)),
+    }, { parent: ctx.parent });
+    const association = new aws.eks.PodIdentityAssociation(name, {
+        clusterName: ctx.clusterName,
+        namespace,
+        serviceAccount,
+        roleArn: role.arn,
+        tags: ctx.tags,
+    }, { parent: ctx.parent });
+    return [rolePolicy, association, ctx.podIdentityAgent];
+}

@@ -1,0 +1,118 @@
+/**
+ * cluster-autoscaler: adds nodes when pods do not fit and removes idle ones, through the
+ * Auto Scaling groups it discovers by tag. Not on Fargate-only clusters.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "../../stacks/config";
+import type { ContainerResources } from "../../stacks/config";
+import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, mergeValues, podIdentityRole } from "./addon";
+
+/** https://github.com/kubernetes/autoscaler/blob/cluster-autoscaler-chart-9.59.0/charts/cluster-autoscaler/Chart.yaml */
+export const CHART: ChartPin = { repository: "https://kubernetes.github.io/autoscaler", chart: "cluster-autoscaler", version: "9.59.0" };
+export const NAMESPACE = "kube-system";
+export const SERVICE_ACCOUNT = "cluster-autoscaler";
+
+/**
+ * The autoscaler must match the cluster's Kubernetes minor (its scheduler simulation is built
+ * against that minor). Latest patch of each supported minor, from the kubernetes/autoscaler
+ * releases; a spec fails when a supported minor has no entry.
+ */
+export const IMAGE_TAGS: Readonly<Record<string, string>> = {
+    "1.32": "v1.32.5",
+    "1.33": "v1.33.5",
+    "1.34": "v1.34.4",
+    "1.35": "v1.35.1",
+};
+
+export const DEFAULT_RESOURCES: ContainerResources = {
+    requests: { cpu: "100m", memory: "300Mi" },
+    limits: { cpu: "500m", memory: "600Mi" },
+};
+
+export function autoscalerImageTag(kubernetesVersion: string): string {
+    const tag = IMAGE_TAGS[kubernetesVersion];
+    if (!tag) {
+        throw new Error(`No cluster-autoscaler release is pinned for Kubernetes ${kubernetesVersion}: add it to IMAGE_TAGS (supported: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}).`);
+    }
+    return tag;
+}
+
+/** Read on what it inspects; write only on Auto Scaling groups tagged as this cluster's. */
+export function clusterAutoscalerPolicy(clusterName: string): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "Inspect",
+                Effect: "Allow",
+                Action: [
+                    "autoscaling:DescribeAutoScalingGroups",
+                    "autoscaling:DescribeAutoScalingInstances",
+                    "autoscaling:DescribeLaunchConfigurations",
+                    "autoscaling:DescribeScalingActivities",
+                    "autoscaling:DescribeTags",
+                    "ec2:DescribeImages",
+                    "ec2:DescribeInstanceTypes",
+                    "ec2:DescribeLaunchTemplateVersions",
+                    "ec2:GetInstanceTypesFromInstanceRequirements",
+                    "eks:DescribeNodegroup",
+                ],
+                Resource: "*",
+            },
+            {
+                Sid: "ScaleOwnGroupsOnly",
+                Effect: "Allow",
+                Action: [
+                    "autoscaling:SetDesiredCapacity",
+                    "autoscaling:TerminateInstanceInAutoScalingGroup",
+                    "autoscaling:UpdateAutoScalingGroup",
+                ],
+                Resource: "*",
+                Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
+            },
+        ],
+    };
+}
+
+export interface ClusterAutoscalerInput {
+    clusterName: pulumi.Input<string>;
+    region: string;
+    kubernetesVersion: string;
+    replicas: number;
+    resources: ContainerResources;
+    overrides: Record<string, unknown>;
+}
+
+export function clusterAutoscalerValues(input: ClusterAutoscalerInput): Record<string, unknown> {
+    return mergeValues({
+        cloudProvider: "aws",
+        awsRegion: input.region,
+        autoDiscovery: { clusterName: input.clusterName },
+        image: { tag: autoscalerImageTag(input.kubernetesVersion) },
+        rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT } },
+        replicaCount: input.replicas,
+        resources: input.resources,
+        extraArgs: {
+            // Spread across zones and instance types instead of filling one group.
+            "balance-similar-node-groups": true,
+            expander: "least-waste",
+            "skip-nodes-with-system-pods": false,
+        },
+    }, input.overrides);
+}
+
+export function registerClusterAutoscaler(ctx: AddonContext, settings: AddonSettings): k8s.helm.v3.Release {
+    const role = podIdentityRole(ctx, "cluster-autoscaler", NAMESPACE, SERVICE_ACCOUNT,
+        ctx.clusterName.apply(clusterAutoscalerPolicy));
+    const values = clusterAutoscalerValues({
+        clusterName: ctx.clusterName,
+        region: ctx.region,
+        kubernetesVersion: ctx.kubernetesVersion,
+        replicas: settings.replicas ?? defaultReplicas(ctx.stage),
+        resources: settings.resources ?? DEFAULT_RESOURCES,
+        overrides: settings.values,
+    });
+    return helmRelease(ctx, "cluster-autoscaler", CHART, NAMESPACE, values, { dependsOn: role });
+}

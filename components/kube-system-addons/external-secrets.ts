@@ -1,0 +1,63 @@
+/** external-secrets: syncs Secrets Manager secrets and SSM parameters into Kubernetes Secrets. Off by default. */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import type { ContainerResources } from "../../stacks/config";
+import { AddonContext, AddonSettings, addonNamespace, ChartPin, defaultReplicas, helmRelease, mergeValues, podIdentityRole } from "./addon";
+
+/** https://github.com/external-secrets/external-secrets/blob/helm-chart-2.9.0/deploy/charts/external-secrets/Chart.yaml */
+export const CHART: ChartPin = { repository: "https://charts.external-secrets.io", chart: "external-secrets", version: "2.9.0" };
+export const NAMESPACE = "external-secrets";
+export const SERVICE_ACCOUNT = "external-secrets";
+
+export const DEFAULT_RESOURCES: ContainerResources = {
+    requests: { cpu: "50m", memory: "128Mi" },
+    limits: { cpu: "250m", memory: "256Mi" },
+};
+
+export interface ExternalSecretsAccess {
+    secretArns: string[];
+    parameterArns: string[];
+    kmsKeyArns: string[];
+}
+
+/** Listing on `*` (the API has no resource scope); reading only the allowed secrets and parameters. */
+export function externalSecretsPolicy(access: ExternalSecretsAccess): aws.iam.PolicyDocument {
+    const statements: aws.iam.PolicyStatement[] = [
+        { Sid: "List", Effect: "Allow", Action: ["secretsmanager:ListSecrets", "secretsmanager:BatchGetSecretValue"], Resource: "*" },
+    ];
+    if (access.secretArns.length > 0) {
+        statements.push({
+            Sid: "ReadAllowedSecrets",
+            Effect: "Allow",
+            Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds"],
+            Resource: access.secretArns,
+        });
+    }
+    if (access.parameterArns.length > 0) {
+        statements.push({ Sid: "ReadAllowedParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: access.parameterArns });
+    }
+    if (access.kmsKeyArns.length > 0) {
+        statements.push({ Sid: "Decrypt", Effect: "Allow", Action: ["kms:Decrypt"], Resource: access.kmsKeyArns });
+    }
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+export function externalSecretsValues(replicas: number, resources: ContainerResources, overrides: Record<string, unknown>): Record<string, unknown> {
+    const pdb = { enabled: replicas > 1, minAvailable: 1 };
+    return mergeValues({
+        installCRDs: true,
+        serviceAccount: { create: true, name: SERVICE_ACCOUNT },
+        replicaCount: replicas,
+        resources,
+        podDisruptionBudget: pdb,
+        webhook: { replicaCount: replicas, podDisruptionBudget: pdb },
+        certController: { replicaCount: replicas, podDisruptionBudget: pdb },
+    }, overrides);
+}
+
+export function registerExternalSecrets(ctx: AddonContext, settings: AddonSettings, access: ExternalSecretsAccess): k8s.helm.v3.Release {
+    const namespace = addonNamespace(ctx, "external-secrets", NAMESPACE);
+    const role = podIdentityRole(ctx, "external-secrets", NAMESPACE, SERVICE_ACCOUNT, externalSecretsPolicy(access));
+    const values = externalSecretsValues(settings.replicas ?? defaultReplicas(ctx.stage), settings.resources ?? DEFAULT_RESOURCES, settings.values);
+    return helmRelease(ctx, "external-secrets", CHART, namespace.metadata.name, values, { dependsOn: role });
+}

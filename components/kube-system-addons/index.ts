@@ -1,0 +1,96 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { AddonsConfig, Stage } from "../../stacks/config";
+import type { AddonContext } from "./addon";
+import { NAMESPACE as DATADOG_NAMESPACE, registerDatadogAgent } from "./datadog-agent";
+import { registerClusterAutoscaler } from "./cluster-autoscaler";
+import { registerLoadBalancerController } from "./aws-load-balancer-controller";
+import { registerTerminationHandler, SelfManagedAsg } from "./aws-node-termination-handler";
+import { NAMESPACE as EXTERNAL_DNS_NAMESPACE, registerExternalDns } from "./external-dns";
+import { NAMESPACE as EXTERNAL_SECRETS_NAMESPACE, registerExternalSecrets } from "./external-secrets";
+import { registerKubeStateMetrics } from "./kube-state-metrics";
+import { registerMetricsServer } from "./metrics-server";
+
+export interface KubeSystemAddonsArgs {
+    /** The cluster's name, as EksCluster outputs it (addons wait for the cluster). */
+    clusterName: pulumi.Output<string>;
+    kubernetesVersion: string;
+    region: string;
+    vpcId: pulumi.Input<string>;
+    stage: Stage;
+    /** The cluster's Kubernetes provider. */
+    provider: k8s.Provider;
+    /** AWS-calling addons wait for it: their pods get credentials through it. */
+    podIdentityAgent: pulumi.Resource;
+    /** Which addons are on, with their settings. */
+    addons: AddonsConfig;
+    /** Datadog site and API key (a secret), for the agent. */
+    datadog: { site: string; apiKey?: pulumi.Output<string> };
+    /** Every pod on Fargate: the Datadog agent runs as a sidecar. */
+    fargateOnly: boolean;
+    /** Self-managed Auto Scaling groups the node termination handler drains. */
+    selfManagedAsgs: SelfManagedAsg[];
+    /** Tags on every AWS resource. */
+    tags: Record<string, string>;
+}
+
+/** Namespaces the enabled addons run in (a Fargate-only cluster needs a profile for each). */
+export function addonNamespaces(addons: AddonsConfig): string[] {
+    const namespaces = ["kube-system"];
+    if (addons.datadog.enabled) namespaces.push(DATADOG_NAMESPACE);
+    if (addons.externalSecrets.enabled) namespaces.push(EXTERNAL_SECRETS_NAMESPACE);
+    if (addons.externalDns.enabled) namespaces.push(EXTERNAL_DNS_NAMESPACE);
+    return namespaces;
+}
+
+/**
+ * The kube-system addons a web service on EKS needs, each a pinned Helm release switched by
+ * stack config: a switched-off addon registers nothing, so removing it from the config removes
+ * its release, its namespace and its AWS role. Addons install in parallel; an order exists only
+ * where one is real (an AWS-calling addon waits for its Pod Identity association).
+ */
+export class KubeSystemAddons extends pulumi.ComponentResource {
+    /** The load balancer controller's release, when enabled: whatever creates a TargetGroupBinding waits for it. */
+    readonly loadBalancerController?: k8s.helm.v3.Release;
+    /** Helm release names by addon. */
+    readonly releaseNames: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: KubeSystemAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:addons:KubeSystemAddons", name, {}, opts);
+
+        const ctx: AddonContext = {
+            componentName: name,
+            parent: this,
+            provider: args.provider,
+            clusterName: args.clusterName,
+            kubernetesVersion: args.kubernetesVersion,
+            region: args.region,
+            vpcId: args.vpcId,
+            stage: args.stage,
+            podIdentityAgent: args.podIdentityAgent,
+            tags: args.tags,
+        };
+        const { addons } = args;
+
+        const register: { [K in keyof AddonsConfig]: () => k8s.helm.v3.Release } = {
+            clusterAutoscaler: () => registerClusterAutoscaler(ctx, addons.clusterAutoscaler),
+            metricsServer: () => registerMetricsServer(ctx, addons.metricsServer),
+            kubeStateMetrics: () => registerKubeStateMetrics(ctx, addons.kubeStateMetrics),
+            datadog: () => registerDatadogAgent(ctx, addons.datadog, args.datadog.site, args.datadog.apiKey!, args.fargateOnly),
+            awsLoadBalancerController: () => registerLoadBalancerController(ctx, addons.awsLoadBalancerController),
+            nodeTerminationHandler: () => registerTerminationHandler(ctx, addons.nodeTerminationHandler, args.selfManagedAsgs),
+            externalSecrets: () => registerExternalSecrets(ctx, addons.externalSecrets, addons.externalSecrets),
+            externalDns: () => registerExternalDns(ctx, addons.externalDns),
+        };
+        const releases: Partial<Record<keyof AddonsConfig, k8s.helm.v3.Release>> = {};
+        for (const addon of Object.keys(register) as (keyof AddonsConfig)[]) {
+            if (addons[addon].enabled) {
+                releases[addon] = register[addon]();
+            }
+        }
+
+        this.loadBalancerController = releases.awsLoadBalancerController;
+        this.releaseNames = pulumi.output(Object.fromEntries(Object.entries(releases).map(([addon, release]) => [addon, release!.name])));
+        this.registerOutputs({ releaseNames: this.releaseNames });
+    }
+}

@@ -1,0 +1,394 @@
+import { expect } from "chai";
+import * as aws from "@pulumi/aws";
+import { TERMINATION_HANDLER_TAG } from "../components/eks-node-groups";
+import * as autoscaler from "../components/kube-system-addons/cluster-autoscaler";
+import * as datadog from "../components/kube-system-addons/datadog-agent";
+import * as lbc from "../components/kube-system-addons/aws-load-balancer-controller";
+import * as nth from "../components/kube-system-addons/aws-node-termination-handler";
+import * as externalDns from "../components/kube-system-addons/external-dns";
+import * as externalSecrets from "../components/kube-system-addons/external-secrets";
+import * as metricsServer from "../components/kube-system-addons/metrics-server";
+import { mergeValues } from "../components/kube-system-addons/addon";
+import { parseStackConfig, StackConfigError, SUPPORTED_KUBERNETES_VERSIONS } from "../stacks/config";
+import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
+import { readStackConfig, SECRET_PLACEHOLDER_MARK } from "./support/stack-files";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const ROLE = "aws:iam/role:Role";
+const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
+const ADDONS_PARENT = "eks-platform:addons:KubeSystemAddons";
+
+/** Release name -> [chart, version, repository, namespace], as the README's addon table says. */
+const EXPECTED_RELEASES: Record<string, [string, string, string, string]> = {
+    "cluster-autoscaler": ["cluster-autoscaler", "9.59.0", "https://kubernetes.github.io/autoscaler", "kube-system"],
+    "metrics-server": ["metrics-server", "3.13.1", "https://kubernetes-sigs.github.io/metrics-server/", "kube-system"],
+    "kube-state-metrics": ["kube-state-metrics", "8.4.0", "https://prometheus-community.github.io/helm-charts", "kube-system"],
+    "datadog": ["datadog", "3.240.0", "https://helm.datadoghq.com", "datadog"],
+    "aws-load-balancer-controller": ["aws-load-balancer-controller", "3.5.0", "https://aws.github.io/eks-charts", "kube-system"],
+    "aws-node-termination-handler": ["aws-node-termination-handler", "0.27.6", "https://aws.github.io/eks-charts", "kube-system"],
+    "external-secrets": ["external-secrets", "2.9.0", "https://charts.external-secrets.io", "external-secrets"],
+    "external-dns": ["external-dns", "1.21.1", "https://kubernetes-sigs.github.io/external-dns/", "external-dns"],
+};
+
+function releases(run: ProgramRun): Record<string, RenderedResource> {
+    return Object.fromEntries(resourcesOfType(run, RELEASE).map((r) => [r.inputs.name as string, r]));
+}
+
+function values(run: ProgramRun, release: string): Record<string, any> {
+    return releases(run)[release].inputs.values as Record<string, any>;
+}
+
+function withAddons(stack: string, addons: Record<string, unknown>, cluster?: (c: any) => void) {
+    const overrides: Record<string, unknown> = { "eks-platform:addons": addons };
+    if (cluster) {
+        const config = JSON.parse(readStackConfig(stack).values["eks-platform:cluster"]!);
+        cluster(config);
+        overrides["eks-platform:cluster"] = config;
+    }
+    return runProgram({ stack, overrides });
+}
+
+function allStatements(document: aws.iam.PolicyDocument): aws.iam.PolicyStatement[] {
+    return document.Statement as aws.iam.PolicyStatement[];
+}
+
+const POLICIES: Record<string, aws.iam.PolicyDocument> = {
+    "cluster-autoscaler": autoscaler.clusterAutoscalerPolicy("eks-platform-prd"),
+    "aws-load-balancer-controller": lbc.loadBalancerControllerPolicy(),
+    "aws-node-termination-handler": nth.terminationHandlerPolicy("arn:aws:sqs:eu-west-1:123456789012:q"),
+    "external-dns": externalDns.externalDnsPolicy(["Z0123456789ABC"]),
+    "external-secrets": externalSecrets.externalSecretsPolicy({
+        secretArns: ["arn:aws:secretsmanager:eu-west-1:1:secret:web/*"], parameterArns: ["arn:aws:ssm:eu-west-1:1:parameter/web/*"], kmsKeyArns: [],
+    }),
+};
+
+describe("KubeSystemAddons", () => {
+    describe("per stage", () => {
+        const expected: Record<string, string[]> = {
+            dev: ["cluster-autoscaler", "metrics-server", "kube-state-metrics", "datadog", "aws-load-balancer-controller"],
+            stg: ["cluster-autoscaler", "metrics-server", "kube-state-metrics", "datadog", "aws-load-balancer-controller", "aws-node-termination-handler"],
+            prd: ["cluster-autoscaler", "metrics-server", "kube-state-metrics", "datadog", "aws-load-balancer-controller", "aws-node-termination-handler"],
+        };
+        for (const [stack, names] of Object.entries(expected)) {
+            it(`${stack}: exactly ${names.length} releases, each pinned to its chart, version, repository and namespace`, async () => {
+                const found = releases(await stackRun(stack));
+                expect(Object.keys(found)).to.have.members(names);
+                for (const name of names) {
+                    const [chart, version, repo, namespace] = EXPECTED_RELEASES[name];
+                    expect(found[name].inputs, name).to.deep.include({ chart, version, namespace, repositoryOpts: { repo } });
+                    expect(found[name].inputs.version, `${name} is an exact version`).to.match(/^\d+\.\d+\.\d+$/);
+                }
+            });
+        }
+
+        it("installs no kubernetes-dashboard, tiller or asg-lifecycle-manager", async () => {
+            for (const stack of ["dev", "stg", "prd"]) {
+                const charts = resourcesOfType(await stackRun(stack), RELEASE).map((r) => r.inputs.chart);
+                for (const absent of ["kubernetes-dashboard", "tiller", "asg-lifecycle-manager"]) {
+                    expect(charts, stack).not.to.include(absent);
+                }
+            }
+        });
+
+        it("prd runs two replicas of each controller with a PodDisruptionBudget; dev runs one without", async () => {
+            const prd = await stackRun("prd");
+            expect(values(prd, "cluster-autoscaler").replicaCount).to.equal(2);
+            expect(values(prd, "metrics-server")).to.deep.include({ replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } });
+            expect(values(prd, "aws-load-balancer-controller")).to.deep.include({ replicaCount: 2, podDisruptionBudget: { maxUnavailable: 1 } });
+            expect(values(prd, "aws-node-termination-handler")).to.deep.include({ replicas: 2, podDisruptionBudget: { maxUnavailable: 1 } });
+            expect(values(prd, "datadog").clusterAgent).to.deep.include({ replicas: 2, pdb: { create: true, minAvailable: 1 } });
+            const dev = await stackRun("dev");
+            expect(values(dev, "metrics-server")).to.deep.include({ replicas: 1, podDisruptionBudget: { enabled: false, minAvailable: 1 } });
+            expect(values(dev, "aws-load-balancer-controller")).to.deep.include({ replicaCount: 1, podDisruptionBudget: {} });
+        });
+
+        it("keeps kube-state-metrics at one replica in every stage", async () => {
+            expect(values(await stackRun("prd"), "kube-state-metrics").replicas).to.equal(1);
+        });
+    });
+
+    describe("computed values", () => {
+        it("give the autoscaler the cluster, the region and an image matching the cluster's Kubernetes minor", async () => {
+            expect(values(await stackRun("prd"), "cluster-autoscaler")).to.deep.include({
+                cloudProvider: "aws", awsRegion: "eu-west-1", autoDiscovery: { clusterName: "eks-platform-prd" }, image: { tag: "v1.34.4" },
+            });
+            expect(values(await stackRun("dev"), "cluster-autoscaler").image).to.deep.equal({ tag: "v1.35.1" });
+        });
+
+        it("pin an autoscaler release for every supported Kubernetes minor, and refuse an unknown one", () => {
+            for (const version of SUPPORTED_KUBERNETES_VERSIONS) {
+                expect(autoscaler.autoscalerImageTag(version), version).to.equal(`v${version}.${autoscaler.IMAGE_TAGS[version].split(".")[2]}`);
+            }
+            expect(() => autoscaler.autoscalerImageTag("1.40")).to.throw("No cluster-autoscaler release is pinned for Kubernetes 1.40");
+        });
+
+        it("give the load balancer controller the cluster, the region and the VPC, so it needs no instance metadata", async () => {
+            expect(values(await stackRun("stg"), "aws-load-balancer-controller")).to.deep.include({
+                clusterName: "eks-platform-stg", region: "eu-west-1", vpcId: "vpc-network-vpc", enableServiceMutatorWebhook: false,
+            });
+        });
+
+        it("give Datadog the cluster name, the site, the key's Secret and node groups as tags, never the key itself", async () => {
+            const run = await stackRun("prd");
+            const dd = values(run, "datadog");
+            expect(dd.datadog).to.deep.include({
+                site: "datadoghq.com", clusterName: "eks-platform-prd", apiKeyExistingSecret: datadog.API_KEY_SECRET,
+                nodeLabelsAsTags: { "eks-platform/node-group": datadog.NODE_GROUP_TAG }, kubeStateMetricsEnabled: false,
+            });
+            expect(dd.datadog.kubeStateMetricsCore).to.include({ enabled: true, ignoreLegacyKSMCheck: true });
+            expect(JSON.stringify(dd)).not.to.match(/apiKey"|RENDER-PLACEHOLDER/);
+            const secret = resourceNamed(run, "kubernetes:core/v1:Secret", "eks-addons-datadog-api-key");
+            expect(secret.inputs.stringData).to.equal(SECRET_MASK);
+            expect(releases(run).datadog.dependencies).to.include(secret.urn);
+            expect(JSON.stringify(run.resources)).not.to.contain(SECRET_PLACEHOLDER_MARK);
+        });
+
+        it("give the termination handler its queue, queue mode and the node tag it checks before draining", async () => {
+            const run = await stackRun("prd");
+            expect(values(run, "aws-node-termination-handler")).to.deep.include({
+                enableSqsTerminationDraining: true, awsRegion: "eu-west-1", checkTagBeforeDraining: true, managedTag: TERMINATION_HANDLER_TAG,
+            });
+            expect(values(run, "aws-node-termination-handler").queueURL).to.be.a("string");
+            const asgTag = (resourceNamed(run, "aws:autoscaling/group:Group", "eks-burst").inputs.tags as any[]).find((t) => t.key === TERMINATION_HANDLER_TAG);
+            expect(asgTag.propagateAtLaunch, "the handler checks the instance's tags").to.equal(true);
+        });
+
+        it("merge the stack's extra values last, over the computed ones", () => {
+            expect(mergeValues({ a: { b: 1, c: 2 }, d: [1] }, { a: { c: 3 }, d: [2] })).to.deep.equal({ a: { b: 1, c: 3 }, d: [2] });
+            const v = metricsServer.metricsServerValues(1, metricsServer.DEFAULT_RESOURCES, { replicas: 3, args: ["--kubelet-insecure-tls"] });
+            expect(v).to.deep.include({ replicas: 3, args: ["--kubelet-insecure-tls"] });
+        });
+
+        it("take per-addon replicas and resources from the stack config", async () => {
+            const resources = { requests: { cpu: "300m", memory: "400Mi" }, limits: { cpu: "600m", memory: "800Mi" } };
+            const run = await withAddons("dev", { clusterAutoscaler: { replicas: 3, resources } });
+            expect(values(run, "cluster-autoscaler")).to.deep.include({ replicaCount: 3, resources });
+        });
+    });
+
+    describe("AWS access", () => {
+        it("gives each AWS-calling addon its own role, bound to its own service account by Pod Identity", async () => {
+            const run = await stackRun("prd");
+            const addonRoles = resourcesOfType(run, ROLE).filter((r) => r.parent?.includes(ADDONS_PARENT));
+            expect(addonRoles.map((r) => r.name)).to.have.members([
+                "eks-addons-cluster-autoscaler", "eks-addons-aws-load-balancer-controller", "eks-addons-node-termination-handler",
+            ]);
+            const bindings: Record<string, [string, string]> = {
+                "eks-addons-cluster-autoscaler": [autoscaler.NAMESPACE, autoscaler.SERVICE_ACCOUNT],
+                "eks-addons-aws-load-balancer-controller": [lbc.NAMESPACE, lbc.SERVICE_ACCOUNT],
+                "eks-addons-node-termination-handler": [nth.NAMESPACE, nth.SERVICE_ACCOUNT],
+            };
+            for (const [name, [namespace, serviceAccount]] of Object.entries(bindings)) {
+                const association = resourceNamed(run, ASSOCIATION, name);
+                const role = resourceNamed(run, ROLE, name);
+                expect(association.inputs, name).to.include({ namespace, serviceAccount, clusterName: "eks-platform-prd" });
+                expect(association.dependencies).to.include(role.urn);
+                expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Principal).to.deep.equal({ Service: "pods.eks.amazonaws.com" });
+            }
+            // The charts create exactly the service accounts the associations name.
+            expect(values(run, "cluster-autoscaler").rbac.serviceAccount).to.deep.equal({ create: true, name: autoscaler.SERVICE_ACCOUNT });
+            expect(values(run, "aws-load-balancer-controller").serviceAccount).to.deep.equal({ create: true, name: lbc.SERVICE_ACCOUNT });
+            expect(values(run, "aws-node-termination-handler").serviceAccount).to.deep.equal({ create: true, name: nth.SERVICE_ACCOUNT });
+        });
+
+        it("uses no node role for addons: no addon role carries a node policy", async () => {
+            const run = await stackRun("prd");
+            const attachments = resourcesOfType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+            expect(attachments.every((a) => a.parent?.includes("EksCluster"))).to.equal(true);
+        });
+
+        it("starts an AWS-calling addon only after its Pod Identity association and the agent exist", async () => {
+            const run = await stackRun("prd");
+            const release = releases(run)["cluster-autoscaler"];
+            expect(release.dependencies).to.include(resourceNamed(run, ASSOCIATION, "eks-addons-cluster-autoscaler").urn);
+            expect(release.dependencies).to.include(resourceNamed(run, "aws:eks/addon:Addon", "eks-pod-identity-agent").urn);
+        });
+
+        it("installs addons that call no AWS API in parallel: they wait for nothing but the cluster's provider", async () => {
+            const run = await stackRun("prd");
+            const provider = resourceNamed(run, "pulumi:providers:kubernetes", "eks-k8s");
+            for (const name of ["metrics-server", "kube-state-metrics"]) {
+                expect(releases(run)[name].dependencies, name).to.deep.equal([provider.urn]);
+            }
+        });
+
+        it("applies the load balancer controller's CRDs from its release tag before the chart, which skips its own", async () => {
+            const run = await stackRun("dev");
+            const crds = resourcesOfType(run, "kubernetes:yaml/v2:ConfigFile");
+            expect(crds.map((c) => c.inputs.file)).to.deep.equal([
+                "https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/helm/aws-load-balancer-controller/crds/crds.yaml",
+                "https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/helm/aws-load-balancer-controller/crds/gateway-crds.yaml",
+            ]);
+            const release = releases(run)["aws-load-balancer-controller"];
+            expect(release.inputs.skipCrds).to.equal(true);
+            crds.forEach((crd) => expect(release.dependencies).to.include(crd.urn));
+        });
+
+        it("feeds the termination handler's queue from EventBridge and holds terminating instances with a lifecycle hook", async () => {
+            const run = await stackRun("stg");
+            const rules = resourcesOfType(run, "aws:cloudwatch/eventRule:EventRule").map((r) => JSON.parse(r.inputs.eventPattern as string)["detail-type"][0]);
+            expect(rules).to.have.members([
+                "EC2 Instance-terminate Lifecycle Action", "EC2 Spot Instance Interruption Warning",
+                "EC2 Instance Rebalance Recommendation", "EC2 Instance State-change Notification", "AWS Health Event",
+            ]);
+            const queue = resourceNamed(run, "aws:sqs/queue:Queue", "eks-addons-node-termination-handler");
+            for (const target of resourcesOfType(run, "aws:cloudwatch/eventTarget:EventTarget")) {
+                expect(target.dependencies).to.include(queue.urn);
+            }
+            const hook = resourceNamed(run, "aws:autoscaling/lifecycleHook:LifecycleHook", "eks-addons-node-termination-handler-burst");
+            expect(hook.inputs).to.include({ lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", autoscalingGroupName: "eks-platform-stg-burst-mock" });
+        });
+    });
+
+    describe("IAM policy documents", () => {
+        it("let the autoscaler change only Auto Scaling groups tagged as this cluster's", () => {
+            const [inspect, scale] = allStatements(POLICIES["cluster-autoscaler"]);
+            expect(inspect.Action).to.not.include("autoscaling:SetDesiredCapacity");
+            expect(scale.Action).to.have.members(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup", "autoscaling:UpdateAutoScalingGroup"]);
+            expect(scale.Condition).to.deep.equal({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/eks-platform-prd": "owned" } });
+        });
+
+        for (const [addon, document] of Object.entries(POLICIES)) {
+            it(`${addon}: grants no wildcard action, and nothing on * without naming the action`, () => {
+                for (const statement of allStatements(document)) {
+                    const actions = ([] as string[]).concat(statement.Action as string | string[]);
+                    expect(actions.length, `${addon} ${statement.Sid}`).to.be.greaterThan(0);
+                    for (const action of actions) {
+                        expect(action, `${addon} ${statement.Sid}`).to.match(/^[a-z0-9-]+:[A-Za-z]+$/);
+                    }
+                    expect(statement.Effect).to.equal("Allow");
+                }
+            });
+        }
+
+        it("let external-dns change records in the configured zones only", () => {
+            const [change, list] = allStatements(POLICIES["external-dns"]);
+            expect(change.Resource).to.deep.equal(["arn:aws:route53:::hostedzone/Z0123456789ABC"]);
+            expect(list.Action).to.not.include("route53:ChangeResourceRecordSets");
+        });
+
+        it("let the termination handler read and delete only its own queue's messages", () => {
+            const queue = allStatements(POLICIES["aws-node-termination-handler"]).find((s) => s.Sid === "ReadQueue")!;
+            expect(queue).to.deep.include({ Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"], Resource: "arn:aws:sqs:eu-west-1:123456789012:q" });
+        });
+
+        it("include the load balancer controller's listener attributes read (403s without it since v2.9)", () => {
+            const actions = allStatements(POLICIES["aws-load-balancer-controller"]).flatMap((s) => s.Action as string[]);
+            expect(actions).to.include("elasticloadbalancing:DescribeListenerAttributes");
+            expect(actions).to.include("elasticloadbalancing:ModifyListenerAttributes");
+        });
+
+        it("let external-secrets read only the allowed secrets and parameters", () => {
+            const statements = allStatements(POLICIES["external-secrets"]);
+            expect(statements.find((s) => s.Sid === "ReadAllowedSecrets")!.Resource).to.deep.equal(["arn:aws:secretsmanager:eu-west-1:1:secret:web/*"]);
+            expect(statements.find((s) => s.Sid === "ReadAllowedParameters")!.Resource).to.deep.equal(["arn:aws:ssm:eu-west-1:1:parameter/web/*"]);
+            expect(statements.find((s) => s.Sid === "Decrypt")).to.equal(undefined);
+        });
+    });
+
+    describe("switching addons off prunes them", () => {
+        const cases: [string, string, string[]][] = [
+            ["clusterAutoscaler", "cluster-autoscaler", [RELEASE, ROLE, "aws:iam/rolePolicy:RolePolicy", ASSOCIATION]],
+            ["nodeTerminationHandler", "node-termination-handler", [RELEASE, ROLE, "aws:iam/rolePolicy:RolePolicy", ASSOCIATION, "aws:sqs/queue:Queue", "aws:autoscaling/lifecycleHook:LifecycleHook"]],
+            ["datadog", "datadog", [RELEASE, "kubernetes:core/v1:Namespace", "kubernetes:core/v1:Secret"]],
+            ["kubeStateMetrics", "kube-state-metrics", [RELEASE]],
+        ];
+        for (const [key, name, types] of cases) {
+            it(`${key}: its release${types.length > 1 ? ", role, policy and the rest" : ""} disappear, nothing else changes`, async () => {
+                const before = await stackRun("prd");
+                const after = await withAddons("prd", { [key]: { enabled: false } });
+                const remaining = new Set(after.resources.map((r) => r.urn));
+                const removed = before.resources.filter((r) => !remaining.has(r.urn));
+                expect(removed.length).to.be.greaterThan(0);
+                for (const r of removed) {
+                    expect(r.name, r.urn).to.contain(name);
+                }
+                for (const type of types) {
+                    expect(removed.map((r) => r.type), type).to.include(type);
+                }
+                const added = after.resources.filter((r) => !before.resources.some((b) => b.urn === r.urn));
+                expect(added).to.deep.equal([]);
+            });
+        }
+
+        it("external-dns and external-secrets are off by default and come with their own namespace and role when on", async () => {
+            expect(Object.keys(releases(await stackRun("prd")))).not.to.include.members(["external-dns", "external-secrets"]);
+            const run = await withAddons("prd", {
+                externalDns: { enabled: true, hostedZoneIds: ["Z0123456789ABC"], domainFilters: ["example.com"] },
+                externalSecrets: { enabled: true, secretArns: ["arn:aws:secretsmanager:eu-west-1:333344445555:secret:web/*"] },
+            });
+            expect(values(run, "external-dns")).to.deep.include({ txtOwnerId: "eks-platform-prd", policy: "upsert-only", domainFilters: ["example.com"] });
+            expect(values(run, "external-secrets")).to.deep.include({ installCRDs: true });
+            for (const name of ["external-dns", "external-secrets"]) {
+                expect(resourceNamed(run, ASSOCIATION, `eks-addons-${name}`).inputs).to.include({ namespace: name, serviceAccount: name });
+                expect(resourceNamed(run, "kubernetes:core/v1:Namespace", `eks-addons-${name}`).inputs.metadata).to.deep.include({ name });
+            }
+        });
+    });
+
+    describe("on a Fargate-only cluster", () => {
+        const fargateOnly = (c: any) => { c.fargateOnly = true; c.nodeGroups = {}; };
+
+        it("installs no autoscaler and no termination handler, and runs Datadog as a sidecar", async () => {
+            const run = await withAddons("stg", {}, fargateOnly);
+            const names = Object.keys(releases(run));
+            expect(names).not.to.include("cluster-autoscaler");
+            expect(names).not.to.include("aws-node-termination-handler");
+            const dd = values(run, "datadog");
+            expect(dd.agents.enabled).to.equal(false);
+            expect(dd.clusterAgent.admissionController).to.deep.equal({ enabled: true, agentSidecarInjection: { enabled: true, provider: "fargate" } });
+            const cluster = resourceNamed(run, "eks:index:Cluster", "eks-cluster");
+            expect((cluster.inputs.fargate as any).selectors.map((s: any) => s.namespace)).to.deep.equal(["kube-system", "datadog", "web"]);
+        });
+
+        it("refuses a forced autoscaler and termination handler with a clear error", () => {
+            const raw = readStackConfig("stg", {
+                overrides: { "eks-platform:addons": { clusterAutoscaler: { enabled: true }, nodeTerminationHandler: { enabled: true } } },
+            });
+            const cluster = JSON.parse(raw.values["eks-platform:cluster"]!);
+            fargateOnly(cluster);
+            const values = { ...raw.values, "eks-platform:cluster": JSON.stringify(cluster) };
+            expect(() => parseStackConfig("stg", { ...raw, values })).to.throw(StackConfigError,
+                "[stg] eks-platform:addons.clusterAutoscaler.enabled = true: expected false on a Fargate-only cluster: there are no node groups to scale\n" +
+                "  - [stg] eks-platform:addons.nodeTerminationHandler.enabled = true: expected false without self-managed node groups: EKS managed groups and Fargate drain nodes themselves");
+        });
+    });
+
+    describe("refuses", () => {
+        function problem(stack: string, addons: Record<string, unknown>): string {
+            try {
+                parseStackConfig(stack, readStackConfig(stack, { overrides: { "eks-platform:addons": addons } }));
+            } catch (error) {
+                return (error as Error).message.split("\n").slice(1).join("\n");
+            }
+            throw new Error("expected a config error");
+        }
+
+        it("metrics-server off while apps have autoscalers", () => {
+            expect(problem("dev", { metricsServer: { enabled: false } })).to.equal(
+                "  - [dev] eks-platform:addons.metricsServer.enabled = false: expected true while apps exist: their HorizontalPodAutoscalers read metrics-server");
+        });
+
+        it("the load balancer controller off while apps sit behind the ALB", () => {
+            expect(problem("dev", { awsLoadBalancerController: { enabled: false } })).to.equal(
+                "  - [dev] eks-platform:addons.awsLoadBalancerController.enabled = false: expected true while apps exist: the ALB reaches their pods through TargetGroupBindings it reconciles");
+        });
+
+        it("external-dns without zones to confine it to", () => {
+            expect(problem("dev", { externalDns: { enabled: true } })).to.equal(
+                '  - [dev] eks-platform:addons.externalDns = {"hostedZoneIds":[],"domainFilters":[]}: expected hostedZoneIds and domainFilters when external-dns is enabled: it may change those zones only');
+        });
+
+        it("external-secrets without secrets to confine it to", () => {
+            expect(problem("dev", { externalSecrets: { enabled: true } })).to.equal(
+                '  - [dev] eks-platform:addons.externalSecrets = {"secretArns":[],"parameterArns":[]}: expected secretArns or parameterArns when external-secrets is enabled: it may read those only');
+        });
+
+        it("a replica count out of range and a misspelt addon", () => {
+            expect(problem("dev", { metricsServer: { replicas: 9 }, clusterAutoscalr: {} })).to.equal([
+                "  - [dev] eks-platform:addons.metricsServer.replicas = 9: expected a whole number from 1 to 5",
+                '  - [dev] eks-platform:addons.clusterAutoscalr = {}: unknown key: remove it or check its spelling against the README',
+            ].join("\n"));
+        });
+    });
+});
