@@ -12,6 +12,7 @@ import { AddonsConfig, addonsSchema, datadogSiteSchema, resolveAddons } from "./
 import { appSchema, appsSchema } from "./schema/apps";
 import { clusterSchema } from "./schema/cluster";
 import { cidrBlock, ContainerResources } from "./schema/fields";
+import { loadBalancerSchema } from "./schema/load-balancer";
 import { networkSchema } from "./schema/network";
 import { MIN_AVAILABILITY_ZONES, PROJECT, Stage, STAGES } from "./schema/stage";
 
@@ -25,6 +26,7 @@ const SECTIONS = {
     cluster: clusterSchema,
     apps: appsSchema,
     addons: addonsSchema,
+    loadBalancer: loadBalancerSchema,
     /** A simple key, so Pulumi.yaml can give it a project-wide default. */
     datadogSite: datadogSiteSchema,
 } as const;
@@ -32,11 +34,13 @@ type SectionName = keyof typeof SECTIONS;
 type Sections = { [K in SectionName]: z.output<(typeof SECTIONS)[K]> };
 
 /** Keys whose values are structured (objects in the stack file, JSON strings to the program). */
-const STRUCTURED: ReadonlySet<SectionName> = new Set<SectionName>(["network", "cluster", "apps", "addons"]);
+const STRUCTURED: ReadonlySet<SectionName> = new Set<SectionName>(["network", "cluster", "apps", "addons", "loadBalancer"]);
 
 export type NetworkConfig = Sections["network"];
 export type ClusterConfig = Sections["cluster"] & { name: string };
 export type NodeGroupConfig = ClusterConfig["nodeGroups"][string];
+/** The ALB, with the stage's defaults for access logs and deletion protection decided. */
+export type LoadBalancerConfig = Sections["loadBalancer"] & { readonly accessLogs: boolean; readonly deletionProtection: boolean };
 
 export interface AppConfig extends Omit<z.output<typeof appSchema>, "namespace"> {
     readonly name: string;
@@ -53,6 +57,7 @@ export interface PlatformConfig {
     readonly network: NetworkConfig;
     readonly cluster: ClusterConfig;
     readonly apps: Record<string, AppConfig>;
+    readonly loadBalancer: LoadBalancerConfig;
     /** Every addon with `enabled` decided. */
     readonly addons: AddonsConfig;
     readonly datadog: {
@@ -243,7 +248,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig): PlatformCo
     if (problems.length > 0) {
         throw new StackConfigError(stack, problems);
     }
-    const { stage, network, cluster, apps, datadogSite } = sections as Sections;
+    const { stage, network, cluster, apps, datadogSite, loadBalancer } = sections as Sections;
     return {
         stack,
         stage,
@@ -254,6 +259,11 @@ export function parseStackConfig(stack: string, raw: RawStackConfig): PlatformCo
             ...app, name, namespace: app.namespace ?? name, dbPassword: secrets[dbPasswordKey(name)],
         }])),
         addons: resolved!.addons,
+        loadBalancer: {
+            ...loadBalancer,
+            accessLogs: loadBalancer.accessLogs ?? stage === "prd",
+            deletionProtection: loadBalancer.deletionProtection ?? stage === "prd",
+        },
         datadog: { site: datadogSite, apiKey: secrets[DATADOG_API_KEY] },
         tags: { Project: PROJECT, Stage: stage, Stack: stack, ManagedBy: "pulumi" },
     };
@@ -308,18 +318,71 @@ function crossSectionProblems(inputs: Partial<Record<SectionName, unknown>>, reg
         });
     }
 
-    const apps = validOrUndefined(z.record(z.string(), z.looseObject({ namespace: z.string().optional() })), inputs.apps);
-    const owners = new Map<string, string>();
+    problems.push(...appStageProblems(stage, inputs.apps));
+    problems.push(...loadBalancerStageProblems(stage, inputs.loadBalancer));
+    return problems;
+}
+
+/** Namespaces the platform itself uses: an app gets one of its own. */
+const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "datadog", "external-secrets", "external-dns"];
+
+function appStageProblems(stage: Stage | undefined, input: unknown): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const apps = validOrUndefined(z.record(z.string(), z.looseObject({
+        namespace: z.string().optional(),
+        replicas: z.number().optional(),
+        autoscaling: z.looseObject({ minReplicas: z.number().optional() }).optional(),
+        hosts: z.array(z.string()).optional(),
+        pathPrefix: z.string().optional(),
+    })), input);
+    const namespaces = new Map<string, string>();
+    const routes = new Map<string, string>();
     for (const [name, app] of Object.entries(apps ?? {})) {
+        const key = `${PROJECT}:apps.${name}`;
         const namespace = app.namespace ?? name;
-        const owner = owners.get(namespace);
+        const owner = namespaces.get(namespace);
         if (owner) {
-            problems.push({
-                key: `${PROJECT}:apps.${name}.namespace`, value: namespace,
-                expected: `expected a namespace of its own (app "${owner}" already uses it)`,
-            });
+            problems.push({ key: `${key}.namespace`, value: namespace, expected: `expected a namespace of its own (app "${owner}" already uses it)` });
+        } else if (RESERVED_NAMESPACES.includes(namespace)) {
+            problems.push({ key: `${key}.namespace`, value: namespace, expected: `expected a namespace of its own, not one of ${RESERVED_NAMESPACES.join(", ")}` });
         }
-        owners.set(namespace, name);
+        namespaces.set(namespace, name);
+
+        const route = JSON.stringify([[...(app.hosts ?? [])].sort(), app.pathPrefix ?? "/"]);
+        const sameRoute = routes.get(route);
+        if (sameRoute) {
+            problems.push({ key: `${key}.pathPrefix`, value: app.pathPrefix ?? "/", expected: `expected hosts or a path prefix of its own (app "${sameRoute}" is routed the same way)` });
+        }
+        routes.set(route, name);
+
+        if (stage === "prd") {
+            const minimum = app.autoscaling ? app.autoscaling.minReplicas : app.replicas ?? 2;
+            if (minimum !== undefined && minimum < 2) {
+                const path = app.autoscaling ? "autoscaling.minReplicas" : "replicas";
+                problems.push({ key: `${key}.${path}`, value: minimum, expected: "expected at least 2 in prd, so a node drain or a zone loss leaves a pod serving" });
+            }
+        }
+    }
+    return problems;
+}
+
+function loadBalancerStageProblems(stage: Stage | undefined, input: unknown): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const lb = validOrUndefined(z.looseObject({
+        certificateArn: z.string().optional(), accessLogs: z.boolean().optional(), deletionProtection: z.boolean().optional(),
+    }), input ?? {});
+    if (!lb || !stage) {
+        return problems;
+    }
+    const key = `${PROJECT}:loadBalancer`;
+    if (stage !== "dev" && lb.certificateArn === undefined) {
+        problems.push({ key: `${key}.certificateArn`, value: undefined, expected: `expected an ACM certificate ARN: ${stage} serves HTTPS only (HTTP alone is for dev)` });
+    }
+    if (stage === "prd" && lb.accessLogs === false) {
+        problems.push({ key: `${key}.accessLogs`, value: false, expected: "expected true in prd: access logs are the record of every request" });
+    }
+    if (stage === "prd" && lb.deletionProtection === false) {
+        problems.push({ key: `${key}.deletionProtection`, value: false, expected: "expected true in prd: the ALB outlives clusters and carries the stage's DNS" });
     }
     return problems;
 }

@@ -2,23 +2,89 @@ import { z } from "zod";
 import { parseQuantity } from "../quantity";
 import { containerResources, dnsLabel } from "./fields";
 
+const port = (what: string) => z.int({ error: `expected a ${what} from 1 to 65535` })
+    .min(1, { error: `expected a ${what} from 1 to 65535` })
+    .max(65535, { error: `expected a ${what} from 1 to 65535` });
+
+const seconds = (min: number, max: number) => z.int({ error: `expected whole seconds from ${min} to ${max}` })
+    .min(min, { error: `expected whole seconds from ${min} to ${max}` })
+    .max(max, { error: `expected whole seconds from ${min} to ${max}` });
+
+const httpPath = z.string().regex(/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%\/]*$/, { error: 'expected a URL path starting with "/", such as /healthz' });
+
+/**
+ * An image pinned by digest (`repo@sha256:<64 hex>`) or by a tag CI never moves. `latest`, or no
+ * tag at all, would let two pods of one Deployment run different code.
+ */
+export const imageReference = z.string().superRefine((image, ctx) => {
+    const digest = /^[a-z0-9]+([._\/-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*@sha256:[a-f0-9]{64}$/;
+    const tagged = /^[a-z0-9]+([._\/-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*:([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/;
+    if (digest.test(image)) {
+        return;
+    }
+    const match = tagged.exec(image);
+    if (!match) {
+        ctx.addIssue({ code: "custom", input: image, message: "expected an image pinned by digest (repo@sha256:...) or by an immutable tag (repo:1.4.2); an image without a tag runs whatever latest is" });
+    } else if (match[match.length - 1] === "latest") {
+        ctx.addIssue({ code: "custom", input: image, message: "expected an image pinned by digest (repo@sha256:...) or by an immutable tag (repo:1.4.2), not :latest" });
+    }
+});
+
+/** Keys that must never sit in a ConfigMap: the value belongs in a Secret. */
+export const SECRET_LIKE_KEY = /pass(word|wd)?|secret|token|api[-_]?key|credential|private[-_]?key/i;
+
 const rdsSchema = z.strictObject({
     host: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
         error: "expected a DNS host name such as app.abc123.eu-west-1.rds.amazonaws.com",
     }),
-    port: z.int({ error: "expected a TCP port from 1 to 65535" })
-        .min(1, { error: "expected a TCP port from 1 to 65535" })
-        .max(65535, { error: "expected a TCP port from 1 to 65535" }).default(5432),
+    port: port("TCP port").default(5432),
     database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, { error: "expected a database name" }),
     user: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, { error: "expected a database user name" }),
+});
+
+const autoscalingSchema = z.strictObject({
+    minReplicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }),
+    maxReplicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }),
+    /** Average CPU utilisation (% of requests) the HPA keeps. */
+    targetCpuUtilizationPercent: z.int({ error: "expected a percentage from 10 to 95" })
+        .min(10, { error: "expected a percentage from 10 to 95" })
+        .max(95, { error: "expected a percentage from 10 to 95" }).default(70),
+}).superRefine((hpa, ctx) => {
+    if (hpa.minReplicas > hpa.maxReplicas) {
+        ctx.addIssue({ code: "custom", path: ["minReplicas"], input: hpa.minReplicas, message: `expected minReplicas <= maxReplicas (${hpa.maxReplicas})` });
+    }
 });
 
 /** `eks-platform:apps.<app>`: one web application. */
 export const appSchema = z.strictObject({
     /** The app's namespace; defaults to the app's name. */
     namespace: dnsLabel("a namespace name").optional(),
+    /** Container image, pinned; CI sets it per stage. */
+    image: imageReference,
+    /** The port the container serves HTTP on. */
+    port: port("container port").default(8080),
     /** Requests and limits of the app container, per stage. */
     resources: containerResources,
+    /** HorizontalPodAutoscaler bounds; when set, the Deployment leaves `replicas` to it. */
+    autoscaling: autoscalingSchema.optional(),
+    /** Fixed replica count, for an app without autoscaling. */
+    replicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }).optional(),
+    /** Readiness probe and ALB health check path. */
+    healthCheckPath: httpPath.default("/healthz"),
+    /** Liveness probe path; defaults to the health check path. */
+    livenessPath: httpPath.optional(),
+    /** Host names the ALB routes to this app; none: any host. */
+    hosts: z.array(z.string().regex(/^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: "expected a host name such as www.example.com" })).default([]),
+    /** Path prefix the ALB routes to this app. */
+    pathPrefix: httpPath.default("/"),
+    /** How long the ALB keeps sending in-flight requests to a pod being removed. */
+    deregistrationDelaySeconds: seconds(0, 3600).default(30),
+    /** How long the app needs after SIGTERM to finish its work and exit. */
+    shutdownSeconds: seconds(1, 600).default(15),
+    /** Extra non-secret environment variables, in the app's ConfigMap. */
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected an environment variable name" }), z.string()).default({}),
+    /** Mount a Kubernetes API token into the pods (only for apps that call the API). */
+    kubernetesApiAccess: z.boolean({ error: "expected true or false" }).default(false),
     /** Connection values for the app's RDS database; the password is the secret `<app>DbPassword`. */
     rds: rdsSchema,
 }).superRefine((app, ctx) => {
@@ -31,6 +97,18 @@ export const appSchema = z.strictObject({
                 message: `expected a ${kind} request <= its limit (${app.resources.limits[kind]})`,
             });
         }
+    }
+    for (const key of Object.keys(app.env).filter((k) => SECRET_LIKE_KEY.test(k))) {
+        ctx.addIssue({
+            code: "custom", path: ["env", key], input: "(not shown)",
+            message: "expected no secret in the ConfigMap: a key that looks like a password, secret or token belongs in a Secret",
+        });
+    }
+    if (app.autoscaling && app.replicas !== undefined) {
+        ctx.addIssue({
+            code: "custom", path: ["replicas"], input: app.replicas,
+            message: "expected either replicas or autoscaling, not both: the HorizontalPodAutoscaler owns the replica count",
+        });
     }
 });
 
