@@ -2,6 +2,8 @@
  * Composition root: load and validate the stack's config, build the components in dependency
  * order, export what a user needs. Components never read config themselves.
  */
+import { AppLoadBalancer } from "./components/app-load-balancer";
+import { AppRelease } from "./components/app-release";
 import { EksCluster } from "./components/eks-cluster";
 import { addonNamespaces, KubeSystemAddons } from "./components/kube-system-addons";
 import { Network } from "./components/network";
@@ -53,6 +55,36 @@ export = async () => {
         tags: config.tags,
     });
 
+    const apps = Object.values(config.apps);
+    // The ALB lives outside the cluster, so a cluster can be replaced behind it.
+    const alb = apps.length === 0 ? undefined : new AppLoadBalancer("alb", {
+        vpcId: network.vpcId,
+        vpcCidr: config.network.cidr,
+        publicSubnetIds: network.publicSubnetIds,
+        apps: apps.map((app) => ({
+            name: app.name, port: app.port, healthCheckPath: app.healthCheckPath, hosts: app.hosts,
+            pathPrefix: app.pathPrefix, deregistrationDelaySeconds: app.deregistrationDelaySeconds,
+        })),
+        certificateArn: config.loadBalancer.certificateArn,
+        sslPolicy: config.loadBalancer.sslPolicy,
+        allowedCidrs: config.loadBalancer.allowedCidrs,
+        accessLogs: config.loadBalancer.accessLogs,
+        accessLogRetentionDays: config.loadBalancer.accessLogRetentionDays,
+        deletionProtection: config.loadBalancer.deletionProtection,
+        idleTimeoutSeconds: config.loadBalancer.idleTimeoutSeconds,
+        tags: config.tags,
+    });
+
+    const releases = alb ? apps.map((app) => new AppRelease(app.name, {
+        app,
+        stage: config.stage,
+        kubernetesVersion: cluster.kubernetesVersion,
+        targetGroupArn: alb.targetGroups[app.name].arn,
+        albSecurityGroupId: alb.securityGroupId,
+        loadBalancerController: addons.loadBalancerController,
+        provider: cluster.provider,
+    })) : [];
+
     return {
         clusterName: cluster.clusterName,
         kubeconfig: cluster.kubeconfig,
@@ -64,5 +96,8 @@ export = async () => {
             selfManaged: cluster.selfManagedAsgNames,
         },
         addonReleases: addons.releaseNames,
+        appUrls: alb?.urls ?? {},
+        albDnsName: alb?.dnsName,
+        appNamespaces: Object.fromEntries(releases.map((release, i) => [apps[i].name, release.namespace])),
     };
 };

@@ -67,6 +67,20 @@ export function fabricatedOutputs(type: string, name: string, inputs: Record<str
             return { name: `${name}-mock`, arn: arn("iam", `instance-profile/${name}-mock`) };
         case "aws:kms/key:Key":
             return { keyId: `key-${name}`, arn: arn("kms", `key/key-${name}`) };
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return {
+                arn: arn("elasticloadbalancing", `loadbalancer/app/${name}/50dc6c495c0c9188`),
+                arnSuffix: `app/${name}/50dc6c495c0c9188`,
+                dnsName: `${name}-1234567890.eu-west-1.elb.amazonaws.com`,
+            };
+        case "aws:lb/targetGroup:TargetGroup":
+            return { arn: arn("elasticloadbalancing", `targetgroup/${name}/73e2d6bc24d8a067`), arnSuffix: `targetgroup/${name}/73e2d6bc24d8a067` };
+        case "aws:lb/listener:Listener":
+            return { arn: arn("elasticloadbalancing", `listener/app/${name}/50dc6c495c0c9188/f2f7dc8efc522ab2`) };
+        case "aws:ec2/securityGroup:SecurityGroup":
+            return { id: `sg-${name}` };
+        case "aws:s3/bucket:Bucket":
+            return { bucket: `${name}-mock`, arn: `arn:aws:s3:::${name}-mock` };
         case "aws:sqs/queue:Queue":
             return { arn: arn("sqs", name), url: `https://sqs.eu-west-1.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}` };
         case "aws:ec2/launchTemplate:LaunchTemplate":
@@ -81,6 +95,8 @@ export function fabricatedCallResult(token: string, inputs: Record<string, any>)
     switch (token) {
         case "aws:eks/getAddonVersion:getAddonVersion":
             return { ...inputs, version: `v0.0.0-mock-for-${inputs.kubernetesVersion}` };
+        case "aws:elb/getServiceAccount:getServiceAccount":
+            return { id: "156460612806", arn: "arn:aws:iam::156460612806:root" };
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: MOCK_ACCOUNT_ID, arn: arn("iam", "user/mock"), userId: "mock" };
         default:
@@ -90,10 +106,9 @@ export function fabricatedCallResult(token: string, inputs: Record<string, any>)
 
 export class PlatformMocks implements pulumi.runtime.Mocks {
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
-        return {
-            id: args.inputs.name && typeof args.inputs.name === "string" ? args.inputs.name : `${args.name}-id`,
-            state: { ...args.inputs, ...fabricatedOutputs(args.type, args.name, args.inputs) },
-        };
+        const { id, ...outputs } = fabricatedOutputs(args.type, args.name, args.inputs);
+        const fallbackId = typeof args.inputs.name === "string" ? args.inputs.name : `${args.name}-id`;
+        return { id: typeof id === "string" ? id : fallbackId, state: { ...args.inputs, ...outputs } };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {

@@ -132,9 +132,11 @@ async function serialize(stack: string, registrations: Registration[], stackOutp
         const inputs = (await toPlain(r.props, dependencies, urns)) as Record<string, unknown>;
         const dependsOn = await explicitDependencies(r.opts.dependsOn);
         dependsOn.forEach((d) => dependencies.add(d));
-        // The engine also waits for a resource's explicit provider.
-        if (r.opts.provider) {
-            dependencies.add(r.opts.provider);
+        // The engine also waits for a resource's provider, explicit or inherited from its parent
+        // (the SDK resolves inheritance after transformations run, into these internal fields).
+        const effective = r.resource as unknown as { __prov?: pulumi.Resource; __protect?: boolean };
+        if (effective.__prov) {
+            dependencies.add(effective.__prov);
         }
         const urn = urns.get(r.resource)!;
         resources.push({
@@ -146,7 +148,7 @@ async function serialize(stack: string, registrations: Registration[], stackOutp
             inputs,
         });
         options.set(urn, {
-            protect: r.opts.protect === true,
+            protect: effective.__protect === true,
             ignoreChanges: r.opts.ignoreChanges ?? [],
             dependsOn: dependsOn.map((d) => urns.get(d)).filter((u): u is string => !!u),
         });

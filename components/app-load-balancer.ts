@@ -1,0 +1,224 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** How the ALB reaches one app. */
+export interface AlbAppRoute {
+    /** The app's name; its target group and listener rule derive their names from it. */
+    name: string;
+    /** Container port the pods serve on (the target group's port, IP targets). */
+    port: number;
+    healthCheckPath: string;
+    /** Host names routed to the app; empty: any host. */
+    hosts: string[];
+    pathPrefix: string;
+    /** Seconds the ALB drains a deregistered pod; the pod's preStop waits as long. */
+    deregistrationDelaySeconds: number;
+}
+
+export interface AppLoadBalancerArgs {
+    vpcId: pulumi.Input<string>;
+    /** The VPC's range: the ALB may send traffic nowhere else. */
+    vpcCidr: string;
+    publicSubnetIds: pulumi.Input<string[]>;
+    apps: AlbAppRoute[];
+    /** ACM certificate; without one the ALB serves HTTP only (dev). */
+    certificateArn?: string;
+    sslPolicy: string;
+    allowedCidrs: string[];
+    /** Write access logs to an encrypted bucket of their own. */
+    accessLogs: boolean;
+    accessLogRetentionDays: number;
+    deletionProtection: boolean;
+    idleTimeoutSeconds: number;
+    tags: Record<string, string>;
+}
+
+/** Path patterns of a prefix: "/" is everything; "/api" is "/api" and what lies under it, not "/apix". */
+export function pathPatterns(prefix: string): string[] {
+    const trimmed = prefix.replace(/\/+$/, "");
+    return trimmed === "" ? ["/*"] : [trimmed, `${trimmed}/*`];
+}
+
+/** Listener rule conditions for a route: host header when hosts are given, always the path. */
+export function routeConditions(route: Pick<AlbAppRoute, "hosts" | "pathPrefix">) {
+    return [
+        ...(route.hosts.length > 0 ? [{ hostHeader: { values: route.hosts } }] : []),
+        { pathPattern: { values: pathPatterns(route.pathPrefix) } },
+    ];
+}
+
+/**
+ * Rule priorities: more specific routes first (with hosts before without, longer prefixes
+ * before shorter), so a catch-all "/" never shadows another app. Ties keep config order.
+ */
+export function rulePriorities(routes: Pick<AlbAppRoute, "name" | "hosts" | "pathPrefix">[]): Record<string, number> {
+    const ordered = routes
+        .map((route, index) => ({ route, index }))
+        .sort((a, b) =>
+            Number(b.route.hosts.length > 0) - Number(a.route.hosts.length > 0)
+            || b.route.pathPrefix.length - a.route.pathPrefix.length
+            || a.index - b.index);
+    return Object.fromEntries(ordered.map(({ route }, i) => [route.name, (i + 1) * 10]));
+}
+
+/** Lets the region's load balancer log delivery write, and nothing else. */
+export function accessLogBucketPolicy(bucketArn: string, elbAccountArn: string): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "LoadBalancerLogDelivery",
+                Effect: "Allow",
+                // Regions launched before August 2022 deliver as the region's ELB account, newer ones as the service.
+                Principal: { AWS: elbAccountArn, Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: `${bucketArn}/*`,
+            },
+            {
+                Sid: "TlsOnly",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [bucketArn, `${bucketArn}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ],
+    };
+}
+
+/**
+ * The stage's internet-facing ALB, outside Kubernetes: a cluster can be replaced blue/green
+ * behind it without touching DNS. Each app gets an IP target group that the AWS Load Balancer
+ * Controller fills from the app's TargetGroupBinding, and a listener rule.
+ */
+export class AppLoadBalancer extends pulumi.ComponentResource {
+    readonly dnsName: pulumi.Output<string>;
+    /** `app/<name>/<id>`: the CloudWatch dimension of the ALB. */
+    readonly arnSuffix: pulumi.Output<string>;
+    /** The ALB's security group: pods accept traffic from it only. */
+    readonly securityGroupId: pulumi.Output<string>;
+    /** Per app: the target group's ARN (for the TargetGroupBinding) and arnSuffix (for alarms). */
+    readonly targetGroups: Record<string, { arn: pulumi.Output<string>; arnSuffix: pulumi.Output<string> }>;
+    /** Base URL per app. */
+    readonly urls: Record<string, pulumi.Output<string>>;
+
+    constructor(name: string, args: AppLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:alb:AppLoadBalancer", name, {}, opts);
+        const https = args.certificateArn !== undefined;
+
+        const securityGroup = new aws.ec2.SecurityGroup(name, {
+            description: `ALB ${name}: clients in, app ports out to the VPC only`,
+            vpcId: args.vpcId,
+            tags: { ...args.tags, Name: name },
+        }, { parent: this });
+        const listenerPorts = https ? [443, 80] : [80];
+        for (const port of listenerPorts) {
+            args.allowedCidrs.forEach((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}-${i}`, {
+                securityGroupId: securityGroup.id,
+                ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: cidr,
+                description: port === 80 && https ? "HTTP, redirected to HTTPS" : "clients",
+            }, { parent: this }));
+        }
+        for (const port of [...new Set(args.apps.map((a) => a.port))]) {
+            new aws.vpc.SecurityGroupEgressRule(`${name}-out-${port}`, {
+                securityGroupId: securityGroup.id,
+                ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: args.vpcCidr,
+                description: "to app pods",
+            }, { parent: this });
+        }
+
+        const logs = args.accessLogs ? this.accessLogBucket(name, args) : undefined;
+        const alb = new aws.lb.LoadBalancer(name, {
+            loadBalancerType: "application",
+            internal: false,
+            subnets: args.publicSubnetIds,
+            securityGroups: [securityGroup.id],
+            dropInvalidHeaderFields: true,
+            enableDeletionProtection: args.deletionProtection,
+            idleTimeout: args.idleTimeoutSeconds,
+            accessLogs: logs ? { bucket: logs.bucket, enabled: true } : undefined,
+            tags: args.tags,
+        }, { parent: this, dependsOn: logs ? [logs.policy] : [] });
+
+        const notFound = { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } };
+        const listener = https
+            ? new aws.lb.Listener(`${name}-https`, {
+                loadBalancerArn: alb.arn, port: 443, protocol: "HTTPS",
+                certificateArn: args.certificateArn, sslPolicy: args.sslPolicy,
+                defaultActions: [notFound], tags: args.tags,
+            }, { parent: this })
+            : new aws.lb.Listener(`${name}-http`, {
+                loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: [notFound], tags: args.tags,
+            }, { parent: this });
+        if (https) {
+            new aws.lb.Listener(`${name}-http`, {
+                loadBalancerArn: alb.arn, port: 80, protocol: "HTTP",
+                defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+                tags: args.tags,
+            }, { parent: this });
+        }
+
+        const priorities = rulePriorities(args.apps);
+        this.targetGroups = {};
+        this.urls = {};
+        for (const app of args.apps) {
+            const targetGroup = new aws.lb.TargetGroup(`${name}-${app.name}`, {
+                vpcId: args.vpcId,
+                targetType: "ip",
+                port: app.port,
+                protocol: "HTTP",
+                deregistrationDelay: app.deregistrationDelaySeconds,
+                healthCheck: {
+                    path: app.healthCheckPath, matcher: "200-399", interval: 15, timeout: 5,
+                    healthyThreshold: 2, unhealthyThreshold: 3,
+                },
+                tags: { ...args.tags, App: app.name },
+            }, { parent: this });
+            new aws.lb.ListenerRule(`${name}-${app.name}`, {
+                listenerArn: listener.arn,
+                priority: priorities[app.name],
+                conditions: routeConditions(app),
+                actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+                tags: args.tags,
+            }, { parent: this });
+            this.targetGroups[app.name] = { arn: targetGroup.arn, arnSuffix: targetGroup.arnSuffix };
+            const host = app.hosts[0] && !app.hosts[0].startsWith("*") ? pulumi.output(app.hosts[0]) : alb.dnsName;
+            this.urls[app.name] = pulumi.interpolate`${https ? "https" : "http"}://${host}${app.pathPrefix}`;
+        }
+
+        this.dnsName = alb.dnsName;
+        this.arnSuffix = alb.arnSuffix;
+        this.securityGroupId = securityGroup.id;
+        this.registerOutputs({
+            dnsName: this.dnsName,
+            arnSuffix: this.arnSuffix,
+            securityGroupId: this.securityGroupId,
+            targetGroups: this.targetGroups,
+            urls: this.urls,
+        });
+    }
+
+    /** A private, SSE-S3 encrypted bucket (the only encryption ALB log delivery supports), expiring old logs. */
+    private accessLogBucket(name: string, args: AppLoadBalancerArgs): { bucket: pulumi.Output<string>; policy: aws.s3.BucketPolicy } {
+        const bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: false, tags: args.tags }, { parent: this });
+        new aws.s3.BucketPublicAccessBlock(`${name}-access-logs`, {
+            bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+        }, { parent: this });
+        new aws.s3.BucketOwnershipControls(`${name}-access-logs`, {
+            bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" },
+        }, { parent: this });
+        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-access-logs`, {
+            bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        }, { parent: this });
+        new aws.s3.BucketLifecycleConfiguration(`${name}-access-logs`, {
+            bucket: bucket.id,
+            rules: [{ id: "expire", status: "Enabled", filter: {}, expiration: { days: args.accessLogRetentionDays } }],
+        }, { parent: this });
+        const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
+        const policy = new aws.s3.BucketPolicy(`${name}-access-logs`, {
+            bucket: bucket.id,
+            policy: pulumi.all([bucket.arn, elbAccount.arn]).apply(([bucketArn, elbArn]) => JSON.stringify(accessLogBucketPolicy(bucketArn, elbArn))),
+        }, { parent: this });
+        return { bucket: bucket.bucket, policy };
+    }
+}
