@@ -87,6 +87,13 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
     const registrations: Registration[] = [];
     // Kept as the program returned them: the stack's resolved outputs no longer say what is secret.
     let outputs: Record<string, unknown> = {};
+    // The SDK captures a stack trace for every promise it makes (for leak reports); under ts-node's
+    // source maps that is most of a run's time. Program errors keep their messages; set
+    // PROGRAM_STACK_TRACES=1 to see where they came from.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!process.env.PROGRAM_STACK_TRACES) {
+        Error.stackTraceLimit = 0;
+    }
     try {
         await pulumi.runtime.runInPulumiStack(async () => {
             pulumi.runtime.registerStackTransformation((args) => {
@@ -109,6 +116,8 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
             Object.defineProperty(error, "registeredBeforeFailure", { value: registrations.length });
         }
         throw error;
+    } finally {
+        Error.stackTraceLimit = stackTraceLimit;
     }
     return serialize(options.stack, registrations, outputs);
 }
