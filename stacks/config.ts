@@ -13,6 +13,7 @@ import { appSchema, appsSchema } from "./schema/apps";
 import { clusterSchema } from "./schema/cluster";
 import { cidrBlock, ContainerResources } from "./schema/fields";
 import { loadBalancerSchema } from "./schema/load-balancer";
+import { MonitoringInput, monitoringSchema } from "./schema/monitoring";
 import { networkSchema } from "./schema/network";
 import { MIN_AVAILABILITY_ZONES, PROJECT, Stage, STAGES } from "./schema/stage";
 
@@ -27,6 +28,7 @@ const SECTIONS = {
     apps: appsSchema,
     addons: addonsSchema,
     loadBalancer: loadBalancerSchema,
+    monitoring: monitoringSchema,
     /** A simple key, so Pulumi.yaml can give it a project-wide default. */
     datadogSite: datadogSiteSchema,
 } as const;
@@ -34,7 +36,7 @@ type SectionName = keyof typeof SECTIONS;
 type Sections = { [K in SectionName]: z.output<(typeof SECTIONS)[K]> };
 
 /** Keys whose values are structured (objects in the stack file, JSON strings to the program). */
-const STRUCTURED: ReadonlySet<SectionName> = new Set<SectionName>(["network", "cluster", "apps", "addons", "loadBalancer"]);
+const STRUCTURED: ReadonlySet<SectionName> = new Set<SectionName>(["network", "cluster", "apps", "addons", "loadBalancer", "monitoring"]);
 
 export type NetworkConfig = Sections["network"];
 export type ClusterConfig = Sections["cluster"] & { name: string };
@@ -60,10 +62,17 @@ export interface PlatformConfig {
     readonly loadBalancer: LoadBalancerConfig;
     /** Every addon with `enabled` decided. */
     readonly addons: AddonsConfig;
+    readonly monitoring: MonitoringInput & {
+        /** The incoming webhook for Lambda delivery (`eks-platform:slackWebhookUrl`), a secret. */
+        readonly slackWebhookUrl?: pulumi.Output<string>;
+    };
     readonly datadog: {
+        /** The Datadog site, e.g. datadoghq.eu. */
         readonly site: string;
-        /** The Datadog API key (`datadog:apiKey`); set when the agent is enabled. */
-        readonly apiKey?: pulumi.Output<string>;
+        /** The Datadog API key (`datadog:apiKey`), for the agent and the provider. */
+        readonly apiKey: pulumi.Output<string>;
+        /** The Datadog application key (`datadog:appKey`), for the provider. */
+        readonly appKey: pulumi.Output<string>;
     };
     /** Tags every AWS resource carries. */
     readonly tags: Record<string, string>;
@@ -79,8 +88,10 @@ export function dbPasswordKey(app: string): string {
     return `${PROJECT}:${camel}DbPassword`;
 }
 
-/** The Datadog provider's own config key, shared with the agent. */
+/** The Datadog provider's own config keys; the API key is shared with the agent. */
 export const DATADOG_API_KEY = "datadog:apiKey";
+export const DATADOG_APP_KEY = "datadog:appKey";
+export const SLACK_WEBHOOK_KEY = `${PROJECT}:slackWebhookUrl`;
 
 export interface RequiredSecret {
     readonly key: string;
@@ -103,11 +114,13 @@ function parseObjectLeniently(text: string | undefined): Record<string, unknown>
  */
 export function requiredSecrets(values: Readonly<Record<string, string | undefined>>): RequiredSecret[] {
     const apps = parseObjectLeniently(values[`${PROJECT}:apps`]);
-    const addons = parseObjectLeniently(values[`${PROJECT}:addons`]);
-    const datadog = (addons.datadog ?? {}) as { enabled?: unknown };
+    const monitoring = parseObjectLeniently(values[`${PROJECT}:monitoring`]);
+    const slack = (monitoring.slack ?? {}) as { delivery?: unknown };
     return [
         ...Object.keys(apps).map((app) => ({ key: dbPasswordKey(app), purpose: `database password of app "${app}"` })),
-        ...(datadog.enabled === false ? [] : [{ key: DATADOG_API_KEY, purpose: "Datadog API key of the agent" }]),
+        { key: DATADOG_API_KEY, purpose: "Datadog API key (agent and provider)" },
+        { key: DATADOG_APP_KEY, purpose: "Datadog application key (provider)" },
+        ...(slack.delivery === "lambda" ? [{ key: SLACK_WEBHOOK_KEY, purpose: "Slack incoming webhook URL" }] : []),
     ];
 }
 
@@ -248,7 +261,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig): PlatformCo
     if (problems.length > 0) {
         throw new StackConfigError(stack, problems);
     }
-    const { stage, network, cluster, apps, datadogSite, loadBalancer } = sections as Sections;
+    const { stage, network, cluster, apps, datadogSite, loadBalancer, monitoring } = sections as Sections;
     return {
         stack,
         stage,
@@ -264,7 +277,8 @@ export function parseStackConfig(stack: string, raw: RawStackConfig): PlatformCo
             accessLogs: loadBalancer.accessLogs ?? stage === "prd",
             deletionProtection: loadBalancer.deletionProtection ?? stage === "prd",
         },
-        datadog: { site: datadogSite, apiKey: secrets[DATADOG_API_KEY] },
+        monitoring: { ...monitoring, slackWebhookUrl: secrets[SLACK_WEBHOOK_KEY] },
+        datadog: { site: datadogSite, apiKey: secrets[DATADOG_API_KEY], appKey: secrets[DATADOG_APP_KEY] },
         tags: { Project: PROJECT, Stage: stage, Stack: stack, ManagedBy: "pulumi" },
     };
 }
@@ -320,6 +334,39 @@ function crossSectionProblems(inputs: Partial<Record<SectionName, unknown>>, reg
 
     problems.push(...appStageProblems(stage, inputs.apps));
     problems.push(...loadBalancerStageProblems(stage, inputs.loadBalancer));
+    problems.push(...monitoringProblems(inputs.monitoring));
+    return problems;
+}
+
+/** Slack delivery needs its ids; a warning threshold must fire before its critical one. */
+function monitoringProblems(input: unknown): ConfigProblem[] {
+    const monitoring = validOrUndefined(monitoringSchema, input);
+    if (!monitoring) {
+        return [];
+    }
+    const problems: ConfigProblem[] = [];
+    const key = `${PROJECT}:monitoring`;
+    if (monitoring.slack.delivery === "chatbot") {
+        for (const id of ["workspaceId", "channelId"] as const) {
+            if (monitoring.slack[id] === undefined) {
+                problems.push({ key: `${key}.slack.${id}`, value: undefined, expected: "is required for chatbot delivery: AWS Chatbot posts to this Slack workspace and channel" });
+            }
+        }
+    }
+    const { datadog } = monitoring;
+    const rising = { crashLoopBackOff: datadog.crashLoopBackOff, containerRestarts: datadog.containerRestarts, cpuOfLimit: datadog.cpuOfLimit, memoryOfLimit: datadog.memoryOfLimit };
+    for (const [name, t] of Object.entries(rising)) {
+        if (t.warning !== undefined && t.warning >= t.critical) {
+            problems.push({ key: `${key}.datadog.${name}.warning`, value: t.warning, expected: `expected a warning below the critical threshold (${t.critical})` });
+        }
+    }
+    const availability = datadog.deploymentAvailability;
+    if (availability.warning !== undefined && availability.warning <= availability.critical) {
+        problems.push({
+            key: `${key}.datadog.deploymentAvailability.warning`, value: availability.warning,
+            expected: `expected a warning above the critical ratio (${availability.critical}): availability falls through it first`,
+        });
+    }
     return problems;
 }
 

@@ -198,6 +198,8 @@ describe("stack config", () => {
             expect(problemsOf("dev", { fillMissingSecrets: false })).to.deep.equal([
                 "[dev] eks-platform:webDbPassword = (not set): is required: run `pulumi config set --secret eks-platform:webDbPassword <value>`",
                 "[dev] datadog:apiKey = (not set): is required: run `pulumi config set --secret datadog:apiKey <value>`",
+                "[dev] datadog:appKey = (not set): is required: run `pulumi config set --secret datadog:appKey <value>`",
+                "[dev] eks-platform:slackWebhookUrl = (not set): is required: run `pulumi config set --secret eks-platform:slackWebhookUrl <value>`",
             ]);
         });
 
@@ -249,7 +251,7 @@ describe("stack config", () => {
                 overrides: { "eks-platform:stage": "prd", "eks-platform:cluster": cluster, "eks-platform:network": network },
                 fillMissingSecrets: false,
             });
-            expect(problems).to.have.length(6);
+            expect(problems).to.have.length(7);
             expect(problems.map((p) => p.split(" = ")[0])).to.have.members([
                 "[prd] eks-platform:cluster.kubernetesVersion",
                 "[prd] eks-platform:cluster.nodeGroups.general.minSize",
@@ -257,6 +259,7 @@ describe("stack config", () => {
                 "[prd] eks-platform:cluster.serviceCidr",
                 "[prd] eks-platform:webDbPassword",
                 "[prd] datadog:apiKey",
+                "[prd] datadog:appKey",
             ]);
         });
     });
