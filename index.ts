@@ -2,11 +2,16 @@
  * Composition root: load and validate the stack's config, build the components in dependency
  * order, export what a user needs. Components never read config themselves.
  */
+import * as datadog from "@pulumi/datadog";
+import { AlbAlarms } from "./components/alb-alarms";
 import { AppLoadBalancer } from "./components/app-load-balancer";
 import { AppRelease } from "./components/app-release";
 import { EksCluster } from "./components/eks-cluster";
+import { DatadogDashboards } from "./components/datadog-dashboards";
+import { DatadogMonitors } from "./components/datadog-monitors";
 import { addonNamespaces, KubeSystemAddons } from "./components/kube-system-addons";
 import { Network } from "./components/network";
+import { SlackNotifications } from "./components/slack-notifications";
 import { loadStackConfig } from "./stacks/config";
 
 export = async () => {
@@ -85,6 +90,50 @@ export = async () => {
         provider: cluster.provider,
     })) : [];
 
+    // Monitoring depends on the Slack channel and the ALB, never on the cluster: it is in place
+    // before the cluster finishes and keeps working while a cluster is replaced.
+    const datadogProvider = new datadog.Provider("datadog", {
+        apiKey: config.datadog.apiKey,
+        appKey: config.datadog.appKey,
+        apiUrl: `https://api.${config.datadog.site}/`,
+    });
+    const slack = config.monitoring.slack;
+    const notifications = new SlackNotifications("alerts", {
+        namePrefix: `eks-platform-${config.stack}`,
+        delivery: slack.delivery,
+        workspaceId: slack.workspaceId,
+        channelId: slack.channelId,
+        webhookUrl: config.monitoring.slackWebhookUrl,
+        channelName: slack.channelName,
+        datadogAccount: slack.datadogAccount,
+        datadogProvider,
+        tags: config.tags,
+    });
+    if (alb) {
+        new AlbAlarms("alb-alarms", {
+            namePrefix: `eks-platform-${config.stack}`,
+            loadBalancerArnSuffix: alb.arnSuffix,
+            targetGroupArnSuffixes: Object.fromEntries(Object.entries(alb.targetGroups).map(([app, tg]) => [app, tg.arnSuffix])),
+            thresholds: config.monitoring.alb,
+            topicArn: notifications.topicArn,
+            tags: config.tags,
+        });
+    }
+    new DatadogMonitors("monitors", {
+        clusterName: config.cluster.name,
+        stage: config.stage,
+        thresholds: config.monitoring.datadog,
+        slackHandle: notifications.datadogHandle,
+        pageHandles: config.monitoring.pageHandles,
+        runbookUrl: config.monitoring.runbookUrl,
+        provider: datadogProvider,
+    });
+    const dashboards = new DatadogDashboards("dashboards", {
+        clusterName: config.cluster.name,
+        namespaces: [...appNamespaces, "kube-system"],
+        provider: datadogProvider,
+    });
+
     return {
         clusterName: cluster.clusterName,
         kubeconfig: cluster.kubeconfig,
@@ -98,6 +147,8 @@ export = async () => {
         addonReleases: addons.releaseNames,
         appUrls: alb?.urls ?? {},
         albDnsName: alb?.dnsName,
+        alertsTopicArn: notifications.topicArn,
+        dashboardUrls: dashboards.urls,
         appNamespaces: Object.fromEntries(releases.map((release, i) => [apps[i].name, release.namespace])),
     };
 };

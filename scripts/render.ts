@@ -38,6 +38,12 @@ export function renderFiles(run: ProgramRun): Record<string, string> {
     kubernetesObjects(run.resources).forEach((object, i) => {
         files[`manifests/${manifestFileName(i, object)}`] = stringify(object);
     });
+    const inputsOf = (type: string): Record<string, unknown>[] =>
+        run.resources.filter((r) => r.type === type).map((r) => ({ resource: r.name, ...r.inputs }));
+    files["datadog/monitors.json"] = `${JSON.stringify(inputsOf("datadog:index/monitor:Monitor"), null, 2)}\n`;
+    files["datadog/dashboards.json"] = `${JSON.stringify(inputsOf("datadog:index/dashboardJson:DashboardJson")
+        .map(({ resource, dashboard }) => ({ resource, dashboard: JSON.parse(dashboard as string) })), null, 2)}\n`;
+    files["cloudwatch/alarms.json"] = `${JSON.stringify(inputsOf("aws:cloudwatch/metricAlarm:MetricAlarm"), null, 2)}\n`;
     return files;
 }
 

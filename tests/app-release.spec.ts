@@ -180,11 +180,13 @@ describe("AppRelease", () => {
         const webOnly = await stackRun("prd");
         const remaining = new Set(webOnly.resources.map((r) => r.urn));
         const removed = both.resources.filter((r) => !remaining.has(r.urn));
+        const alarm = "aws:cloudwatch/metricAlarm:MetricAlarm";
         expect(removed.map((r) => r.type)).to.have.members([
-            "eks-platform:app:AppRelease", ...Object.values(K).filter((t) => t !== K.hpa), TARGET_GROUP, "aws:lb/listenerRule:ListenerRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+            "eks-platform:app:AppRelease", ...Object.values(K).filter((t) => t !== K.hpa), TARGET_GROUP, "aws:lb/listenerRule:ListenerRule",
+            "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", alarm, alarm, alarm, "datadog:index/dashboardJson:DashboardJson",
         ]);
         // The egress rule is per port; 9090 is the api app's alone.
-        removed.forEach((r) => expect(r.urn).to.match(/::(alb-)?api(-[a-z]+)?$|alb-out-9090$/));
+        removed.forEach((r) => expect(r.urn).to.match(/::((alb|alb-alarms|dashboards)-)?api(-[a-z0-9-]+)?$|alb-out-9090$/));
     });
 });
 

@@ -81,6 +81,18 @@ export function fabricatedOutputs(type: string, name: string, inputs: Record<str
             return { id: `sg-${name}` };
         case "aws:s3/bucket:Bucket":
             return { bucket: `${name}-mock`, arn: `arn:aws:s3:::${name}-mock` };
+        case "aws:sns/topic:Topic":
+            return { arn: arn("sns", inputs.name ?? name) };
+        case "aws:ssm/parameter:Parameter":
+            return { arn: arn("ssm", `parameter${inputs.name}`) };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { arn: arn("logs", `log-group:${inputs.name}`) };
+        case "aws:lambda/function:Function":
+            return { arn: arn("lambda", `function:${inputs.name ?? name}`) };
+        case "datadog:index/dashboardJson:DashboardJson":
+            return { id: `abc-${name}`, url: `/dashboard/abc-${name}` };
+        case "datadog:index/monitor:Monitor":
+            return { id: `1000${name.length}` };
         case "aws:sqs/queue:Queue":
             return { arn: arn("sqs", name), url: `https://sqs.eu-west-1.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}` };
         case "aws:ec2/launchTemplate:LaunchTemplate":

@@ -1,0 +1,174 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { MonitoringInput } from "../stacks/schema/monitoring";
+
+export interface AlbAlarmsArgs {
+    /** Prefix of every alarm name (unique in the account and region), e.g. eks-platform-prd. */
+    namePrefix: string;
+    /** The ALB's `arnSuffix` (app/<name>/<id>): CloudWatch's LoadBalancer dimension. */
+    loadBalancerArnSuffix: pulumi.Input<string>;
+    /** Per app, its target group's `arnSuffix`: CloudWatch's TargetGroup dimension. */
+    targetGroupArnSuffixes: Record<string, pulumi.Input<string>>;
+    /** Traffic and error budget of the stage. */
+    thresholds: MonitoringInput["alb"];
+    /** The SNS topic that reaches Slack: alarm and OK actions. */
+    topicArn: pulumi.Input<string>;
+    tags: Record<string, string>;
+}
+
+/** Errors per minute the stage tolerates at peak: 100,000 rpm x 0.1% = 100. */
+export function errorsPerMinute(peakRequestsPerMinute: number, allowedRate: number): number {
+    return Math.round(peakRequestsPerMinute * allowedRate * 1000) / 1000;
+}
+
+type Dimensions = Record<string, pulumi.Input<string>>;
+
+/** A metric or a math expression over metrics, as CloudWatch's metric_query. */
+export interface MetricQuery {
+    id: string;
+    returnData: boolean;
+    label?: string;
+    expression?: string;
+    metric?: { namespace: string; metricName: string; dimensions: Dimensions; period: number; stat: string };
+}
+
+/** One CloudWatch alarm as plain data, actions added by the component. */
+export interface AlarmDefinition {
+    key: string;
+    name: string;
+    alarmDescription: string;
+    comparisonOperator: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold";
+    threshold: number;
+    evaluationPeriods: number;
+    datapointsToAlarm: number;
+    /** HTTPCode metrics exist only when non-zero: a missing datapoint is a good one. */
+    treatMissingData: "notBreaching";
+    namespace?: string;
+    metricName?: string;
+    dimensions?: Dimensions;
+    period?: number;
+    statistic?: string;
+    extendedStatistic?: string;
+    metricQueries?: MetricQuery[];
+}
+
+const PERIOD = 60;
+const ELB = "AWS/ApplicationELB";
+
+export interface AlarmInput {
+    namePrefix: string;
+    loadBalancer: pulumi.Input<string>;
+    targetGroups: Record<string, pulumi.Input<string>>;
+    thresholds: MonitoringInput["alb"];
+}
+
+/**
+ * The ALB alarms: ELB 5XX and 4XX, and per app target 5XX, response time and unhealthy hosts,
+ * plus the error rate by metric math with a traffic floor. CloudWatch rather than Datadog: the
+ * ALB's metrics reach Datadog about ten minutes late.
+ */
+export function albAlarmDefinitions(input: AlarmInput): AlarmDefinition[] {
+    const t = input.thresholds;
+    const serverErrors = errorsPerMinute(t.peakRequestsPerMinute, t.allowedErrorRate);
+    const clientErrors = errorsPerMinute(t.peakRequestsPerMinute, t.allowedClientErrorRate);
+    const lb: Dimensions = { LoadBalancer: input.loadBalancer };
+    const sum = (metricName: string, dimensions: Dimensions) => ({ namespace: ELB, metricName, dimensions, period: PERIOD, statistic: "Sum" });
+    const name = (what: string) => `${input.namePrefix} ${what}`;
+    const quiet = { treatMissingData: "notBreaching" as const };
+
+    const alarms: AlarmDefinition[] = [
+        {
+            key: "elb-5xx", name: name("ALB 5XX"), ...sum("HTTPCode_ELB_5XX_Count", lb), ...quiet,
+            alarmDescription: `The load balancer itself answered more than ${serverErrors} 5XX a minute (${t.peakRequestsPerMinute} rpm x ${t.allowedErrorRate}): no healthy target, or targets refusing connections.`,
+            comparisonOperator: "GreaterThanThreshold", threshold: serverErrors, evaluationPeriods: 3, datapointsToAlarm: 2,
+        },
+        {
+            key: "elb-4xx", name: name("ALB 4XX"), ...sum("HTTPCode_ELB_4XX_Count", lb), ...quiet,
+            alarmDescription: `More than ${clientErrors} 4XX a minute from the load balancer (${t.peakRequestsPerMinute} rpm x ${t.allowedClientErrorRate}): bad requests, a client bug or a scan.`,
+            comparisonOperator: "GreaterThanThreshold", threshold: clientErrors, evaluationPeriods: 5, datapointsToAlarm: 3,
+        },
+        {
+            key: "error-rate", name: name("5XX error rate"), ...quiet,
+            alarmDescription: `More than ${t.allowedErrorRate * 100}% of requests failed with 5XX (load balancer and targets), counted only above ${t.minRequestsPerMinute} requests a minute.`,
+            comparisonOperator: "GreaterThanThreshold", threshold: t.allowedErrorRate * 100, evaluationPeriods: 5, datapointsToAlarm: 3,
+            metricQueries: [
+                { id: "requests", returnData: false, metric: { namespace: ELB, metricName: "RequestCount", dimensions: lb, period: PERIOD, stat: "Sum" } },
+                { id: "elb5xx", returnData: false, metric: { namespace: ELB, metricName: "HTTPCode_ELB_5XX_Count", dimensions: lb, period: PERIOD, stat: "Sum" } },
+                { id: "target5xx", returnData: false, metric: { namespace: ELB, metricName: "HTTPCode_Target_5XX_Count", dimensions: lb, period: PERIOD, stat: "Sum" } },
+                {
+                    id: "rate", returnData: true, label: "5XX % of requests",
+                    // A quiet night (below the floor) counts as 0%: two errors in ten requests must not page.
+                    expression: `IF(requests >= ${t.minRequestsPerMinute}, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)`,
+                },
+            ],
+        },
+    ];
+
+    for (const [app, targetGroup] of Object.entries(input.targetGroups)) {
+        const tg: Dimensions = { LoadBalancer: input.loadBalancer, TargetGroup: targetGroup };
+        const stat = t.responseTime.statistic === "Average" ? { statistic: "Average" } : { extendedStatistic: t.responseTime.statistic };
+        alarms.push(
+            {
+                key: `${app}-target-5xx`, name: name(`${app} target 5XX`), ...sum("HTTPCode_Target_5XX_Count", tg), ...quiet,
+                alarmDescription: `App ${app} answered more than ${serverErrors} 5XX a minute.`,
+                comparisonOperator: "GreaterThanThreshold", threshold: serverErrors, evaluationPeriods: 3, datapointsToAlarm: 2,
+            },
+            {
+                key: `${app}-response-time`, name: name(`${app} response time ${t.responseTime.statistic}`), ...quiet,
+                namespace: ELB, metricName: "TargetResponseTime", dimensions: tg, period: PERIOD, ...stat,
+                alarmDescription: `App ${app}'s ${t.responseTime.statistic} response time is above ${t.responseTime.thresholdSeconds} s.`,
+                comparisonOperator: "GreaterThanThreshold", threshold: t.responseTime.thresholdSeconds, evaluationPeriods: 5, datapointsToAlarm: 3,
+            },
+            {
+                key: `${app}-unhealthy-hosts`, name: name(`${app} unhealthy targets`), ...quiet,
+                namespace: ELB, metricName: "UnHealthyHostCount", dimensions: tg, period: PERIOD, statistic: "Maximum",
+                alarmDescription: `At least one pod of ${app} fails the ALB health check.`,
+                comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 1, evaluationPeriods: 3, datapointsToAlarm: 2,
+            },
+        );
+    }
+    return alarms;
+}
+
+/** CloudWatch's rules for an alarm: a period of 10 or 30 s or a multiple of 60; M of N with M <= N. */
+export function alarmProblems(alarm: Pick<AlarmDefinition, "period" | "metricQueries" | "evaluationPeriods" | "datapointsToAlarm" | "name">): string[] {
+    const periods = [alarm.period, ...(alarm.metricQueries ?? []).map((q) => q.metric?.period)]
+        .filter((p): p is number => p !== undefined);
+    const problems = periods
+        .filter((p) => !(p === 10 || p === 30 || (p > 0 && p % 60 === 0)))
+        .map((p) => `${alarm.name}: period ${p} s is not 10, 30 or a multiple of 60`);
+    if (alarm.datapointsToAlarm > alarm.evaluationPeriods) {
+        problems.push(`${alarm.name}: ${alarm.datapointsToAlarm} datapoints to alarm out of ${alarm.evaluationPeriods} evaluation periods`);
+    }
+    return problems;
+}
+
+/** CloudWatch alarms on the ALB and its target groups, alarm and OK actions to the Slack topic. */
+export class AlbAlarms extends pulumi.ComponentResource {
+    readonly names: string[];
+
+    constructor(name: string, args: AlbAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:monitoring:AlbAlarms", name, {}, opts);
+        const definitions = albAlarmDefinitions({
+            namePrefix: args.namePrefix,
+            loadBalancer: args.loadBalancerArnSuffix,
+            targetGroups: args.targetGroupArnSuffixes,
+            thresholds: args.thresholds,
+        });
+        const problems = definitions.flatMap(alarmProblems);
+        if (problems.length > 0) {
+            throw new Error(`Invalid ALB alarms:\n${problems.join("\n")}`);
+        }
+        for (const { key, ...alarm } of definitions) {
+            new aws.cloudwatch.MetricAlarm(`${name}-${key}`, {
+                ...alarm,
+                actionsEnabled: true,
+                alarmActions: [args.topicArn],
+                okActions: [args.topicArn],
+                tags: args.tags,
+            }, { parent: this });
+        }
+        this.names = definitions.map((d) => d.name);
+        this.registerOutputs({ names: this.names });
+    }
+}

@@ -1,0 +1,192 @@
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as datadog from "@pulumi/datadog";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface SlackNotificationsArgs {
+    /** Prefix of the physical names, e.g. eks-platform-prd. */
+    namePrefix: string;
+    /** `chatbot`: AWS Chatbot posts the topic's alarms; `lambda`: our function posts them to an incoming webhook. */
+    delivery: "chatbot" | "lambda";
+    /** Slack workspace and channel IDs (chatbot delivery). */
+    workspaceId?: string;
+    channelId?: string;
+    /** Incoming webhook URL, a secret (lambda delivery). */
+    webhookUrl?: pulumi.Output<string>;
+    /** The channel's name (no '#') and the Datadog Slack integration's account: the Datadog handle. */
+    channelName: string;
+    datadogAccount: string;
+    datadogProvider: datadog.Provider;
+    tags: Record<string, string>;
+}
+
+/** The notifier's code: real code in the repository, unit-tested. */
+export const NOTIFIER_CODE_DIR = path.join(__dirname, "..", "lambda", "slack-notifier");
+
+/** The topic's key: the account administers it, CloudWatch may encrypt what its alarms publish. */
+export function topicKeyPolicy(accountId: string): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AccountAdministers",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            },
+            {
+                Sid: "CloudWatchAlarmsPublish",
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                Resource: "*",
+                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+        ],
+    };
+}
+
+/** CloudWatch alarms of this account may publish to the topic. */
+export function topicPolicy(topicArn: string, accountId: string): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: "CloudWatchAlarmsPublish",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: topicArn,
+            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        }],
+    };
+}
+
+/** The Datadog notification handle of a Slack channel. */
+export function datadogSlackHandle(account: string, channel: string): string {
+    return `@slack-${account}-${channel.replace(/^#/, "")}`;
+}
+
+function assumedBy(service: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    });
+}
+
+/**
+ * How the stage reaches Slack: an SNS topic, encrypted with its own key, that CloudWatch alarms
+ * publish to and AWS Chatbot (or a small Lambda) posts from; and the Datadog handle of the same
+ * channel for the monitors.
+ */
+export class SlackNotifications extends pulumi.ComponentResource {
+    readonly topicArn: pulumi.Output<string>;
+    /** `@slack-<account>-<channel>`, once Datadog knows the channel. */
+    readonly datadogHandle: pulumi.Output<string>;
+
+    constructor(name: string, args: SlackNotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:monitoring:SlackNotifications", name, {}, opts);
+        const child = { parent: this };
+        const accountId = aws.getCallerIdentityOutput({}, child).accountId;
+
+        const key = new aws.kms.Key(name, {
+            description: `Encrypts the alerts topic ${args.namePrefix}-alerts`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 7,
+            policy: accountId.apply((account) => JSON.stringify(topicKeyPolicy(account))),
+            tags: args.tags,
+        }, child);
+        const topic = new aws.sns.Topic(name, {
+            name: `${args.namePrefix}-alerts`,
+            kmsMasterKeyId: key.arn,
+            tags: args.tags,
+        }, child);
+        new aws.sns.TopicPolicy(name, {
+            arn: topic.arn,
+            policy: pulumi.all([topic.arn, accountId]).apply(([arn, account]) => JSON.stringify(topicPolicy(arn, account))),
+        }, child);
+
+        if (args.delivery === "chatbot") {
+            this.chatbot(name, args, topic);
+        } else {
+            this.lambda(name, args, topic);
+        }
+
+        const channel = new datadog.slack.Channel(name, {
+            accountName: args.datadogAccount,
+            channelName: `#${args.channelName}`,
+            display: { message: true, notified: true, snapshot: true, tags: true },
+        }, { parent: this, provider: args.datadogProvider });
+
+        this.topicArn = topic.arn;
+        this.datadogHandle = channel.channelName.apply((channelName) => datadogSlackHandle(args.datadogAccount, channelName));
+        this.registerOutputs({ topicArn: this.topicArn, datadogHandle: this.datadogHandle });
+    }
+
+    /** AWS Chatbot, with a read-only role so notifications can show the alarm's graph. */
+    private chatbot(name: string, args: SlackNotificationsArgs, topic: aws.sns.Topic): void {
+        const role = new aws.iam.Role(`${name}-chatbot`, { assumeRolePolicy: assumedBy("chatbot.amazonaws.com"), tags: args.tags }, { parent: this });
+        new aws.iam.RolePolicy(`${name}-chatbot`, {
+            role: role.name,
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Action: ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"], Resource: "*" }],
+            }),
+        }, { parent: this });
+        new aws.chatbot.SlackChannelConfiguration(name, {
+            configurationName: `${args.namePrefix}-alerts`,
+            slackTeamId: args.workspaceId!,
+            slackChannelId: args.channelId!,
+            iamRoleArn: role.arn,
+            // Whatever a channel member asks Chatbot to do, it can only read.
+            guardrailPolicyArns: [aws.iam.ManagedPolicy.CloudWatchReadOnlyAccess],
+            snsTopicArns: [topic.arn],
+            loggingLevel: "ERROR",
+            tags: args.tags,
+        }, { parent: this });
+    }
+
+    /** A function that formats each alarm and posts it to the webhook, kept in SSM as a SecureString. */
+    private lambda(name: string, args: SlackNotificationsArgs, topic: aws.sns.Topic): void {
+        const child = { parent: this };
+        const functionName = `${args.namePrefix}-slack-notifier`;
+        const webhook = new aws.ssm.Parameter(`${name}-webhook`, {
+            name: `/${args.namePrefix}/slack-webhook-url`,
+            type: "SecureString",
+            value: args.webhookUrl!,
+            tags: args.tags,
+        }, child);
+        const logs = new aws.cloudwatch.LogGroup(name, { name: `/aws/lambda/${functionName}`, retentionInDays: 30, tags: args.tags }, child);
+        const role = new aws.iam.Role(`${name}-notifier`, { assumeRolePolicy: assumedBy("lambda.amazonaws.com"), tags: args.tags }, child);
+        const rolePolicy = new aws.iam.RolePolicy(`${name}-notifier`, {
+            role: role.name,
+            policy: pulumi.all([webhook.arn, logs.arn]).apply(([parameterArn, logGroupArn]) => JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: parameterArn },
+                    { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
+                ],
+            })),
+        }, child);
+        const notifier = new aws.lambda.Function(name, {
+            name: functionName,
+            description: "Posts the stage's CloudWatch alarms to Slack",
+            runtime: "nodejs22.x",
+            handler: "index.handler",
+            code: new pulumi.asset.FileArchive(NOTIFIER_CODE_DIR),
+            role: role.arn,
+            timeout: 10,
+            memorySize: 128,
+            environment: { variables: { WEBHOOK_PARAMETER: webhook.name } },
+            loggingConfig: { logFormat: "Text", logGroup: logs.name },
+            tags: args.tags,
+        }, { ...child, dependsOn: [rolePolicy] });
+        new aws.lambda.Permission(name, {
+            action: "lambda:InvokeFunction",
+            function: notifier.name,
+            principal: "sns.amazonaws.com",
+            sourceArn: topic.arn,
+        }, child);
+        new aws.sns.TopicSubscription(name, { topic: topic.arn, protocol: "lambda", endpoint: notifier.arn }, child);
+    }
+}
