@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig, Stage } from "../stacks/config";
-import { SECRET_LIKE_KEY } from "../stacks/schema/apps";
+import { API_ACCESS_ANNOTATION, SECRET_LIKE_KEY } from "../stacks/schema/apps";
 
 export interface AppReleaseArgs {
     /** The app's validated config: image, port, resources, probes, autoscaling, RDS values, password. */
@@ -80,8 +80,12 @@ export function imageVersion(image: string): string {
     return image.slice(image.lastIndexOf(":") + 1).slice(0, 63);
 }
 
-export function appLabels(app: Pick<AppConfig, "name">): Record<string, string> {
-    return { "app.kubernetes.io/name": app.name, "app.kubernetes.io/part-of": "eks-platform", "app.kubernetes.io/managed-by": "pulumi" };
+/** Labels of every object of the app; the stage label lets policies apply stage rules. */
+export function appLabels(app: Pick<AppConfig, "name">, stage: Stage): Record<string, string> {
+    return {
+        "app.kubernetes.io/name": app.name, "app.kubernetes.io/part-of": "eks-platform", "app.kubernetes.io/managed-by": "pulumi",
+        "eks-platform/stage": stage,
+    };
 }
 
 export interface PodSpecInput {
@@ -107,7 +111,7 @@ export function deploymentSpec(input: PodSpecInput) {
         template: {
             metadata: {
                 labels: {
-                    ...appLabels(app),
+                    ...appLabels(app, input.stage),
                     "tags.datadoghq.com/env": input.stage,
                     "tags.datadoghq.com/service": app.name,
                     "tags.datadoghq.com/version": imageVersion(app.image),
@@ -159,7 +163,7 @@ export class AppRelease extends pulumi.ComponentResource {
         super("eks-platform:app:AppRelease", name, {}, opts);
         const { app } = args;
         const child = { parent: this, provider: args.provider };
-        const labels = appLabels(app);
+        const labels = appLabels(app, args.stage);
         const controller = args.loadBalancerController ? [args.loadBalancerController] : [];
 
         const namespace = new k8s.core.v1.Namespace(name, {
@@ -168,7 +172,11 @@ export class AppRelease extends pulumi.ComponentResource {
         const ns = namespace.metadata.name;
 
         const serviceAccount = new k8s.core.v1.ServiceAccount(name, {
-            metadata: { name: app.name, namespace: ns, labels },
+            metadata: {
+                name: app.name, namespace: ns, labels,
+                // Declares the exception the service-account-token policy allows.
+                annotations: app.kubernetesApiAccess ? { [API_ACCESS_ANNOTATION]: "true" } : undefined,
+            },
             automountServiceAccountToken: app.kubernetesApiAccess,
         }, child);
 

@@ -30,6 +30,9 @@ export const imageReference = z.string().superRefine((image, ctx) => {
     }
 });
 
+/** Annotation on an app's service account that declares it calls the Kubernetes API (token mounted). */
+export const API_ACCESS_ANNOTATION = "eks-platform/kubernetes-api-access";
+
 /** Keys that must never sit in a ConfigMap: the value belongs in a Secret. */
 export const SECRET_LIKE_KEY = /pass(word|wd)?|secret|token|api[-_]?key|credential|private[-_]?key/i;
 

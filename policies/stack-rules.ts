@@ -1,0 +1,114 @@
+/** Rules about how a stack's resources fit together. */
+import { PolicyResource, StackRule } from "./rule";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+
+/** The charts that call AWS, and where their values name the service account. */
+const AWS_CALLING_CHARTS: Record<string, string[]> = {
+    "cluster-autoscaler": ["rbac", "serviceAccount", "name"],
+    "aws-load-balancer-controller": ["serviceAccount", "name"],
+    "aws-node-termination-handler": ["serviceAccount", "name"],
+    "external-dns": ["serviceAccount", "name"],
+    "external-secrets": ["serviceAccount", "name"],
+};
+
+function ofKind(resources: readonly PolicyResource[], kind: string): PolicyResource[] {
+    return resources.filter((r) => r.type.startsWith("kubernetes:") && r.inputs.kind === kind);
+}
+
+function pathIn(value: any, path: string[]): unknown {
+    return path.reduce((node, key) => node?.[key], value);
+}
+
+function matches(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+    return !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+export const STACK_RULES: StackRule[] = [
+    {
+        name: "addon-own-role",
+        description: "Each AWS-calling addon has its own role, bound to its own service account (never the node role).",
+        check: (resources) => {
+            const associations = resources.filter((r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation");
+            const violations: { urn?: string; message: string }[] = [];
+            for (const release of resources.filter((r) => r.type === RELEASE && r.inputs.chart in AWS_CALLING_CHARTS)) {
+                const serviceAccount = pathIn(release.inputs.values, AWS_CALLING_CHARTS[release.inputs.chart]);
+                const bound = associations.some((a) => a.inputs.namespace === release.inputs.namespace && a.inputs.serviceAccount === serviceAccount);
+                if (!bound) {
+                    violations.push({
+                        urn: release.urn,
+                        message: `${release.inputs.chart} (service account ${release.inputs.namespace}/${String(serviceAccount)}) has no Pod Identity association: it would fall back to the node role`,
+                    });
+                }
+            }
+            const byRole = new Map<string, PolicyResource[]>();
+            for (const a of associations.filter((x) => typeof x.inputs.roleArn === "string")) {
+                byRole.set(a.inputs.roleArn, [...(byRole.get(a.inputs.roleArn) ?? []), a]);
+            }
+            for (const [role, shared] of byRole) {
+                if (shared.length > 1) {
+                    violations.push({ urn: shared[1].urn, message: `role ${role} is shared by ${shared.map((a) => a.inputs.serviceAccount).join(", ")}` });
+                }
+            }
+            return violations;
+        },
+    },
+    {
+        name: "stage-alerting",
+        description: "Every stage has ALB alarms and Datadog monitors, both wired to Slack.",
+        check: (resources) => {
+            const violations: { message: string }[] = [];
+            const alb = resources.some((r) => r.type === "aws:lb/loadBalancer:LoadBalancer");
+            const alarms = resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+            if (alb && (alarms.length === 0 || alarms.some((a) => !(a.inputs.alarmActions?.length > 0)))) {
+                violations.push({ message: "the ALB has no alarms, or an alarm with no action" });
+            }
+            const slackRoute = resources.some((r) => r.type === "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"
+                || (r.type === "aws:sns/topicSubscription:TopicSubscription" && r.inputs.protocol === "lambda"));
+            if (alarms.length > 0 && !slackRoute) {
+                violations.push({ message: "CloudWatch alarms reach no Slack route (AWS Chatbot or the notifier Lambda)" });
+            }
+            const monitors = resources.filter((r) => r.type === "datadog:index/monitor:Monitor");
+            if (monitors.length === 0) {
+                violations.push({ message: "the stage has no Datadog monitors" });
+            }
+            for (const m of monitors.filter((x) => !String(x.inputs.message ?? "").includes("@slack-"))) {
+                violations.push({ message: `monitor ${m.inputs.name} notifies no Slack channel` });
+            }
+            return violations;
+        },
+    },
+    {
+        name: "hpa-owns-replicas",
+        description: "A Deployment scaled by an HPA sets no replicas (every apply would reset the HPA's count).",
+        check: (resources) => ofKind(resources, "HorizontalPodAutoscaler").flatMap((hpa) => {
+            const target = hpa.inputs.spec?.scaleTargetRef;
+            const deployment = ofKind(resources, "Deployment").find((d) =>
+                d.inputs.metadata?.namespace === hpa.inputs.metadata?.namespace && d.inputs.metadata?.name === target?.name);
+            return deployment && deployment.inputs.spec?.replicas !== undefined
+                ? [{ urn: deployment.urn, message: `sets replicas ${deployment.inputs.spec.replicas} although HPA ${hpa.inputs.metadata?.name} owns the count` }]
+                : [];
+        }),
+    },
+    {
+        name: "pdb-per-app",
+        description: "Every app Deployment has a PodDisruptionBudget selecting its pods.",
+        check: (resources) => ofKind(resources, "Deployment").flatMap((deployment) => {
+            const labels = deployment.inputs.spec?.template?.metadata?.labels;
+            const covered = ofKind(resources, "PodDisruptionBudget").some((pdb) =>
+                pdb.inputs.metadata?.namespace === deployment.inputs.metadata?.namespace && matches(pdb.inputs.spec?.selector?.matchLabels, labels));
+            return covered ? [] : [{ urn: deployment.urn, message: "no PodDisruptionBudget selects its pods" }];
+        }),
+    },
+    {
+        name: "restricted-app-namespaces",
+        description: "App namespaces enforce the restricted Pod Security Standard.",
+        check: (resources) => {
+            const appNamespaces = new Set(ofKind(resources, "Deployment").map((d) => d.inputs.metadata?.namespace));
+            return ofKind(resources, "Namespace")
+                .filter((ns) => appNamespaces.has(ns.inputs.metadata?.name)
+                    && ns.inputs.metadata?.labels?.["pod-security.kubernetes.io/enforce"] !== "restricted")
+                .map((ns) => ({ urn: ns.urn, message: `namespace ${ns.inputs.metadata?.name} runs apps without enforcing the restricted Pod Security Standard` }));
+        },
+    },
+];

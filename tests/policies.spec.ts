@@ -1,0 +1,159 @@
+import { expect } from "chai";
+import { isPinnedImage } from "../policies/kubernetes-rules";
+import { evaluate, formatViolations, PolicyResource } from "../policies/rule";
+import { RESOURCE_RULES, STACK_RULES } from "../policies/rules";
+import { ProgramRun, stackRun } from "./support/program-run";
+
+function rule(name: string) {
+    const found = RESOURCE_RULES.find((r) => r.name === name);
+    if (!found) {
+        throw new Error(`no rule ${name}`);
+    }
+    return found;
+}
+
+function stackRule(name: string) {
+    return STACK_RULES.find((r) => r.name === name)!;
+}
+
+function resource(type: string, inputs: Record<string, any>, name = "r"): PolicyResource {
+    return { type, name, urn: `urn:pulumi:s::p::${type}::${name}`, inputs };
+}
+
+const k8s = (kind: string, inputs: Record<string, any>, name = "r") =>
+    resource(`kubernetes:test:${kind}`, { kind, apiVersion: inputs.apiVersion ?? "v1", ...inputs }, name);
+
+const CLUSTER = {
+    endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"], encryptionConfigKeyArn: "arn:aws:kms:eu-west-1:1:key/k",
+    enabledClusterLogTypes: ["api", "audit", "authenticator"], authenticationMode: "API", nodeAssociatePublicIpAddress: false, privateSubnetIds: ["s"],
+};
+const CONTAINER = {
+    name: "app", image: "r/web@sha256:" + "a".repeat(64), readinessProbe: { httpGet: { path: "/", port: 80 } },
+    resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+};
+const deployment = (spec: Record<string, any> = {}, container: Record<string, any> = {}) => k8s("Deployment", {
+    apiVersion: "apps/v1",
+    metadata: { name: "web", namespace: "web" },
+    spec: { selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ ...CONTAINER, ...container }] } }, ...spec },
+}, "web");
+
+/** Each rule: a fixture it accepts and one it rejects, with the message it gives. */
+const RESOURCE_CASES: [string, PolicyResource, PolicyResource, string][] = [
+    ["eks-endpoint-not-public", resource("eks:index:Cluster", CLUSTER), resource("eks:index:Cluster", { ...CLUSTER, publicAccessCidrs: ["0.0.0.0/0"] }),
+        "the public API endpoint is open to 0.0.0.0/0"],
+    ["eks-secrets-encryption", resource("eks:index:Cluster", CLUSTER), resource("eks:index:Cluster", { ...CLUSTER, encryptionConfigKeyArn: undefined }),
+        "secrets are not encrypted with a KMS key (encryptionConfigKeyArn)"],
+    ["eks-control-plane-logs", resource("eks:index:Cluster", CLUSTER), resource("eks:index:Cluster", { ...CLUSTER, enabledClusterLogTypes: ["api"] }),
+        "control-plane logs missing: audit, authenticator"],
+    ["eks-access-entries", resource("eks:index:Cluster", CLUSTER), resource("aws:eks/cluster:Cluster", { accessConfig: { authenticationMode: "CONFIG_MAP" } }),
+        "authentication mode is CONFIG_MAP, expected API"],
+    ["eks-private-nodes", resource("eks:index:Cluster", CLUSTER), resource("eks:index:Cluster", { ...CLUSTER, nodeAssociatePublicIpAddress: true }),
+        "nodeAssociatePublicIpAddress is not false"],
+    ["imdsv2-required", resource("aws:ec2/launchTemplate:LaunchTemplate", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } }),
+        resource("aws:ec2/launchTemplate:LaunchTemplate", { metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1 } }),
+        "metadataOptions.httpTokens is optional, expected required (IMDSv2)"],
+    ["vpc-availability-zones", resource("awsx:ec2:Vpc", { availabilityZoneNames: ["a", "b", "c"], tags: { Stage: "prd" } }),
+        resource("awsx:ec2:Vpc", { availabilityZoneNames: ["a", "b"], tags: { Stage: "prd" } }), "2 availability zones, expected at least 3 in prd"],
+    ["alb-https", resource("aws:lb/listener:Listener", { protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", certificateArn: "arn" }),
+        resource("aws:lb/listener:Listener", { protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-2016-08", certificateArn: "arn" }),
+        "TLS policy ELBSecurityPolicy-2016-08 is not a TLS 1.3 policy"],
+    ["alb-prd-logs-and-protection", resource("aws:lb/loadBalancer:LoadBalancer", { tags: { Stage: "prd" }, enableDeletionProtection: true, accessLogs: { enabled: true } }),
+        resource("aws:lb/loadBalancer:LoadBalancer", { tags: { Stage: "prd" }, enableDeletionProtection: true }), "access logs are off"],
+    ["sns-encrypted", resource("aws:sns/topic:Topic", { kmsMasterKeyId: "arn" }), resource("aws:sns/topic:Topic", {}), "the topic is not encrypted (kmsMasterKeyId)"],
+    ["k8s-requests-limits", deployment(), deployment({}, { resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "1Gi" } } }),
+        "container app has no cpu limit"],
+    ["k8s-readiness-probe", deployment(), deployment({}, { readinessProbe: undefined }), "container app has no readiness probe"],
+    ["k8s-hpa-prd-minimum", k8s("HorizontalPodAutoscaler", { metadata: { labels: { "eks-platform/stage": "prd" } }, spec: { minReplicas: 2 } }),
+        k8s("HorizontalPodAutoscaler", { metadata: { labels: { "eks-platform/stage": "prd" } }, spec: { minReplicas: 1 } }),
+        "minReplicas is 1, expected at least 2 in prd"],
+    ["k8s-service-account-token", k8s("ServiceAccount", { automountServiceAccountToken: false }), k8s("ServiceAccount", {}),
+        "automountServiceAccountToken is not false"],
+    ["k8s-no-secrets-in-configmaps", k8s("ConfigMap", { data: { DB_HOST: "h" } }), k8s("ConfigMap", { data: { DB_PASSWORD: "x" } }),
+        "key DB_PASSWORD looks like a secret: it belongs in a Secret"],
+    ["k8s-images-pinned", deployment(), deployment({}, { image: "nginx:latest" }), "container app runs nginx:latest, which is not pinned"],
+    ["k8s-no-node-exposure", k8s("Service", { spec: { type: "ClusterIP" } }), k8s("Service", { spec: { type: "LoadBalancer" } }),
+        "type LoadBalancer exposes the app outside the ALB"],
+    ["k8s-stable-api-versions", k8s("PodDisruptionBudget", { apiVersion: "policy/v1" }), k8s("PodDisruptionBudget", { apiVersion: "policy/v1beta1" }),
+        "PodDisruptionBudget uses policy/v1beta1"],
+];
+
+const release = (chart: string, values: Record<string, any>) => resource("kubernetes:helm.sh/v3:Release", { chart, namespace: "kube-system", values }, chart);
+const association = (serviceAccount: string, roleArn: string) =>
+    resource("aws:eks/podIdentityAssociation:PodIdentityAssociation", { namespace: "kube-system", serviceAccount, roleArn }, serviceAccount);
+const alerting = (message: string) => [
+    resource("aws:lb/loadBalancer:LoadBalancer", {}),
+    resource("aws:cloudwatch/metricAlarm:MetricAlarm", { alarmActions: ["arn:topic"] }),
+    resource("aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration", {}),
+    resource("datadog:index/monitor:Monitor", { name: "m", message }),
+];
+const hpa = k8s("HorizontalPodAutoscaler", { metadata: { name: "web", namespace: "web" }, spec: { scaleTargetRef: { name: "web" } } });
+const pdb = k8s("PodDisruptionBudget", { metadata: { namespace: "web" }, spec: { selector: { matchLabels: { app: "web" } } } });
+const namespace = (enforce: string) => k8s("Namespace", { metadata: { name: "web", labels: { "pod-security.kubernetes.io/enforce": enforce } } });
+
+const STACK_CASES: [string, PolicyResource[], PolicyResource[], string][] = [
+    ["addon-own-role",
+        [release("cluster-autoscaler", { rbac: { serviceAccount: { name: "ca" } } }), association("ca", "arn:role/ca")],
+        [release("cluster-autoscaler", { rbac: { serviceAccount: { name: "ca" } } }), release("external-dns", { serviceAccount: { name: "dns" } }), association("ca", "arn:role/ca")],
+        "external-dns (service account kube-system/dns) has no Pod Identity association: it would fall back to the node role"],
+    ["stage-alerting", alerting("… @slack-acme-alerts"), alerting("no handle"), "monitor m notifies no Slack channel"],
+    ["hpa-owns-replicas", [hpa, deployment()], [hpa, deployment({ replicas: 3 })], "sets replicas 3 although HPA web owns the count"],
+    ["pdb-per-app", [deployment(), pdb], [deployment()], "no PodDisruptionBudget selects its pods"],
+    ["restricted-app-namespaces", [deployment(), namespace("restricted")], [deployment(), namespace("baseline")],
+        "namespace web runs apps without enforcing the restricted Pod Security Standard"],
+];
+
+function violationsOf(run: ProgramRun) {
+    return evaluate(run.resources, RESOURCE_RULES, STACK_RULES);
+}
+
+describe("policy pack", () => {
+    describe("resource rules", () => {
+        for (const [name, passing, failing, message] of RESOURCE_CASES) {
+            it(`${name}: accepts a compliant resource, names what is wrong with a non-compliant one`, () => {
+                expect(rule(name).check(passing)).to.deep.equal([]);
+                expect(rule(name).check(failing)).to.include(message);
+            });
+        }
+
+        it("every registered resource rule has a pair of fixtures", () => {
+            expect(RESOURCE_RULES.map((r) => r.name)).to.have.members(RESOURCE_CASES.map(([name]) => name));
+        });
+    });
+
+    describe("stack rules", () => {
+        for (const [name, passing, failing, message] of STACK_CASES) {
+            it(`${name}: accepts a compliant stack, names what is wrong with a non-compliant one`, () => {
+                expect(stackRule(name).check(passing)).to.deep.equal([]);
+                expect(stackRule(name).check(failing).map((v) => v.message)).to.include(message);
+            });
+        }
+
+        it("every registered stack rule has a pair of fixtures", () => {
+            expect(STACK_RULES.map((r) => r.name)).to.have.members(STACK_CASES.map(([name]) => name));
+        });
+    });
+
+    for (const stack of ["dev", "stg", "prd"]) {
+        it(`${stack}: the whole pack finds no violation in the render`, async () => {
+            const violations = violationsOf(await stackRun(stack));
+            expect(violations, `policy violations in ${stack}:\n${formatViolations(violations)}`).to.deep.equal([]);
+        });
+    }
+
+    it("names the rule and the resource when a rendered stack breaks one", async () => {
+        const run = await stackRun("prd");
+        const broken: PolicyResource[] = JSON.parse(JSON.stringify(run.resources));
+        broken.find((r) => r.type === "eks:index:Cluster")!.inputs.publicAccessCidrs = ["0.0.0.0/0"];
+        broken.find((r) => r.type === "kubernetes:apps/v1:Deployment")!.inputs.spec.template.spec.containers[0].image = "web:latest";
+        expect(formatViolations(evaluate(broken, RESOURCE_RULES, STACK_RULES))).to.equal([
+            "  - eks-endpoint-not-public: urn:pulumi:prd::eks-platform::eks-platform:cluster:EksCluster$eks:index:Cluster::eks-cluster: the public API endpoint is open to 0.0.0.0/0",
+            "  - k8s-images-pinned: urn:pulumi:prd::eks-platform::eks-platform:app:AppRelease$kubernetes:apps/v1:Deployment::web: container app runs web:latest, which is not pinned",
+        ].join("\n"));
+    });
+
+    it("recognises pinned images", () => {
+        expect(isPinnedImage("registry:5000/team/web:1.2.3")).to.equal(true);
+        expect(isPinnedImage("registry:5000/team/web")).to.equal(false);
+        expect(isPinnedImage("web@sha256:" + "0".repeat(64))).to.equal(true);
+    });
+});
