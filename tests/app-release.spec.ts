@@ -91,7 +91,7 @@ describe("AppRelease", () => {
         const data = objectOf(run, K.configMap).data;
         expect(Object.keys(data).filter((k) => /pass|secret|token/i.test(k))).to.deep.equal([]);
         expect(objectOf(run, K.configMap).immutable).to.equal(true);
-        expect(objectOf(run, K.secret).stringData).to.equal(SECRET_MASK);
+        expect(objectOf(run, K.secret).stringData).to.deep.equal({ DB_PASSWORD: SECRET_MASK });
         expect(JSON.stringify(run.resources)).not.to.contain(SECRET_PLACEHOLDER_MARK);
         expect(container(run).envFrom).to.deep.equal([
             { configMapRef: { name: objectOf(run, K.configMap).metadata.name } },

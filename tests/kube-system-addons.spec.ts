@@ -138,7 +138,7 @@ describe("KubeSystemAddons", () => {
             expect(dd.datadog.kubeStateMetricsCore).to.include({ enabled: true, ignoreLegacyKSMCheck: true });
             expect(JSON.stringify(dd)).not.to.match(/apiKey"|RENDER-PLACEHOLDER/);
             const secret = resourceNamed(run, "kubernetes:core/v1:Secret", "eks-addons-datadog-api-key");
-            expect(secret.inputs.stringData).to.equal(SECRET_MASK);
+            expect(secret.inputs.stringData).to.deep.equal({ "api-key": SECRET_MASK });
             expect(releases(run).datadog.dependencies).to.include(secret.urn);
             expect(JSON.stringify(run.resources)).not.to.contain(SECRET_PLACEHOLDER_MARK);
         });

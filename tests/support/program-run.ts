@@ -186,10 +186,8 @@ async function toPlain(value: unknown, dependencies: Set<pulumi.Resource>, urns:
         for (const resource of await output.allResources()) {
             dependencies.add(resource);
         }
-        if (await output.isSecret) {
-            return SECRET_MASK;
-        }
-        return toPlain(await output.promise(), dependencies, urns);
+        const resolved = await toPlain(await output.promise(), dependencies, urns);
+        return (await output.isSecret) ? maskLeaves(resolved) : resolved;
     }
     if (value instanceof Promise) {
         return toPlain(await value, dependencies, urns);
@@ -209,6 +207,17 @@ async function toPlain(value: unknown, dependencies: Set<pulumi.Resource>, urns:
         return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
     }
     return value;
+}
+
+/** Every value of a secret masked, its shape kept (a Secret's `stringData` keeps its keys). */
+function maskLeaves(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(maskLeaves);
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskLeaves(v)]));
+    }
+    return SECRET_MASK;
 }
 
 async function describeAsset(value: any, dependencies: Set<pulumi.Resource>, urns: Map<pulumi.Resource, string>): Promise<unknown> {

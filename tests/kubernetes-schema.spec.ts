@@ -1,0 +1,57 @@
+import { expect } from "chai";
+import { APP_VERSION } from "../components/kube-system-addons/aws-load-balancer-controller";
+import { kubernetesObjects } from "../scripts/render";
+import { formatSchemaProblems, validateKubernetesObject } from "./support/kubernetes-schemas";
+import { stackRun } from "./support/program-run";
+import { CONTROLLER_VERSION } from "./support/target-group-binding-schema";
+
+async function objectsOf(stack: string) {
+    const run = await stackRun(stack);
+    const version = run.resources.find((r) => r.type === "eks:index:Cluster")!.inputs.version as string;
+    return { version, objects: kubernetesObjects(run.resources) };
+}
+
+describe("Kubernetes schema validation", () => {
+    for (const stack of ["dev", "stg", "prd"]) {
+        it(`${stack}: every rendered object is valid for the stack's Kubernetes version`, async () => {
+            const { version, objects } = await objectsOf(stack);
+            expect(objects.map((o) => o.kind)).to.include.members(["Deployment", "TargetGroupBinding", "HorizontalPodAutoscaler", "Namespace"]);
+            const problems = objects.flatMap((o) => validateKubernetesObject(o, version));
+            expect(problems, `invalid objects in ${stack}:\n${formatSchemaProblems(problems)}`).to.deep.equal([]);
+        });
+    }
+
+    it("reports the object and the path of a schema violation", async () => {
+        const { objects } = await objectsOf("prd");
+        const deployment = JSON.parse(JSON.stringify(objects.find((o) => o.kind === "Deployment")));
+        deployment.spec.template.spec.containers[0].ports[0].containerPort = "8080";
+        delete deployment.spec.selector;
+        expect(validateKubernetesObject(deployment, "1.34")).to.deep.equal([
+            { object: "Deployment web/web", path: "/spec", message: "must have required property selector" },
+            { object: "Deployment web/web", path: "/spec/template/spec/containers/0/ports/0/containerPort", message: "must be integer" },
+        ]);
+    });
+
+    it("checks TargetGroupBindings against the controller's CRD, unknown fields included", async () => {
+        const { objects } = await objectsOf("prd");
+        const binding = JSON.parse(JSON.stringify(objects.find((o) => o.kind === "TargetGroupBinding")));
+        binding.spec.targetType = "pod";
+        binding.spec.networking.ingress[0].from[0].securityGroup = { groupId: "sg-1" };
+        expect(validateKubernetesObject(binding, "1.34")).to.deep.include.members([
+            { object: "TargetGroupBinding web/web", path: "/spec/targetType", message: "must be equal to one of the allowed values" },
+            { object: "TargetGroupBinding web/web", path: "/spec/networking/ingress/0/from/0/securityGroup", message: "must have required property 'groupID'" },
+        ]);
+    });
+
+    it("keeps the TargetGroupBinding schema at the pinned controller's version", () => {
+        expect(CONTROLLER_VERSION).to.equal(APP_VERSION);
+    });
+
+    it("refuses API versions the cluster no longer serves", () => {
+        const pdb = { apiVersion: "policy/v1beta1", kind: "PodDisruptionBudget", metadata: { name: "web", namespace: "web" }, spec: {} };
+        expect(validateKubernetesObject(pdb, "1.34")).to.deep.equal([
+            { object: "PodDisruptionBudget web/web", path: "/apiVersion", message: "policy/v1beta1 was removed in Kubernetes 1.25 (cluster: 1.34)" },
+        ]);
+        expect(validateKubernetesObject({ ...pdb, apiVersion: "example.com/v1", kind: "Widget" }, "1.34")[0].message).to.equal("no schema for example.com/v1 Widget in Kubernetes 1.33");
+    });
+});
