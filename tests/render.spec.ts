@@ -78,7 +78,7 @@ describe("offline render", () => {
             const devFile = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
             fs.writeFileSync(path.join(project, "Pulumi.bad.yaml"), devFile.replace('kubernetesVersion: "1.35"', 'kubernetesVersion: "1.29"'));
             const result = spawnSync(process.execPath, [
-                "-r", "ts-node/register/transpile-only", path.join(PROJECT_DIR, "scripts", "render.ts"),
+                "-r", path.join(PROJECT_DIR, "scripts", "register.js"), path.join(PROJECT_DIR, "scripts", "render.ts"),
                 "bad", "--project", project, "--out", path.join(project, "out"),
             ], { cwd: PROJECT_DIR, encoding: "utf8" });
             expect(result.status).to.equal(1);

@@ -1,0 +1,33 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import { snapshotOf, snapshotPath } from "../scripts/snapshot";
+import { stackRun } from "./support/program-run";
+
+/** The URNs added and removed between the committed snapshot and the current render. */
+export function urnChanges(committed: string, current: string): { added: string[]; removed: string[] } {
+    const before = new Set(committed.split("\n").filter(Boolean));
+    const after = new Set(current.split("\n").filter(Boolean));
+    return { added: [...after].filter((u) => !before.has(u)), removed: [...before].filter((u) => !after.has(u)) };
+}
+
+describe("URN stability", () => {
+    for (const stack of ["dev", "stg", "prd"]) {
+        it(`${stack}: the render registers exactly the URNs of tests/snapshots/${stack}.urns.txt`, async () => {
+            const current = snapshotOf((await stackRun(stack)).resources.map((r) => r.urn));
+            const committed = fs.existsSync(snapshotPath(stack)) ? fs.readFileSync(snapshotPath(stack), "utf8") : "";
+            const { added, removed } = urnChanges(committed, current);
+            const explanation = [
+                `The ${stack} stack's URNs changed. A removed URN is a resource Pulumi will delete; a renamed or moved one is`,
+                "deleted and recreated unless it carries an alias (see the README's Guardrails). If the change is intended, run",
+                "`npm run snapshot` and commit the snapshot with it.",
+                ...removed.map((u) => `  - ${u}`),
+                ...added.map((u) => `  + ${u}`),
+            ].join("\n");
+            expect({ added, removed }, explanation).to.deep.equal({ added: [], removed: [] });
+        });
+    }
+
+    it("reports additions and removals separately", () => {
+        expect(urnChanges("a\nb\n", "b\nc\n")).to.deep.equal({ added: ["c"], removed: ["a"] });
+    });
+});
