@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { accessLogBucketPolicy, pathPatterns, rulePriorities } from "../components/app-load-balancer";
 import { configData, contentAddressedName, imageVersion, shutdownTiming } from "../components/app-release";
-import { parseStackConfig } from "../stacks/config";
 import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
+import { configProblems } from "./support/config-problems";
 import { readStackConfig, SECRET_PLACEHOLDER_MARK, StackFileOptions } from "./support/stack-files";
 
 const K = {
@@ -51,14 +51,7 @@ const API_APP = {
     rds: { host: "api-prd.c7dkfmt89xyz.eu-west-1.rds.amazonaws.com", database: "api", user: "api_app" },
 };
 
-function problems(stack: string, options: StackFileOptions): string[] {
-    try {
-        parseStackConfig(stack, readStackConfig(stack, options));
-    } catch (error) {
-        return (error as Error).message.split("\n").slice(1).map((l) => l.replace(/^ {2}- /, ""));
-    }
-    throw new Error("expected a config error");
-}
+const problems = configProblems;
 
 function withWeb(stack: string, edit: (web: any) => void): StackFileOptions {
     const config = apps(stack);

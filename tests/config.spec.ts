@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     dbPasswordKey, parseStackConfig, PlatformConfig, StackConfigError, STAGES, SUPPORTED_KUBERNETES_VERSIONS,
 } from "../stacks/config";
+import { configProblems } from "./support/config-problems";
 import { readStackConfig, StackFileOptions } from "./support/stack-files";
 
 /** Parses a committed stack file with changes on top. */
@@ -15,16 +16,7 @@ function section(stack: string, key: string): any {
     return JSON.parse(readStackConfig(stack).values[`eks-platform:${key}`]!);
 }
 
-function problemsOf(stack: string, options: StackFileOptions): string[] {
-    try {
-        load(stack, options);
-    } catch (error) {
-        expect(error).to.be.instanceOf(StackConfigError);
-        expect(pulumi.RunError.isInstance(error), "a RunError, so the CLI prints no stack trace").to.equal(true);
-        return (error as StackConfigError).message.split("\n").slice(1).map((line) => line.replace(/^ {2}- /, ""));
-    }
-    throw new Error("expected the config to be rejected");
-}
+const problemsOf = configProblems;
 
 function withCluster(stack: string, edit: (cluster: any) => void): StackFileOptions {
     const cluster = section(stack, "cluster");
@@ -82,6 +74,11 @@ describe("stack config", () => {
             expect(prd.rds).to.include({ port: 5432, database: "web", user: "web_app" });
             expect(await pulumi.isSecret(prd.dbPassword)).to.equal(true);
         });
+    });
+
+    it("stops with a RunError, so the Pulumi CLI prints the problems without a stack trace", () => {
+        expect(() => load("dev", { overrides: { "eks-platform:stage": "qa" } })).to.throw(StackConfigError)
+            .that.satisfies((error: unknown) => pulumi.RunError.isInstance(error));
     });
 
     describe("rejects", () => {

@@ -11,6 +11,7 @@ import * as metricsServer from "../components/kube-system-addons/metrics-server"
 import { mergeValues } from "../components/kube-system-addons/addon";
 import { parseStackConfig, StackConfigError, SUPPORTED_KUBERNETES_VERSIONS } from "../stacks/config";
 import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
+import { configProblems } from "./support/config-problems";
 import { readStackConfig, SECRET_PLACEHOLDER_MARK } from "./support/stack-files";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -356,12 +357,7 @@ describe("KubeSystemAddons", () => {
 
     describe("refuses", () => {
         function problem(stack: string, addons: Record<string, unknown>): string {
-            try {
-                parseStackConfig(stack, readStackConfig(stack, { overrides: { "eks-platform:addons": addons } }));
-            } catch (error) {
-                return (error as Error).message.split("\n").slice(1).join("\n");
-            }
-            throw new Error("expected a config error");
+            return configProblems(stack, { overrides: { "eks-platform:addons": addons } }).map((line) => `  - ${line}`).join("\n");
         }
 
         it("metrics-server off while apps have autoscalers", () => {

@@ -4,10 +4,10 @@ import { dashboardQueries, namespaceDashboard } from "../components/datadog-dash
 import { monitorDefinitions } from "../components/datadog-monitors";
 import { checkMonitorQuery, checkQuery } from "../components/datadog-queries";
 import { datadogSlackHandle, topicKeyPolicy } from "../components/slack-notifications";
-import { parseStackConfig } from "../stacks/config";
 import { monitoringSchema } from "../stacks/schema/monitoring";
 import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
-import { readStackConfig, StackFileOptions } from "./support/stack-files";
+import { configProblems } from "./support/config-problems";
+import { readStackConfig } from "./support/stack-files";
 
 const MONITOR = "datadog:index/monitor:Monitor";
 const DASHBOARD = "datadog:index/dashboardJson:DashboardJson";
@@ -299,14 +299,7 @@ describe("SlackNotifications", () => {
 });
 
 describe("monitoring config", () => {
-    function problems(stack: string, options: StackFileOptions): string[] {
-        try {
-            parseStackConfig(stack, readStackConfig(stack, options));
-        } catch (error) {
-            return (error as Error).message.split("\n").slice(1).map((l) => l.replace(/^ {2}- /, ""));
-        }
-        throw new Error("expected a config error");
-    }
+    const problems = configProblems;
     const monitoring = (stack: string) => JSON.parse(readStackConfig(stack).values["eks-platform:monitoring"]!);
 
     it("requires Slack ids for chatbot delivery", () => {

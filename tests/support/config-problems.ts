@@ -1,0 +1,16 @@
+/** The problems a stack's config is rejected with, one line each, for the specs that pin them. */
+import { parseStackConfig, StackConfigError } from "../../stacks/config";
+import { readStackConfig, StackFileOptions } from "./stack-files";
+
+/** Parses a committed stack file with changes on top; the lines of the error (without the header). */
+export function configProblems(stack: string, options: StackFileOptions = {}): string[] {
+    try {
+        parseStackConfig(stack, readStackConfig(stack, options));
+    } catch (error) {
+        if (!(error instanceof StackConfigError)) {
+            throw error;
+        }
+        return error.message.split("\n").slice(1).map((line) => line.replace(/^ {2}- /, ""));
+    }
+    throw new Error(`expected the config of stack ${stack} to be rejected`);
+}
