@@ -169,17 +169,28 @@ describe("EksCluster", () => {
         expect(resourceNamed(run, CLUSTER, "eks-cluster").inputs.createOidcProvider).to.equal(false);
     });
 
-    it("can be instantiated twice in one stack (blue/green) without name collisions", async () => {
+    it("can be instantiated twice in one stack (blue/green), with its addons and apps, without name collisions", async () => {
         const { loadStackConfig } = await import("../stacks/config");
+        const { KubeSystemAddons } = await import("../components/kube-system-addons");
+        const { AppRelease } = await import("../components/app-release");
         const run = await runProgram({
             stack: "stg",
             program: async () => {
                 const config = loadStackConfig();
                 for (const color of ["blue", "green"]) {
-                    new EksCluster(color, {
+                    const cluster = new EksCluster(color, {
                         clusterName: `${config.cluster.name}-${color}`, kubernetesVersion: "1.34", vpcId: "vpc-1",
                         privateSubnetIds: ["subnet-a", "subnet-b"], serviceCidr: "172.20.0.0/16", publicAccess: false,
                         publicAccessCidrs: [], adminRoleArns: [], logTypes: ["api"], nodeGroups: config.cluster.nodeGroups, tags: {},
+                    });
+                    const addons = new KubeSystemAddons(`${color}-addons`, {
+                        clusterName: cluster.clusterName, kubernetesVersion: "1.34", region: config.region, vpcId: "vpc-1", stage: config.stage,
+                        provider: cluster.provider, podIdentityAgent: cluster.podIdentityAgent, addons: config.addons, datadog: config.datadog,
+                        fargateOnly: false, selfManagedAsgs: cluster.selfManagedAsgs, tags: {},
+                    });
+                    new AppRelease(`web-${color}`, {
+                        app: config.apps.web, stage: config.stage, kubernetesVersion: "1.34", targetGroupArn: "arn:tg", albSecurityGroupId: "sg-alb",
+                        loadBalancerController: addons.loadBalancerController, provider: cluster.provider,
                     });
                 }
                 return {};
@@ -189,6 +200,9 @@ describe("EksCluster", () => {
         expect(new Set(urns).size).to.equal(urns.length);
         expect(resourcesOfType(run, CLUSTER).map((c) => c.inputs.name)).to.deep.equal(["eks-platform-stg-blue", "eks-platform-stg-green"]);
         expect(resourcesOfType(run, ASG).map((a) => a.name)).to.deep.equal(["blue-burst", "green-burst"]);
+        expect(resourcesOfType(run, "kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.chart === "datadog").map((r) => r.name))
+            .to.deep.equal(["blue-addons-datadog", "green-addons-datadog"]);
+        expect(resourcesOfType(run, "kubernetes:apps/v1:Deployment").map((r) => r.name)).to.deep.equal(["web-blue", "web-green"]);
     });
 });
 
