@@ -14,11 +14,13 @@ import { clusterSchema } from "./schema/cluster";
 import { cidrBlock, ContainerResources } from "./schema/fields";
 import { loadBalancerSchema } from "./schema/load-balancer";
 import { MonitoringInput, monitoringSchema } from "./schema/monitoring";
-import { networkSchema } from "./schema/network";
+import { AVAILABILITY_ZONE, networkSchema } from "./schema/network";
 import { MIN_AVAILABILITY_ZONES, PROJECT, Stage, STAGES } from "./schema/stage";
 
 export { AddonsConfig, ContainerResources, PROJECT, Stage, STAGES };
 export { REQUIRED_CLUSTER_LOG_TYPES, SUPPORTED_KUBERNETES_VERSIONS } from "./schema/cluster";
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** Every `eks-platform:` key a stack file may set, with its schema. */
 const SECTIONS = {
@@ -181,7 +183,8 @@ function problemsFromIssues(key: string, root: unknown, issues: readonly z.core.
             }));
         }
         const value = "input" in issue ? issue.input : valueAt(root, issue.path);
-        let expected = issue.message;
+        // A bad record key (an app or node group name) carries the key's own issue inside.
+        let expected = issue.code === "invalid_key" && issue.issues[0] ? issue.issues[0].message : issue.message;
         if (issue.code === "invalid_type" && value === undefined) {
             expected = `is required: ${issue.message.startsWith("expected") ? issue.message : `expected ${issue.expected}`}`;
         } else if (!expected.startsWith("expected") && !expected.startsWith("is ")) {
@@ -234,7 +237,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig): PlatformCo
     }
 
     const region = raw.values["aws:region"];
-    if (region === undefined || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    if (region === undefined || !REGION.test(region)) {
         problems.push({ key: "aws:region", value: region, expected: "expected an AWS region such as eu-west-1" });
     }
 
@@ -296,6 +299,7 @@ function validOrUndefined<T>(schema: z.ZodType<T>, value: unknown): T | undefine
 function crossSectionProblems(inputs: Partial<Record<SectionName, unknown>>, region: string | undefined): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const stage = validOrUndefined(SECTIONS.stage, inputs.stage);
+    const validRegion = region !== undefined && REGION.test(region) ? region : undefined;
     const network = (inputs.network ?? {}) as Record<string, any>;
     const cluster = (inputs.cluster ?? {}) as Record<string, any>;
     const azs = validOrUndefined(z.array(z.string()), network.availabilityZones);
@@ -312,9 +316,10 @@ function crossSectionProblems(inputs: Partial<Record<SectionName, unknown>>, reg
                 expected: `expected at least ${minimum} availability zones${stage === "prd" ? " in prd" : ""}`,
             });
         }
-        const foreign = region ? azs.filter((az) => !az.startsWith(region)) : [];
+        // Malformed names are reported by the schema; only well-formed ones can be in another region.
+        const foreign = validRegion ? azs.filter((az) => AVAILABILITY_ZONE.test(az) && !az.startsWith(validRegion)) : [];
         if (foreign.length > 0) {
-            problems.push({ key: azKey, value: foreign, expected: `expected zones of aws:region ${region}` });
+            problems.push({ key: azKey, value: foreign, expected: `expected zones of aws:region ${validRegion}` });
         }
     }
 

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { parseCidr } from "../cidr";
 import { cidrBlock } from "./fields";
 
+export const AVAILABILITY_ZONE = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
+
 /** `eks-platform:network`: the VPC. */
 export const networkSchema = z.strictObject({
     /** The VPC's address range. Private subnets hold one IP per pod (VPC CNI), so it is large. */
@@ -9,7 +11,7 @@ export const networkSchema = z.strictObject({
         error: "expected a VPC range from /16 to /20: every pod takes an IP of a private subnet",
     }),
     /** Availability zones of the region, one public and one private subnet in each. */
-    availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, {
+    availabilityZones: z.array(z.string().regex(AVAILABILITY_ZONE, {
         error: "expected an availability zone name such as eu-west-1a",
     })).refine((azs) => new Set(azs).size === azs.length, { error: "expected each availability zone once" }),
     /** `single`: one NAT gateway (cheap, one zone's outage cuts egress); `onePerAz`: one per zone. */
