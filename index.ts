@@ -18,7 +18,8 @@ export = async () => {
     // Throws one error listing every config problem before any resource is registered.
     const config = loadStackConfig();
     const protect = config.stage === "prd";
-    const appNamespaces = Object.values(config.apps).map((app) => app.namespace);
+    const apps = Object.values(config.apps);
+    const appNamespaces = apps.map((app) => app.namespace);
 
     const network = new Network("network", {
         cidr: config.network.cidr,
@@ -60,7 +61,6 @@ export = async () => {
         tags: config.tags,
     });
 
-    const apps = Object.values(config.apps);
     // The ALB lives outside the cluster, so a cluster can be replaced behind it.
     const alb = apps.length === 0 ? undefined : new AppLoadBalancer("alb", {
         vpcId: network.vpcId,
