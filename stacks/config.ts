@@ -241,11 +241,12 @@ export function parseStackConfig(stack: string, raw: RawStackConfig): PlatformCo
         problems.push({ key: "aws:region", value: region, expected: "expected an AWS region such as eu-west-1" });
     }
 
+    const required = requiredSecrets(raw.values);
     problems.push(...crossSectionProblems(inputs, region));
-    problems.push(...unknownKeyProblems(raw));
+    problems.push(...unknownKeyProblems(raw, required));
 
     const secrets: Record<string, pulumi.Output<string>> = {};
-    for (const { key } of requiredSecrets(raw.values)) {
+    for (const { key } of required) {
         const secret = readSecret(raw, key, problems);
         if (secret) {
             secrets[key] = secret;
@@ -440,10 +441,10 @@ function loadBalancerStageProblems(stage: Stage | undefined, input: unknown): Co
 }
 
 /** Catches typos in top-level keys (`eks-platform:clsuter`), which Pulumi would silently ignore. */
-function unknownKeyProblems(raw: RawStackConfig): ConfigProblem[] {
+function unknownKeyProblems(raw: RawStackConfig, required: readonly RequiredSecret[]): ConfigProblem[] {
     const known = new Set([
         ...Object.keys(SECTIONS).map((s) => `${PROJECT}:${s}`),
-        ...requiredSecrets(raw.values).map((s) => s.key),
+        ...required.map((s) => s.key),
     ]);
     return Object.keys(raw.values)
         .filter((key) => key.startsWith(`${PROJECT}:`) && !known.has(key))

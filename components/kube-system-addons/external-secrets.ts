@@ -55,9 +55,12 @@ export function externalSecretsValues(replicas: number, resources: ContainerReso
     }, overrides);
 }
 
-export function registerExternalSecrets(ctx: AddonContext, settings: AddonSettings, access: ExternalSecretsAccess): k8s.helm.v3.Release {
+/** The addon's settings, with what it may read. */
+export type ExternalSecretsSettings = AddonSettings & ExternalSecretsAccess;
+
+export function registerExternalSecrets(ctx: AddonContext, settings: ExternalSecretsSettings): k8s.helm.v3.Release {
     const namespace = addonNamespace(ctx, "external-secrets", NAMESPACE);
-    const role = podIdentityRole(ctx, "external-secrets", NAMESPACE, SERVICE_ACCOUNT, externalSecretsPolicy(access));
+    const role = podIdentityRole(ctx, "external-secrets", NAMESPACE, SERVICE_ACCOUNT, externalSecretsPolicy(settings));
     const values = externalSecretsValues(settings.replicas ?? defaultReplicas(ctx.stage), settings.resources ?? DEFAULT_RESOURCES, settings.values);
     return helmRelease(ctx, "external-secrets", CHART, namespace.metadata.name, values, { dependsOn: role });
 }

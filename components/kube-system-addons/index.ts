@@ -79,7 +79,7 @@ export class KubeSystemAddons extends pulumi.ComponentResource {
             datadog: () => registerDatadogAgent(ctx, addons.datadog, args.datadog.site, args.datadog.apiKey!, args.fargateOnly),
             awsLoadBalancerController: () => registerLoadBalancerController(ctx, addons.awsLoadBalancerController),
             nodeTerminationHandler: () => registerTerminationHandler(ctx, addons.nodeTerminationHandler, args.selfManagedAsgs),
-            externalSecrets: () => registerExternalSecrets(ctx, addons.externalSecrets, addons.externalSecrets),
+            externalSecrets: () => registerExternalSecrets(ctx, addons.externalSecrets),
             externalDns: () => registerExternalDns(ctx, addons.externalDns),
         };
         const releases: Partial<Record<keyof AddonsConfig, k8s.helm.v3.Release>> = {};
