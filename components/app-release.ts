@@ -80,10 +80,15 @@ export function imageVersion(image: string): string {
     return image.slice(image.lastIndexOf(":") + 1).slice(0, 63);
 }
 
+/** The labels that select the app's pods (Deployment, Service, PDB, topology spread). */
+export function appSelector(app: Pick<AppConfig, "name">): Record<string, string> {
+    return { "app.kubernetes.io/name": app.name };
+}
+
 /** Labels of every object of the app; the stage label lets policies apply stage rules. */
 export function appLabels(app: Pick<AppConfig, "name">, stage: Stage): Record<string, string> {
     return {
-        "app.kubernetes.io/name": app.name, "app.kubernetes.io/part-of": "eks-platform", "app.kubernetes.io/managed-by": "pulumi",
+        ...appSelector(app), "app.kubernetes.io/part-of": "eks-platform", "app.kubernetes.io/managed-by": "pulumi",
         "eks-platform/stage": stage,
     };
 }
@@ -98,7 +103,7 @@ export interface PodSpecInput {
 /** The Deployment's spec. `replicas` is left out when an HPA owns the count. */
 export function deploymentSpec(input: PodSpecInput) {
     const { app } = input;
-    const selector = { "app.kubernetes.io/name": app.name };
+    const selector = appSelector(app);
     const timing = shutdownTiming(app.deregistrationDelaySeconds, app.shutdownSeconds);
     const httpGet = (path: string) => ({ httpGet: { path, port: "http" } });
     const zoneSpread = input.stage === "prd" ? "DoNotSchedule" : "ScheduleAnyway";
@@ -202,7 +207,7 @@ export class AppRelease extends pulumi.ComponentResource {
             metadata: { name: app.name, namespace: ns, labels },
             spec: {
                 type: "ClusterIP",
-                selector: { "app.kubernetes.io/name": app.name },
+                selector: appSelector(app),
                 ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
             },
         }, child);
@@ -223,7 +228,7 @@ export class AppRelease extends pulumi.ComponentResource {
 
         new k8s.policy.v1.PodDisruptionBudget(name, {
             metadata: { name: app.name, namespace: ns, labels },
-            spec: { maxUnavailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": app.name } } },
+            spec: { maxUnavailable: 1, selector: { matchLabels: appSelector(app) } },
         }, child);
 
         new k8s.apiextensions.CustomResource(name, {
