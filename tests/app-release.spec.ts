@@ -3,7 +3,7 @@ import { accessLogBucketPolicy, pathPatterns, rulePriorities } from "../componen
 import { configData, contentAddressedName, imageVersion, shutdownTiming } from "../components/app-release";
 import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
 import { configProblems } from "./support/config-problems";
-import { readStackConfig, SECRET_PLACEHOLDER_MARK, StackFileOptions } from "./support/stack-files";
+import { SECRET_PLACEHOLDER_MARK, StackFileOptions, stackSection } from "./support/stack-files";
 
 const K = {
     namespace: "kubernetes:core/v1:Namespace",
@@ -21,7 +21,7 @@ const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
 const LISTENER = "aws:lb/listener:Listener";
 
 function apps(stack: string): Record<string, any> {
-    return JSON.parse(readStackConfig(stack).values["eks-platform:apps"]!);
+    return stackSection(stack, "apps");
 }
 
 function appObjects(run: ProgramRun, app: string): RenderedResource[] {
@@ -314,7 +314,7 @@ describe("app and load balancer config", () => {
     });
 
     it("rejects switching prd's access logs or deletion protection off", () => {
-        const lb = JSON.parse(readStackConfig("prd").values["eks-platform:loadBalancer"]!);
+        const lb = stackSection("prd", "loadBalancer");
         expect(problems("prd", { overrides: { "eks-platform:loadBalancer": { ...lb, accessLogs: false, deletionProtection: false } } })).to.deep.equal([
             "[prd] eks-platform:loadBalancer.accessLogs = false: expected true in prd: access logs are the record of every request",
             "[prd] eks-platform:loadBalancer.deletionProtection = false: expected true in prd: the ALB outlives clusters and carries the stage's DNS",
@@ -322,7 +322,7 @@ describe("app and load balancer config", () => {
     });
 
     it("rejects a TLS policy older than TLS 1.3", () => {
-        const lb = JSON.parse(readStackConfig("prd").values["eks-platform:loadBalancer"]!);
+        const lb = stackSection("prd", "loadBalancer");
         const [problem] = problems("prd", { overrides: { "eks-platform:loadBalancer": { ...lb, sslPolicy: "ELBSecurityPolicy-2016-08" } } });
         expect(problem).to.match(/^\[prd\] eks-platform:loadBalancer.sslPolicy = "ELBSecurityPolicy-2016-08": expected a TLS 1.3 policy: /);
     });

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { configProblems } from "./support/config-problems";
-import { readStackConfig } from "./support/stack-files";
+import { stackSection } from "./support/stack-files";
 
 type Edit = (value: any) => void;
 
@@ -108,7 +108,7 @@ const CASES: [string, string, string, Edit, string][] = [
 describe("config messages", () => {
     for (const [what, stack, key, edit, expected] of CASES) {
         it(`rejects ${what}`, () => {
-            const value = JSON.parse(readStackConfig(stack).values[`eks-platform:${key}`] ?? "{}");
+            const value = stackSection(stack, key);
             edit(value);
             expect(configProblems(stack, { overrides: { [`eks-platform:${key}`]: value } })).to.deep.equal([expected]);
         });

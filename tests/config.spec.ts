@@ -4,34 +4,29 @@ import {
     dbPasswordKey, parseStackConfig, PlatformConfig, StackConfigError, STAGES, SUPPORTED_KUBERNETES_VERSIONS,
 } from "../stacks/config";
 import { configProblems } from "./support/config-problems";
-import { readStackConfig, StackFileOptions } from "./support/stack-files";
+import { readStackConfig, StackFileOptions, stackSection } from "./support/stack-files";
 
 /** Parses a committed stack file with changes on top. */
 function load(stack: string, options: StackFileOptions = {}): PlatformConfig {
     return parseStackConfig(stack, readStackConfig(stack, options));
 }
 
-/** The committed stack file's value of a structured key, deep-copied for editing. */
-function section(stack: string, key: string): any {
-    return JSON.parse(readStackConfig(stack).values[`eks-platform:${key}`]!);
-}
-
 const problemsOf = configProblems;
 
 function withCluster(stack: string, edit: (cluster: any) => void): StackFileOptions {
-    const cluster = section(stack, "cluster");
+    const cluster = stackSection(stack, "cluster");
     edit(cluster);
     return { overrides: { "eks-platform:cluster": cluster } };
 }
 
 function withNetwork(stack: string, edit: (network: any) => void): StackFileOptions {
-    const network = section(stack, "network");
+    const network = stackSection(stack, "network");
     edit(network);
     return { overrides: { "eks-platform:network": network } };
 }
 
 function withApp(stack: string, edit: (app: any) => void): StackFileOptions {
-    const apps = section(stack, "apps");
+    const apps = stackSection(stack, "apps");
     edit(apps.web);
     return { overrides: { "eks-platform:apps": apps } };
 }
@@ -238,11 +233,11 @@ describe("stack config", () => {
         });
 
         it("with ONE error that lists every problem", () => {
-            const cluster = section("prd", "cluster");
+            const cluster = stackSection("prd", "cluster");
             cluster.kubernetesVersion = "1.99";
             cluster.nodeGroups.general.minSize = -2;
             cluster.serviceCidr = "10.30.0.0/20";
-            const network = section("prd", "network");
+            const network = stackSection("prd", "network");
             network.availabilityZones = ["eu-west-1a"];
             const problems = problemsOf("prd", {
                 overrides: { "eks-platform:stage": "prd", "eks-platform:cluster": cluster, "eks-platform:network": network },

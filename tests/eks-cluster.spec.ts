@@ -5,6 +5,7 @@ import {
     autoscalerDiscoveryTags, autoscalerNodeTemplateTags, NODE_GROUP_LABEL, nodeadmUserData, TERMINATION_HANDLER_TAG,
 } from "../components/eks-node-groups";
 import { resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
+import { stackSection } from "./support/stack-files";
 
 const CLUSTER = "eks:index:Cluster";
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
@@ -58,8 +59,7 @@ describe("EksCluster", () => {
     });
 
     it("makes a private-only endpoint when public access is off", async () => {
-        const { readStackConfig } = await import("./support/stack-files");
-        const cluster = JSON.parse(readStackConfig("stg").values["eks-platform:cluster"]!);
+        const cluster = stackSection("stg", "cluster");
         cluster.endpoint = { publicAccess: false };
         const run = await runProgram({ stack: "stg", overrides: { "eks-platform:cluster": cluster } });
         const inputs = resourceNamed(run, CLUSTER, "eks-cluster").inputs;

@@ -12,7 +12,7 @@ import { mergeValues } from "../components/kube-system-addons/addon";
 import { parseStackConfig, StackConfigError, SUPPORTED_KUBERNETES_VERSIONS } from "../stacks/config";
 import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
 import { configProblems } from "./support/config-problems";
-import { readStackConfig, SECRET_PLACEHOLDER_MARK } from "./support/stack-files";
+import { readStackConfig, SECRET_PLACEHOLDER_MARK, stackSection } from "./support/stack-files";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const ROLE = "aws:iam/role:Role";
@@ -42,7 +42,7 @@ function values(run: ProgramRun, release: string): Record<string, any> {
 function withAddons(stack: string, addons: Record<string, unknown>, cluster?: (c: any) => void) {
     const overrides: Record<string, unknown> = { "eks-platform:addons": addons };
     if (cluster) {
-        const config = JSON.parse(readStackConfig(stack).values["eks-platform:cluster"]!);
+        const config = stackSection(stack, "cluster");
         cluster(config);
         overrides["eks-platform:cluster"] = config;
     }

@@ -7,7 +7,7 @@ import { datadogSlackHandle, topicKeyPolicy } from "../components/slack-notifica
 import { monitoringSchema } from "../stacks/schema/monitoring";
 import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
 import { configProblems } from "./support/config-problems";
-import { readStackConfig } from "./support/stack-files";
+import { stackSection } from "./support/stack-files";
 
 const MONITOR = "datadog:index/monitor:Monitor";
 const DASHBOARD = "datadog:index/dashboardJson:DashboardJson";
@@ -247,7 +247,7 @@ describe("AlbAlarms", () => {
 
 describe("removing an app", () => {
     it("removes its dashboard and its alarms", async () => {
-        const apps = JSON.parse(readStackConfig("prd").values["eks-platform:apps"]!);
+        const apps = stackSection("prd", "apps");
         const api = { ...apps.web, image: "r/api:1.0.0", hosts: ["api.example.com"], rds: { ...apps.web.rds, database: "api" } };
         const both = await runProgram({ stack: "prd", overrides: { "eks-platform:apps": { ...apps, api } } });
         expect(Object.keys(dashboards(both))).to.deep.equal(["web", "api", "kube-system"]);
@@ -300,7 +300,7 @@ describe("SlackNotifications", () => {
 
 describe("monitoring config", () => {
     const problems = configProblems;
-    const monitoring = (stack: string) => JSON.parse(readStackConfig(stack).values["eks-platform:monitoring"]!);
+    const monitoring = (stack: string) => stackSection(stack, "monitoring");
 
     it("requires Slack ids for chatbot delivery", () => {
         const m = monitoring("stg");

@@ -92,3 +92,8 @@ export function readStackConfig(stack: string, options: StackFileOptions = {}): 
     }
     return { values, secretKeys };
 }
+
+/** A structured section of a committed stack file (`cluster`, `apps`, ...), parsed afresh for editing; {} when absent. */
+export function stackSection(stack: string, section: string): any {
+    return JSON.parse(readStackConfig(stack).values[`${PROJECT}:${section}`] ?? "{}");
+}
