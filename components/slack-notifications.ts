@@ -171,7 +171,7 @@ export class SlackNotifications extends pulumi.ComponentResource {
         const notifier = new aws.lambda.Function(name, {
             name: functionName,
             description: "Posts the stage's CloudWatch alarms to Slack",
-            runtime: "nodejs22.x",
+            runtime: "nodejs24.x",
             handler: "index.handler",
             code: new pulumi.asset.FileArchive(NOTIFIER_CODE_DIR),
             role: role.arn,

@@ -4,6 +4,9 @@ import { CLUSTER_ADMIN_POLICY, EksCluster } from "../components/eks-cluster";
 import {
     autoscalerDiscoveryTags, autoscalerNodeTemplateTags, NODE_GROUP_LABEL, nodeadmUserData, TERMINATION_HANDLER_TAG,
 } from "../components/eks-node-groups";
+import { AppRelease } from "../components/app-release";
+import { KubeSystemAddons } from "../components/kube-system-addons";
+import { loadStackConfig } from "../stacks/config";
 import { resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
 import { stackSection } from "./support/stack-files";
 
@@ -170,9 +173,6 @@ describe("EksCluster", () => {
     });
 
     it("can be instantiated twice in one stack (blue/green), with its addons and apps, without name collisions", async () => {
-        const { loadStackConfig } = await import("../stacks/config");
-        const { KubeSystemAddons } = await import("../components/kube-system-addons");
-        const { AppRelease } = await import("../components/app-release");
         const run = await runProgram({
             stack: "stg",
             program: async () => {

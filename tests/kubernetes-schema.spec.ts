@@ -16,7 +16,7 @@ describe("Kubernetes schema validation", () => {
         it(`${stack}: every rendered object is valid for the stack's Kubernetes version`, async () => {
             const { version, objects } = await objectsOf(stack);
             expect(objects.map((o) => o.kind)).to.include.members(["Deployment", "TargetGroupBinding", "HorizontalPodAutoscaler", "Namespace"]);
-            const problems = objects.flatMap((o) => validateKubernetesObject(o, version));
+            const problems = (await Promise.all(objects.map((o) => validateKubernetesObject(o, version)))).flat();
             expect(problems, `invalid objects in ${stack}:\n${formatSchemaProblems(problems)}`).to.deep.equal([]);
         });
     }
@@ -26,7 +26,7 @@ describe("Kubernetes schema validation", () => {
         const deployment = JSON.parse(JSON.stringify(objects.find((o) => o.kind === "Deployment")));
         deployment.spec.template.spec.containers[0].ports[0].containerPort = "8080";
         delete deployment.spec.selector;
-        expect(validateKubernetesObject(deployment, "1.34")).to.deep.equal([
+        expect(await validateKubernetesObject(deployment, "1.34")).to.deep.equal([
             { object: "Deployment web/web", path: "/spec", message: "must have required property selector" },
             { object: "Deployment web/web", path: "/spec/template/spec/containers/0/ports/0/containerPort", message: "must be integer" },
         ]);
@@ -37,7 +37,7 @@ describe("Kubernetes schema validation", () => {
         const binding = JSON.parse(JSON.stringify(objects.find((o) => o.kind === "TargetGroupBinding")));
         binding.spec.targetType = "pod";
         binding.spec.networking.ingress[0].from[0].securityGroup = { groupId: "sg-1" };
-        expect(validateKubernetesObject(binding, "1.34")).to.deep.include.members([
+        expect(await validateKubernetesObject(binding, "1.34")).to.deep.include.members([
             { object: "TargetGroupBinding web/web", path: "/spec/targetType", message: "must be equal to one of the allowed values" },
             { object: "TargetGroupBinding web/web", path: "/spec/networking/ingress/0/from/0/securityGroup", message: "must have required property 'groupID'" },
         ]);
@@ -47,11 +47,11 @@ describe("Kubernetes schema validation", () => {
         expect(CONTROLLER_VERSION).to.equal(APP_VERSION);
     });
 
-    it("refuses API versions the cluster no longer serves", () => {
+    it("refuses API versions the cluster no longer serves", async () => {
         const pdb = { apiVersion: "policy/v1beta1", kind: "PodDisruptionBudget", metadata: { name: "web", namespace: "web" }, spec: {} };
-        expect(validateKubernetesObject(pdb, "1.34")).to.deep.equal([
+        expect(await validateKubernetesObject(pdb, "1.34")).to.deep.equal([
             { object: "PodDisruptionBudget web/web", path: "/apiVersion", message: "policy/v1beta1 was removed in Kubernetes 1.25 (cluster: 1.34)" },
         ]);
-        expect(validateKubernetesObject({ ...pdb, apiVersion: "example.com/v1", kind: "Widget" }, "1.34")[0].message).to.equal("no schema for example.com/v1 Widget in Kubernetes 1.33");
+        expect((await validateKubernetesObject({ ...pdb, apiVersion: "example.com/v1", kind: "Widget" }, "1.34"))[0].message).to.equal("no schema for example.com/v1 Widget in Kubernetes 1.36");
     });
 });

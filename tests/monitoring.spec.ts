@@ -283,7 +283,7 @@ describe("SlackNotifications", () => {
         const run = await stackRun("dev");
         expect(resourcesOfType(run, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration")).to.deep.equal([]);
         const fn = resourceNamed(run, "aws:lambda/function:Function", "alerts").inputs as any;
-        expect(fn).to.deep.include({ runtime: "nodejs22.x", handler: "index.handler" });
+        expect(fn).to.deep.include({ runtime: "nodejs24.x", handler: "index.handler" });
         expect(fn.code.FileArchive).to.match(/lambda\/slack-notifier$/);
         expect(fn.environment.variables).to.deep.equal({ WEBHOOK_PARAMETER: "/eks-platform-dev/slack-webhook-url" });
         const parameter = resourceNamed(run, "aws:ssm/parameter:Parameter", "alerts-webhook").inputs;

@@ -5,7 +5,7 @@
  * channel reads what fired, why, and where to look. The webhook URL is a SecureString SSM
  * parameter (named by WEBHOOK_PARAMETER), read once per container.
  *
- * Runtime: AWS Lambda nodejs22.x (global fetch, AWS SDK v3 included).
+ * Runtime: AWS Lambda nodejs24.x (global fetch, AWS SDK v3 included).
  */
 
 /**

@@ -6,10 +6,12 @@ import Ajv from "ajv";
 import { TARGET_GROUP_BINDING_SCHEMA } from "./target-group-binding-schema";
 
 /**
- * The Kubernetes version whose OpenAPI schema kubernetes-models 4.5.1 carries (the newest
- * release of the library that runs on Node 20).
+ * The newest Kubernetes version whose OpenAPI schema kubernetes-models 5.1.0 carries: its
+ * generator merges the specs of older releases (for removed APIs) with v1.36.0
+ * (tommy351/kubernetes-models-ts first-party/kubernetes-models/scripts/generate.ts at the
+ * 5.1.0 release commit de73274).
  */
-export const SCHEMA_KUBERNETES_VERSION = "1.33";
+export const SCHEMA_KUBERNETES_VERSION = "1.36";
 
 /** Built-in API versions removed from Kubernetes, by the minor that removed them. */
 export const REMOVED_API_VERSIONS: Record<string, string> = {
@@ -49,8 +51,19 @@ function describe(object: Record<string, any>): string {
     return `${object.kind} ${namespace}${object.metadata?.name ?? "(unnamed)"}`;
 }
 
+type Model = new (data: unknown) => { validate(): void };
+
+/** The library's model of a built-in kind; undefined when it has none. The library is ESM only: imported, not required. */
+async function builtInModel(apiVersion: string, kind: string): Promise<Model | undefined> {
+    try {
+        return (await import(`kubernetes-models/${apiVersion}/${kind}`))[kind];
+    } catch {
+        return undefined;
+    }
+}
+
 /** Problems of one object for a cluster at `kubernetesVersion`; empty when it is valid. */
-export function validateKubernetesObject(object: Record<string, any>, kubernetesVersion: string): SchemaProblem[] {
+export async function validateKubernetesObject(object: Record<string, any>, kubernetesVersion: string): Promise<SchemaProblem[]> {
     const where = describe(object);
     const { apiVersion, kind } = object;
     const custom = customValidators[`${apiVersion}/${kind}`];
@@ -61,11 +74,8 @@ export function validateKubernetesObject(object: Record<string, any>, kubernetes
     if (removedIn && minorOf(kubernetesVersion) >= minorOf(removedIn)) {
         return [{ object: where, path: "/apiVersion", message: `${apiVersion} was removed in Kubernetes ${removedIn} (cluster: ${kubernetesVersion})` }];
     }
-    let Model: new (data: unknown) => { validate(): void };
-    try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        Model = require(`kubernetes-models/${apiVersion}/${kind}`)[kind];
-    } catch {
+    const Model = await builtInModel(apiVersion, kind);
+    if (!Model) {
         return [{ object: where, path: "/apiVersion", message: `no schema for ${apiVersion} ${kind} in Kubernetes ${SCHEMA_KUBERNETES_VERSION}` }];
     }
     try {
