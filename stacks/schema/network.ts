@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseCidr } from "../cidr";
 import { cidrBlock } from "./fields";
 
+export const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 export const AVAILABILITY_ZONE = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
 
 /** `eks-platform:network`: the VPC. */
