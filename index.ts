@@ -3,16 +3,17 @@
  * order, export what a user needs. Components never read config themselves.
  */
 import * as datadog from "@pulumi/datadog";
-import { AlbAlarms } from "./components/alb-alarms";
-import { AppLoadBalancer } from "./components/app-load-balancer";
-import { AppRelease } from "./components/app-release";
-import { EksCluster } from "./components/eks-cluster";
-import { DatadogDashboards } from "./components/datadog-dashboards";
-import { DatadogMonitors } from "./components/datadog-monitors";
+import { AlbAlarms } from "./components/monitoring/alb-alarms";
+import { AppLoadBalancer } from "./components/app/app-load-balancer";
+import { AppRelease } from "./components/app/app-release";
+import { EksCluster } from "./components/cluster/eks-cluster";
+import { DatadogDashboards } from "./components/monitoring/datadog-dashboards";
+import { DatadogMonitors } from "./components/monitoring/datadog-monitors";
 import { addonNamespaces, KubeSystemAddons } from "./components/kube-system-addons";
 import { Network } from "./components/network";
-import { SlackNotifications } from "./components/slack-notifications";
+import { SlackNotifications } from "./components/monitoring/slack-notifications";
 import { loadStackConfig } from "./stacks/config";
+import { runnerCidrsInsideVpc } from "./stacks/schema/ci";
 
 export = async () => {
     // Throws one error listing every config problem before any resource is registered.
@@ -39,6 +40,8 @@ export = async () => {
         publicAccess: config.cluster.endpoint.publicAccess,
         publicAccessCidrs: config.cluster.endpoint.publicAccessCidrs,
         adminRoleArns: config.cluster.adminRoleArns,
+        previewRoleArn: config.ci.previewRoleArn,
+        privateEndpointClientCidrs: runnerCidrsInsideVpc(config.ci.runnerCidrs, config.network.cidr),
         logTypes: config.cluster.logTypes,
         nodeGroups: config.cluster.nodeGroups,
         fargateNamespaces: config.cluster.fargateOnly ? [...addonNamespaces(config.addons), ...appNamespaces] : undefined,
@@ -54,6 +57,7 @@ export = async () => {
         stage: config.stage,
         provider: cluster.provider,
         podIdentityAgent: cluster.podIdentityAgent,
+        compute: cluster.compute,
         addons: config.addons,
         datadog: config.datadog,
         fargateOnly: config.cluster.fargateOnly,
@@ -87,6 +91,8 @@ export = async () => {
         targetGroupArn: alb.targetGroups[app.name].arn,
         albSecurityGroupId: alb.securityGroupId,
         loadBalancerController: addons.loadBalancerController,
+        compute: cluster.compute,
+        datadogSidecar: addons.datadogSidecar,
         provider: cluster.provider,
     })) : [];
 

@@ -11,6 +11,7 @@ import { crossSectionProblems } from "./checks";
 import { ConfigProblem, problemsFromIssues, StackConfigError } from "./problems";
 import { AddonsConfig, addonsSchema, datadogSiteSchema, resolveAddons } from "./schema/addons";
 import { appSchema, appsSchema } from "./schema/apps";
+import { CiConfig, ciSchema } from "./schema/ci";
 import { clusterSchema } from "./schema/cluster";
 import { ContainerResources } from "./schema/fields";
 import { loadBalancerSchema } from "./schema/load-balancer";
@@ -35,6 +36,7 @@ const SECTIONS = {
     addons: addonsSchema,
     loadBalancer: loadBalancerSchema,
     monitoring: monitoringSchema,
+    ci: ciSchema,
     /** A simple key, so Pulumi.yaml can give it a project-wide default. */
     datadogSite: datadogSiteSchema,
 } as const;
@@ -42,7 +44,7 @@ type SectionName = keyof typeof SECTIONS;
 type Sections = { [K in SectionName]: z.output<(typeof SECTIONS)[K]> };
 
 /** Keys whose values are structured (objects in the stack file, JSON strings to the program). */
-const STRUCTURED: ReadonlySet<SectionName> = new Set<SectionName>(["network", "cluster", "apps", "addons", "loadBalancer", "monitoring"]);
+const STRUCTURED: ReadonlySet<SectionName> = new Set<SectionName>(["network", "cluster", "apps", "addons", "loadBalancer", "monitoring", "ci"]);
 
 export type NetworkConfig = Sections["network"];
 export type ClusterConfig = Sections["cluster"] & { name: string };
@@ -68,6 +70,8 @@ export interface PlatformConfig {
     readonly loadBalancer: LoadBalancerConfig;
     /** Every addon with `enabled` decided. */
     readonly addons: AddonsConfig;
+    /** The CI identities and runners of this stack. */
+    readonly ci: CiConfig;
     readonly monitoring: MonitoringInput & {
         /** The incoming webhook for Lambda delivery (`eks-platform:slackWebhookUrl`), a secret. */
         readonly slackWebhookUrl?: pulumi.Output<string>;
@@ -155,7 +159,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig): PlatformCo
     if (problems.length > 0) {
         throw new StackConfigError(stack, problems);
     }
-    const { stage, network, cluster, apps, datadogSite, loadBalancer, monitoring } = sections as Sections;
+    const { stage, network, cluster, apps, datadogSite, loadBalancer, monitoring, ci } = sections as Sections;
     return {
         stack,
         stage,
@@ -166,6 +170,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig): PlatformCo
             ...app, name, namespace: app.namespace ?? name, dbPassword: secrets[dbPasswordKey(name)],
         }])),
         addons: resolved!.addons,
+        ci,
         loadBalancer: {
             ...loadBalancer,
             accessLogs: loadBalancer.accessLogs ?? stage === "prd",

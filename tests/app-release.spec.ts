@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { accessLogBucketPolicy, pathPatterns, rulePriorities } from "../components/app-load-balancer";
-import { configData, contentAddressedName, imageVersion, shutdownTiming } from "../components/app-release";
+import { accessLogBucketPolicy, pathPatterns, rulePriorities } from "../components/app/app-load-balancer";
+import { configData, contentAddressedName, imageVersion, shutdownTiming } from "../components/app/app-release";
 import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
 import { configProblems } from "./support/config-problems";
 import { SECRET_PLACEHOLDER_MARK, StackFileOptions, stackSection } from "./support/stack-files";

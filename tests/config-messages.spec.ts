@@ -23,8 +23,6 @@ const CASES: [string, string, string, Edit, string][] = [
         '[dev] eks-platform:cluster.serviceCidr = "100.64.0.0/16": expected a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16'],
     ["a service range too small", "dev", "cluster", (c) => { c.serviceCidr = "172.20.0.0/26"; },
         '[dev] eks-platform:cluster.serviceCidr = "172.20.0.0/26": expected a prefix from /12 to /24'],
-    ["CIDRs on a private-only endpoint", "dev", "cluster", (c) => { c.endpoint.publicAccess = false; },
-        '[dev] eks-platform:cluster.endpoint.publicAccessCidrs = ["203.0.113.0/24"]: expected no CIDRs when publicAccess is false (the endpoint is private only)'],
     ["a log list without audit", "dev", "cluster", (c) => { c.logTypes = ["api", "authenticator"]; },
         '[dev] eks-platform:cluster.logTypes = ["api","authenticator"]: expected the list to include api, audit, authenticator'],
     ["an unknown log type", "dev", "cluster", (c) => { c.logTypes = ["api", "audit", "authenticator", "kubelet"]; },

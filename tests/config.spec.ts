@@ -165,6 +165,7 @@ describe("stack config", () => {
         it("a public endpoint with nobody allowed to reach it", () => {
             expect(problemsOf("dev", withCluster("dev", (c) => { c.endpoint.publicAccessCidrs = []; }))).to.deep.equal([
                 "[dev] eks-platform:cluster.endpoint.publicAccessCidrs = []: expected at least one CIDR allowed to reach the public endpoint (or publicAccess: false)",
+                '[dev] eks-platform:ci.runnerCidrs = ["198.51.100.10/32"]: expected runner networks inside the VPC (10.10.0.0/16, private endpoint) or inside cluster.endpoint.publicAccessCidrs: CI could not reach the API endpoint',
             ]);
         });
 

@@ -1,10 +1,11 @@
 import { expect } from "chai";
 import { parse } from "yaml";
-import { CLUSTER_ADMIN_POLICY, EksCluster } from "../components/eks-cluster";
+import { CLUSTER_ADMIN_POLICY } from "../components/cluster/access";
+import { EksCluster } from "../components/cluster/eks-cluster";
 import {
     autoscalerDiscoveryTags, autoscalerNodeTemplateTags, NODE_GROUP_LABEL, nodeadmUserData, TERMINATION_HANDLER_TAG,
-} from "../components/eks-node-groups";
-import { AppRelease } from "../components/app-release";
+} from "../components/cluster/node-groups";
+import { AppRelease } from "../components/app/app-release";
 import { KubeSystemAddons } from "../components/kube-system-addons";
 import { loadStackConfig } from "../stacks/config";
 import { resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
@@ -61,13 +62,21 @@ describe("EksCluster", () => {
         expect(cluster.publicAccessCidrs).to.deep.equal(["203.0.113.0/24", "198.51.100.10/32"]);
     });
 
-    it("makes a private-only endpoint when public access is off", async () => {
+    it("makes a private-only endpoint when public access is off, reached by CI runners inside the VPC", async () => {
         const cluster = stackSection("stg", "cluster");
         cluster.endpoint = { publicAccess: false };
-        const run = await runProgram({ stack: "stg", overrides: { "eks-platform:cluster": cluster } });
+        const ci = { ...stackSection("stg", "ci"), runnerCidrs: ["10.20.250.0/24"] };
+        const run = await runProgram({ stack: "stg", overrides: { "eks-platform:cluster": cluster, "eks-platform:ci": ci } });
         const inputs = resourceNamed(run, CLUSTER, "eks-cluster").inputs;
         expect(inputs.endpointPublicAccess).to.equal(false);
         expect(inputs).not.to.have.property("publicAccessCidrs");
+        const rule = resourceNamed(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "eks-api-from-ci-0");
+        expect(rule.inputs).to.deep.include({ securityGroupId: "sg-cluster-eks-platform-stg", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.20.250.0/24" });
+    });
+
+    it("opens no security group to runners that use the public endpoint", async () => {
+        const run = await stackRun("prd");
+        expect(resourcesOfType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.startsWith("eks-api-from-ci"))).to.deep.equal([]);
     });
 
     it("pins the Kubernetes version per stack", async () => {
@@ -129,6 +138,16 @@ describe("EksCluster", () => {
         }
     });
 
+    it("points the self-managed ASG at its launch template's explicit latest version, so a new version refreshes the nodes", async () => {
+        const run = await stackRun("prd");
+        const asg = resourceNamed(run, ASG, "eks-burst");
+        const template = resourceNamed(run, LAUNCH_TEMPLATE, "eks-burst");
+        const spec = (asg.inputs.mixedInstancesPolicy as any).launchTemplate.launchTemplateSpecification;
+        expect(spec).to.deep.equal({ launchTemplateId: "eks-burst-id", version: "1" });
+        expect(asg.dependencies).to.include(template.urn);
+        expect((asg.inputs.instanceRefresh as any).strategy).to.equal("Rolling");
+    });
+
     it("joins self-managed nodes through an EC2_LINUX access entry and nodeadm user data", async () => {
         const run = await stackRun("prd");
         const role = resourceNamed(run, "aws:iam/role:Role", "eks-self-managed-nodes");
@@ -181,16 +200,17 @@ describe("EksCluster", () => {
                     const cluster = new EksCluster(color, {
                         clusterName: `${config.cluster.name}-${color}`, kubernetesVersion: "1.34", vpcId: "vpc-1",
                         privateSubnetIds: ["subnet-a", "subnet-b"], serviceCidr: "172.20.0.0/16", publicAccess: false,
-                        publicAccessCidrs: [], adminRoleArns: [], logTypes: ["api"], nodeGroups: config.cluster.nodeGroups, tags: {},
+                        publicAccessCidrs: [], adminRoleArns: [], previewRoleArn: config.ci.previewRoleArn, privateEndpointClientCidrs: ["10.20.0.0/24"],
+                        logTypes: ["api"], nodeGroups: config.cluster.nodeGroups, tags: {},
                     });
                     const addons = new KubeSystemAddons(`${color}-addons`, {
                         clusterName: cluster.clusterName, kubernetesVersion: "1.34", region: config.region, vpcId: "vpc-1", stage: config.stage,
-                        provider: cluster.provider, podIdentityAgent: cluster.podIdentityAgent, addons: config.addons, datadog: config.datadog,
+                        provider: cluster.provider, podIdentityAgent: cluster.podIdentityAgent, compute: cluster.compute, addons: config.addons, datadog: config.datadog,
                         fargateOnly: false, selfManagedAsgs: cluster.selfManagedAsgs, tags: {},
                     });
                     new AppRelease(`web-${color}`, {
                         app: config.apps.web, stage: config.stage, kubernetesVersion: "1.34", targetGroupArn: "arn:tg", albSecurityGroupId: "sg-alb",
-                        loadBalancerController: addons.loadBalancerController, provider: cluster.provider,
+                        loadBalancerController: addons.loadBalancerController, compute: cluster.compute, provider: cluster.provider,
                     });
                 }
                 return {};

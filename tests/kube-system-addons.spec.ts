@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as aws from "@pulumi/aws";
-import { TERMINATION_HANDLER_TAG } from "../components/eks-node-groups";
+import { TERMINATION_HANDLER_TAG } from "../components/cluster/node-groups";
 import * as autoscaler from "../components/kube-system-addons/cluster-autoscaler";
 import * as datadog from "../components/kube-system-addons/datadog-agent";
 import * as lbc from "../components/kube-system-addons/aws-load-balancer-controller";
@@ -26,7 +26,7 @@ const EXPECTED_RELEASES: Record<string, [string, string, string, string]> = {
     "kube-state-metrics": ["kube-state-metrics", "8.4.0", "https://prometheus-community.github.io/helm-charts", "kube-system"],
     "datadog": ["datadog", "3.240.0", "https://helm.datadoghq.com", "datadog"],
     "aws-load-balancer-controller": ["aws-load-balancer-controller", "3.5.0", "https://aws.github.io/eks-charts", "kube-system"],
-    "aws-node-termination-handler": ["aws-node-termination-handler", "0.27.6", "https://aws.github.io/eks-charts", "kube-system"],
+    "aws-node-termination-handler": ["aws-node-termination-handler", "0.27.6", "oci://public.ecr.aws/aws-ec2/helm", "kube-system"],
     "external-secrets": ["external-secrets", "2.9.0", "https://charts.external-secrets.io", "external-secrets"],
     "external-dns": ["external-dns", "1.21.1", "https://kubernetes-sigs.github.io/external-dns/", "external-dns"],
 };
@@ -76,7 +76,8 @@ describe("KubeSystemAddons", () => {
                 expect(Object.keys(found)).to.have.members(names);
                 for (const name of names) {
                     const [chart, version, repo, namespace] = EXPECTED_RELEASES[name];
-                    expect(found[name].inputs, name).to.deep.include({ chart, version, namespace, repositoryOpts: { repo } });
+                    const source = repo.startsWith("oci://") ? { chart: `${repo}/${chart}` } : { chart, repositoryOpts: { repo } };
+                    expect(found[name].inputs, name).to.deep.include({ ...source, version, namespace });
                     expect(found[name].inputs.version, `${name} is an exact version`).to.match(/^\d+\.\d+\.\d+$/);
                 }
             });
@@ -111,9 +112,9 @@ describe("KubeSystemAddons", () => {
     describe("computed values", () => {
         it("give the autoscaler the cluster, the region and an image matching the cluster's Kubernetes minor", async () => {
             expect(values(await stackRun("prd"), "cluster-autoscaler")).to.deep.include({
-                cloudProvider: "aws", awsRegion: "eu-west-1", autoDiscovery: { clusterName: "eks-platform-prd" }, image: { tag: "v1.34.4" },
+                cloudProvider: "aws", awsRegion: "eu-west-1", autoDiscovery: { clusterName: "eks-platform-prd" }, image: { tag: "v1.34.5" },
             });
-            expect(values(await stackRun("dev"), "cluster-autoscaler").image).to.deep.equal({ tag: "v1.35.1" });
+            expect(values(await stackRun("dev"), "cluster-autoscaler").image).to.deep.equal({ tag: "v1.35.2" });
         });
 
         it("pin an autoscaler release for every supported Kubernetes minor, and refuse an unknown one", () => {
@@ -205,11 +206,12 @@ describe("KubeSystemAddons", () => {
             expect(release.dependencies).to.include(resourceNamed(run, "aws:eks/addon:Addon", "eks-pod-identity-agent").urn);
         });
 
-        it("installs addons that call no AWS API in parallel: they wait for nothing but the cluster's provider", async () => {
+        it("installs addons that call no AWS API in parallel: they wait for nothing but the cluster's provider and its nodes", async () => {
             const run = await stackRun("prd");
             const provider = resourceNamed(run, "pulumi:providers:kubernetes", "eks-k8s");
+            const nodes = [resourceNamed(run, "eks:index:ManagedNodeGroup", "eks-general").urn, resourceNamed(run, "aws:autoscaling/group:Group", "eks-burst").urn];
             for (const name of ["metrics-server", "kube-state-metrics"]) {
-                expect(releases(run)[name].dependencies, name).to.deep.equal([provider.urn]);
+                expect(releases(run)[name].dependencies, name).to.have.members([provider.urn, ...nodes]);
             }
         });
 
@@ -245,7 +247,7 @@ describe("KubeSystemAddons", () => {
         it("let the autoscaler change only Auto Scaling groups tagged as this cluster's", () => {
             const [inspect, scale] = allStatements(POLICIES["cluster-autoscaler"]);
             expect(inspect.Action).to.not.include("autoscaling:SetDesiredCapacity");
-            expect(scale.Action).to.have.members(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup", "autoscaling:UpdateAutoScalingGroup"]);
+            expect(scale.Action).to.have.members(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"]);
             expect(scale.Condition).to.deep.equal({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/eks-platform-prd": "owned" } });
         });
 
@@ -262,10 +264,10 @@ describe("KubeSystemAddons", () => {
             });
         }
 
-        it("let external-dns change records in the configured zones only", () => {
-            const [change, list] = allStatements(POLICIES["external-dns"]);
-            expect(change.Resource).to.deep.equal(["arn:aws:route53:::hostedzone/Z0123456789ABC"]);
-            expect(list.Action).to.not.include("route53:ChangeResourceRecordSets");
+        it("let external-dns read and change records in the configured zones only", () => {
+            const [zones, list] = allStatements(POLICIES["external-dns"]);
+            expect(zones.Resource).to.deep.equal(["arn:aws:route53:::hostedzone/Z0123456789ABC"]);
+            expect(list).to.deep.include({ Action: ["route53:ListHostedZones"], Resource: "*" });
         });
 
         it("let the termination handler read and delete only its own queue's messages", () => {
@@ -337,9 +339,48 @@ describe("KubeSystemAddons", () => {
             expect(names).not.to.include("aws-node-termination-handler");
             const dd = values(run, "datadog");
             expect(dd.agents.enabled).to.equal(false);
-            expect(dd.clusterAgent.admissionController).to.deep.equal({ enabled: true, agentSidecarInjection: { enabled: true, provider: "fargate" } });
-            const cluster = resourceNamed(run, "eks:index:Cluster", "eks-cluster");
-            expect((cluster.inputs.fargate as any).selectors.map((s: any) => s.namespace)).to.deep.equal(["kube-system", "datadog", "web"]);
+            expect(dd.clusterAgent.tokenExistingSecret).to.equal(datadog.CLUSTER_AGENT_TOKEN_SECRET);
+            expect(dd.clusterAgent.admissionController).to.deep.equal({
+                enabled: true,
+                agentSidecarInjection: {
+                    enabled: true, provider: "fargate",
+                    selectors: [{ namespaceSelector: { matchLabels: { [datadog.SIDECAR_NAMESPACE_LABEL]: "fargate" } } }],
+                    profiles: [{ resources: datadog.DEFAULT_AGENT_RESOURCES, securityContext: datadog.sidecarSecurityContext() }],
+                },
+            });
+            const profiles = resourcesOfType(run, "aws:eks/fargateProfile:FargateProfile");
+            expect(profiles.flatMap((p) => (p.inputs.selectors as any[]).map((s) => s.namespace))).to.deep.equal(["kube-system", "datadog", "web"]);
+            expect(resourceNamed(run, "eks:index:Cluster", "eks-cluster").inputs).not.to.have.property("fargate");
+        });
+
+        it("gives each app namespace what the injected agent needs: the selector's label, datadog-secret and RBAC for its service account", async () => {
+            const run = await withAddons("stg", {}, fargateOnly);
+            const namespace = resourceNamed(run, "kubernetes:core/v1:Namespace", "web");
+            expect((namespace.inputs.metadata as any).labels).to.include({ [datadog.SIDECAR_NAMESPACE_LABEL]: "fargate" });
+            const secret = resourceNamed(run, "kubernetes:core/v1:Secret", "web-datadog");
+            expect(secret.inputs).to.deep.include({ metadata: { name: "datadog-secret", namespace: "web", labels: (secret.inputs.metadata as any).labels } });
+            expect(secret.inputs.stringData).to.deep.equal({ "api-key": SECRET_MASK, token: SECRET_MASK });
+            const role = resourceNamed(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "eks-addons-datadog-agent-fargate");
+            expect(role.inputs.rules).to.deep.equal(datadog.fargateAgentRules());
+            const binding = resourceNamed(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "web-datadog-agent");
+            expect(binding.inputs).to.deep.include({
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "datadog-agent-fargate" },
+                subjects: [{ kind: "ServiceAccount", name: "web", namespace: "web" }],
+            });
+            // The injected agent reads the kubelet with the pod's token; pods wait for the webhook that injects it.
+            const deployment = resourceNamed(run, "kubernetes:apps/v1:Deployment", "web");
+            expect((deployment.inputs.spec as any).template.spec.automountServiceAccountToken).to.equal(true);
+            expect(deployment.dependencies).to.include.members([secret.urn, binding.urn, releases(run).datadog.urn]);
+            const tokenSecret = resourceNamed(run, "kubernetes:core/v1:Secret", "eks-addons-datadog-cluster-agent-token");
+            expect(tokenSecret.inputs.stringData).to.deep.equal({ token: SECRET_MASK });
+            expect(releases(run).datadog.dependencies).to.include(tokenSecret.urn);
+        });
+
+        it("injects nothing and creates no sidecar objects on a cluster with nodes", async () => {
+            const run = await stackRun("stg");
+            expect(values(run, "datadog").clusterAgent).not.to.have.property("admissionController");
+            expect(run.resources.filter((r) => /datadog-agent|web-datadog|cluster-agent-token/.test(r.name))).to.deep.equal([]);
+            expect((resourceNamed(run, "kubernetes:apps/v1:Deployment", "web").inputs.spec as any).template.spec.automountServiceAccountToken).to.equal(false);
         });
 
         it("refuses a forced autoscaler and termination handler with a clear error", () => {

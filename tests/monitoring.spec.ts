@@ -1,12 +1,13 @@
 import { expect } from "chai";
-import { albAlarmDefinitions, alarmProblems, errorsPerMinute } from "../components/alb-alarms";
-import { dashboardQueries, namespaceDashboard } from "../components/datadog-dashboards";
-import { monitorDefinitions } from "../components/datadog-monitors";
-import { checkMonitorQuery, checkQuery } from "../components/datadog-queries";
-import { datadogSlackHandle, topicKeyPolicy } from "../components/slack-notifications";
+import { albAlarmDefinitions, alarmProblems, errorsPerMinute } from "../components/monitoring/alb-alarms";
+import { dashboardQueries, namespaceDashboard } from "../components/monitoring/datadog-dashboards";
+import { monitorDefinitions } from "../components/monitoring/datadog-monitors";
+import { checkMonitorQuery, checkQuery } from "../components/monitoring/datadog-queries";
+import { datadogSlackHandle, topicKeyPolicy } from "../components/monitoring/slack-notifications";
 import { monitoringSchema } from "../stacks/schema/monitoring";
-import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
+import { ProgramRun, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
 import { configProblems } from "./support/config-problems";
+import { transitiveDependencies } from "./support/graph";
 import { stackSection } from "./support/stack-files";
 
 const MONITOR = "datadog:index/monitor:Monitor";
@@ -22,21 +23,6 @@ function dashboards(run: ProgramRun): Record<string, any> {
     }));
 }
 
-/** Everything a resource waits for, directly or through what it waits for. */
-function transitiveDependencies(run: ProgramRun, resource: RenderedResource): Set<string> {
-    const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
-    const seen = new Set<string>();
-    const visit = (urn: string) => {
-        for (const dependency of byUrn.get(urn)?.dependencies ?? []) {
-            if (!seen.has(dependency)) {
-                seen.add(dependency);
-                visit(dependency);
-            }
-        }
-    };
-    visit(resource.urn);
-    return seen;
-}
 
 const DEFAULT_THRESHOLDS = monitoringSchema.parse({ slack: { channelName: "x", datadogAccount: "a" } }).datadog;
 

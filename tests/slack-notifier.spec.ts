@@ -77,4 +77,26 @@ describe("slack-notifier Lambda", () => {
         await handler(snsEvent(ALARM)).catch(() => undefined);
         expect(reads).to.equal(1);
     });
+
+    it("reads the webhook again on the next alarm after a failed read, instead of keeping the failure", async () => {
+        let reads = 0;
+        const { post, calls } = stubbedPost(200);
+        const handler = notifier.createHandler({
+            getWebhookUrl: async () => {
+                reads += 1;
+                if (reads === 1) {
+                    throw new Error("ThrottlingException: Rate exceeded");
+                }
+                return "https://hooks";
+            },
+            post,
+        });
+        await handler(snsEvent(ALARM)).then(() => { throw new Error("expected a failure"); }, (error: Error) => {
+            expect(error.message).to.equal("ThrottlingException: Rate exceeded");
+        });
+        expect(await handler(snsEvent(ALARM))).to.deep.equal({ posted: 1 });
+        expect(await handler(snsEvent(ALARM))).to.deep.equal({ posted: 1 });
+        expect(reads).to.equal(2);
+        expect(calls.map((c) => c.url)).to.deep.equal(["https://hooks", "https://hooks"]);
+    });
 });

@@ -7,11 +7,36 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources, Stage } from "../../stacks/config";
 
-/** A Helm chart pinned to an exact version of an exact repository. */
+/**
+ * A Helm chart pinned to an exact version of the repository that really serves that version:
+ * an HTTPS chart repository (its index.yaml lists the version) or an OCI registry path.
+ */
 export interface ChartPin {
+    /** `https://...` (a chart repository) or `oci://registry/path` (the chart is `<repository>/<chart>`). */
     readonly repository: string;
     readonly chart: string;
     readonly version: string;
+}
+
+/** How Helm is told where a pinned chart lives: an OCI reference, or a chart name in a repository. */
+export function chartSource(pin: ChartPin): { chart: string; repositoryOpts?: { repo: string } } {
+    return pin.repository.startsWith("oci://")
+        ? { chart: `${pin.repository.replace(/\/+$/, "")}/${pin.chart}` }
+        : { chart: pin.chart, repositoryOpts: { repo: pin.repository } };
+}
+
+/**
+ * Where an addon's IAM policy comes from. The grant is the published policy at the pinned
+ * version, narrowed to the calls its source makes there (an action the source never calls is
+ * left out), and scoped to this stack's resources where the API allows it.
+ */
+export interface IamSource {
+    /** The GitHub repository of the controller. */
+    readonly repository: string;
+    /** The tag whose published policy and source were read: the chart's app version. */
+    readonly ref: string;
+    /** The files the actions were taken from. */
+    readonly files: readonly string[];
 }
 
 /** Where an addon is registered. */
@@ -27,6 +52,11 @@ export interface AddonContext {
     readonly stage: Stage;
     /** Pods get their AWS credentials through this agent. */
     readonly podIdentityAgent: pulumi.Resource;
+    /**
+     * The compute the addons' pods run on (node groups or Fargate profiles): every release waits
+     * for it, so its install timer starts when nodes exist, and is deleted before it.
+     */
+    readonly compute: pulumi.Resource[];
     readonly tags: Record<string, string>;
 }
 
@@ -56,16 +86,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
     return value !== null && typeof value === "object" && !Array.isArray(value) && !pulumi.Output.isInstance(value);
 }
 
-/** A Helm release of a pinned chart. Values come computed first, the stack's overrides last. */
+/**
+ * A Helm release of a pinned chart, on the cluster's compute. Values come computed first, the
+ * stack's overrides last.
+ */
 export function helmRelease(
     ctx: AddonContext, addon: string, pin: ChartPin, namespace: pulumi.Input<string>, values: pulumi.Input<Record<string, unknown>>,
     options: { dependsOn?: pulumi.Resource[]; skipCrds?: boolean } = {},
 ): k8s.helm.v3.Release {
     return new k8s.helm.v3.Release(`${ctx.componentName}-${addon}`, {
         name: addon,
-        chart: pin.chart,
+        ...chartSource(pin),
         version: pin.version,
-        repositoryOpts: { repo: pin.repository },
         namespace,
         values,
         skipCrds: options.skipCrds,
@@ -74,7 +106,7 @@ export function helmRelease(
         cleanupOnFail: true,
         maxHistory: 10,
         timeout: 600,
-    }, { parent: ctx.parent, provider: ctx.provider, dependsOn: options.dependsOn });
+    }, { parent: ctx.parent, provider: ctx.provider, dependsOn: [...ctx.compute, ...(options.dependsOn ?? [])] });
 }
 
 /** A namespace the addon owns, so removing the addon removes it (Helm never deletes namespaces). */

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "../../stacks/config";
-import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, mergeValues, podIdentityRole } from "./addon";
+import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
 
 /** https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/helm/aws-load-balancer-controller/Chart.yaml (published to aws/eks-charts) */
 export const CHART: ChartPin = { repository: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "3.5.0" };
@@ -37,6 +37,13 @@ const LOAD_BALANCERS_AND_TARGET_GROUPS = [
     "arn:aws:elasticloadbalancing:*:*:loadbalancer/net/*/*",
     "arn:aws:elasticloadbalancing:*:*:loadbalancer/app/*/*",
 ];
+
+/** The published policy, granted as written: the controller's calls are too many to narrow safely. */
+export const IAM_SOURCE: IamSource = {
+    repository: "kubernetes-sigs/aws-load-balancer-controller",
+    ref: APP_VERSION,
+    files: ["docs/install/iam_policy.json"],
+};
 
 /**
  * The controller's IAM policy for APP_VERSION, as published with that release

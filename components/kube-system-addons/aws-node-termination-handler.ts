@@ -9,11 +9,15 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "../../stacks/config";
-import { TERMINATION_HANDLER_TAG } from "../eks-node-groups";
-import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, mergeValues, podIdentityRole } from "./addon";
+import { TERMINATION_HANDLER_TAG } from "../cluster/node-groups";
+import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
 
-/** https://github.com/aws/aws-node-termination-handler/blob/v1.25.6/config/helm/aws-node-termination-handler/Chart.yaml */
-export const CHART: ChartPin = { repository: "https://aws.github.io/eks-charts", chart: "aws-node-termination-handler", version: "0.27.6" };
+/**
+ * https://github.com/aws/aws-node-termination-handler/blob/v1.25.6/config/helm/aws-node-termination-handler/Chart.yaml
+ * Published only as an OCI artifact on public ECR (the repository's Makefile and release workflow
+ * push to public.ecr.aws/aws-ec2/helm); aws/eks-charts stopped at chart 0.21.0 and removed it.
+ */
+export const CHART: ChartPin = { repository: "oci://public.ecr.aws/aws-ec2/helm", chart: "aws-node-termination-handler", version: "0.27.6" };
 export const NAMESPACE = "kube-system";
 export const SERVICE_ACCOUNT = "aws-node-termination-handler";
 
@@ -50,6 +54,17 @@ export function terminationQueuePolicy(queueArn: string): aws.iam.PolicyDocument
     };
 }
 
+/**
+ * The README's queue-processor policy at v1.25.6, minus autoscaling:DescribeAutoScalingInstances
+ * and DescribeTags, which only its test mocks call; its queue and lifecycle calls scoped to this
+ * stack's queue and to instances carrying the managed tag.
+ */
+export const IAM_SOURCE: IamSource = {
+    repository: "aws/aws-node-termination-handler",
+    ref: "v1.25.6",
+    files: ["README.md", "pkg/monitor/sqsevent/sqs-monitor.go", "pkg/monitor/sqsevent/asg-lifecycle-event.go"],
+};
+
 export function terminationHandlerPolicy(queueArn: string): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
@@ -57,7 +72,7 @@ export function terminationHandlerPolicy(queueArn: string): aws.iam.PolicyDocume
             {
                 Sid: "Inspect",
                 Effect: "Allow",
-                Action: ["autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeTags", "ec2:DescribeInstances"],
+                Action: ["ec2:DescribeInstances"],
                 Resource: "*",
             },
             {

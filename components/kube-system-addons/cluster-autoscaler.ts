@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../../stacks/config";
 import type { ContainerResources } from "../../stacks/config";
-import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, mergeValues, podIdentityRole } from "./addon";
+import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
 
 /** https://github.com/kubernetes/autoscaler/blob/cluster-autoscaler-chart-9.59.0/charts/cluster-autoscaler/Chart.yaml */
 export const CHART: ChartPin = { repository: "https://kubernetes.github.io/autoscaler", chart: "cluster-autoscaler", version: "9.59.0" };
@@ -16,14 +16,16 @@ export const SERVICE_ACCOUNT = "cluster-autoscaler";
 
 /**
  * The autoscaler must match the cluster's Kubernetes minor (its scheduler simulation is built
- * against that minor). Latest patch of each supported minor, from the kubernetes/autoscaler
- * releases; a spec fails when a supported minor has no entry.
+ * against that minor). Latest patch of each supported minor: the newest `cluster-autoscaler-1.NN.P`
+ * tag of kubernetes/autoscaler (as of 2026-08-22; the 1.NN.P tags of 2026-07-22 are the newest).
+ * Check with `git ls-remote --tags https://github.com/kubernetes/autoscaler 'cluster-autoscaler-1.*'`
+ * or https://github.com/kubernetes/autoscaler/releases; a spec fails when a supported minor has no entry.
  */
 export const IMAGE_TAGS: Readonly<Record<string, string>> = {
-    "1.32": "v1.32.5",
-    "1.33": "v1.33.5",
-    "1.34": "v1.34.4",
-    "1.35": "v1.35.1",
+    "1.32": "v1.32.7",
+    "1.33": "v1.33.6",
+    "1.34": "v1.34.5",
+    "1.35": "v1.35.2",
 };
 
 export const DEFAULT_RESOURCES: ContainerResources = {
@@ -39,6 +41,17 @@ export function autoscalerImageTag(kubernetesVersion: string): string {
     return tag;
 }
 
+/**
+ * The README's "Full Cluster Autoscaler Features Policy" at the chart's app version, minus
+ * autoscaling:DescribeAutoScalingInstances, which cloudprovider/aws never calls there. It never
+ * calls DescribeTags (discovery filters DescribeAutoScalingGroups by tag) nor UpdateAutoScalingGroup.
+ */
+export const IAM_SOURCE: IamSource = {
+    repository: "kubernetes/autoscaler",
+    ref: "cluster-autoscaler-1.35.0",
+    files: ["cluster-autoscaler/cloudprovider/aws/README.md", "cluster-autoscaler/cloudprovider/aws/aws_wrapper.go", "cluster-autoscaler/cloudprovider/aws/aws_util.go"],
+};
+
 /** Read on what it inspects; write only on Auto Scaling groups tagged as this cluster's. */
 export function clusterAutoscalerPolicy(clusterName: string): aws.iam.PolicyDocument {
     return {
@@ -49,10 +62,8 @@ export function clusterAutoscalerPolicy(clusterName: string): aws.iam.PolicyDocu
                 Effect: "Allow",
                 Action: [
                     "autoscaling:DescribeAutoScalingGroups",
-                    "autoscaling:DescribeAutoScalingInstances",
                     "autoscaling:DescribeLaunchConfigurations",
                     "autoscaling:DescribeScalingActivities",
-                    "autoscaling:DescribeTags",
                     "ec2:DescribeImages",
                     "ec2:DescribeInstanceTypes",
                     "ec2:DescribeLaunchTemplateVersions",
@@ -67,7 +78,6 @@ export function clusterAutoscalerPolicy(clusterName: string): aws.iam.PolicyDocu
                 Action: [
                     "autoscaling:SetDesiredCapacity",
                     "autoscaling:TerminateInstanceInAutoScalingGroup",
-                    "autoscaling:UpdateAutoScalingGroup",
                 ],
                 Resource: "*",
                 Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },

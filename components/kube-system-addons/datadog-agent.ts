@@ -1,12 +1,14 @@
 /**
  * Datadog: the node agent (a DaemonSet) and the cluster agent, which runs the kube-state-metrics
  * core check. On a Fargate-only cluster there is no DaemonSet: the cluster agent's admission
- * controller injects the agent into each pod as a sidecar. The API key comes from a Secret.
+ * controller injects the agent into each app pod as a sidecar (Datadog's "Amazon EKS on AWS
+ * Fargate" setup, https://docs.datadoghq.com/integrations/eks_fargate/). The API key comes from a Secret.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import type { ContainerResources, Stage } from "../../stacks/config";
-import { NODE_GROUP_LABEL } from "../eks-node-groups";
+import { NODE_GROUP_LABEL } from "../cluster/node-groups";
 import { AddonContext, AddonSettings, addonNamespace, ChartPin, defaultReplicas, helmRelease, mergeValues } from "./addon";
 
 /** https://github.com/DataDog/helm-charts/blob/datadog-3.240.0/charts/datadog/Chart.yaml */
@@ -25,6 +27,52 @@ export const DEFAULT_CLUSTER_AGENT_RESOURCES: ContainerResources = {
     requests: { cpu: "200m", memory: "256Mi" },
     limits: { cpu: "500m", memory: "512Mi" },
 };
+
+/** Label of the app namespaces whose new pods get the agent sidecar (the injection's one selector). */
+export const SIDECAR_NAMESPACE_LABEL = "eks-platform/datadog-sidecar";
+/**
+ * The Secret the injected agent reads `api-key` and the cluster agent `token` from, in the pod's
+ * own namespace: the name is fixed by the cluster agent's sidecar template.
+ */
+export const SIDECAR_SECRET = "datadog-secret";
+/** The cluster agent's token, shared with every sidecar (the chart's `clusterAgent.tokenExistingSecret`, key `token`). */
+export const CLUSTER_AGENT_TOKEN_SECRET = "datadog-cluster-agent-token";
+/** What the injected agent reads from the kubelet and the API, bound to each app's service account. */
+export const FARGATE_AGENT_CLUSTER_ROLE = "datadog-agent-fargate";
+
+/** Datadog's "AWS Fargate RBAC" for the injected agent. */
+export function fargateAgentRules() {
+    return [
+        { apiGroups: [""], resources: ["nodes", "namespaces", "endpoints"], verbs: ["get", "list"] },
+        { apiGroups: [""], resources: ["nodes/metrics", "nodes/spec", "nodes/stats", "nodes/proxy", "nodes/pods", "nodes/healthz"], verbs: ["get"] },
+    ];
+}
+
+/**
+ * The injected agent's container security context: app namespaces enforce the `restricted` Pod
+ * Security Standard, which a container without one breaks. The agent image's own user is
+ * dd-agent (UID 100). Profiles carry a securityContext from cluster agent 7.62.
+ */
+export function sidecarSecurityContext() {
+    return {
+        runAsNonRoot: true,
+        runAsUser: 100,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+}
+
+/** What an app on a Fargate-only cluster needs so the injected agent can run in its pods. */
+export interface DatadogSidecar {
+    /** The cluster agent's release: its webhook must run before the app's pods are created (it only mutates creations). */
+    readonly release: pulumi.Resource;
+    /** For the app namespace's `datadog-secret`. */
+    readonly apiKey: pulumi.Output<string>;
+    readonly clusterAgentToken: pulumi.Output<string>;
+    readonly clusterRoleName: pulumi.Output<string>;
+}
 
 export interface DatadogValuesInput {
     clusterName: pulumi.Input<string>;
@@ -57,9 +105,19 @@ export function datadogValues(input: DatadogValuesInput): Record<string, unknown
             replicas: input.clusterAgentReplicas,
             resources: input.clusterAgentResources,
             pdb: { create: input.clusterAgentReplicas > 1, minAvailable: 1 },
-            ...(input.fargateOnly
-                ? { admissionController: { enabled: true, agentSidecarInjection: { enabled: true, provider: "fargate" } } }
-                : {}),
+            ...(input.fargateOnly ? {
+                tokenExistingSecret: CLUSTER_AGENT_TOKEN_SECRET,
+                admissionController: {
+                    enabled: true,
+                    agentSidecarInjection: {
+                        enabled: true,
+                        provider: "fargate",
+                        // Without a selector only pods labelled agent.datadoghq.com/sidecar would be injected.
+                        selectors: [{ namespaceSelector: { matchLabels: { [SIDECAR_NAMESPACE_LABEL]: "fargate" } } }],
+                        profiles: [{ resources: input.agentResources, securityContext: sidecarSecurityContext() }],
+                    },
+                },
+            } : {}),
         },
         agents: {
             enabled: !input.fargateOnly,
@@ -74,13 +132,23 @@ export interface DatadogAgentSettings extends AddonSettings {
 
 export function registerDatadogAgent(
     ctx: AddonContext, settings: DatadogAgentSettings, site: string, apiKey: pulumi.Output<string>, fargateOnly: boolean,
-): k8s.helm.v3.Release {
+): { release: k8s.helm.v3.Release; sidecar?: DatadogSidecar } {
+    const child = { parent: ctx.parent, provider: ctx.provider };
     const namespace = addonNamespace(ctx, "datadog", NAMESPACE);
     const secret = new k8s.core.v1.Secret(`${ctx.componentName}-datadog-api-key`, {
         metadata: { name: API_KEY_SECRET, namespace: namespace.metadata.name },
         type: "Opaque",
         stringData: { "api-key": apiKey },
-    }, { parent: ctx.parent, provider: ctx.provider });
+    }, child);
+    // Sidecars reach the cluster agent with a token they must share, so it is made here, not by the chart.
+    const token = fargateOnly ? new random.RandomPassword(`${ctx.componentName}-datadog-cluster-agent-token`, {
+        length: 48, special: false, numeric: false,
+    }, { parent: ctx.parent }) : undefined;
+    const tokenSecret = token && new k8s.core.v1.Secret(`${ctx.componentName}-datadog-cluster-agent-token`, {
+        metadata: { name: CLUSTER_AGENT_TOKEN_SECRET, namespace: namespace.metadata.name },
+        type: "Opaque",
+        stringData: { token: pulumi.secret(token.result) },
+    }, child);
     const values = datadogValues({
         clusterName: ctx.clusterName,
         site,
@@ -91,6 +159,14 @@ export function registerDatadogAgent(
         clusterAgentResources: settings.clusterAgentResources ?? DEFAULT_CLUSTER_AGENT_RESOURCES,
         overrides: settings.values,
     });
-    // The agents cannot start without the key's Secret.
-    return helmRelease(ctx, "datadog", CHART, namespace.metadata.name, values, { dependsOn: [secret] });
+    // The agents cannot start without the key's Secret (nor the cluster agent without its token's).
+    const release = helmRelease(ctx, "datadog", CHART, namespace.metadata.name, values, { dependsOn: [secret, ...(tokenSecret ? [tokenSecret] : [])] });
+    if (!token) {
+        return { release };
+    }
+    const clusterRole = new k8s.rbac.v1.ClusterRole(`${ctx.componentName}-datadog-agent-fargate`, {
+        metadata: { name: FARGATE_AGENT_CLUSTER_ROLE, labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "eks-platform" } },
+        rules: fargateAgentRules(),
+    }, child);
+    return { release, sidecar: { release, apiKey, clusterAgentToken: pulumi.secret(token.result), clusterRoleName: clusterRole.metadata.name } };
 }

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "../../stacks/config";
-import { AddonContext, addonNamespace, ChartPin, helmRelease, mergeValues, podIdentityRole } from "./addon";
+import { AddonContext, addonNamespace, ChartPin, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
 
 /** https://github.com/kubernetes-sigs/external-dns/blob/external-dns-helm-chart-1.21.1/charts/external-dns/Chart.yaml */
 export const CHART: ChartPin = { repository: "https://kubernetes-sigs.github.io/external-dns/", chart: "external-dns", version: "1.21.1" };
@@ -19,21 +19,31 @@ export function hostedZoneArn(zoneId: string): string {
     return `arn:aws:route53:::hostedzone/${zoneId}`;
 }
 
-/** Changes only in the configured zones; listing zones and records has no resource scope. */
+/**
+ * The tutorial's policy at v0.21.0, which provider/aws/aws.go calls as written: records are
+ * listed and changed, and zone tags read with ListTagsForResources (plural; the singular is never
+ * called), in the configured zones only. Listing zones has no resource scope.
+ */
+export const IAM_SOURCE: IamSource = {
+    repository: "kubernetes-sigs/external-dns",
+    ref: "v0.21.0",
+    files: ["docs/tutorials/aws.md", "provider/aws/aws.go"],
+};
+
 export function externalDnsPolicy(hostedZoneIds: string[]): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
             {
-                Sid: "ChangeAllowedZones",
+                Sid: "AllowedZones",
                 Effect: "Allow",
-                Action: ["route53:ChangeResourceRecordSets", "route53:ListTagsForResource"],
+                Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResources"],
                 Resource: hostedZoneIds.map(hostedZoneArn),
             },
             {
-                Sid: "List",
+                Sid: "ListZones",
                 Effect: "Allow",
-                Action: ["route53:ListHostedZones", "route53:ListResourceRecordSets"],
+                Action: ["route53:ListHostedZones"],
                 Resource: "*",
             },
         ],
@@ -43,6 +53,7 @@ export function externalDnsPolicy(hostedZoneIds: string[]): aws.iam.PolicyDocume
 export interface ExternalDnsInput {
     clusterName: pulumi.Input<string>;
     region: string;
+    hostedZoneIds: string[];
     domainFilters: string[];
     policy: "upsert-only" | "sync";
     resources: ContainerResources;
@@ -57,6 +68,8 @@ export function externalDnsValues(input: ExternalDnsInput): Record<string, unkno
         // TXT ownership records name this cluster, so two clusters never fight over a record.
         txtOwnerId: input.clusterName,
         domainFilters: input.domainFilters,
+        // Only the zones it may read: another zone under a domain filter would fail with AccessDenied.
+        extraArgs: input.hostedZoneIds.map((id) => `--zone-id-filter=${id}`),
         sources: ["service", "ingress"],
         serviceAccount: { create: true, name: SERVICE_ACCOUNT },
         resources: input.resources,
@@ -78,6 +91,7 @@ export function registerExternalDns(ctx: AddonContext, settings: ExternalDnsSett
     const values = externalDnsValues({
         clusterName: ctx.clusterName,
         region: ctx.region,
+        hostedZoneIds: settings.hostedZoneIds,
         domainFilters: settings.domainFilters,
         policy: settings.policy,
         resources: settings.resources ?? DEFAULT_RESOURCES,

@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import type { ContainerResources } from "../../stacks/config";
-import { AddonContext, AddonSettings, addonNamespace, ChartPin, defaultReplicas, helmRelease, mergeValues, podIdentityRole } from "./addon";
+import { AddonContext, AddonSettings, addonNamespace, ChartPin, defaultReplicas, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
 
 /** https://github.com/external-secrets/external-secrets/blob/helm-chart-2.9.0/deploy/charts/external-secrets/Chart.yaml */
 export const CHART: ChartPin = { repository: "https://charts.external-secrets.io", chart: "external-secrets", version: "2.9.0" };
@@ -20,6 +20,21 @@ export interface ExternalSecretsAccess {
     kmsKeyArns: string[];
 }
 
+/**
+ * The provider docs' read policies at v2.9.0, narrowed to what providers/v1/aws calls when it
+ * reads: GetSecretValue and DescribeSecret on secrets, ListSecrets and BatchGetSecretValue to
+ * find them; GetParameter for one parameter and GetParametersByPath for `find` by path (the
+ * docs' `ssm:GetParameter*` also grants GetParameters and GetParameterHistory, never called).
+ */
+export const IAM_SOURCE: IamSource = {
+    repository: "external-secrets/external-secrets",
+    ref: "v2.9.0",
+    files: [
+        "docs/provider/aws-secrets-manager.md", "docs/provider/aws-parameter-store.md",
+        "providers/v1/aws/secretsmanager/secretsmanager.go", "providers/v1/aws/parameterstore/parameterstore.go",
+    ],
+};
+
 /** Listing on `*` (the API has no resource scope); reading only the allowed secrets and parameters. */
 export function externalSecretsPolicy(access: ExternalSecretsAccess): aws.iam.PolicyDocument {
     const statements: aws.iam.PolicyStatement[] = [
@@ -29,12 +44,12 @@ export function externalSecretsPolicy(access: ExternalSecretsAccess): aws.iam.Po
         statements.push({
             Sid: "ReadAllowedSecrets",
             Effect: "Allow",
-            Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds"],
+            Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
             Resource: access.secretArns,
         });
     }
     if (access.parameterArns.length > 0) {
-        statements.push({ Sid: "ReadAllowedParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: access.parameterArns });
+        statements.push({ Sid: "ReadAllowedParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParametersByPath"], Resource: access.parameterArns });
     }
     if (access.kmsKeyArns.length > 0) {
         statements.push({ Sid: "Decrypt", Effect: "Allow", Action: ["kms:Decrypt"], Resource: access.kmsKeyArns });

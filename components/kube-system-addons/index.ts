@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AddonsConfig, Stage } from "../../stacks/config";
 import type { AddonContext } from "./addon";
-import { NAMESPACE as DATADOG_NAMESPACE, registerDatadogAgent } from "./datadog-agent";
+import { DatadogSidecar, NAMESPACE as DATADOG_NAMESPACE, registerDatadogAgent } from "./datadog-agent";
 import { registerClusterAutoscaler } from "./cluster-autoscaler";
 import { registerLoadBalancerController } from "./aws-load-balancer-controller";
 import { registerTerminationHandler, SelfManagedAsg } from "./aws-node-termination-handler";
@@ -22,6 +22,8 @@ export interface KubeSystemAddonsArgs {
     provider: k8s.Provider;
     /** AWS-calling addons wait for it: their pods get credentials through it. */
     podIdentityAgent: pulumi.Resource;
+    /** The node groups or Fargate profiles the addons run on: every release waits for them. */
+    compute: pulumi.Resource[];
     /** Which addons are on, with their settings. */
     addons: AddonsConfig;
     /** Datadog site and API key (a secret), for the agent. */
@@ -46,14 +48,17 @@ export function addonNamespaces(addons: AddonsConfig): string[] {
 /**
  * The kube-system addons a web service on EKS needs, each a pinned Helm release switched by
  * stack config: a switched-off addon registers nothing, so removing it from the config removes
- * its release, its namespace and its AWS role. Addons install in parallel; an order exists only
- * where one is real (an AWS-calling addon waits for its Pod Identity association).
+ * its release, its namespace and its AWS role. Addons install in parallel once the cluster's
+ * compute exists; any further order is a real one (an AWS-calling addon waits for its Pod
+ * Identity association).
  */
 export class KubeSystemAddons extends pulumi.ComponentResource {
     /** The load balancer controller's release, when enabled: whatever creates a TargetGroupBinding waits for it. */
     readonly loadBalancerController?: k8s.helm.v3.Release;
     /** Helm release names by addon. */
     readonly releaseNames: pulumi.Output<Record<string, string>>;
+    /** On a Fargate-only cluster with Datadog on: what each app needs for the injected agent. */
+    readonly datadogSidecar?: DatadogSidecar;
 
     constructor(name: string, args: KubeSystemAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:addons:KubeSystemAddons", name, {}, opts);
@@ -68,15 +73,21 @@ export class KubeSystemAddons extends pulumi.ComponentResource {
             vpcId: args.vpcId,
             stage: args.stage,
             podIdentityAgent: args.podIdentityAgent,
+            compute: args.compute,
             tags: args.tags,
         };
         const { addons } = args;
+        let datadogSidecar: DatadogSidecar | undefined;
 
         const register: { [K in keyof AddonsConfig]: () => k8s.helm.v3.Release } = {
             clusterAutoscaler: () => registerClusterAutoscaler(ctx, addons.clusterAutoscaler),
             metricsServer: () => registerMetricsServer(ctx, addons.metricsServer),
             kubeStateMetrics: () => registerKubeStateMetrics(ctx, addons.kubeStateMetrics),
-            datadog: () => registerDatadogAgent(ctx, addons.datadog, args.datadog.site, args.datadog.apiKey!, args.fargateOnly),
+            datadog: () => {
+                const datadog = registerDatadogAgent(ctx, addons.datadog, args.datadog.site, args.datadog.apiKey!, args.fargateOnly);
+                datadogSidecar = datadog.sidecar;
+                return datadog.release;
+            },
             awsLoadBalancerController: () => registerLoadBalancerController(ctx, addons.awsLoadBalancerController),
             nodeTerminationHandler: () => registerTerminationHandler(ctx, addons.nodeTerminationHandler, args.selfManagedAsgs),
             externalSecrets: () => registerExternalSecrets(ctx, addons.externalSecrets),
@@ -90,6 +101,7 @@ export class KubeSystemAddons extends pulumi.ComponentResource {
         }
 
         this.loadBalancerController = releases.awsLoadBalancerController;
+        this.datadogSidecar = datadogSidecar;
         this.releaseNames = pulumi.output(Object.fromEntries(Object.entries(releases).map(([addon, release]) => [addon, release!.name])));
         this.registerOutputs({ releaseNames: this.releaseNames });
     }

@@ -3,7 +3,8 @@
 /**
  * Posts CloudWatch alarms that arrive through SNS to a Slack incoming webhook, formatted so the
  * channel reads what fired, why, and where to look. The webhook URL is a SecureString SSM
- * parameter (named by WEBHOOK_PARAMETER), read once per container.
+ * parameter (named by WEBHOOK_PARAMETER), read once per container; a failed read is not kept,
+ * so the next invocation tries again.
  *
  * Runtime: AWS Lambda nodejs24.x (global fetch, AWS SDK v3 included).
  */
@@ -85,7 +86,11 @@ function createHandler(deps) {
     /** @type {Promise<string> | undefined} */
     let webhookUrl;
     return async (event) => {
-        webhookUrl = webhookUrl || deps.getWebhookUrl();
+        webhookUrl = webhookUrl || deps.getWebhookUrl().catch((error) => {
+            // A throttled or denied SSM read must not break every later alarm of this warm container.
+            webhookUrl = undefined;
+            throw error;
+        });
         const url = await webhookUrl;
         for (const record of event.Records) {
             const response = await deps.post(url, formatRecord(record));

@@ -8,6 +8,7 @@ import { ConfigProblem, validOrUndefined } from "../problems";
 import { cidrBlock } from "../schema/fields";
 import { AVAILABILITY_ZONE } from "../schema/network";
 import { MIN_AVAILABILITY_ZONES, PROJECT, STAGES } from "../schema/stage";
+import { accessProblems } from "./access";
 import { appStageProblems } from "./apps";
 import { loadBalancerStageProblems } from "./load-balancer";
 import { monitoringProblems } from "./monitoring";
@@ -56,6 +57,7 @@ export function crossSectionProblems(inputs: SectionInputs, validRegion: string 
         });
     }
 
+    problems.push(...accessProblems(inputs.cluster, inputs.ci, inputs.network));
     problems.push(...appStageProblems(stage, inputs.apps));
     problems.push(...loadBalancerStageProblems(stage, inputs.loadBalancer));
     problems.push(...monitoringProblems(inputs.monitoring));

@@ -95,6 +95,8 @@ export function fabricatedOutputs(type: string, name: string, inputs: Record<str
             return { id: `1000${name.length}` };
         case "aws:sqs/queue:Queue":
             return { arn: arn("sqs", name), url: `https://sqs.eu-west-1.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}` };
+        case "random:index/randomPassword:RandomPassword":
+            return { result: `mock-password-${"x".repeat(Number(inputs.length ?? 16))}`.slice(0, Number(inputs.length ?? 16)) };
         case "aws:ec2/launchTemplate:LaunchTemplate":
             return { latestVersion: 1, arn: arn("ec2", `launch-template/lt-${name}`) };
         default:

@@ -8,7 +8,7 @@
  * in the cluster agent) and `kubelet/metadata.csv` (node agent); tags those of the KSM core check's
  * label mapping and the agent's tagger, plus the node label the agent is configured to tag.
  */
-import { NODE_GROUP_TAG } from "./kube-system-addons/datadog-agent";
+import { NODE_GROUP_TAG } from "../kube-system-addons/datadog-agent";
 
 export const KNOWN_METRICS: ReadonlySet<string> = new Set([
     // kube-state-metrics core check

@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import type { NodeGroupConfig } from "../stacks/config";
+import type { NodeGroupConfig } from "../../stacks/config";
 
 export type Taint = NodeGroupConfig["taints"][number];
 
@@ -137,7 +137,7 @@ export interface NodeGroupContext {
 /** An EKS managed node group on a launch template of ours (IMDSv2, encrypted gp3 root volume). */
 export function createManagedNodeGroup(
     ctx: NodeGroupContext, group: string, cfg: NodeGroupConfig, nodeRole: aws.iam.Role,
-): pulumi.Output<string> {
+): eks.ManagedNodeGroup {
     const name = `${ctx.componentName}-${group}`;
     const tags = { ...ctx.tags, Name: `${ctx.clusterName}-${group}` };
     const launchTemplate = new aws.ec2.LaunchTemplate(name, {
@@ -166,7 +166,7 @@ export function createManagedNodeGroup(
         launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
         tags: { ...tags, ...autoscalerDiscoveryTags(ctx.clusterName) },
     }, { parent: ctx.parent });
-    return nodeGroup.nodeGroup.nodeGroupName;
+    return nodeGroup;
 }
 
 /**
@@ -175,7 +175,7 @@ export function createManagedNodeGroup(
  */
 export function createSelfManagedNodeGroup(
     ctx: NodeGroupContext, group: string, cfg: NodeGroupConfig, instanceProfile: aws.iam.InstanceProfile,
-): pulumi.Output<string> {
+): aws.autoscaling.Group {
     const name = `${ctx.componentName}-${group}`;
     const ownership = { [`kubernetes.io/cluster/${ctx.clusterName}`]: "owned" };
     const tags = { ...ctx.tags, Name: `${ctx.clusterName}-${group}` };
@@ -219,7 +219,9 @@ export function createSelfManagedNodeGroup(
         capacityRebalance: spot,
         mixedInstancesPolicy: {
             launchTemplate: {
-                launchTemplateSpecification: { launchTemplateId: launchTemplate.id, version: "$Latest" },
+                // The explicit number, never "$Latest": a new template version then changes the group,
+                // and its instance refresh replaces the nodes (new AMI path, new user data).
+                launchTemplateSpecification: { launchTemplateId: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
                 overrides: cfg.instanceTypes.map((instanceType) => ({ instanceType })),
             },
             instancesDistribution: spot
@@ -233,5 +235,5 @@ export function createSelfManagedNodeGroup(
         // cluster-autoscaler owns the desired capacity once the group exists.
         ignoreChanges: ["desiredCapacity"],
     });
-    return asg.name;
+    return asg;
 }

@@ -1,6 +1,6 @@
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
-import { NODE_GROUP_TAG } from "./kube-system-addons/datadog-agent";
+import { NODE_GROUP_TAG } from "../kube-system-addons/datadog-agent";
 
 export interface DatadogDashboardsArgs {
     /** The EKS cluster's name: the default of the dashboards' cluster variable. */

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { MonitoringInput } from "../stacks/schema/monitoring";
+import type { MonitoringInput } from "../../stacks/schema/monitoring";
 
 export interface AlbAlarmsArgs {
     /** Prefix of every alarm name (unique in the account and region), e.g. eks-platform-prd. */

@@ -1,8 +1,9 @@
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AppConfig, Stage } from "../stacks/config";
-import { API_ACCESS_ANNOTATION, SECRET_LIKE_KEY } from "../stacks/schema/apps";
+import type { AppConfig, Stage } from "../../stacks/config";
+import { API_ACCESS_ANNOTATION, SECRET_LIKE_KEY } from "../../stacks/schema/apps";
+import { DatadogSidecar, SIDECAR_NAMESPACE_LABEL, SIDECAR_SECRET } from "../kube-system-addons/datadog-agent";
 
 export interface AppReleaseArgs {
     /** The app's validated config: image, port, resources, probes, autoscaling, RDS values, password. */
@@ -16,6 +17,10 @@ export interface AppReleaseArgs {
     albSecurityGroupId: pulumi.Input<string>;
     /** The load balancer controller's release: its webhooks must answer before pods and bindings are created. */
     loadBalancerController?: pulumi.Resource;
+    /** The node groups or Fargate profiles the pods run on. */
+    compute: pulumi.Resource[];
+    /** On a Fargate-only cluster: the Datadog agent is injected into the app's pods as a sidecar. */
+    datadogSidecar?: DatadogSidecar;
     /** The cluster's Kubernetes provider. */
     provider: k8s.Provider;
 }
@@ -98,6 +103,8 @@ export interface PodSpecInput {
     stage: Stage;
     configMapName: pulumi.Input<string>;
     secretName: pulumi.Input<string>;
+    /** Mount the service account token: the app calls the API, or an injected Datadog agent does. */
+    mountToken: boolean;
 }
 
 /** The Deployment's spec. `replicas` is left out when an HPA owns the count. */
@@ -124,7 +131,7 @@ export function deploymentSpec(input: PodSpecInput) {
             },
             spec: {
                 serviceAccountName: app.name,
-                automountServiceAccountToken: app.kubernetesApiAccess,
+                automountServiceAccountToken: input.mountToken,
                 terminationGracePeriodSeconds: timing.terminationGracePeriodSeconds,
                 securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
                 topologySpreadConstraints: [
@@ -170,9 +177,15 @@ export class AppRelease extends pulumi.ComponentResource {
         const child = { parent: this, provider: args.provider };
         const labels = appLabels(app, args.stage);
         const controller = args.loadBalancerController ? [args.loadBalancerController] : [];
+        const sidecar = args.datadogSidecar;
+        // The injected agent reads the kubelet and the API with the pod's service account.
+        const mountToken = app.kubernetesApiAccess || sidecar !== undefined;
 
         const namespace = new k8s.core.v1.Namespace(name, {
-            metadata: { name: app.namespace, labels: { ...labels, ...namespaceLabels(args.kubernetesVersion) } },
+            metadata: {
+                name: app.namespace,
+                labels: { ...labels, ...namespaceLabels(args.kubernetesVersion), ...(sidecar ? { [SIDECAR_NAMESPACE_LABEL]: "fargate" } : {}) },
+            },
         }, child);
         const ns = namespace.metadata.name;
 
@@ -180,10 +193,11 @@ export class AppRelease extends pulumi.ComponentResource {
             metadata: {
                 name: app.name, namespace: ns, labels,
                 // Declares the exception the service-account-token policy allows.
-                annotations: app.kubernetesApiAccess ? { [API_ACCESS_ANNOTATION]: "true" } : undefined,
+                annotations: mountToken ? { [API_ACCESS_ANNOTATION]: "true" } : undefined,
             },
-            automountServiceAccountToken: app.kubernetesApiAccess,
+            automountServiceAccountToken: mountToken,
         }, child);
+        const sidecarNeeds = sidecar ? this.datadogSidecarAccess(name, sidecar, ns, serviceAccount, labels, child) : [];
 
         const data = configData(app);
         const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
@@ -200,8 +214,8 @@ export class AppRelease extends pulumi.ComponentResource {
 
         const deployment = new k8s.apps.v1.Deployment(name, {
             metadata: { name: app.name, namespace: ns, labels },
-            spec: deploymentSpec({ app, stage: args.stage, configMapName: configMap.metadata.name, secretName: secret.metadata.name }),
-        }, { ...child, dependsOn: [serviceAccount, ...controller] });
+            spec: deploymentSpec({ app, stage: args.stage, configMapName: configMap.metadata.name, secretName: secret.metadata.name, mountToken }),
+        }, { ...child, dependsOn: [serviceAccount, ...controller, ...args.compute, ...sidecarNeeds] });
 
         const service = new k8s.core.v1.Service(name, {
             metadata: { name: app.name, namespace: ns, labels },
@@ -249,5 +263,27 @@ export class AppRelease extends pulumi.ComponentResource {
         this.namespace = ns;
         this.deploymentName = deployment.metadata.name;
         this.registerOutputs({ namespace: this.namespace, deploymentName: this.deploymentName });
+    }
+
+    /**
+     * What Datadog's EKS-on-Fargate setup asks of each app namespace: the `datadog-secret` the
+     * injected agent reads, and its RBAC bound to the app's service account. Returns what the
+     * pods must wait for, the cluster agent's webhook among them (it only mutates new pods).
+     */
+    private datadogSidecarAccess(
+        name: string, sidecar: DatadogSidecar, ns: pulumi.Output<string>, serviceAccount: k8s.core.v1.ServiceAccount,
+        labels: Record<string, string>, child: pulumi.CustomResourceOptions,
+    ): pulumi.Resource[] {
+        const secret = new k8s.core.v1.Secret(`${name}-datadog`, {
+            metadata: { name: SIDECAR_SECRET, namespace: ns, labels },
+            type: "Opaque",
+            stringData: { "api-key": sidecar.apiKey, token: sidecar.clusterAgentToken },
+        }, child);
+        const binding = new k8s.rbac.v1.ClusterRoleBinding(`${name}-datadog-agent`, {
+            metadata: { name: pulumi.interpolate`datadog-agent-fargate-${ns}`, labels },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: sidecar.clusterRoleName },
+            subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: ns }],
+        }, child);
+        return [secret, binding, sidecar.release];
     }
 }

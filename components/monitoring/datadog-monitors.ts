@@ -1,7 +1,7 @@
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
-import type { MonitoringInput } from "../stacks/schema/monitoring";
-import type { Stage } from "../stacks/config";
+import type { MonitoringInput } from "../../stacks/schema/monitoring";
+import type { Stage } from "../../stacks/config";
 import type { MonitorThresholds } from "./datadog-queries";
 
 export interface DatadogMonitorsArgs {

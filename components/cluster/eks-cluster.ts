@@ -2,8 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { NodeGroupConfig } from "../stacks/config";
-import { createManagedNodeGroup, createSelfManagedNodeGroup, NodeGroupContext } from "./eks-node-groups";
+import type { NodeGroupConfig } from "../../stacks/config";
+import { accessEntries, createPreviewRbac } from "./access";
+import { createFargateProfiles } from "./fargate";
+import { createManagedNodeGroup, createSelfManagedNodeGroup, NodeGroupContext } from "./node-groups";
 
 export interface EksClusterArgs {
     /** The EKS cluster's physical name (also in subnet and ASG discovery tags). */
@@ -21,6 +23,13 @@ export interface EksClusterArgs {
     publicAccessCidrs: string[];
     /** IAM roles granted cluster admin through access entries. */
     adminRoleArns: string[];
+    /** The CI identity that runs `pulumi preview`: an entry with the preview group's rights. */
+    previewRoleArn?: string;
+    /**
+     * Networks inside the VPC that CI runners reach the private endpoint from: admitted to the
+     * control plane's security group on 443. Runners outside the VPC use the public endpoint.
+     */
+    privateEndpointClientCidrs: string[];
     /** Control-plane log types sent to CloudWatch. */
     logTypes: string[];
     /** Node groups by name; empty for a Fargate-only cluster. */
@@ -31,24 +40,6 @@ export interface EksClusterArgs {
     protect?: boolean;
     /** Tags on every AWS resource. */
     tags: Record<string, string>;
-}
-
-/** The EKS access policy that makes a principal cluster admin. */
-export const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
-
-/** Access entries: admins get the cluster-admin policy; self-managed nodes join as EC2_LINUX. */
-export function accessEntries(adminRoleArns: string[], selfManagedNodeRoleArn?: pulumi.Input<string>) {
-    const entries: Record<string, eks.types.input.AccessEntryArgs> = {};
-    adminRoleArns.forEach((principalArn, i) => {
-        entries[`admin-${i}`] = {
-            principalArn,
-            accessPolicies: { admin: { policyArn: CLUSTER_ADMIN_POLICY, accessScope: { type: "cluster" } } },
-        };
-    });
-    if (selfManagedNodeRoleArn) {
-        entries["self-managed-nodes"] = { principalArn: selfManagedNodeRoleArn, type: "EC2_LINUX" };
-    }
-    return entries;
 }
 
 const NODE_POLICIES = [
@@ -80,6 +71,12 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly selfManagedAsgs: { readonly group: string; readonly name: pulumi.Output<string> }[];
     /** The Pod Identity agent addon: addon pods get their AWS credentials through it. */
     readonly podIdentityAgent: aws.eks.Addon;
+    /**
+     * The compute pods run on: the node groups, or the Fargate profiles. Every workload waits
+     * for it (a pod needs a node) and is deleted before it (a controller must outlive the
+     * objects whose finalizers it clears).
+     */
+    readonly compute: pulumi.Resource[];
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:cluster:EksCluster", name, {}, opts);
@@ -108,8 +105,12 @@ export class EksCluster extends pulumi.ComponentResource {
             privateSubnetIds: args.privateSubnetIds,
             nodeAssociatePublicIpAddress: false,
             kubernetesServiceIpAddressRange: args.serviceCidr,
+            // With an authentication mode, @pulumi/eks makes the identity that creates the cluster
+            // (the CI deploy role) cluster admin through EKS's bootstrap entry.
             authenticationMode: "API",
-            accessEntries: accessEntries(args.adminRoleArns, selfManagedRole?.arn),
+            accessEntries: accessEntries({
+                adminRoleArns: args.adminRoleArns, previewRoleArn: args.previewRoleArn, selfManagedNodeRoleArn: selfManagedRole?.arn,
+            }),
             encryptionConfigKeyArn: secretsKey.arn,
             enabledClusterLogTypes: args.logTypes,
             endpointPrivateAccess: true,
@@ -120,9 +121,6 @@ export class EksCluster extends pulumi.ComponentResource {
             skipDefaultSecurityGroups: true,
             // Addons get AWS roles through EKS Pod Identity, so no IAM OIDC provider is needed.
             createOidcProvider: false,
-            fargate: args.fargateNamespaces
-                ? { selectors: args.fargateNamespaces.map((namespace) => ({ namespace })) }
-                : undefined,
             deletionProtection: args.protect,
             tags: args.tags,
         }, { parent: this, protect: args.protect });
@@ -150,25 +148,38 @@ export class EksCluster extends pulumi.ComponentResource {
             parent: this,
         };
         const managedRole = managed.length > 0 ? this.nodeRole(`${name}-managed-nodes`, args.tags) : undefined;
-        const managedNames = managed.map(([group, cfg]) => createManagedNodeGroup(ctx, group, cfg, managedRole!));
+        const managedGroups = managed.map(([group, cfg]) => createManagedNodeGroup(ctx, group, cfg, managedRole!));
         const instanceProfile = selfManagedRole && new aws.iam.InstanceProfile(`${name}-self-managed-nodes`, {
             role: selfManagedRole.name,
             tags: args.tags,
         }, { parent: this });
-        this.selfManagedAsgs = selfManaged.map(([group, cfg]) => ({
-            group, name: createSelfManagedNodeGroup(ctx, group, cfg, instanceProfile!),
-        }));
+        const selfManagedGroups = selfManaged.map(([group, cfg]) => ({ group, asg: createSelfManagedNodeGroup(ctx, group, cfg, instanceProfile!) }));
+        this.selfManagedAsgs = selfManagedGroups.map(({ group, asg }) => ({ group, name: asg.name }));
+        const fargateProfiles = args.fargateNamespaces ? createFargateProfiles({
+            componentName: name, clusterName: cluster.eksCluster.name, subnetIds: args.privateSubnetIds, tags: args.tags, parent: this,
+        }, args.fargateNamespaces) : [];
+        this.compute = [...managedGroups, ...selfManagedGroups.map(({ asg }) => asg), ...fargateProfiles];
+
+        // CI runners inside the VPC reach the private endpoint through the control plane's security group.
+        args.privateEndpointClientCidrs.forEach((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-api-from-ci-${i}`, {
+            securityGroupId: cluster.clusterSecurityGroupId,
+            ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: cidr,
+            description: "Kubernetes API from CI runners",
+        }, { parent: this }));
 
         this.clusterName = cluster.eksCluster.name;
         this.kubernetesVersion = args.kubernetesVersion;
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
-        this.managedNodeGroupNames = pulumi.all(managedNames);
+        this.managedNodeGroupNames = pulumi.all(managedGroups.map((group) => group.nodeGroup.nodeGroupName));
         this.selfManagedAsgNames = pulumi.all(this.selfManagedAsgs.map((asg) => asg.name));
         this.provider = new k8s.Provider(`${name}-k8s`, {
             kubeconfig: this.kubeconfig,
             enableServerSideApply: true,
         }, { parent: this });
+        if (args.previewRoleArn) {
+            createPreviewRbac(name, this.provider, this);
+        }
 
         this.registerOutputs({
             clusterName: this.clusterName,
