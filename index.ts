@@ -34,6 +34,7 @@ export = async () => {
     const cluster = new EksCluster("eks", {
         clusterName: config.cluster.name,
         kubernetesVersion: config.cluster.kubernetesVersion,
+        upgradePolicy: config.cluster.upgradePolicy,
         vpcId: network.vpcId,
         privateSubnetIds: network.privateSubnetIds,
         serviceCidr: config.cluster.serviceCidr,
@@ -49,6 +50,8 @@ export = async () => {
         tags: config.tags,
     });
 
+    // What every pod needs before it can run: a node (or Fargate) and cluster DNS.
+    const podsCanRun = [...cluster.compute, cluster.coreDns];
     const addons = new KubeSystemAddons("eks-addons", {
         clusterName: cluster.clusterName,
         kubernetesVersion: cluster.kubernetesVersion,
@@ -57,7 +60,7 @@ export = async () => {
         stage: config.stage,
         provider: cluster.provider,
         podIdentityAgent: cluster.podIdentityAgent,
-        compute: cluster.compute,
+        compute: podsCanRun,
         addons: config.addons,
         datadog: config.datadog,
         fargateOnly: config.cluster.fargateOnly,
@@ -91,7 +94,7 @@ export = async () => {
         targetGroupArn: alb.targetGroups[app.name].arn,
         albSecurityGroupId: alb.securityGroupId,
         loadBalancerController: addons.loadBalancerController,
-        compute: cluster.compute,
+        compute: podsCanRun,
         datadogSidecar: addons.datadogSidecar,
         provider: cluster.provider,
     })) : [];

@@ -1,4 +1,5 @@
 /** Rules for the AWS side: EKS, nodes, the VPC, the ALB, SNS. */
+import { daysOfStandardSupportLeft, KUBERNETES_MINORS, UPGRADE_WARNING_DAYS } from "../stacks/kubernetes-versions";
 import { MODERN_TLS_POLICIES } from "../stacks/schema/load-balancer";
 import { PolicyResource, ResourceRule, stageOf } from "./rule";
 
@@ -13,6 +14,8 @@ function eksSettings(r: PolicyResource) {
             encrypted: typeof r.inputs.encryptionConfigKeyArn === "string" && r.inputs.encryptionConfigKeyArn !== "",
             logTypes: (r.inputs.enabledClusterLogTypes ?? []) as string[],
             authenticationMode: r.inputs.authenticationMode as string | undefined,
+            version: r.inputs.version as string | undefined,
+            supportType: r.inputs.upgradePolicy?.supportType as string | undefined,
         };
     }
     if (r.type === "aws:eks/cluster:Cluster") {
@@ -24,9 +27,32 @@ function eksSettings(r: PolicyResource) {
             encrypted: !!encryption?.provider?.keyArn && (encryption.resources ?? []).includes("secrets"),
             logTypes: (r.inputs.enabledClusterLogTypes ?? []) as string[],
             authenticationMode: r.inputs.accessConfig?.authenticationMode as string | undefined,
+            version: r.inputs.version as string | undefined,
+            supportType: r.inputs.upgradePolicy?.supportType as string | undefined,
         };
     }
     return undefined;
+}
+
+/**
+ * Warns when the cluster's minor has fewer than UPGRADE_WARNING_DAYS of EKS standard support
+ * left (stacks/kubernetes-versions.ts): time to rehearse the upgrade in dev. `today` is a
+ * parameter so the rule is tested on fixed dates.
+ */
+export function supportWindowRule(today: () => Date = () => new Date()): ResourceRule {
+    return {
+        ...eksRule("eks-standard-support-window", `The cluster's Kubernetes minor has at least ${UPGRADE_WARNING_DAYS} days of EKS standard support left.`, (s) => {
+            const minor = s.version !== undefined ? KUBERNETES_MINORS[s.version] : undefined;
+            if (!minor) {
+                return [];
+            }
+            const left = daysOfStandardSupportLeft(minor, today());
+            return left < UPGRADE_WARNING_DAYS
+                ? [`Kubernetes ${s.version} has ${Math.max(left, 0)} days of standard support left (it ends on ${minor.endOfStandardSupport}): upgrade, dev first`]
+                : [];
+        }),
+        advisory: true,
+    };
 }
 
 function eksRule(name: string, description: string, check: (s: NonNullable<ReturnType<typeof eksSettings>>) => string[]): ResourceRule {
@@ -51,6 +77,11 @@ export const AWS_RULES: ResourceRule[] = [
     }),
     eksRule("eks-access-entries", "Cluster access goes through EKS access entries (authentication mode API), not the aws-auth ConfigMap.", (s) =>
         s.authenticationMode === "API" ? [] : [`authentication mode is ${s.authenticationMode ?? "unset (CONFIG_MAP)"}, expected API`]),
+    eksRule("eks-upgrade-policy", "The cluster states its upgrade policy: unset, EKS bills extended support once the minor leaves standard support.", (s) =>
+        s.supportType === "STANDARD" || s.supportType === "EXTENDED" ? [] : [
+            "upgradePolicy.supportType is unset: EKS defaults to EXTENDED and bills extended support (about six times the cluster-hour price) once the minor leaves standard support",
+        ]),
+    supportWindowRule(),
     {
         name: "eks-private-nodes",
         description: "Nodes run in private subnets with no public IP.",

@@ -1,6 +1,7 @@
 /**
  * The platform's rules as a Pulumi policy pack: `pulumi preview --policy-pack policies`.
- * Every rule is mandatory; each is a plain function in this folder, tested on its own.
+ * Every rule is mandatory unless marked advisory (a warning); each is a plain function in this
+ * folder, tested on its own.
  */
 import { PolicyPack, PolicyResource as PackResource } from "@pulumi/policy";
 import type { PolicyResource } from "./rule";
@@ -15,7 +16,7 @@ new PolicyPack("eks-platform", {
         ...RESOURCE_RULES.map((rule) => ({
             name: rule.name,
             description: rule.description,
-            enforcementLevel: "mandatory" as const,
+            enforcementLevel: rule.advisory ? "advisory" as const : "mandatory" as const,
             validateResource: (args: { type: string; name: string; urn: string; props: Record<string, any> }, report: (message: string) => void) =>
                 rule.check(asRuleInput(args)).forEach((message) => report(message)),
         })),

@@ -16,6 +16,8 @@ export interface PolicyResource {
 export interface ResourceRule {
     readonly name: string;
     readonly description: string;
+    /** A warning, not a stop: the pack reports it and `pulumi up` goes on. Mandatory otherwise. */
+    readonly advisory?: boolean;
     check(resource: PolicyResource): string[];
 }
 
@@ -30,6 +32,8 @@ export interface Violation {
     readonly rule: string;
     readonly urn: string;
     readonly message: string;
+    /** From an advisory rule: a warning. */
+    readonly advisory?: boolean;
 }
 
 export function evaluate(resources: readonly PolicyResource[], resourceRules: readonly ResourceRule[], stackRules: readonly StackRule[]): Violation[] {
@@ -37,7 +41,7 @@ export function evaluate(resources: readonly PolicyResource[], resourceRules: re
     for (const resource of resources) {
         for (const rule of resourceRules) {
             for (const message of rule.check(resource)) {
-                violations.push({ rule: rule.name, urn: resource.urn, message });
+                violations.push({ rule: rule.name, urn: resource.urn, message, ...(rule.advisory ? { advisory: true } : {}) });
             }
         }
     }

@@ -23,7 +23,8 @@ import {
 } from "./secrets";
 
 export { AddonsConfig, ContainerResources, PROJECT, Stage, STAGES };
-export { REQUIRED_CLUSTER_LOG_TYPES, SUPPORTED_KUBERNETES_VERSIONS } from "./schema/cluster";
+export { REQUIRED_CLUSTER_LOG_TYPES } from "./schema/cluster";
+export { SUPPORTED_KUBERNETES_VERSIONS } from "./kubernetes-versions";
 export { ConfigProblem, formatProblems, StackConfigError } from "./problems";
 export { DATADOG_API_KEY, DATADOG_APP_KEY, dbPasswordKey, RequiredSecret, requiredSecrets, SLACK_WEBHOOK_KEY } from "./secrets";
 
@@ -100,11 +101,16 @@ export interface RawStackConfig {
     readonly secretKeys: ReadonlySet<string>;
 }
 
+export interface ParseOptions {
+    /** The day support windows are judged on; today by default. */
+    readonly today?: Date;
+}
+
 /**
- * Validates a stack's raw config. Pure: the same input always gives the same config or the same
- * error, so every rule is tested without the Pulumi engine.
+ * Validates a stack's raw config. Pure for a given `today`: the same input always gives the same
+ * config or the same error, so every rule is tested without the Pulumi engine.
  */
-export function parseStackConfig(stack: string, raw: RawStackConfig): PlatformConfig {
+export function parseStackConfig(stack: string, raw: RawStackConfig, options: ParseOptions = {}): PlatformConfig {
     const problems: ConfigProblem[] = [];
     const sections: Partial<Sections> = {};
     const inputs: Partial<Record<SectionName, unknown>> = {};
@@ -136,7 +142,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig): PlatformCo
     }
 
     const required = requiredSecrets(raw.values);
-    problems.push(...crossSectionProblems(inputs, region !== undefined && REGION.test(region) ? region : undefined));
+    problems.push(...crossSectionProblems(inputs, region !== undefined && REGION.test(region) ? region : undefined, options.today ?? new Date()));
     problems.push(...unknownKeyProblems(raw, required));
 
     const secrets: Record<string, pulumi.Output<string>> = {};

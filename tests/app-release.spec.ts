@@ -121,7 +121,7 @@ describe("AppRelease", () => {
     it("runs as non-root under the restricted Pod Security Standard, spread across zones", async () => {
         const run = await stackRun("prd");
         const labels = objectOf(run, K.namespace).metadata.labels;
-        expect(labels).to.include({ "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "v1.34" });
+        expect(labels).to.include({ "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "v1.35" });
         const pod = objectOf(run, K.deployment).spec.template.spec;
         expect(pod.securityContext).to.deep.equal({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
         expect(pod.containers[0].securityContext).to.deep.include({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });

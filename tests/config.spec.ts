@@ -85,13 +85,13 @@ describe("stack config", () => {
 
         it("a Kubernetes version outside the supported range", () => {
             expect(problemsOf("dev", withCluster("dev", (c) => { c.kubernetesVersion = "1.27"; }))).to.deep.equal([
-                `[dev] eks-platform:cluster.kubernetesVersion = "1.27": expected a supported Kubernetes version: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
+                `[dev] eks-platform:cluster.kubernetesVersion = "1.27": expected a supported Kubernetes minor (${SUPPORTED_KUBERNETES_VERSIONS[0]} to 1.36): 1.27 is past EKS support; upgrade one minor at a time`,
             ]);
         });
 
         it("a Kubernetes version not of the form 1.NN", () => {
             expect(problemsOf("dev", withCluster("dev", (c) => { c.kubernetesVersion = "v1.34.2"; }))).to.deep.equal([
-                '[dev] eks-platform:cluster.kubernetesVersion = "v1.34.2": expected a Kubernetes minor version "1.NN", such as "1.34"',
+                '[dev] eks-platform:cluster.kubernetesVersion = "v1.34.2": expected a Kubernetes minor version "1.NN", such as "1.35"',
             ]);
         });
 

@@ -80,8 +80,8 @@ describe("EksCluster", () => {
     });
 
     it("pins the Kubernetes version per stack", async () => {
-        expect(resourceNamed(await stackRun("dev"), CLUSTER, "eks-cluster").inputs.version).to.equal("1.35");
-        expect(resourceNamed(await stackRun("prd"), CLUSTER, "eks-cluster").inputs.version).to.equal("1.34");
+        expect(resourceNamed(await stackRun("dev"), CLUSTER, "eks-cluster").inputs.version).to.equal("1.36");
+        expect(resourceNamed(await stackRun("prd"), CLUSTER, "eks-cluster").inputs.version).to.equal("1.35");
     });
 
     it("runs node groups on launch templates that require IMDSv2 with a hop limit of 1", async () => {
@@ -157,7 +157,7 @@ describe("EksCluster", () => {
         });
         expect(cluster.dependencies).to.include(role.urn);
         const template = resourceNamed(run, LAUNCH_TEMPLATE, "eks-burst").inputs;
-        expect(template.imageId).to.equal("resolve:ssm:/aws/service/eks/optimized-ami/1.34/amazon-linux-2023/x86_64/standard/recommended/image_id");
+        expect(template.imageId).to.equal("resolve:ssm:/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/image_id");
         const userData = Buffer.from(template.userData as string, "base64").toString();
         const nodeConfig = parse(userData.split("Content-Type: application/node.eks.aws\n\n")[1].split("\n--NODEADM--")[0]);
         expect(nodeConfig.spec.cluster).to.deep.include({ name: "eks-platform-prd", cidr: "172.20.0.0/16" });
@@ -187,7 +187,7 @@ describe("EksCluster", () => {
     it("installs the Pod Identity agent for addon roles, and no OIDC provider", async () => {
         const run = await stackRun("stg");
         const agent = resourceNamed(run, "aws:eks/addon:Addon", "eks-pod-identity-agent");
-        expect(agent.inputs).to.include({ addonName: "eks-pod-identity-agent", clusterName: "eks-platform-stg", addonVersion: "v0.0.0-mock-for-1.34" });
+        expect(agent.inputs).to.include({ addonName: "eks-pod-identity-agent", clusterName: "eks-platform-stg", addonVersion: "v1.4.0-eksbuild.2" });
         expect(resourceNamed(run, CLUSTER, "eks-cluster").inputs.createOidcProvider).to.equal(false);
     });
 
@@ -198,18 +198,18 @@ describe("EksCluster", () => {
                 const config = loadStackConfig();
                 for (const color of ["blue", "green"]) {
                     const cluster = new EksCluster(color, {
-                        clusterName: `${config.cluster.name}-${color}`, kubernetesVersion: "1.34", vpcId: "vpc-1",
+                        clusterName: `${config.cluster.name}-${color}`, kubernetesVersion: "1.35", upgradePolicy: "STANDARD", vpcId: "vpc-1",
                         privateSubnetIds: ["subnet-a", "subnet-b"], serviceCidr: "172.20.0.0/16", publicAccess: false,
                         publicAccessCidrs: [], adminRoleArns: [], previewRoleArn: config.ci.previewRoleArn, privateEndpointClientCidrs: ["10.20.0.0/24"],
                         logTypes: ["api"], nodeGroups: config.cluster.nodeGroups, tags: {},
                     });
                     const addons = new KubeSystemAddons(`${color}-addons`, {
-                        clusterName: cluster.clusterName, kubernetesVersion: "1.34", region: config.region, vpcId: "vpc-1", stage: config.stage,
+                        clusterName: cluster.clusterName, kubernetesVersion: "1.35", region: config.region, vpcId: "vpc-1", stage: config.stage,
                         provider: cluster.provider, podIdentityAgent: cluster.podIdentityAgent, compute: cluster.compute, addons: config.addons, datadog: config.datadog,
                         fargateOnly: false, selfManagedAsgs: cluster.selfManagedAsgs, tags: {},
                     });
                     new AppRelease(`web-${color}`, {
-                        app: config.apps.web, stage: config.stage, kubernetesVersion: "1.34", targetGroupArn: "arn:tg", albSecurityGroupId: "sg-alb",
+                        app: config.apps.web, stage: config.stage, kubernetesVersion: "1.35", targetGroupArn: "arn:tg", albSecurityGroupId: "sg-alb",
                         loadBalancerController: addons.loadBalancerController, compute: cluster.compute, provider: cluster.provider,
                     });
                 }

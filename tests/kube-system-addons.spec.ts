@@ -112,16 +112,16 @@ describe("KubeSystemAddons", () => {
     describe("computed values", () => {
         it("give the autoscaler the cluster, the region and an image matching the cluster's Kubernetes minor", async () => {
             expect(values(await stackRun("prd"), "cluster-autoscaler")).to.deep.include({
-                cloudProvider: "aws", awsRegion: "eu-west-1", autoDiscovery: { clusterName: "eks-platform-prd" }, image: { tag: "v1.34.5" },
+                cloudProvider: "aws", awsRegion: "eu-west-1", autoDiscovery: { clusterName: "eks-platform-prd" }, image: { tag: "v1.35.2" },
             });
-            expect(values(await stackRun("dev"), "cluster-autoscaler").image).to.deep.equal({ tag: "v1.35.2" });
+            expect(values(await stackRun("dev"), "cluster-autoscaler").image).to.deep.equal({ tag: "v1.36.1" });
         });
 
-        it("pin an autoscaler release for every supported Kubernetes minor, and refuse an unknown one", () => {
+        it("pin an autoscaler release of the same minor for every supported Kubernetes minor, and refuse an unknown one", () => {
             for (const version of SUPPORTED_KUBERNETES_VERSIONS) {
-                expect(autoscaler.autoscalerImageTag(version), version).to.equal(`v${version}.${autoscaler.IMAGE_TAGS[version].split(".")[2]}`);
+                expect(autoscaler.autoscalerImageTag(version), version).to.match(new RegExp(`^v${version.replace(".", "\\.")}\\.\\d+$`));
             }
-            expect(() => autoscaler.autoscalerImageTag("1.40")).to.throw("No cluster-autoscaler release is pinned for Kubernetes 1.40");
+            expect(() => autoscaler.autoscalerImageTag("1.40")).to.throw("Kubernetes 1.40 has no row in stacks/kubernetes-versions.ts");
         });
 
         it("give the load balancer controller the cluster, the region and the VPC, so it needs no instance metadata", async () => {
@@ -206,10 +206,13 @@ describe("KubeSystemAddons", () => {
             expect(release.dependencies).to.include(resourceNamed(run, "aws:eks/addon:Addon", "eks-pod-identity-agent").urn);
         });
 
-        it("installs addons that call no AWS API in parallel: they wait for nothing but the cluster's provider and its nodes", async () => {
+        it("installs addons that call no AWS API in parallel: they wait for nothing but the cluster's provider, its nodes and its DNS", async () => {
             const run = await stackRun("prd");
             const provider = resourceNamed(run, "pulumi:providers:kubernetes", "eks-k8s");
-            const nodes = [resourceNamed(run, "eks:index:ManagedNodeGroup", "eks-general").urn, resourceNamed(run, "aws:autoscaling/group:Group", "eks-burst").urn];
+            const nodes = [
+                resourceNamed(run, "eks:index:ManagedNodeGroup", "eks-general").urn, resourceNamed(run, "aws:autoscaling/group:Group", "eks-burst").urn,
+                resourceNamed(run, "aws:eks/addon:Addon", "eks-coredns").urn,
+            ];
             for (const name of ["metrics-server", "kube-state-metrics"]) {
                 expect(releases(run)[name].dependencies, name).to.have.members([provider.urn, ...nodes]);
             }

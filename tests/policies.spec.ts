@@ -1,11 +1,17 @@
 import { expect } from "chai";
+import { supportWindowRule } from "../policies/aws-rules";
 import { isPinnedImage } from "../policies/kubernetes-rules";
 import { evaluate, formatViolations, PolicyResource } from "../policies/rule";
 import { RESOURCE_RULES, STACK_RULES } from "../policies/rules";
 import { ProgramRun, stackRun } from "./support/program-run";
 
+/** Rules that read the date, judged on a fixed day here. */
+const ON_2026_11_26: Record<string, ReturnType<typeof supportWindowRule>> = {
+    "eks-standard-support-window": supportWindowRule(() => new Date("2026-11-26T12:00:00Z")),
+};
+
 function rule(name: string) {
-    const found = RESOURCE_RULES.find((r) => r.name === name);
+    const found = ON_2026_11_26[name] ?? RESOURCE_RULES.find((r) => r.name === name);
     if (!found) {
         throw new Error(`no rule ${name}`);
     }
@@ -24,6 +30,7 @@ const k8s = (kind: string, inputs: Record<string, any>, name = "r") =>
     resource(`kubernetes:test:${kind}`, { kind, apiVersion: inputs.apiVersion ?? "v1", ...inputs }, name);
 
 const CLUSTER = {
+    version: "1.35", upgradePolicy: { supportType: "STANDARD" },
     endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"], encryptionConfigKeyArn: "arn:aws:kms:eu-west-1:1:key/k",
     enabledClusterLogTypes: ["api", "audit", "authenticator"], authenticationMode: "API", nodeAssociatePublicIpAddress: false, privateSubnetIds: ["s"],
 };
@@ -47,6 +54,10 @@ const RESOURCE_CASES: [string, PolicyResource, PolicyResource, string][] = [
         "control-plane logs missing: audit, authenticator"],
     ["eks-access-entries", resource("eks:index:Cluster", CLUSTER), resource("aws:eks/cluster:Cluster", { accessConfig: { authenticationMode: "CONFIG_MAP" } }),
         "authentication mode is CONFIG_MAP, expected API"],
+    ["eks-upgrade-policy", resource("eks:index:Cluster", CLUSTER), resource("eks:index:Cluster", { ...CLUSTER, upgradePolicy: undefined }),
+        "upgradePolicy.supportType is unset: EKS defaults to EXTENDED and bills extended support (about six times the cluster-hour price) once the minor leaves standard support"],
+    ["eks-standard-support-window", resource("eks:index:Cluster", CLUSTER), resource("eks:index:Cluster", { ...CLUSTER, version: "1.34" }),
+        "Kubernetes 1.34 has 7 days of standard support left (it ends on 2026-12-02): upgrade, dev first"],
     ["eks-private-nodes", resource("eks:index:Cluster", CLUSTER), resource("eks:index:Cluster", { ...CLUSTER, nodeAssociatePublicIpAddress: true }),
         "nodeAssociatePublicIpAddress is not false"],
     ["imdsv2-required", resource("aws:ec2/launchTemplate:LaunchTemplate", { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } }),
@@ -134,11 +145,24 @@ describe("policy pack", () => {
     });
 
     for (const stack of ["dev", "stg", "prd"]) {
-        it(`${stack}: the whole pack finds no violation in the render`, async () => {
-            const violations = violationsOf(await stackRun(stack));
+        it(`${stack}: the whole pack finds no violation in the render (warnings aside)`, async () => {
+            const violations = violationsOf(await stackRun(stack)).filter((v) => !v.advisory);
             expect(violations, `policy violations in ${stack}:\n${formatViolations(violations)}`).to.deep.equal([]);
         });
     }
+
+    it("marks the support-window rule advisory: it warns, the upgrade policy rule stops", () => {
+        expect(RESOURCE_RULES.find((r) => r.name === "eks-standard-support-window")!.advisory).to.equal(true);
+        expect(RESOURCE_RULES.find((r) => r.name === "eks-upgrade-policy")!.advisory).to.equal(undefined);
+    });
+
+    it("warns about no committed stack on 2026-11-26 (each has at least 60 days of standard support left)", async () => {
+        const onThatDay = supportWindowRule(() => new Date("2026-11-26T00:00:00Z"));
+        for (const stack of ["dev", "stg", "prd"]) {
+            const cluster = (await stackRun(stack)).resources.find((r) => r.type === "eks:index:Cluster")!;
+            expect(onThatDay.check(cluster), stack).to.deep.equal([]);
+        }
+    });
 
     it("names the rule and the resource when a rendered stack breaks one", async () => {
         const run = await stackRun("prd");

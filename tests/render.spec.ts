@@ -76,13 +76,13 @@ describe("offline render", () => {
         try {
             fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
             const devFile = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
-            fs.writeFileSync(path.join(project, "Pulumi.bad.yaml"), devFile.replace('kubernetesVersion: "1.35"', 'kubernetesVersion: "1.29"'));
+            fs.writeFileSync(path.join(project, "Pulumi.bad.yaml"), devFile.replace('kubernetesVersion: "1.36"', 'kubernetesVersion: "1.29"'));
             const result = spawnSync(process.execPath, [
                 "-r", path.join(PROJECT_DIR, "scripts", "register.js"), path.join(PROJECT_DIR, "scripts", "render.ts"),
                 "bad", "--project", project, "--out", path.join(project, "out"),
             ], { cwd: PROJECT_DIR, encoding: "utf8" });
             expect(result.status).to.equal(1);
-            expect(result.stderr).to.contain('[bad] eks-platform:cluster.kubernetesVersion = "1.29": expected a supported Kubernetes version');
+            expect(result.stderr).to.contain('[bad] eks-platform:cluster.kubernetesVersion = "1.29": expected a supported Kubernetes minor');
             expect(result.stdout).not.to.contain("resources by type");
             expect(fs.existsSync(path.join(project, "out"))).to.equal(false);
         } finally {

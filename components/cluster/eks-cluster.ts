@@ -4,14 +4,17 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodeGroupConfig } from "../../stacks/config";
 import { accessEntries, createPreviewRbac } from "./access";
+import { createCoreDns, createNodeAddons } from "./core-addons";
 import { createFargateProfiles } from "./fargate";
 import { createManagedNodeGroup, createSelfManagedNodeGroup, NodeGroupContext } from "./node-groups";
 
 export interface EksClusterArgs {
     /** The EKS cluster's physical name (also in subnet and ASG discovery tags). */
     clusterName: string;
-    /** Kubernetes minor version, "1.NN". */
+    /** Kubernetes minor version, "1.NN": a row of stacks/kubernetes-versions.ts. */
     kubernetesVersion: string;
+    /** What EKS does when the minor leaves standard support: upgrade (STANDARD) or bill extended support (EXTENDED). */
+    upgradePolicy: "STANDARD" | "EXTENDED";
     vpcId: pulumi.Input<string>;
     /** Private subnets: the control plane's ENIs and every node live here. */
     privateSubnetIds: pulumi.Input<string[]>;
@@ -42,9 +45,9 @@ export interface EksClusterArgs {
     tags: Record<string, string>;
 }
 
-const NODE_POLICIES = [
+/** The node role's policies. No CNI policy: vpc-cni has a Pod Identity role of its own. */
+export const NODE_POLICIES = [
     aws.iam.ManagedPolicy.AmazonEKSWorkerNodePolicy,
-    aws.iam.ManagedPolicy.AmazonEKS_CNI_Policy,
     aws.iam.ManagedPolicy.AmazonEC2ContainerRegistryReadOnly,
     // Shell access through Session Manager instead of SSH keys.
     aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore,
@@ -71,6 +74,8 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly selfManagedAsgs: { readonly group: string; readonly name: pulumi.Output<string> }[];
     /** The Pod Identity agent addon: addon pods get their AWS credentials through it. */
     readonly podIdentityAgent: aws.eks.Addon;
+    /** CoreDNS: pods that resolve names (every controller calling AWS) need it running. */
+    readonly coreDns: aws.eks.Addon;
     /**
      * The compute pods run on: the node groups, or the Fargate profiles. Every workload waits
      * for it (a pod needs a node) and is deleted before it (a controller must outlive the
@@ -116,6 +121,12 @@ export class EksCluster extends pulumi.ComponentResource {
             endpointPrivateAccess: true,
             endpointPublicAccess: args.publicAccess,
             publicAccessCidrs: args.publicAccess ? args.publicAccessCidrs : undefined,
+            // EKS bills extended support (about 6x) past standard support unless told otherwise.
+            upgradePolicy: { supportType: args.upgradePolicy },
+            // The core add-ons are declared below at the table's versions, in the order nodes need.
+            useDefaultVpcCni: true,
+            kubeProxyAddonOptions: { enabled: false },
+            corednsAddonOptions: { enabled: false },
             // Node groups are declared below; nodes and control plane share the EKS-created security group.
             skipDefaultNodeGroup: true,
             skipDefaultSecurityGroups: true,
@@ -125,17 +136,9 @@ export class EksCluster extends pulumi.ComponentResource {
             tags: args.tags,
         }, { parent: this, protect: args.protect });
 
-        this.podIdentityAgent = new aws.eks.Addon(`${name}-pod-identity-agent`, {
-            clusterName: cluster.eksCluster.name,
-            addonName: "eks-pod-identity-agent",
-            // The version EKS recommends for this Kubernetes minor: it moves only with the minor.
-            addonVersion: aws.eks.getAddonVersionOutput({
-                addonName: "eks-pod-identity-agent",
-                kubernetesVersion: args.kubernetesVersion,
-            }, { parent: this }).version,
-            resolveConflictsOnUpdate: "OVERWRITE",
-            tags: args.tags,
-        }, { parent: this });
+        const addonContext = { componentName: name, clusterName: cluster.eksCluster.name, kubernetesVersion: args.kubernetesVersion, tags: args.tags, parent: this };
+        const nodeAddons = createNodeAddons(addonContext);
+        this.podIdentityAgent = nodeAddons.podIdentityAgent;
 
         const ctx: NodeGroupContext = {
             componentName: name,
@@ -146,6 +149,8 @@ export class EksCluster extends pulumi.ComponentResource {
             subnetIds: args.privateSubnetIds,
             tags: args.tags,
             parent: this,
+            // A node becomes Ready only with pod networking.
+            dependsOn: [nodeAddons.vpcCni, nodeAddons.kubeProxy, nodeAddons.podIdentityAgent],
         };
         const managedRole = managed.length > 0 ? this.nodeRole(`${name}-managed-nodes`, args.tags) : undefined;
         const managedGroups = managed.map(([group, cfg]) => createManagedNodeGroup(ctx, group, cfg, managedRole!));
@@ -159,6 +164,7 @@ export class EksCluster extends pulumi.ComponentResource {
             componentName: name, clusterName: cluster.eksCluster.name, subnetIds: args.privateSubnetIds, tags: args.tags, parent: this,
         }, args.fargateNamespaces) : [];
         this.compute = [...managedGroups, ...selfManagedGroups.map(({ asg }) => asg), ...fargateProfiles];
+        this.coreDns = createCoreDns(addonContext, this.compute, args.fargateNamespaces !== undefined);
 
         // CI runners inside the VPC reach the private endpoint through the control plane's security group.
         args.privateEndpointClientCidrs.forEach((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-api-from-ci-${i}`, {

@@ -132,6 +132,8 @@ export interface NodeGroupContext {
     subnetIds: pulumi.Input<string[]>;
     tags: Record<string, string>;
     parent: pulumi.Resource;
+    /** What nodes need before they can become Ready (pod networking). */
+    dependsOn: pulumi.Resource[];
 }
 
 /** An EKS managed node group on a launch template of ours (IMDSv2, encrypted gp3 root volume). */
@@ -165,7 +167,7 @@ export function createManagedNodeGroup(
         taints: eksTaints(cfg.taints),
         launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
         tags: { ...tags, ...autoscalerDiscoveryTags(ctx.clusterName) },
-    }, { parent: ctx.parent });
+    }, { parent: ctx.parent, dependsOn: ctx.dependsOn });
     return nodeGroup;
 }
 
@@ -232,6 +234,7 @@ export function createSelfManagedNodeGroup(
         tags: Object.entries(asgTags).map(([key, value]) => ({ key, value, propagateAtLaunch: PROPAGATED_TAGS.has(key) || key in ownership })),
     }, {
         parent: ctx.parent,
+        dependsOn: ctx.dependsOn,
         // cluster-autoscaler owns the desired capacity once the group exists.
         ignoreChanges: ["desiredCapacity"],
     });

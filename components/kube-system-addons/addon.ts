@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources, Stage } from "../../stacks/config";
+import { podIdentityTrustPolicy } from "../pod-identity";
 
 /**
  * A Helm chart pinned to an exact version of the repository that really serves that version:
@@ -53,8 +54,9 @@ export interface AddonContext {
     /** Pods get their AWS credentials through this agent. */
     readonly podIdentityAgent: pulumi.Resource;
     /**
-     * The compute the addons' pods run on (node groups or Fargate profiles): every release waits
-     * for it, so its install timer starts when nodes exist, and is deleted before it.
+     * What the addons' pods need to run: the node groups or Fargate profiles, and cluster DNS.
+     * Every release waits for it, so its install timer starts when nodes exist, and is deleted
+     * before it.
      */
     readonly compute: pulumi.Resource[];
     readonly tags: Record<string, string>;
@@ -114,18 +116,6 @@ export function addonNamespace(ctx: AddonContext, addon: string, name: string): 
     return new k8s.core.v1.Namespace(`${ctx.componentName}-${addon}`, {
         metadata: { name, labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "eks-platform" } },
     }, { parent: ctx.parent, provider: ctx.provider });
-}
-
-/** Trust policy of a role assumed through EKS Pod Identity. */
-export function podIdentityTrustPolicy(): aws.iam.PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Service: "pods.eks.amazonaws.com" },
-            Action: ["sts:AssumeRole", "sts:TagSession"],
-        }],
-    };
 }
 
 /**

@@ -5,8 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SUPPORTED_KUBERNETES_VERSIONS } from "../../stacks/config";
 import type { ContainerResources } from "../../stacks/config";
+import { kubernetesMinor } from "../../stacks/kubernetes-versions";
 import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
 
 /** https://github.com/kubernetes/autoscaler/blob/cluster-autoscaler-chart-9.59.0/charts/cluster-autoscaler/Chart.yaml */
@@ -14,31 +14,17 @@ export const CHART: ChartPin = { repository: "https://kubernetes.github.io/autos
 export const NAMESPACE = "kube-system";
 export const SERVICE_ACCOUNT = "cluster-autoscaler";
 
-/**
- * The autoscaler must match the cluster's Kubernetes minor (its scheduler simulation is built
- * against that minor). Latest patch of each supported minor: the newest `cluster-autoscaler-1.NN.P`
- * tag of kubernetes/autoscaler (as of 2026-08-22; the 1.NN.P tags of 2026-07-22 are the newest).
- * Check with `git ls-remote --tags https://github.com/kubernetes/autoscaler 'cluster-autoscaler-1.*'`
- * or https://github.com/kubernetes/autoscaler/releases; a spec fails when a supported minor has no entry.
- */
-export const IMAGE_TAGS: Readonly<Record<string, string>> = {
-    "1.32": "v1.32.7",
-    "1.33": "v1.33.6",
-    "1.34": "v1.34.5",
-    "1.35": "v1.35.2",
-};
-
 export const DEFAULT_RESOURCES: ContainerResources = {
     requests: { cpu: "100m", memory: "300Mi" },
     limits: { cpu: "500m", memory: "600Mi" },
 };
 
+/**
+ * The image of the cluster's minor: the autoscaler must match it (its scheduler simulation is
+ * built against that minor). The chart's own default follows its app version (1.35.0) instead.
+ */
 export function autoscalerImageTag(kubernetesVersion: string): string {
-    const tag = IMAGE_TAGS[kubernetesVersion];
-    if (!tag) {
-        throw new Error(`No cluster-autoscaler release is pinned for Kubernetes ${kubernetesVersion}: add it to IMAGE_TAGS (supported: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}).`);
-    }
-    return tag;
+    return kubernetesMinor(kubernetesVersion).clusterAutoscalerImageTag;
 }
 
 /**

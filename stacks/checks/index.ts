@@ -12,12 +12,16 @@ import { accessProblems } from "./access";
 import { appStageProblems } from "./apps";
 import { loadBalancerStageProblems } from "./load-balancer";
 import { monitoringProblems } from "./monitoring";
+import { versionLifecycleProblems } from "./versions";
 
 /** The raw (parsed but unvalidated) value of each `eks-platform:` section. */
 export type SectionInputs = Partial<Record<string, unknown>>;
 
-/** `validRegion`: `aws:region` when it is well-formed, else undefined (its own problem is reported apart). */
-export function crossSectionProblems(inputs: SectionInputs, validRegion: string | undefined): ConfigProblem[] {
+/**
+ * `validRegion`: `aws:region` when it is well-formed, else undefined (its own problem is reported
+ * apart). `today`: the date support windows are judged on.
+ */
+export function crossSectionProblems(inputs: SectionInputs, validRegion: string | undefined, today: Date): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const stage = validOrUndefined(z.enum(STAGES), inputs.stage);
     const network = (inputs.network ?? {}) as Record<string, any>;
@@ -57,6 +61,7 @@ export function crossSectionProblems(inputs: SectionInputs, validRegion: string 
         });
     }
 
+    problems.push(...versionLifecycleProblems(inputs.cluster, today));
     problems.push(...accessProblems(inputs.cluster, inputs.ci, inputs.network));
     problems.push(...appStageProblems(stage, inputs.apps));
     problems.push(...loadBalancerStageProblems(stage, inputs.loadBalancer));

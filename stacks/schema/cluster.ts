@@ -1,12 +1,7 @@
 import { z } from "zod";
 import { isPrivateRange, parseCidr } from "../cidr";
+import { KUBERNETES_MINORS, RETIRED_MINORS, SUPPORTED_KUBERNETES_VERSIONS } from "../kubernetes-versions";
 import { cidrBlock, dnsLabel, iamRoleArn, labelKey, labelValue } from "./fields";
-
-/**
- * Kubernetes minors this platform is tested against (EKS standard or extended support).
- * Adding one means checking every addon pin against it; a test enforces the autoscaler's.
- */
-export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
 
 /** The control-plane logs every cluster ships to CloudWatch, whatever the stack adds. */
 export const REQUIRED_CLUSTER_LOG_TYPES = ["api", "audit", "authenticator"] as const;
@@ -53,11 +48,26 @@ const nodeGroupSchema = z.strictObject({
     }
 });
 
+const SUPPORTED = `${SUPPORTED_KUBERNETES_VERSIONS[0]} to ${SUPPORTED_KUBERNETES_VERSIONS[SUPPORTED_KUBERNETES_VERSIONS.length - 1]}`;
+
 const kubernetesVersion = z.string({
     error: 'expected a quoted string "1.NN" (unquoted, YAML reads 1.30 as the number 1.3)',
-}).regex(/^1\.\d{1,2}$/, { error: 'expected a Kubernetes minor version "1.NN", such as "1.34"', abort: true })
-    .refine((v) => (SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(v), {
-        error: `expected a supported Kubernetes version: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
+}).regex(/^1\.\d{1,2}$/, { error: 'expected a Kubernetes minor version "1.NN", such as "1.35"', abort: true })
+    .superRefine((version, ctx) => {
+        if (version in KUBERNETES_MINORS) {
+            return;
+        }
+        const retired = RETIRED_MINORS[version];
+        const newest = SUPPORTED_KUBERNETES_VERSIONS[SUPPORTED_KUBERNETES_VERSIONS.length - 1];
+        const older = Number(version.split(".")[1]) < Number(SUPPORTED_KUBERNETES_VERSIONS[0].split(".")[1]);
+        ctx.addIssue({
+            code: "custom", input: version,
+            message: retired
+                ? `expected a supported Kubernetes minor (${SUPPORTED}): ${version} left EKS standard support on ${retired.endOfStandardSupport} and leaves extended support on ${retired.endOfExtendedSupport}; upgrade one minor at a time`
+                : older
+                    ? `expected a supported Kubernetes minor (${SUPPORTED}): ${version} is past EKS support; upgrade one minor at a time`
+                    : `expected a supported Kubernetes minor (${SUPPORTED}): ${version} is newer than ${newest}; add its row to stacks/kubernetes-versions.ts first`,
+        });
     });
 
 /** `eks-platform:cluster`: the EKS cluster and its node groups. */
@@ -67,6 +77,11 @@ export const clusterSchema = z.strictObject({
         error: "expected an EKS cluster name: letters, digits, '-' and '_', at most 100 characters",
     }).optional(),
     kubernetesVersion,
+    /**
+     * What EKS does when the minor leaves standard support: `STANDARD` upgrades the cluster,
+     * `EXTENDED` keeps it at about six times the cluster-hour price (EKS's own default).
+     */
+    upgradePolicy: z.enum(["STANDARD", "EXTENDED"], { error: 'expected "STANDARD" or "EXTENDED"' }).default("STANDARD"),
     /** Service IPs; must not overlap the VPC. */
     serviceCidr: cidrBlock
         .refine((v) => { const r = parseCidr(v); return !r || isPrivateRange(r); }, {

@@ -1,0 +1,85 @@
+/**
+ * The EKS-managed add-ons every cluster runs, at the exact versions of the cluster's minor
+ * (stacks/kubernetes-versions.ts), never "most recent": they change only when the table does.
+ *
+ * Order is what the add-ons need: vpc-cni, kube-proxy and the Pod Identity agent are DaemonSets,
+ * healthy with no node to run on, and a node becomes Ready only once they run, so they come
+ * before the compute; CoreDNS is a Deployment, degraded until a node runs it, so it comes after.
+ * EKS installs self-managed copies at cluster creation; the managed ones take them over.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EksManagedAddon, kubernetesMinor } from "../../stacks/kubernetes-versions";
+import { podIdentityTrustPolicy } from "../pod-identity";
+
+/** vpc-cni's service account: the aws-node DaemonSet. */
+export const VPC_CNI_SERVICE_ACCOUNT = "aws-node";
+
+export interface CoreAddonsContext {
+    /** The EksCluster component's name: every child name starts with it. */
+    readonly componentName: string;
+    readonly clusterName: pulumi.Input<string>;
+    readonly kubernetesVersion: string;
+    readonly tags: Record<string, string>;
+    readonly parent: pulumi.Resource;
+}
+
+/** CoreDNS's configuration: on a Fargate-only cluster its pods must ask for Fargate. */
+export function coreDnsConfiguration(fargateOnly: boolean): Record<string, unknown> | undefined {
+    return fargateOnly ? { computeType: "Fargate" } : undefined;
+}
+
+function addon(
+    ctx: CoreAddonsContext, name: EksManagedAddon, extra: Partial<aws.eks.AddonArgs>, opts: pulumi.CustomResourceOptions = {},
+): aws.eks.Addon {
+    // eks-pod-identity-agent -> <component>-pod-identity-agent, as it was first named.
+    return new aws.eks.Addon(`${ctx.componentName}-${name.replace(/^(eks|aws)-/, "")}`, {
+        clusterName: ctx.clusterName,
+        addonName: name,
+        addonVersion: kubernetesMinor(ctx.kubernetesVersion).addons[name],
+        // Take over the self-managed copy EKS installed at creation; the table wins on updates.
+        resolveConflictsOnCreate: "OVERWRITE",
+        resolveConflictsOnUpdate: "OVERWRITE",
+        tags: ctx.tags,
+        ...extra,
+    }, { parent: ctx.parent, ...opts });
+}
+
+export interface NodeAddons {
+    readonly podIdentityAgent: aws.eks.Addon;
+    readonly vpcCni: aws.eks.Addon;
+    readonly kubeProxy: aws.eks.Addon;
+}
+
+/**
+ * The add-ons nodes need to become Ready. vpc-cni assigns pod IPs with a role of its own through
+ * Pod Identity (EKS best practice), so the node role carries no CNI policy. Removing these
+ * managed add-ons keeps their software running (`preserve`): without it pods lose networking.
+ */
+export function createNodeAddons(ctx: CoreAddonsContext): NodeAddons {
+    const podIdentityAgent = addon(ctx, "eks-pod-identity-agent", {});
+    const role = new aws.iam.Role(`${ctx.componentName}-vpc-cni`, {
+        description: `vpc-cni (kube-system/${VPC_CNI_SERVICE_ACCOUNT}) through EKS Pod Identity`,
+        assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()),
+        tags: ctx.tags,
+    }, { parent: ctx.parent });
+    const policy = new aws.iam.RolePolicyAttachment(`${ctx.componentName}-vpc-cni`, {
+        role: role.name,
+        policyArn: aws.iam.ManagedPolicy.AmazonEKS_CNI_Policy,
+    }, { parent: ctx.parent });
+    const vpcCni = addon(ctx, "vpc-cni", {
+        podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: VPC_CNI_SERVICE_ACCOUNT }],
+        preserve: true,
+    }, { dependsOn: [policy, podIdentityAgent] });
+    const kubeProxy = addon(ctx, "kube-proxy", { preserve: true });
+    return { podIdentityAgent, vpcCni, kubeProxy };
+}
+
+/** CoreDNS, once the compute that runs it exists. */
+export function createCoreDns(ctx: CoreAddonsContext, compute: pulumi.Resource[], fargateOnly: boolean): aws.eks.Addon {
+    const configuration = coreDnsConfiguration(fargateOnly);
+    return addon(ctx, "coredns", {
+        preserve: true,
+        configurationValues: configuration ? JSON.stringify(configuration) : undefined,
+    }, { dependsOn: compute });
+}
