@@ -45,6 +45,7 @@ export = async () => {
         privateEndpointClientCidrs: runnerCidrsInsideVpc(config.ci.runnerCidrs, config.network.cidr),
         logTypes: config.cluster.logTypes,
         nodeGroups: config.cluster.nodeGroups,
+        autoscaler: config.cluster.autoscaler,
         fargateNamespaces: config.cluster.fargateOnly ? [...addonNamespaces(config.addons), ...appNamespaces] : undefined,
         protect,
         tags: config.tags,
@@ -65,6 +66,13 @@ export = async () => {
         datadog: config.datadog,
         fargateOnly: config.cluster.fargateOnly,
         selfManagedAsgs: cluster.selfManagedAsgs,
+        karpenter: cluster.karpenterNodeRole && {
+            nodeRole: cluster.karpenterNodeRole,
+            subnetIds: network.privateSubnetIds,
+            securityGroupId: cluster.clusterSecurityGroupId,
+            clusterEndpoint: cluster.endpoint,
+            nodePools: config.cluster.nodePools,
+        },
         tags: config.tags,
     });
 
@@ -94,7 +102,8 @@ export = async () => {
         targetGroupArn: alb.targetGroups[app.name].arn,
         albSecurityGroupId: alb.securityGroupId,
         loadBalancerController: addons.loadBalancerController,
-        compute: podsCanRun,
+        // With Karpenter, apps run on the nodes its NodePools provision.
+        compute: [...podsCanRun, ...addons.nodePools],
         datadogSidecar: addons.datadogSidecar,
         provider: cluster.provider,
     })) : [];

@@ -1,6 +1,7 @@
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCidr } from "../stacks/cidr";
+import * as aws from "@pulumi/aws";
+import { formatCidr, parseCidr } from "../stacks/cidr";
 
 export interface NetworkArgs {
     /** The VPC's IPv4 range, /16 to /20. */
@@ -26,6 +27,38 @@ export function subnetPrefixes(vpcCidr: string): { private: number; public: numb
     return { private: vpcPrefix + 3, public: vpcPrefix + 6 };
 }
 
+export interface SubnetLayout {
+    /** Per zone, in the zones' order. */
+    readonly private: string[];
+    readonly public: string[];
+    /**
+     * Per private subnet, its upper half reserved for /28 prefixes (a `prefix` subnet CIDR
+     * reservation): VPC CNI prefix delegation needs contiguous free /28 blocks, which scattered
+     * secondary IPs would otherwise fragment (EKS user guide, cni-increase-ip-addresses-procedure:
+     * "We recommend ... using a subnet CIDR reservation").
+     */
+    readonly prefixReservations: string[];
+}
+
+/**
+ * The subnets of each zone, computed rather than left to the VPC component, so their prefix
+ * reservations are known: the private subnets side by side from the start of the range, the
+ * public ones after them (up to 7 zones fit: 7/8 + 7/64 of the range).
+ */
+export function subnetLayout(vpcCidr: string, zones: number): SubnetLayout {
+    const vpc = parseCidr(vpcCidr)!;
+    const prefixes = subnetPrefixes(vpcCidr);
+    const size = (prefix: number) => 2 ** (32 - prefix);
+    const privateSize = size(prefixes.private);
+    const publicBase = vpc.start + zones * privateSize;
+    const indexes = Array.from({ length: zones }, (_, i) => i);
+    return {
+        private: indexes.map((i) => formatCidr(vpc.start + i * privateSize, prefixes.private)),
+        public: indexes.map((i) => formatCidr(publicBase + i * size(prefixes.public), prefixes.public)),
+        prefixReservations: indexes.map((i) => formatCidr(vpc.start + i * privateSize + privateSize / 2, prefixes.private + 1)),
+    };
+}
+
 /** Tags the AWS Load Balancer Controller and EKS use to find subnets. */
 export function subnetTags(kind: "public" | "private", clusterNames: string[]): Record<string, string> {
     const role = kind === "public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb";
@@ -47,7 +80,7 @@ export class Network extends pulumi.ComponentResource {
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:network:Network", name, {}, opts);
 
-        const prefixes = subnetPrefixes(args.cidr);
+        const layout = subnetLayout(args.cidr, args.availabilityZones.length);
         const vpc = new awsx.ec2.Vpc(`${name}-vpc`, {
             cidrBlock: args.cidr,
             availabilityZoneNames: args.availabilityZones,
@@ -55,12 +88,20 @@ export class Network extends pulumi.ComponentResource {
             enableDnsSupport: true,
             subnetStrategy: "Auto",
             subnetSpecs: [
-                { type: "Private", cidrMask: prefixes.private, tags: { ...args.tags, ...subnetTags("private", args.clusterNames) } },
-                { type: "Public", cidrMask: prefixes.public, tags: { ...args.tags, ...subnetTags("public", args.clusterNames) } },
+                { type: "Private", cidrBlocks: layout.private, tags: { ...args.tags, ...subnetTags("private", args.clusterNames) } },
+                { type: "Public", cidrBlocks: layout.public, tags: { ...args.tags, ...subnetTags("public", args.clusterNames) } },
             ],
             natGateways: { strategy: args.natGateways === "single" ? "Single" : "OnePerAz" },
             tags: { ...args.tags, Name: name },
         }, { parent: this, protect: args.protect });
+
+        // The component lists private subnets in the zones' order, as the layout does.
+        layout.prefixReservations.forEach((cidrBlock, i) => new aws.ec2.SubnetCidrReservation(`${name}-pod-prefixes-${i}`, {
+            subnetId: vpc.privateSubnetIds.apply((ids) => ids[i]),
+            cidrBlock,
+            reservationType: "prefix",
+            description: "VPC CNI /28 prefixes for pods",
+        }, { parent: this, protect: args.protect }));
 
         this.vpcId = vpc.vpcId;
         this.privateSubnetIds = vpc.privateSubnetIds;

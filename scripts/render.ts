@@ -38,6 +38,9 @@ export function renderFiles(run: ProgramRun): Record<string, string> {
     kubernetesObjects(run.resources).forEach((object, i) => {
         files[`manifests/${manifestFileName(i, object)}`] = stringify(object);
     });
+    kubernetesPatches(run.resources).forEach((patch, i) => {
+        files[`manifests/patches/${manifestFileName(i, patch)}`] = stringify(patch);
+    });
     const inputsOf = (type: string): Record<string, unknown>[] =>
         run.resources.filter((r) => r.type === type).map((r) => ({ resource: r.name, ...r.inputs }));
     files["datadog/monitors.json"] = `${JSON.stringify(inputsOf("datadog:index/monitor:Monitor"), null, 2)}\n`;
@@ -49,12 +52,18 @@ export function renderFiles(run: ProgramRun): Record<string, string> {
 
 /**
  * Every Kubernetes object the program declares, as the API server would receive it. Helm
- * releases and YAML files are not objects themselves (their content is fetched at deploy time).
+ * releases and YAML files are not objects themselves (their content is fetched at deploy time),
+ * nor are patches of objects the program does not own (`kubernetesPatches`).
  */
 export function kubernetesObjects(resources: RenderedResource[]): Record<string, any>[] {
     return resources
-        .filter((r) => r.type.startsWith("kubernetes:") && "apiVersion" in r.inputs && "kind" in r.inputs)
+        .filter((r) => r.type.startsWith("kubernetes:") && !r.type.endsWith("Patch") && "apiVersion" in r.inputs && "kind" in r.inputs)
         .map((r) => r.inputs);
+}
+
+/** Server-side apply patches of objects others created (the fields the program takes over). */
+export function kubernetesPatches(resources: RenderedResource[]): Record<string, any>[] {
+    return resources.filter((r) => r.type.startsWith("kubernetes:") && r.type.endsWith("Patch")).map((r) => r.inputs);
 }
 
 function manifestFileName(index: number, object: Record<string, any>): string {

@@ -29,6 +29,11 @@ export function parseCidr(cidr: string): Ipv4Range | undefined {
     return { start: address, end: address + size - 1, prefix };
 }
 
+/** "a.b.c.d/n" of an address (unsigned 32-bit) and a prefix. */
+export function formatCidr(address: number, prefix: number): string {
+    return `${[24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".")}/${prefix}`;
+}
+
 export function cidrsOverlap(a: Ipv4Range, b: Ipv4Range): boolean {
     return a.start <= b.end && b.start <= a.end;
 }

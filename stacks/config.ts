@@ -12,7 +12,7 @@ import { ConfigProblem, problemsFromIssues, StackConfigError } from "./problems"
 import { AddonsConfig, addonsSchema, datadogSiteSchema, resolveAddons } from "./schema/addons";
 import { appSchema, appsSchema } from "./schema/apps";
 import { CiConfig, ciSchema } from "./schema/ci";
-import { clusterSchema } from "./schema/cluster";
+import { clusterSchema, resolveAutoscaler } from "./schema/cluster";
 import { ContainerResources } from "./schema/fields";
 import { loadBalancerSchema } from "./schema/load-balancer";
 import { MonitoringInput, monitoringSchema } from "./schema/monitoring";
@@ -48,8 +48,13 @@ type Sections = { [K in SectionName]: z.output<(typeof SECTIONS)[K]> };
 const STRUCTURED: ReadonlySet<SectionName> = new Set<SectionName>(["network", "cluster", "apps", "addons", "loadBalancer", "monitoring", "ci"]);
 
 export type NetworkConfig = Sections["network"];
-export type ClusterConfig = Sections["cluster"] & { name: string };
+export type ClusterConfig = Sections["cluster"] & {
+    name: string;
+    /** The autoscaler the cluster runs, decided: none on a Fargate-only cluster. */
+    autoscaler?: "karpenter" | "cluster-autoscaler";
+};
 export type NodeGroupConfig = ClusterConfig["nodeGroups"][string];
+export type NodePoolConfig = ClusterConfig["nodePools"][string];
 /** The ALB, with the stage's defaults for access logs and deletion protection decided. */
 export type LoadBalancerConfig = Sections["loadBalancer"] & { readonly accessLogs: boolean; readonly deletionProtection: boolean };
 
@@ -155,6 +160,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
 
     const resolved = sections.addons && sections.cluster && sections.apps && resolveAddons(sections.addons, {
         fargateOnly: sections.cluster.fargateOnly,
+        autoscaler: resolveAutoscaler(sections.cluster),
         selfManagedNodeGroups: Object.values(sections.cluster.nodeGroups).some((g) => g.kind === "self-managed"),
         apps: Object.keys(sections.apps).length > 0,
     });
@@ -171,7 +177,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
         stage,
         region: region!,
         network,
-        cluster: { ...cluster, name: cluster.name ?? `${PROJECT}-${stage}` },
+        cluster: { ...cluster, name: cluster.name ?? `${PROJECT}-${stage}`, autoscaler: resolveAutoscaler(cluster) },
         apps: Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, {
             ...app, name, namespace: app.namespace ?? name, dbPassword: secrets[dbPasswordKey(name)],
         }])),

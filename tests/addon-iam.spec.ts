@@ -11,6 +11,7 @@ import * as lbc from "../components/kube-system-addons/aws-load-balancer-control
 import * as nth from "../components/kube-system-addons/aws-node-termination-handler";
 import * as externalDns from "../components/kube-system-addons/external-dns";
 import * as externalSecrets from "../components/kube-system-addons/external-secrets";
+import * as karpenter from "../components/kube-system-addons/karpenter";
 
 function actions(document: aws.iam.PolicyDocument): string[] {
     const statements = document.Statement as aws.iam.PolicyStatement[];
@@ -25,7 +26,26 @@ interface Expected {
     actions: string[];
 }
 
+const KARPENTER_INPUT = {
+    region: "eu-west-1", accountId: "123456789012", clusterName: "eks-platform-prd",
+    nodeRoleArn: "arn:aws:iam::123456789012:role/nodes", queueArn: "arn:aws:sqs:eu-west-1:123456789012:q",
+};
+
 const EXPECTED: Record<string, Expected> = {
+    "karpenter": {
+        source: karpenter.IAM_SOURCE, appVersion: "1.14.1", document: karpenter.karpenterControllerPolicy(KARPENTER_INPUT),
+        actions: [
+            "arc-zonal-shift:GetManagedResource",
+            "ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateTags", "ec2:DeleteLaunchTemplate",
+            "ec2:DescribeCapacityReservations", "ec2:DescribeImages", "ec2:DescribeInstanceStatus", "ec2:DescribeInstanceTypeOfferings",
+            "ec2:DescribeInstanceTypes", "ec2:DescribeInstances", "ec2:DescribeLaunchTemplates", "ec2:DescribePlacementGroups",
+            "ec2:DescribeSecurityGroups", "ec2:DescribeSpotPriceHistory", "ec2:DescribeSubnets", "ec2:RunInstances", "ec2:TerminateInstances",
+            "eks:DescribeCluster",
+            "iam:AddRoleToInstanceProfile", "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile",
+            "iam:ListInstanceProfiles", "iam:PassRole", "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile",
+            "pricing:GetProducts", "sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage", "ssm:GetParameter",
+        ],
+    },
     "cluster-autoscaler": {
         source: autoscaler.IAM_SOURCE, appVersion: "1.35.0", document: autoscaler.clusterAutoscalerPolicy("eks-platform-prd"),
         actions: [
@@ -63,6 +83,23 @@ describe("addon IAM, as the pinned controllers call it", () => {
             expect(expected.source.files.length).to.be.greaterThan(0);
         });
     }
+
+    it("grants Karpenter the template's 18 statements in order, scoped to this cluster, region, node role and queue", () => {
+        const statements = karpenter.karpenterControllerPolicy(KARPENTER_INPUT).Statement as any[];
+        expect(statements.map((s) => s.Sid)).to.deep.equal([
+            "AllowScopedEC2InstanceAccessActions", "AllowScopedEC2LaunchTemplateAccessActions", "AllowScopedEC2InstanceActionsWithTags",
+            "AllowScopedResourceCreationTagging", "AllowScopedResourceTagging", "AllowScopedDeletion",
+            "AllowPassingInstanceRole", "AllowScopedInstanceProfileCreationActions", "AllowScopedInstanceProfileTagActions", "AllowScopedInstanceProfileActions",
+            "AllowAPIServerEndpointDiscovery", "AllowInterruptionQueueActions", "AllowZonalShiftStatusReadOnly",
+            "AllowRegionalReadActions", "AllowSSMReadActions", "AllowPricingReadActions", "AllowUnscopedInstanceProfileListAction", "AllowInstanceProfileReadActions",
+        ]);
+        const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+        expect(bySid.AllowScopedDeletion.Condition.StringEquals).to.deep.equal({ "aws:ResourceTag/kubernetes.io/cluster/eks-platform-prd": "owned" });
+        expect(bySid.AllowPassingInstanceRole.Resource).to.equal(KARPENTER_INPUT.nodeRoleArn);
+        expect(bySid.AllowInterruptionQueueActions.Resource).to.equal(KARPENTER_INPUT.queueArn);
+        expect(bySid.AllowRegionalReadActions.Condition).to.deep.equal({ StringEquals: { "aws:RequestedRegion": "eu-west-1" } });
+        expect(bySid.AllowScopedEC2InstanceAccessActions.Resource).to.include("arn:aws:ec2:eu-west-1::image/*");
+    });
 
     it("grants external-dns the plural ListTagsForResources it calls, never the singular", () => {
         expect(actions(EXPECTED["external-dns"].document)).not.to.include("route53:ListTagsForResource");

@@ -12,9 +12,11 @@ import * as lbc from "../components/kube-system-addons/aws-load-balancer-control
 import * as nth from "../components/kube-system-addons/aws-node-termination-handler";
 import * as externalDns from "../components/kube-system-addons/external-dns";
 import * as externalSecrets from "../components/kube-system-addons/external-secrets";
+import * as karpenter from "../components/kube-system-addons/karpenter";
 import * as kubeStateMetrics from "../components/kube-system-addons/kube-state-metrics";
 import * as metricsServer from "../components/kube-system-addons/metrics-server";
-import { resourcesOfType, stackRun } from "./support/program-run";
+import { resourcesOfType } from "./support/program-run";
+import { fieldReportRun } from "./support/compute-variants";
 
 interface ServedPin {
     readonly pin: ChartPin;
@@ -55,6 +57,14 @@ const SERVED: Record<string, ServedPin> = {
         pin: { repository: "https://kubernetes-sigs.github.io/external-dns/", chart: "external-dns", version: "1.21.1" },
         servedBy: "kubernetes-sigs/external-dns gh-pages index.yaml: external-dns 1.21.1",
     },
+    "karpenter": {
+        pin: { repository: "oci://public.ecr.aws/karpenter", chart: "karpenter", version: "1.14.1" },
+        servedBy: "aws/karpenter-provider-aws v1.14 getting-started step08-apply-helm-chart.sh: helm upgrade --install karpenter oci://public.ecr.aws/karpenter/karpenter --version 1.14.1",
+    },
+    "karpenter-crd": {
+        pin: { repository: "oci://public.ecr.aws/karpenter", chart: "karpenter-crd", version: "1.14.1" },
+        servedBy: "aws/karpenter-provider-aws v1.14 upgrade guide, CRD Upgrades: helm upgrade --install karpenter-crd oci://public.ecr.aws/karpenter/karpenter-crd",
+    },
 };
 
 const PINNED: Record<string, ChartPin> = {
@@ -66,6 +76,8 @@ const PINNED: Record<string, ChartPin> = {
     "aws-node-termination-handler": nth.CHART,
     "external-secrets": externalSecrets.CHART,
     "external-dns": externalDns.CHART,
+    "karpenter": karpenter.CHART,
+    "karpenter-crd": karpenter.CRD_CHART,
 };
 
 describe("chart pins", () => {
@@ -88,7 +100,7 @@ describe("chart pins", () => {
     });
 
     it("installs the node termination handler from its OCI location, with no chart repository", async () => {
-        const release = resourcesOfType(await stackRun("prd"), "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === "aws-node-termination-handler")!;
+        const release = resourcesOfType(await fieldReportRun("prd"), "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === "aws-node-termination-handler")!;
         expect(release.inputs).to.deep.include({ chart: "oci://public.ecr.aws/aws-ec2/helm/aws-node-termination-handler", version: "0.27.6" });
         expect(release.inputs).not.to.have.property("repositoryOpts");
     });

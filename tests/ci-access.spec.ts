@@ -12,6 +12,7 @@ import { ciSettings, projectStacks } from "../scripts/ci-settings";
 import { resourceNamed, runProgram, stackRun } from "./support/program-run";
 import { configProblems } from "./support/config-problems";
 import { PROJECT_DIR, stackSection } from "./support/stack-files";
+import { fargateOnlyCluster, fieldReportRun } from "./support/compute-variants";
 
 const CLUSTER = "eks:index:Cluster";
 
@@ -61,10 +62,10 @@ describe("cluster access", () => {
 
     it("lets the preview group dry-run every kind any stack applies (a new kind must be added to PREVIEW_WRITABLE)", async () => {
         const writable = new Set(PREVIEW_WRITABLE.flatMap((rule) => rule.apiGroups.flatMap((group) => rule.resources.map((r) => `${group}/${r}`))));
-        const fargate = stackSection("stg", "cluster");
-        fargate.fargateOnly = true;
-        fargate.nodeGroups = {};
-        const runs = [await stackRun("dev"), await stackRun("prd"), await runProgram({ stack: "stg", overrides: { "eks-platform:cluster": fargate } })];
+        const runs = [
+            await stackRun("dev"), await stackRun("prd"), await fieldReportRun("prd"),
+            await runProgram({ stack: "stg", overrides: { "eks-platform:cluster": fargateOnlyCluster("stg") } }),
+        ];
         for (const object of runs.flatMap((run) => kubernetesObjects(run.resources))) {
             const group = String(object.apiVersion).includes("/") ? String(object.apiVersion).split("/")[0] : "";
             const kind = String(object.kind).toLowerCase();

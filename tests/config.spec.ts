@@ -49,14 +49,18 @@ describe("stack config", () => {
             expect(prd.network.availabilityZones).to.have.length(3);
             expect(prd.network.natGateways).to.equal("onePerAz");
             expect(stg.network.natGateways).to.equal("onePerAz");
-            expect(dev.cluster.nodeGroups.general.instanceTypes).to.deep.equal(["t3.medium"]);
-            expect(prd.cluster.nodeGroups.general.minSize).to.be.greaterThan(stg.cluster.nodeGroups.general.minSize);
-            expect(stg.cluster.nodeGroups.general.minSize).to.be.greaterThan(dev.cluster.nodeGroups.general.minSize);
-            expect(dev.cluster.nodeGroups.general.capacityType).to.equal("ON_DEMAND");
-            for (const config of [stg, prd]) {
-                expect(config.cluster.nodeGroups.burst).to.include({ kind: "self-managed", capacityType: "SPOT" });
+            expect(dev.cluster.nodeGroups.system.instanceTypes).to.deep.equal(["t4g.medium"]);
+            expect(prd.cluster.nodeGroups.system.minSize).to.be.greaterThan(stg.cluster.nodeGroups.system.minSize);
+            expect(stg.cluster.nodeGroups.system.minSize).to.be.greaterThan(dev.cluster.nodeGroups.system.minSize);
+            // Every stage runs prd's shape: Karpenter with on-demand and spot pools, a small managed system group.
+            for (const config of [dev, stg, prd]) {
+                expect(config.cluster.autoscaler).to.equal("karpenter");
+                expect(Object.keys(config.cluster.nodeGroups)).to.deep.equal(["system"]);
+                expect(config.cluster.nodeGroups.system).to.include({ kind: "managed", capacityType: "ON_DEMAND", architecture: "arm64" });
+                expect(Object.keys(config.cluster.nodePools)).to.deep.equal(["on-demand", "spot"]);
             }
-            expect(Object.keys(dev.cluster.nodeGroups)).to.deep.equal(["general"]);
+            expect(Number(prd.cluster.nodePools["on-demand"].limits.cpu)).to.be.greaterThan(Number(stg.cluster.nodePools["on-demand"].limits.cpu));
+            expect(Number(stg.cluster.nodePools["on-demand"].limits.cpu)).to.be.greaterThan(Number(dev.cluster.nodePools["on-demand"].limits.cpu));
         });
 
         it("carry per-stage app resources and RDS values, with the password as a secret", async () => {
@@ -102,20 +106,20 @@ describe("stack config", () => {
         });
 
         it("a node group whose minimum exceeds its desired size", () => {
-            expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.general.minSize = 3; }))).to.deep.equal([
-                "[dev] eks-platform:cluster.nodeGroups.general.minSize = 3: expected minSize <= desiredSize (2)",
+            expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.system.minSize = 3; }))).to.deep.equal([
+                "[dev] eks-platform:cluster.nodeGroups.system.minSize = 3: expected minSize <= desiredSize (2)",
             ]);
         });
 
         it("a node group whose desired size exceeds its maximum", () => {
-            expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.general.desiredSize = 4; }))).to.deep.equal([
-                "[dev] eks-platform:cluster.nodeGroups.general.desiredSize = 4: expected desiredSize <= maxSize (3)",
+            expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.system.desiredSize = 4; }))).to.deep.equal([
+                "[dev] eks-platform:cluster.nodeGroups.system.desiredSize = 4: expected desiredSize <= maxSize (2)",
             ]);
         });
 
         it("a negative node group size", () => {
-            expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.general.minSize = -1; }))).to.deep.equal([
-                "[dev] eks-platform:cluster.nodeGroups.general.minSize = -1: expected a whole number >= 0",
+            expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.system.minSize = -1; }))).to.deep.equal([
+                "[dev] eks-platform:cluster.nodeGroups.system.minSize = -1: expected a whole number >= 0",
             ]);
         });
 
@@ -210,8 +214,8 @@ describe("stack config", () => {
         });
 
         it("a misspelt nested key", () => {
-            expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.general.minSzie = 1; }))).to.deep.equal([
-                "[dev] eks-platform:cluster.nodeGroups.general.minSzie = 1: unknown key: remove it or check its spelling against the README",
+            expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.system.minSzie = 1; }))).to.deep.equal([
+                "[dev] eks-platform:cluster.nodeGroups.system.minSzie = 1: unknown key: remove it or check its spelling against the README",
             ]);
         });
 
@@ -227,16 +231,18 @@ describe("stack config", () => {
             ]);
         });
 
-        it("node groups on a Fargate-only cluster", () => {
+        it("node groups, an autoscaler and NodePools on a Fargate-only cluster", () => {
             expect(problemsOf("dev", withCluster("dev", (c) => { c.fargateOnly = true; }))).to.deep.equal([
-                '[dev] eks-platform:cluster.nodeGroups = ["general"]: expected no node groups when fargateOnly is true',
+                '[dev] eks-platform:cluster.autoscaler = "karpenter": expected no autoscaler when fargateOnly is true: Fargate sizes every pod itself',
+                '[dev] eks-platform:cluster.nodePools = ["on-demand","spot"]: expected no NodePools without Karpenter (autoscaler: none, Fargate-only)',
+                '[dev] eks-platform:cluster.nodeGroups = ["system"]: expected no node groups when fargateOnly is true',
             ]);
         });
 
         it("with ONE error that lists every problem", () => {
             const cluster = stackSection("prd", "cluster");
             cluster.kubernetesVersion = "1.99";
-            cluster.nodeGroups.general.minSize = -2;
+            cluster.nodeGroups.system.minSize = -2;
             cluster.serviceCidr = "10.30.0.0/20";
             const network = stackSection("prd", "network");
             network.availabilityZones = ["eu-west-1a"];
@@ -247,7 +253,7 @@ describe("stack config", () => {
             expect(problems).to.have.length(7);
             expect(problems.map((p) => p.split(" = ")[0])).to.have.members([
                 "[prd] eks-platform:cluster.kubernetesVersion",
-                "[prd] eks-platform:cluster.nodeGroups.general.minSize",
+                "[prd] eks-platform:cluster.nodeGroups.system.minSize",
                 "[prd] eks-platform:network.availabilityZones",
                 "[prd] eks-platform:cluster.serviceCidr",
                 "[prd] eks-platform:webDbPassword",

@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, stackRun } from "./support/program-run";
 import { dependencyChain, transitiveDependencies } from "./support/graph";
-import { stackSection } from "./support/stack-files";
+import { fargateOnlyCluster } from "./support/compute-variants";
 
 const COMPUTE_TYPES = ["eks:index:ManagedNodeGroup", "aws:autoscaling/group:Group", "aws:eks/fargateProfile:FargateProfile"];
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -25,10 +25,7 @@ function typeOf(run: ProgramRun, urn: string): string {
 }
 
 function fargateOnlyRun() {
-    const cluster = stackSection("stg", "cluster");
-    cluster.fargateOnly = true;
-    cluster.nodeGroups = {};
-    return runProgram({ stack: "stg", overrides: { "eks-platform:cluster": cluster } });
+    return runProgram({ stack: "stg", overrides: { "eks-platform:cluster": fargateOnlyCluster("stg") } });
 }
 
 describe("dependency graph", () => {

@@ -19,10 +19,10 @@ describe("stage diff", () => {
 
     it("shows, per component, the resource inputs that differ and the resources only one stage has", () => {
         const network = diff.components.find((c) => c.component === "eks-platform:network:Network network")!;
-        expect(network.changed[0].changes.map((c) => c.path)).to.deep.equal(["availabilityZoneNames", "cidrBlock", "natGateways.strategy"]);
-        const cluster = diff.components.find((c) => c.component === "eks-platform:cluster:EksCluster eks")!;
-        expect(cluster.onlyIn.b).to.include("aws:autoscaling/group:Group eks-burst");
-        expect(text).to.contain('      instanceTypes: ["t3.medium"] -> ["m6i.xlarge"]');
+        expect(network.changed[0].changes.map((c) => c.path)).to.deep.equal(["availabilityZoneNames", "cidrBlock", "natGateways.strategy", "subnetSpecs.0.cidrBlocks", "subnetSpecs.1.cidrBlocks"]);
+        const alb = diff.components.find((c) => c.component === "eks-platform:alb:AppLoadBalancer alb")!;
+        expect(alb.onlyIn.b).to.include("aws:s3/bucket:Bucket alb-access-logs");
+        expect(text).to.contain('      instanceTypes: ["t4g.medium"] -> ["m7g.large","m6g.large"]');
     });
 
     it("does not report names that only carry the stack", () => {

@@ -2,14 +2,14 @@ import { expect } from "chai";
 import { parse } from "yaml";
 import { CLUSTER_ADMIN_POLICY } from "../components/cluster/access";
 import { EksCluster } from "../components/cluster/eks-cluster";
-import {
-    autoscalerDiscoveryTags, autoscalerNodeTemplateTags, NODE_GROUP_LABEL, nodeadmUserData, TERMINATION_HANDLER_TAG,
-} from "../components/cluster/node-groups";
+import { autoscalerDiscoveryTags, autoscalerNodeTemplateTags, NODE_GROUP_LABEL, TERMINATION_HANDLER_TAG } from "../components/cluster/node-groups";
+import { nodeadmUserData } from "../components/cluster/user-data";
 import { AppRelease } from "../components/app/app-release";
 import { KubeSystemAddons } from "../components/kube-system-addons";
 import { loadStackConfig } from "../stacks/config";
 import { resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
 import { stackSection } from "./support/stack-files";
+import { fieldReportRun } from "./support/compute-variants";
 
 const CLUSTER = "eks:index:Cluster";
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
@@ -97,20 +97,20 @@ describe("EksCluster", () => {
         }
     });
 
-    it("dev has one small on-demand managed group and no self-managed capacity", async () => {
+    it("dev has one small on-demand Graviton system group and no self-managed capacity", async () => {
         const run = await stackRun("dev");
         const [group] = resourcesOfType(run, MANAGED_GROUP);
         expect(resourcesOfType(run, MANAGED_GROUP)).to.have.length(1);
         expect(group.inputs).to.deep.include({
-            capacityType: "ON_DEMAND", instanceTypes: ["t3.medium"], ignoreScalingChanges: true,
-            scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 3 },
+            capacityType: "ON_DEMAND", instanceTypes: ["t4g.medium"], amiType: "AL2023_ARM_64_STANDARD", ignoreScalingChanges: true,
+            scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 2 },
         });
         expect(resourcesOfType(run, ASG)).to.have.length(0);
         expect(resourcesOfType(run, "aws:iam/instanceProfile:InstanceProfile")).to.have.length(0);
     });
 
     it("managed groups use our launch template and carry the autoscaler discovery tags", async () => {
-        const run = await stackRun("prd");
+        const run = await fieldReportRun("prd");
         const group = resourceNamed(run, MANAGED_GROUP, "eks-general");
         const template = resourceNamed(run, LAUNCH_TEMPLATE, "eks-general");
         expect(group.dependencies).to.include(template.urn);
@@ -119,9 +119,9 @@ describe("EksCluster", () => {
         expect(group.inputs).to.deep.include({ instanceTypes: ["m6i.xlarge"], scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 9 } });
     });
 
-    it("stg and prd add a self-managed spot ASG the autoscaler and termination handler can find", async () => {
+    it("with cluster-autoscaler, stg and prd add a self-managed spot ASG the autoscaler and termination handler can find", async () => {
         for (const stack of ["stg", "prd"]) {
-            const run = await stackRun(stack);
+            const run = await fieldReportRun(stack);
             const asg = resourceNamed(run, ASG, "eks-burst");
             const tags = asgTags(asg.inputs);
             expect(tags, stack).to.include({
@@ -139,7 +139,7 @@ describe("EksCluster", () => {
     });
 
     it("points the self-managed ASG at its launch template's explicit latest version, so a new version refreshes the nodes", async () => {
-        const run = await stackRun("prd");
+        const run = await fieldReportRun("prd");
         const asg = resourceNamed(run, ASG, "eks-burst");
         const template = resourceNamed(run, LAUNCH_TEMPLATE, "eks-burst");
         const spec = (asg.inputs.mixedInstancesPolicy as any).launchTemplate.launchTemplateSpecification;
@@ -149,7 +149,7 @@ describe("EksCluster", () => {
     });
 
     it("joins self-managed nodes through an EC2_LINUX access entry and nodeadm user data", async () => {
-        const run = await stackRun("prd");
+        const run = await fieldReportRun("prd");
         const role = resourceNamed(run, "aws:iam/role:Role", "eks-self-managed-nodes");
         const cluster = resourceNamed(run, CLUSTER, "eks-cluster");
         expect((cluster.inputs.accessEntries as any)["self-managed-nodes"]).to.deep.equal({
@@ -165,7 +165,7 @@ describe("EksCluster", () => {
     });
 
     it("labels every node with its group, so Datadog can tag and dashboards split by it", async () => {
-        const run = await stackRun("prd");
+        const run = await fieldReportRun("prd");
         expect(resourceNamed(run, MANAGED_GROUP, "eks-general").inputs.labels).to.deep.equal({ role: "general", [NODE_GROUP_LABEL]: "general" });
         expect(asgTags(resourceNamed(run, ASG, "eks-burst").inputs)).to.include({ [`k8s.io/cluster-autoscaler/node-template/label/${NODE_GROUP_LABEL}`]: "burst" });
     });
@@ -201,16 +201,20 @@ describe("EksCluster", () => {
                         clusterName: `${config.cluster.name}-${color}`, kubernetesVersion: "1.35", upgradePolicy: "STANDARD", vpcId: "vpc-1",
                         privateSubnetIds: ["subnet-a", "subnet-b"], serviceCidr: "172.20.0.0/16", publicAccess: false,
                         publicAccessCidrs: [], adminRoleArns: [], previewRoleArn: config.ci.previewRoleArn, privateEndpointClientCidrs: ["10.20.0.0/24"],
-                        logTypes: ["api"], nodeGroups: config.cluster.nodeGroups, tags: {},
+                        logTypes: ["api"], nodeGroups: config.cluster.nodeGroups, autoscaler: config.cluster.autoscaler, tags: {},
                     });
                     const addons = new KubeSystemAddons(`${color}-addons`, {
                         clusterName: cluster.clusterName, kubernetesVersion: "1.35", region: config.region, vpcId: "vpc-1", stage: config.stage,
                         provider: cluster.provider, podIdentityAgent: cluster.podIdentityAgent, compute: cluster.compute, addons: config.addons, datadog: config.datadog,
                         fargateOnly: false, selfManagedAsgs: cluster.selfManagedAsgs, tags: {},
+                        karpenter: {
+                            nodeRole: cluster.karpenterNodeRole!, subnetIds: ["subnet-a", "subnet-b"], securityGroupId: cluster.clusterSecurityGroupId,
+                            clusterEndpoint: cluster.endpoint, nodePools: config.cluster.nodePools,
+                        },
                     });
                     new AppRelease(`web-${color}`, {
                         app: config.apps.web, stage: config.stage, kubernetesVersion: "1.35", targetGroupArn: "arn:tg", albSecurityGroupId: "sg-alb",
-                        loadBalancerController: addons.loadBalancerController, compute: cluster.compute, provider: cluster.provider,
+                        loadBalancerController: addons.loadBalancerController, compute: [...cluster.compute, ...addons.nodePools], provider: cluster.provider,
                     });
                 }
                 return {};
@@ -219,7 +223,9 @@ describe("EksCluster", () => {
         const urns = run.resources.map((r) => r.urn);
         expect(new Set(urns).size).to.equal(urns.length);
         expect(resourcesOfType(run, CLUSTER).map((c) => c.inputs.name)).to.deep.equal(["eks-platform-stg-blue", "eks-platform-stg-green"]);
-        expect(resourcesOfType(run, ASG).map((a) => a.name)).to.deep.equal(["blue-burst", "green-burst"]);
+        expect(resourcesOfType(run, MANAGED_GROUP).map((a) => a.name)).to.deep.equal(["blue-system", "green-system"]);
+        expect(resourcesOfType(run, "kubernetes:karpenter.sh/v1:NodePool").map((p) => p.name))
+            .to.deep.equal(["blue-addons-karpenter-on-demand", "blue-addons-karpenter-spot", "green-addons-karpenter-on-demand", "green-addons-karpenter-spot"]);
         expect(resourcesOfType(run, "kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.chart === "datadog").map((r) => r.name))
             .to.deep.equal(["blue-addons-datadog", "green-addons-datadog"]);
         expect(resourcesOfType(run, "kubernetes:apps/v1:Deployment").map((r) => r.name)).to.deep.equal(["web-blue", "web-green"]);
@@ -235,10 +241,10 @@ describe("node group helpers", () => {
     });
 
     it("write a nodeadm NodeConfig with labels and taints as kubelet flags", () => {
-        const userData = nodeadmUserData({
-            clusterName: "c", apiServerEndpoint: "https://api", certificateAuthority: "Q0E=", serviceCidr: "172.20.0.0/16",
-            labels: { role: "burst", tier: "web" }, taints: [{ key: "spot", effect: "NoExecute" }],
-        });
+        const userData = nodeadmUserData(
+            { clusterName: "c", apiServerEndpoint: "https://api", certificateAuthority: "Q0E=", serviceCidr: "172.20.0.0/16" },
+            { labels: { role: "burst", tier: "web" }, taints: [{ key: "spot", effect: "NoExecute" }] },
+        );
         expect(userData).to.match(/^MIME-Version: 1.0\nContent-Type: multipart\/mixed; boundary="NODEADM"\n/);
         const document = parse(userData.split("application/node.eks.aws\n\n")[1].split("\n--NODEADM--")[0]);
         expect(document).to.deep.equal({
@@ -246,7 +252,7 @@ describe("node group helpers", () => {
             kind: "NodeConfig",
             spec: {
                 cluster: { name: "c", apiServerEndpoint: "https://api", certificateAuthority: "Q0E=", cidr: "172.20.0.0/16" },
-                kubelet: { flags: ["--node-labels=role=burst,tier=web", "--register-with-taints=spot=:NoExecute"] },
+                kubelet: { config: { maxPods: 110 }, flags: ["--node-labels=role=burst,tier=web", "--register-with-taints=spot=:NoExecute"] },
             },
         });
     });

@@ -12,7 +12,8 @@ import { mergeValues } from "../components/kube-system-addons/addon";
 import { parseStackConfig, StackConfigError, SUPPORTED_KUBERNETES_VERSIONS } from "../stacks/config";
 import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
 import { configProblems } from "./support/config-problems";
-import { readStackConfig, SECRET_PLACEHOLDER_MARK, stackSection } from "./support/stack-files";
+import { readStackConfig, SECRET_PLACEHOLDER_MARK } from "./support/stack-files";
+import { fargateOnlyCluster, fieldReportCluster, fieldReportRun } from "./support/compute-variants";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const ROLE = "aws:iam/role:Role";
@@ -27,6 +28,8 @@ const EXPECTED_RELEASES: Record<string, [string, string, string, string]> = {
     "datadog": ["datadog", "3.240.0", "https://helm.datadoghq.com", "datadog"],
     "aws-load-balancer-controller": ["aws-load-balancer-controller", "3.5.0", "https://aws.github.io/eks-charts", "kube-system"],
     "aws-node-termination-handler": ["aws-node-termination-handler", "0.27.6", "oci://public.ecr.aws/aws-ec2/helm", "kube-system"],
+    "karpenter": ["karpenter", "1.14.1", "oci://public.ecr.aws/karpenter", "kube-system"],
+    "karpenter-crd": ["karpenter-crd", "1.14.1", "oci://public.ecr.aws/karpenter", "kube-system"],
     "external-secrets": ["external-secrets", "2.9.0", "https://charts.external-secrets.io", "external-secrets"],
     "external-dns": ["external-dns", "1.21.1", "https://kubernetes-sigs.github.io/external-dns/", "external-dns"],
 };
@@ -39,12 +42,11 @@ function values(run: ProgramRun, release: string): Record<string, any> {
     return releases(run)[release].inputs.values as Record<string, any>;
 }
 
-function withAddons(stack: string, addons: Record<string, unknown>, cluster?: (c: any) => void) {
+/** A stack with addons set; `cluster` gives its cluster section (the committed one when absent). */
+function withAddons(stack: string, addons: Record<string, unknown>, cluster?: Record<string, unknown>) {
     const overrides: Record<string, unknown> = { "eks-platform:addons": addons };
     if (cluster) {
-        const config = stackSection(stack, "cluster");
-        cluster(config);
-        overrides["eks-platform:cluster"] = config;
+        overrides["eks-platform:cluster"] = cluster;
     }
     return runProgram({ stack, overrides });
 }
@@ -65,14 +67,19 @@ const POLICIES: Record<string, aws.iam.PolicyDocument> = {
 
 describe("KubeSystemAddons", () => {
     describe("per stage", () => {
-        const expected: Record<string, string[]> = {
-            dev: ["cluster-autoscaler", "metrics-server", "kube-state-metrics", "datadog", "aws-load-balancer-controller"],
-            stg: ["cluster-autoscaler", "metrics-server", "kube-state-metrics", "datadog", "aws-load-balancer-controller", "aws-node-termination-handler"],
-            prd: ["cluster-autoscaler", "metrics-server", "kube-state-metrics", "datadog", "aws-load-balancer-controller", "aws-node-termination-handler"],
-        };
-        for (const [stack, names] of Object.entries(expected)) {
-            it(`${stack}: exactly ${names.length} releases, each pinned to its chart, version, repository and namespace`, async () => {
-                const found = releases(await stackRun(stack));
+        const karpenterStack = ["karpenter-crd", "karpenter", "metrics-server", "kube-state-metrics", "datadog", "aws-load-balancer-controller"];
+        const expected: [string, string, () => Promise<ProgramRun>, string[]][] = [
+            ["dev", "Karpenter", () => stackRun("dev"), karpenterStack],
+            ["stg", "Karpenter", () => stackRun("stg"), karpenterStack],
+            ["prd", "Karpenter", () => stackRun("prd"), karpenterStack],
+            ["dev", "cluster-autoscaler", () => fieldReportRun("dev"), ["cluster-autoscaler", "metrics-server", "kube-state-metrics", "datadog", "aws-load-balancer-controller"]],
+            ["prd", "cluster-autoscaler", () => fieldReportRun("prd"), [
+                "cluster-autoscaler", "metrics-server", "kube-state-metrics", "datadog", "aws-load-balancer-controller", "aws-node-termination-handler",
+            ]],
+        ];
+        for (const [stack, autoscalerName, render, names] of expected) {
+            it(`${stack} with ${autoscalerName}: exactly ${names.length} releases, each pinned to its chart, version, repository and namespace`, async () => {
+                const found = releases(await render());
                 expect(Object.keys(found)).to.have.members(names);
                 for (const name of names) {
                     const [chart, version, repo, namespace] = EXPECTED_RELEASES[name];
@@ -84,8 +91,9 @@ describe("KubeSystemAddons", () => {
         }
 
         it("installs no kubernetes-dashboard, tiller or asg-lifecycle-manager", async () => {
-            for (const stack of ["dev", "stg", "prd"]) {
-                const charts = resourcesOfType(await stackRun(stack), RELEASE).map((r) => r.inputs.chart);
+            for (const run of [await stackRun("dev"), await stackRun("stg"), await stackRun("prd"), await fieldReportRun("prd")]) {
+                const stack = run.stack;
+                const charts = resourcesOfType(run, RELEASE).map((r) => r.inputs.chart);
                 for (const absent of ["kubernetes-dashboard", "tiller", "asg-lifecycle-manager"]) {
                     expect(charts, stack).not.to.include(absent);
                 }
@@ -94,12 +102,15 @@ describe("KubeSystemAddons", () => {
 
         it("prd runs two replicas of each controller with a PodDisruptionBudget; dev runs one without", async () => {
             const prd = await stackRun("prd");
-            expect(values(prd, "cluster-autoscaler").replicaCount).to.equal(2);
+            expect(values(prd, "karpenter")).to.deep.include({ replicas: 2 });
+            const field = await fieldReportRun("prd");
+            expect(values(field, "cluster-autoscaler").replicaCount).to.equal(2);
+            expect(values(field, "aws-node-termination-handler")).to.deep.include({ replicas: 2, podDisruptionBudget: { maxUnavailable: 1 } });
             expect(values(prd, "metrics-server")).to.deep.include({ replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } });
             expect(values(prd, "aws-load-balancer-controller")).to.deep.include({ replicaCount: 2, podDisruptionBudget: { maxUnavailable: 1 } });
-            expect(values(prd, "aws-node-termination-handler")).to.deep.include({ replicas: 2, podDisruptionBudget: { maxUnavailable: 1 } });
             expect(values(prd, "datadog").clusterAgent).to.deep.include({ replicas: 2, pdb: { create: true, minAvailable: 1 } });
             const dev = await stackRun("dev");
+            expect(values(dev, "karpenter")).to.deep.include({ replicas: 1 });
             expect(values(dev, "metrics-server")).to.deep.include({ replicas: 1, podDisruptionBudget: { enabled: false, minAvailable: 1 } });
             expect(values(dev, "aws-load-balancer-controller")).to.deep.include({ replicaCount: 1, podDisruptionBudget: {} });
         });
@@ -111,10 +122,10 @@ describe("KubeSystemAddons", () => {
 
     describe("computed values", () => {
         it("give the autoscaler the cluster, the region and an image matching the cluster's Kubernetes minor", async () => {
-            expect(values(await stackRun("prd"), "cluster-autoscaler")).to.deep.include({
+            expect(values(await fieldReportRun("prd"), "cluster-autoscaler")).to.deep.include({
                 cloudProvider: "aws", awsRegion: "eu-west-1", autoDiscovery: { clusterName: "eks-platform-prd" }, image: { tag: "v1.35.2" },
             });
-            expect(values(await stackRun("dev"), "cluster-autoscaler").image).to.deep.equal({ tag: "v1.36.1" });
+            expect(values(await fieldReportRun("dev"), "cluster-autoscaler").image).to.deep.equal({ tag: "v1.36.1" });
         });
 
         it("pin an autoscaler release of the same minor for every supported Kubernetes minor, and refuse an unknown one", () => {
@@ -135,7 +146,7 @@ describe("KubeSystemAddons", () => {
             const dd = values(run, "datadog");
             expect(dd.datadog).to.deep.include({
                 site: "datadoghq.com", clusterName: "eks-platform-prd", apiKeyExistingSecret: datadog.API_KEY_SECRET,
-                nodeLabelsAsTags: { "eks-platform/node-group": datadog.NODE_GROUP_TAG }, kubeStateMetricsEnabled: false,
+                nodeLabelsAsTags: { "eks-platform/node-group": datadog.NODE_GROUP_TAG, "karpenter.sh/nodepool": datadog.NODE_POOL_TAG }, kubeStateMetricsEnabled: false,
             });
             expect(dd.datadog.kubeStateMetricsCore).to.include({ enabled: true, ignoreLegacyKSMCheck: true });
             expect(JSON.stringify(dd)).not.to.match(/apiKey"|RENDER-PLACEHOLDER/);
@@ -146,7 +157,7 @@ describe("KubeSystemAddons", () => {
         });
 
         it("give the termination handler its queue, queue mode and the node tag it checks before draining", async () => {
-            const run = await stackRun("prd");
+            const run = await fieldReportRun("prd");
             expect(values(run, "aws-node-termination-handler")).to.deep.include({
                 enableSqsTerminationDraining: true, awsRegion: "eu-west-1", checkTagBeforeDraining: true, managedTag: TERMINATION_HANDLER_TAG,
             });
@@ -163,14 +174,16 @@ describe("KubeSystemAddons", () => {
 
         it("take per-addon replicas and resources from the stack config", async () => {
             const resources = { requests: { cpu: "300m", memory: "400Mi" }, limits: { cpu: "600m", memory: "800Mi" } };
-            const run = await withAddons("dev", { clusterAutoscaler: { replicas: 3, resources } });
-            expect(values(run, "cluster-autoscaler")).to.deep.include({ replicaCount: 3, resources });
+            const run = await withAddons("dev", { karpenter: { replicas: 3, resources } });
+            expect(values(run, "karpenter")).to.deep.include({ replicas: 3, controller: { resources } });
+            const field = await withAddons("dev", { clusterAutoscaler: { replicas: 3, resources } }, fieldReportCluster("dev"));
+            expect(values(field, "cluster-autoscaler")).to.deep.include({ replicaCount: 3, resources });
         });
     });
 
     describe("AWS access", () => {
         it("gives each AWS-calling addon its own role, bound to its own service account by Pod Identity", async () => {
-            const run = await stackRun("prd");
+            const run = await fieldReportRun("prd");
             const addonRoles = resourcesOfType(run, ROLE).filter((r) => r.parent?.includes(ADDONS_PARENT));
             expect(addonRoles.map((r) => r.name)).to.have.members([
                 "eks-addons-cluster-autoscaler", "eks-addons-aws-load-balancer-controller", "eks-addons-node-termination-handler",
@@ -200,14 +213,18 @@ describe("KubeSystemAddons", () => {
         });
 
         it("starts an AWS-calling addon only after its Pod Identity association and the agent exist", async () => {
-            const run = await stackRun("prd");
-            const release = releases(run)["cluster-autoscaler"];
-            expect(release.dependencies).to.include(resourceNamed(run, ASSOCIATION, "eks-addons-cluster-autoscaler").urn);
-            expect(release.dependencies).to.include(resourceNamed(run, "aws:eks/addon:Addon", "eks-pod-identity-agent").urn);
+            for (const [run, addon, association] of [
+                [await fieldReportRun("prd"), "cluster-autoscaler", "eks-addons-cluster-autoscaler"],
+                [await stackRun("prd"), "karpenter", "eks-addons-karpenter"],
+            ] as const) {
+                const release = releases(run)[addon];
+                expect(release.dependencies).to.include(resourceNamed(run, ASSOCIATION, association).urn);
+                expect(release.dependencies).to.include(resourceNamed(run, "aws:eks/addon:Addon", "eks-pod-identity-agent").urn);
+            }
         });
 
         it("installs addons that call no AWS API in parallel: they wait for nothing but the cluster's provider, its nodes and its DNS", async () => {
-            const run = await stackRun("prd");
+            const run = await fieldReportRun("prd");
             const provider = resourceNamed(run, "pulumi:providers:kubernetes", "eks-k8s");
             const nodes = [
                 resourceNamed(run, "eks:index:ManagedNodeGroup", "eks-general").urn, resourceNamed(run, "aws:autoscaling/group:Group", "eks-burst").urn,
@@ -231,7 +248,7 @@ describe("KubeSystemAddons", () => {
         });
 
         it("feeds the termination handler's queue from EventBridge and holds terminating instances with a lifecycle hook", async () => {
-            const run = await stackRun("stg");
+            const run = await fieldReportRun("stg");
             const rules = resourcesOfType(run, "aws:cloudwatch/eventRule:EventRule").map((r) => JSON.parse(r.inputs.eventPattern as string)["detail-type"][0]);
             expect(rules).to.have.members([
                 "EC2 Instance-terminate Lifecycle Action", "EC2 Spot Instance Interruption Warning",
@@ -301,8 +318,8 @@ describe("KubeSystemAddons", () => {
         ];
         for (const [key, name, types] of cases) {
             it(`${key}: its release${types.length > 1 ? ", role, policy and the rest" : ""} disappear, nothing else changes`, async () => {
-                const before = await stackRun("prd");
-                const after = await withAddons("prd", { [key]: { enabled: false } });
+                const before = await fieldReportRun("prd");
+                const after = await withAddons("prd", { [key]: { enabled: false } }, fieldReportCluster("prd"));
                 const remaining = new Set(after.resources.map((r) => r.urn));
                 const removed = before.resources.filter((r) => !remaining.has(r.urn));
                 expect(removed.length).to.be.greaterThan(0);
@@ -333,10 +350,9 @@ describe("KubeSystemAddons", () => {
     });
 
     describe("on a Fargate-only cluster", () => {
-        const fargateOnly = (c: any) => { c.fargateOnly = true; c.nodeGroups = {}; };
 
         it("installs no autoscaler and no termination handler, and runs Datadog as a sidecar", async () => {
-            const run = await withAddons("stg", {}, fargateOnly);
+            const run = await withAddons("stg", {}, fargateOnlyCluster("stg"));
             const names = Object.keys(releases(run));
             expect(names).not.to.include("cluster-autoscaler");
             expect(names).not.to.include("aws-node-termination-handler");
@@ -357,7 +373,7 @@ describe("KubeSystemAddons", () => {
         });
 
         it("gives each app namespace what the injected agent needs: the selector's label, datadog-secret and RBAC for its service account", async () => {
-            const run = await withAddons("stg", {}, fargateOnly);
+            const run = await withAddons("stg", {}, fargateOnlyCluster("stg"));
             const namespace = resourceNamed(run, "kubernetes:core/v1:Namespace", "web");
             expect((namespace.inputs.metadata as any).labels).to.include({ [datadog.SIDECAR_NAMESPACE_LABEL]: "fargate" });
             const secret = resourceNamed(run, "kubernetes:core/v1:Secret", "web-datadog");
@@ -388,12 +404,12 @@ describe("KubeSystemAddons", () => {
 
         it("refuses a forced autoscaler and termination handler with a clear error", () => {
             const raw = readStackConfig("stg", {
-                overrides: { "eks-platform:addons": { clusterAutoscaler: { enabled: true }, nodeTerminationHandler: { enabled: true } } },
+                overrides: {
+                    "eks-platform:addons": { clusterAutoscaler: { enabled: true }, nodeTerminationHandler: { enabled: true } },
+                    "eks-platform:cluster": fargateOnlyCluster("stg"),
+                },
             });
-            const cluster = JSON.parse(raw.values["eks-platform:cluster"]!);
-            fargateOnly(cluster);
-            const values = { ...raw.values, "eks-platform:cluster": JSON.stringify(cluster) };
-            expect(() => parseStackConfig("stg", { ...raw, values })).to.throw(StackConfigError,
+            expect(() => parseStackConfig("stg", raw)).to.throw(StackConfigError,
                 "[stg] eks-platform:addons.clusterAutoscaler.enabled = true: expected false on a Fargate-only cluster: there are no node groups to scale\n" +
                 "  - [stg] eks-platform:addons.nodeTerminationHandler.enabled = true: expected false without self-managed node groups: EKS managed groups and Fargate drain nodes themselves");
         });

@@ -4,6 +4,8 @@ import { kubernetesObjects } from "../scripts/render";
 import { formatSchemaProblems, validateKubernetesObject } from "./support/kubernetes-schemas";
 import { stackRun } from "./support/program-run";
 import { CONTROLLER_VERSION } from "./support/target-group-binding-schema";
+import { KARPENTER_VERSION } from "./support/karpenter-schemas";
+import * as karpenter from "../components/kube-system-addons/karpenter";
 
 async function objectsOf(stack: string) {
     const run = await stackRun(stack);
@@ -45,6 +47,32 @@ describe("Kubernetes schema validation", () => {
 
     it("keeps the TargetGroupBinding schema at the pinned controller's version", () => {
         expect(CONTROLLER_VERSION).to.equal(APP_VERSION);
+    });
+
+    it("keeps the Karpenter schemas at the pinned chart's version, CRD chart included", () => {
+        expect(KARPENTER_VERSION).to.equal(karpenter.CHART.version);
+        expect(karpenter.CRD_CHART.version).to.equal(karpenter.CHART.version);
+    });
+
+    it("checks NodePools and EC2NodeClasses against Karpenter's CRDs, their CEL rules included", async () => {
+        const { objects } = await objectsOf("prd");
+        const pool = JSON.parse(JSON.stringify(objects.find((o) => o.kind === "NodePool")));
+        pool.spec.disruption.consolidationPolicy = "WhenIdle";
+        pool.spec.template.spec.requirements.push({ key: "karpenter.k8s.aws/instance-colour", operator: "In", values: [] });
+        pool.spec.disruption.budgets = [{ nodes: "10%", schedule: "0 9 * * *" }];
+        expect(await validateKubernetesObject(pool, "1.35")).to.deep.include.members([
+            { object: "NodePool on-demand", path: "/spec/disruption/consolidationPolicy", message: "must be equal to one of the allowed values" },
+            { object: "NodePool on-demand", path: "/spec/template/spec/requirements/7", message: "requirements with operator 'In' must have a value defined" },
+            { object: "NodePool on-demand", path: "/spec/template/spec/requirements/7/key", message: 'label domain "karpenter.k8s.aws" is restricted' },
+            { object: "NodePool on-demand", path: "/spec/disruption/budgets/0", message: "'schedule' must be set with 'duration'" },
+        ]);
+        const nodeClass = JSON.parse(JSON.stringify(objects.find((o) => o.kind === "EC2NodeClass")));
+        nodeClass.spec.instanceProfile = "p";
+        nodeClass.spec.amiSelectorTerms.push({ id: "ami-123" });
+        expect(await validateKubernetesObject(nodeClass, "1.35")).to.deep.include.members([
+            { object: "EC2NodeClass default", path: "/spec", message: "must specify exactly one of ['role', 'instanceProfile']" },
+            { object: "EC2NodeClass default", path: "/spec/amiSelectorTerms", message: "'alias' is mutually exclusive, cannot be set with a combination of other amiSelectorTerms" },
+        ]);
     });
 
     it("refuses API versions the cluster no longer serves", async () => {

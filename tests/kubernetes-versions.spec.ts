@@ -11,6 +11,7 @@ import { NODE_POLICIES } from "../components/cluster/eks-cluster";
 import { parseStackConfig, StackConfigError } from "../stacks/config";
 import { resourceNamed, resourcesOfType, runProgram, stackRun } from "./support/program-run";
 import { readStackConfig, stackSection } from "./support/stack-files";
+import { fargateOnlyCluster, fieldReportRun } from "./support/compute-variants";
 
 const ADDON = "aws:eks/addon:Addon";
 const ON = (day: string) => new Date(`${day}T12:00:00Z`);
@@ -154,7 +155,7 @@ describe("Kubernetes versions", () => {
         });
 
         it("installs the networking add-ons before the nodes and CoreDNS after them", async () => {
-            const run = await stackRun("prd");
+            const run = await fieldReportRun("prd");
             const [vpcCni, kubeProxy, agent, coreDns] = ["eks-vpc-cni", "eks-kube-proxy", "eks-pod-identity-agent", "eks-coredns"].map((n) => resourceNamed(run, ADDON, n));
             for (const group of [resourceNamed(run, "eks:index:ManagedNodeGroup", "eks-general"), resourceNamed(run, "aws:autoscaling/group:Group", "eks-burst")]) {
                 expect(group.dependencies, group.name).to.include.members([vpcCni.urn, kubeProxy.urn, agent.urn]);
@@ -170,10 +171,7 @@ describe("Kubernetes versions", () => {
         });
 
         it("runs CoreDNS on Fargate on a Fargate-only cluster, after its profiles", async () => {
-            const cluster = stackSection("stg", "cluster");
-            cluster.fargateOnly = true;
-            cluster.nodeGroups = {};
-            const run = await runProgram({ stack: "stg", overrides: { "eks-platform:cluster": cluster } });
+            const run = await runProgram({ stack: "stg", overrides: { "eks-platform:cluster": fargateOnlyCluster("stg") } });
             const coreDns = resourceNamed(run, ADDON, "eks-coredns");
             expect(JSON.parse(coreDns.inputs.configurationValues as string)).to.deep.equal({ computeType: "Fargate" });
             for (const profile of resourcesOfType(run, "aws:eks/fargateProfile:FargateProfile")) {

@@ -154,7 +154,7 @@ describe("DatadogDashboards", () => {
             { name: "namespace", prefix: "kube_namespace", defaults: ["web"] },
         ]);
         expect(web.widgets.map((w: any) => w.definition.title)).to.deep.equal([
-            "Container status", "Not-ready replicas", "Allocation per node group (requests / allocatable)", "Horizontal pod autoscalers",
+            "Container status", "Not-ready replicas", "Allocation per node group and NodePool (requests / allocatable)", "Horizontal pod autoscalers",
         ]);
     });
 
@@ -163,7 +163,7 @@ describe("DatadogDashboards", () => {
         expect(queries).to.include("sum:kubernetes_state.replicaset.replicas_desired{$cluster,$namespace} by {kube_replica_set} - sum:kubernetes_state.replicaset.replicas_ready{$cluster,$namespace} by {kube_replica_set}");
         expect(queries).to.include("sum:kubernetes_state.statefulset.replicas_desired{$cluster,$namespace} by {kube_stateful_set} - sum:kubernetes_state.statefulset.replicas_ready{$cluster,$namespace} by {kube_stateful_set}");
         expect(queries).to.include("sum:kubernetes_state.daemonset.desired{$cluster,$namespace} by {kube_daemon_set} - sum:kubernetes_state.daemonset.ready{$cluster,$namespace} by {kube_daemon_set}");
-        expect(queries).to.include("sum:kubernetes.cpu.requests{$cluster,$namespace} by {node_group} / sum:kubernetes_state.node.cpu_allocatable{$cluster} by {node_group} * 100");
+        expect(queries).to.include("sum:kubernetes.cpu.requests{$cluster,$namespace} by {node_group,node_pool} / sum:kubernetes_state.node.cpu_allocatable{$cluster} by {node_group,node_pool} * 100");
         expect(queries.filter((q) => q.includes("horizontalpodautoscaler"))).to.have.length(2);
     });
 });

@@ -13,6 +13,7 @@ import * as lbc from "../components/kube-system-addons/aws-load-balancer-control
 import * as nth from "../components/kube-system-addons/aws-node-termination-handler";
 import * as externalDns from "../components/kube-system-addons/external-dns";
 import * as externalSecrets from "../components/kube-system-addons/external-secrets";
+import * as karpenter from "../components/kube-system-addons/karpenter";
 import * as kubeStateMetrics from "../components/kube-system-addons/kube-state-metrics";
 import * as metricsServer from "../components/kube-system-addons/metrics-server";
 import { KUBERNETES_MINORS } from "../stacks/kubernetes-versions";
@@ -89,6 +90,7 @@ const CHARTS: Record<string, ChartPin> = {
     "cluster-autoscaler": autoscaler.CHART, "metrics-server": metricsServer.CHART, "kube-state-metrics": kubeStateMetrics.CHART,
     "datadog": datadog.CHART, "aws-load-balancer-controller": lbc.CHART, "aws-node-termination-handler": nth.CHART,
     "external-secrets": externalSecrets.CHART, "external-dns": externalDns.CHART,
+    "karpenter": karpenter.CHART, "karpenter-crd": karpenter.CRD_CHART,
 };
 
 describe("Renovate", () => {
@@ -130,6 +132,12 @@ describe("Renovate", () => {
         expect(found.filter((f) => f.depName === "kubernetes-sigs/aws-load-balancer-controller").map((f) => f.currentValue)).to.deep.equal([lbc.APP_VERSION]);
         const group = renovate.packageRules.find((r: any) => r.groupName === "aws-load-balancer-controller");
         expect(group.matchPackageNames).to.have.members(["aws-load-balancer-controller", "kubernetes-sigs/aws-load-balancer-controller"]);
+    });
+
+    it("moves Karpenter's chart and its CRD chart together, and finds the AMI release its nodes run", () => {
+        const group = renovate.packageRules.find((r: any) => r.groupName === "karpenter");
+        expect(group.matchPackageNames).to.have.members(["public.ecr.aws/karpenter/karpenter", "public.ecr.aws/karpenter/karpenter-crd"]);
+        expect(found.filter((f) => f.depName === "awslabs/amazon-eks-ami").map((f) => f.currentValue)).to.deep.equal([karpenter.AL2023_AMI_VERSION]);
     });
 
     it("has only exact npm pins to update", () => {

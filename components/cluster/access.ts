@@ -1,6 +1,7 @@
 /**
  * Who may reach the cluster's API, as EKS access entries (authentication mode API): the people
- * who administer it, the CI identity that previews changes, and the nodes. The identity that
+ * who administer it, the CI identity that previews changes, and the nodes (managed groups and
+ * Fargate get theirs from EKS; self-managed and Karpenter nodes join as EC2_LINUX). The identity that
  * creates the cluster (the CI deploy role) gets cluster admin from EKS itself: @pulumi/eks
  * always bootstraps the creator's admin permissions, so it has no entry here.
  */
@@ -22,6 +23,8 @@ export interface AccessEntryInput {
     previewRoleArn?: string;
     /** The role of self-managed nodes (they join as EC2_LINUX). */
     selfManagedNodeRoleArn?: pulumi.Input<string>;
+    /** The role of Karpenter's nodes (they join as EC2_LINUX too). */
+    karpenterNodeRoleArn?: pulumi.Input<string>;
 }
 
 /** Access entries by a stable key; config has refused duplicates and the deploy role among them. */
@@ -39,6 +42,9 @@ export function accessEntries(input: AccessEntryInput): Record<string, eks.types
     if (input.selfManagedNodeRoleArn) {
         entries["self-managed-nodes"] = { principalArn: input.selfManagedNodeRoleArn, type: "EC2_LINUX" };
     }
+    if (input.karpenterNodeRoleArn) {
+        entries["karpenter-nodes"] = { principalArn: input.karpenterNodeRoleArn, type: "EC2_LINUX" };
+    }
     return entries;
 }
 
@@ -55,6 +61,9 @@ export const PREVIEW_WRITABLE: readonly { apiGroups: string[]; resources: string
     { apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles", "clusterrolebindings"] },
     { apiGroups: ["apiextensions.k8s.io"], resources: ["customresourcedefinitions"] },
     { apiGroups: ["elbv2.k8s.aws"], resources: ["targetgroupbindings"] },
+    { apiGroups: ["storage.k8s.io"], resources: ["storageclasses"] },
+    { apiGroups: ["karpenter.sh"], resources: ["nodepools"] },
+    { apiGroups: ["karpenter.k8s.aws"], resources: ["ec2nodeclasses"] },
 ];
 
 /**

@@ -24,6 +24,15 @@ export interface CoreAddonsContext {
     readonly parent: pulumi.Resource;
 }
 
+/**
+ * vpc-cni hands each node /28 prefixes instead of single secondary IPs (prefix delegation), so a
+ * node holds up to MAX_PODS pods whatever its ENI count, and keeps one spare prefix warm
+ * (aws/amazon-vpc-cni-k8s README: ENABLE_PREFIX_DELEGATION, WARM_PREFIX_TARGET; string values).
+ */
+export function vpcCniConfiguration(): Record<string, unknown> {
+    return { env: { ENABLE_PREFIX_DELEGATION: "true", WARM_PREFIX_TARGET: "1" } };
+}
+
 /** CoreDNS's configuration: on a Fargate-only cluster its pods must ask for Fargate. */
 export function coreDnsConfiguration(fargateOnly: boolean): Record<string, unknown> | undefined {
     return fargateOnly ? { computeType: "Fargate" } : undefined;
@@ -69,17 +78,48 @@ export function createNodeAddons(ctx: CoreAddonsContext): NodeAddons {
     }, { parent: ctx.parent });
     const vpcCni = addon(ctx, "vpc-cni", {
         podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: VPC_CNI_SERVICE_ACCOUNT }],
+        // Before any node exists, so every node's max pods assumes prefixes.
+        configurationValues: JSON.stringify(vpcCniConfiguration()),
         preserve: true,
     }, { dependsOn: [policy, podIdentityAgent] });
     const kubeProxy = addon(ctx, "kube-proxy", { preserve: true });
     return { podIdentityAgent, vpcCni, kubeProxy };
 }
 
-/** CoreDNS, once the compute that runs it exists. */
-export function createCoreDns(ctx: CoreAddonsContext, compute: pulumi.Resource[], fargateOnly: boolean): aws.eks.Addon {
+/** The EBS CSI driver's controller service account (its node plugin needs no AWS access). */
+export const EBS_CSI_SERVICE_ACCOUNT = "ebs-csi-controller-sa";
+
+export interface ComputeAddons {
+    readonly coreDns: aws.eks.Addon;
+    /** Absent on a Fargate-only cluster: Fargate pods cannot mount EBS volumes. */
+    readonly ebsCsiDriver?: aws.eks.Addon;
+}
+
+/**
+ * The add-ons whose controllers are Deployments, once the compute that runs them exists: CoreDNS,
+ * and the EBS CSI driver with a Pod Identity role holding AWS's managed policy for it
+ * (service-role/AmazonEBSCSIDriverPolicy, the add-on's recommended managed policy).
+ */
+export function createComputeAddons(ctx: CoreAddonsContext, compute: pulumi.Resource[], fargateOnly: boolean): ComputeAddons {
     const configuration = coreDnsConfiguration(fargateOnly);
-    return addon(ctx, "coredns", {
+    const coreDns = addon(ctx, "coredns", {
         preserve: true,
         configurationValues: configuration ? JSON.stringify(configuration) : undefined,
     }, { dependsOn: compute });
+    if (fargateOnly) {
+        return { coreDns };
+    }
+    const role = new aws.iam.Role(`${ctx.componentName}-ebs-csi-driver`, {
+        description: `aws-ebs-csi-driver (kube-system/${EBS_CSI_SERVICE_ACCOUNT}) through EKS Pod Identity`,
+        assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()),
+        tags: ctx.tags,
+    }, { parent: ctx.parent });
+    const policy = new aws.iam.RolePolicyAttachment(`${ctx.componentName}-ebs-csi-driver`, {
+        role: role.name,
+        policyArn: aws.iam.ManagedPolicy.AmazonEBSCSIDriverPolicy,
+    }, { parent: ctx.parent });
+    const ebsCsiDriver = addon(ctx, "aws-ebs-csi-driver", {
+        podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT }],
+    }, { dependsOn: [...compute, policy] });
+    return { coreDns, ebsCsiDriver };
 }

@@ -4,9 +4,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodeGroupConfig } from "../../stacks/config";
 import { accessEntries, createPreviewRbac } from "./access";
-import { createCoreDns, createNodeAddons } from "./core-addons";
+import { createComputeAddons, createNodeAddons } from "./core-addons";
 import { createFargateProfiles } from "./fargate";
 import { createManagedNodeGroup, createSelfManagedNodeGroup, NodeGroupContext } from "./node-groups";
+import { createStorageClasses } from "./storage";
 
 export interface EksClusterArgs {
     /** The EKS cluster's physical name (also in subnet and ASG discovery tags). */
@@ -37,6 +38,8 @@ export interface EksClusterArgs {
     logTypes: string[];
     /** Node groups by name; empty for a Fargate-only cluster. */
     nodeGroups: Record<string, NodeGroupConfig>;
+    /** Karpenter gets a node role for its nodes, with an access entry. */
+    autoscaler?: "karpenter" | "cluster-autoscaler";
     /** Namespaces served by Fargate; set only for a Fargate-only cluster. */
     fargateNamespaces?: string[];
     /** Protects the cluster and its secrets key from deletion (prd). */
@@ -76,6 +79,10 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly podIdentityAgent: aws.eks.Addon;
     /** CoreDNS: pods that resolve names (every controller calling AWS) need it running. */
     readonly coreDns: aws.eks.Addon;
+    /** The API server's URL. */
+    readonly endpoint: pulumi.Output<string>;
+    /** The role of Karpenter's nodes, when Karpenter is the autoscaler. */
+    readonly karpenterNodeRole?: aws.iam.Role;
     /**
      * The compute pods run on: the node groups, or the Fargate profiles. Every workload waits
      * for it (a pod needs a node) and is deleted before it (a controller must outlive the
@@ -102,6 +109,7 @@ export class EksCluster extends pulumi.ComponentResource {
         }, { parent: this });
 
         const selfManagedRole = selfManaged.length > 0 ? this.nodeRole(`${name}-self-managed-nodes`, args.tags) : undefined;
+        this.karpenterNodeRole = args.autoscaler === "karpenter" ? this.nodeRole(`${name}-karpenter-nodes`, args.tags) : undefined;
 
         const cluster = new eks.Cluster(`${name}-cluster`, {
             name: args.clusterName,
@@ -114,7 +122,8 @@ export class EksCluster extends pulumi.ComponentResource {
             // (the CI deploy role) cluster admin through EKS's bootstrap entry.
             authenticationMode: "API",
             accessEntries: accessEntries({
-                adminRoleArns: args.adminRoleArns, previewRoleArn: args.previewRoleArn, selfManagedNodeRoleArn: selfManagedRole?.arn,
+                adminRoleArns: args.adminRoleArns, previewRoleArn: args.previewRoleArn,
+                selfManagedNodeRoleArn: selfManagedRole?.arn, karpenterNodeRoleArn: this.karpenterNodeRole?.arn,
             }),
             encryptionConfigKeyArn: secretsKey.arn,
             enabledClusterLogTypes: args.logTypes,
@@ -164,7 +173,8 @@ export class EksCluster extends pulumi.ComponentResource {
             componentName: name, clusterName: cluster.eksCluster.name, subnetIds: args.privateSubnetIds, tags: args.tags, parent: this,
         }, args.fargateNamespaces) : [];
         this.compute = [...managedGroups, ...selfManagedGroups.map(({ asg }) => asg), ...fargateProfiles];
-        this.coreDns = createCoreDns(addonContext, this.compute, args.fargateNamespaces !== undefined);
+        const computeAddons = createComputeAddons(addonContext, this.compute, args.fargateNamespaces !== undefined);
+        this.coreDns = computeAddons.coreDns;
 
         // CI runners inside the VPC reach the private endpoint through the control plane's security group.
         args.privateEndpointClientCidrs.forEach((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-api-from-ci-${i}`, {
@@ -186,6 +196,10 @@ export class EksCluster extends pulumi.ComponentResource {
         if (args.previewRoleArn) {
             createPreviewRbac(name, this.provider, this);
         }
+        if (computeAddons.ebsCsiDriver) {
+            createStorageClasses(name, this.provider, this, computeAddons.ebsCsiDriver);
+        }
+        this.endpoint = cluster.eksCluster.endpoint;
 
         this.registerOutputs({
             clusterName: this.clusterName,

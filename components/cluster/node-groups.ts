@@ -5,13 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
-import { stringify } from "yaml";
 import type { NodeGroupConfig } from "../../stacks/config";
-
-export type Taint = NodeGroupConfig["taints"][number];
-
-/** Root volume of the EKS-optimized Amazon Linux 2023 AMI. */
-const ROOT_DEVICE = "/dev/xvda";
+import { amiParameter, amiType, blockDevices, managedUserData, selfManagedUserData, Taint } from "./user-data";
 
 /** IMDSv2 only; the hop limit decides whether pods (one hop further than the node) can reach it. */
 export function instanceMetadataOptions(hopLimit: number) {
@@ -56,68 +51,6 @@ export function eksTaints(taints: Taint[]) {
     return taints.map((t) => ({ key: t.key, value: t.value, effect: EKS_TAINT_EFFECTS[t.effect] }));
 }
 
-export interface NodeadmInput {
-    clusterName: string;
-    apiServerEndpoint: string;
-    certificateAuthority: string;
-    serviceCidr: string;
-    labels: Record<string, string>;
-    taints: Taint[];
-}
-
-/**
- * User data that joins an Amazon Linux 2023 node to the cluster: a nodeadm NodeConfig in a MIME
- * multipart document (https://awslabs.github.io/amazon-eks-ami/nodeadm/).
- */
-export function nodeadmUserData(input: NodeadmInput): string {
-    const flags: string[] = [];
-    if (Object.keys(input.labels).length > 0) {
-        flags.push(`--node-labels=${Object.entries(input.labels).map(([k, v]) => `${k}=${v}`).join(",")}`);
-    }
-    if (input.taints.length > 0) {
-        flags.push(`--register-with-taints=${input.taints.map((t) => `${t.key}=${t.value ?? ""}:${t.effect}`).join(",")}`);
-    }
-    const nodeConfig = {
-        apiVersion: "node.eks.aws/v1alpha1",
-        kind: "NodeConfig",
-        spec: {
-            cluster: {
-                name: input.clusterName,
-                apiServerEndpoint: input.apiServerEndpoint,
-                certificateAuthority: input.certificateAuthority,
-                cidr: input.serviceCidr,
-            },
-            ...(flags.length > 0 ? { kubelet: { flags } } : {}),
-        },
-    };
-    const boundary = "NODEADM";
-    return [
-        "MIME-Version: 1.0",
-        `Content-Type: multipart/mixed; boundary="${boundary}"`,
-        "",
-        `--${boundary}`,
-        "Content-Type: application/node.eks.aws",
-        "",
-        "---",
-        stringify(nodeConfig).trimEnd(),
-        "",
-        `--${boundary}--`,
-        "",
-    ].join("\n");
-}
-
-/** SSM parameter of the current EKS-optimized AL2023 AMI for a Kubernetes minor; EC2 resolves it at launch. */
-export function al2023AmiParameter(kubernetesVersion: string): string {
-    return `resolve:ssm:/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/x86_64/standard/recommended/image_id`;
-}
-
-function rootVolume(diskSizeGiB: number) {
-    return [{
-        deviceName: ROOT_DEVICE,
-        ebs: { volumeSize: diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
-    }];
-}
-
 function instanceTagSpecifications(tags: Record<string, string>) {
     return ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags }));
 }
@@ -136,7 +69,10 @@ export interface NodeGroupContext {
     dependsOn: pulumi.Resource[];
 }
 
-/** An EKS managed node group on a launch template of ours (IMDSv2, encrypted gp3 root volume). */
+/**
+ * An EKS managed node group on a launch template of ours (IMDSv2, encrypted gp3 volumes, the
+ * kubelet's max pods for prefix delegation); EKS picks the AMI of the group's OS and architecture.
+ */
 export function createManagedNodeGroup(
     ctx: NodeGroupContext, group: string, cfg: NodeGroupConfig, nodeRole: aws.iam.Role,
 ): eks.ManagedNodeGroup {
@@ -145,8 +81,9 @@ export function createManagedNodeGroup(
     const launchTemplate = new aws.ec2.LaunchTemplate(name, {
         description: `Nodes of ${ctx.clusterName}/${group}`,
         metadataOptions: instanceMetadataOptions(cfg.imdsHopLimit),
-        blockDeviceMappings: rootVolume(cfg.diskSizeGiB),
+        blockDeviceMappings: blockDevices(cfg.os, cfg.diskSizeGiB),
         tagSpecifications: instanceTagSpecifications(tags),
+        userData: Buffer.from(managedUserData(cfg.os)).toString("base64"),
         updateDefaultVersion: true,
         tags,
     }, { parent: ctx.parent });
@@ -157,11 +94,11 @@ export function createManagedNodeGroup(
         nodeRole,
         subnetIds: ctx.subnetIds,
         version: ctx.kubernetesVersion,
-        amiType: "AL2023_x86_64_STANDARD",
+        amiType: amiType(cfg.os, cfg.architecture),
         instanceTypes: cfg.instanceTypes,
         capacityType: cfg.capacityType,
         scalingConfig: { minSize: cfg.minSize, desiredSize: cfg.desiredSize, maxSize: cfg.maxSize },
-        // cluster-autoscaler owns the desired size once the group exists.
+        // The autoscaler owns the desired size once the group exists.
         ignoreScalingChanges: true,
         labels: nodeLabels(group, cfg.labels),
         taints: eksTaints(cfg.taints),
@@ -184,18 +121,18 @@ export function createSelfManagedNodeGroup(
     const eksCluster = ctx.cluster.eksCluster;
     const userData = pulumi
         .all([eksCluster.endpoint, eksCluster.certificateAuthority.data])
-        .apply(([apiServerEndpoint, certificateAuthority]) => Buffer.from(nodeadmUserData({
-            clusterName: ctx.clusterName, apiServerEndpoint, certificateAuthority,
-            serviceCidr: ctx.serviceCidr, labels: nodeLabels(group, cfg.labels), taints: cfg.taints,
-        })).toString("base64"));
+        .apply(([apiServerEndpoint, certificateAuthority]) => Buffer.from(selfManagedUserData(cfg.os,
+            { clusterName: ctx.clusterName, apiServerEndpoint, certificateAuthority, serviceCidr: ctx.serviceCidr },
+            { labels: nodeLabels(group, cfg.labels), taints: cfg.taints },
+        )).toString("base64"));
 
     const launchTemplate = new aws.ec2.LaunchTemplate(name, {
         description: `Nodes of ${ctx.clusterName}/${group}`,
-        imageId: al2023AmiParameter(ctx.kubernetesVersion),
+        imageId: amiParameter(cfg.os, cfg.architecture, ctx.kubernetesVersion),
         iamInstanceProfile: { arn: instanceProfile.arn },
         vpcSecurityGroupIds: [ctx.cluster.clusterSecurityGroupId],
         metadataOptions: instanceMetadataOptions(cfg.imdsHopLimit),
-        blockDeviceMappings: rootVolume(cfg.diskSizeGiB),
+        blockDeviceMappings: blockDevices(cfg.os, cfg.diskSizeGiB),
         // The ownership tag lets the AWS cloud provider recognise the instances as cluster nodes.
         tagSpecifications: instanceTagSpecifications({ ...tags, ...ownership }),
         userData,

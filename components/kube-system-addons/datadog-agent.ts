@@ -18,6 +18,9 @@ export const API_KEY_SECRET = "datadog-api-key";
 
 /** The Datadog tag that carries a node's group, so dashboards can split by node group. */
 export const NODE_GROUP_TAG = "node_group";
+/** The Datadog tag that carries the Karpenter NodePool a node was provisioned for (its karpenter.sh/nodepool label). */
+export const NODE_POOL_TAG = "node_pool";
+export const NODE_POOL_LABEL = "karpenter.sh/nodepool";
 
 export const DEFAULT_AGENT_RESOURCES: ContainerResources = {
     requests: { cpu: "200m", memory: "256Mi" },
@@ -86,7 +89,7 @@ export interface DatadogValuesInput {
 }
 
 export function datadogValues(input: DatadogValuesInput): Record<string, unknown> {
-    const nodeGroupAsTag = { [NODE_GROUP_LABEL]: NODE_GROUP_TAG };
+    const nodeGroupAsTag = { [NODE_GROUP_LABEL]: NODE_GROUP_TAG, [NODE_POOL_LABEL]: NODE_POOL_TAG };
     return mergeValues({
         datadog: {
             apiKeyExistingSecret: API_KEY_SECRET,

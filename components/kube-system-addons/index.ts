@@ -4,6 +4,7 @@ import type { AddonsConfig, Stage } from "../../stacks/config";
 import type { AddonContext } from "./addon";
 import { DatadogSidecar, NAMESPACE as DATADOG_NAMESPACE, registerDatadogAgent } from "./datadog-agent";
 import { registerClusterAutoscaler } from "./cluster-autoscaler";
+import { KarpenterCompute, registerKarpenter } from "./karpenter";
 import { registerLoadBalancerController } from "./aws-load-balancer-controller";
 import { registerTerminationHandler, SelfManagedAsg } from "./aws-node-termination-handler";
 import { NAMESPACE as EXTERNAL_DNS_NAMESPACE, registerExternalDns } from "./external-dns";
@@ -32,6 +33,8 @@ export interface KubeSystemAddonsArgs {
     fargateOnly: boolean;
     /** Self-managed Auto Scaling groups the node termination handler drains. */
     selfManagedAsgs: SelfManagedAsg[];
+    /** What Karpenter needs of the cluster, when it is the autoscaler. */
+    karpenter?: KarpenterCompute;
     /** Tags on every AWS resource. */
     tags: Record<string, string>;
 }
@@ -59,6 +62,8 @@ export class KubeSystemAddons extends pulumi.ComponentResource {
     readonly releaseNames: pulumi.Output<Record<string, string>>;
     /** On a Fargate-only cluster with Datadog on: what each app needs for the injected agent. */
     readonly datadogSidecar?: DatadogSidecar;
+    /** Karpenter's NodePools: the capacity apps run on when Karpenter is the autoscaler. */
+    readonly nodePools: pulumi.Resource[];
 
     constructor(name: string, args: KubeSystemAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:addons:KubeSystemAddons", name, {}, opts);
@@ -78,9 +83,15 @@ export class KubeSystemAddons extends pulumi.ComponentResource {
         };
         const { addons } = args;
         let datadogSidecar: DatadogSidecar | undefined;
+        let nodePools: pulumi.Resource[] = [];
 
         const register: { [K in keyof AddonsConfig]: () => k8s.helm.v3.Release } = {
             clusterAutoscaler: () => registerClusterAutoscaler(ctx, addons.clusterAutoscaler),
+            karpenter: () => {
+                const karpenter = registerKarpenter(ctx, addons.karpenter, args.karpenter!);
+                nodePools = karpenter.nodePools;
+                return karpenter.release;
+            },
             metricsServer: () => registerMetricsServer(ctx, addons.metricsServer),
             kubeStateMetrics: () => registerKubeStateMetrics(ctx, addons.kubeStateMetrics),
             datadog: () => {
@@ -102,6 +113,7 @@ export class KubeSystemAddons extends pulumi.ComponentResource {
 
         this.loadBalancerController = releases.awsLoadBalancerController;
         this.datadogSidecar = datadogSidecar;
+        this.nodePools = nodePools;
         this.releaseNames = pulumi.output(Object.fromEntries(Object.entries(releases).map(([addon, release]) => [addon, release!.name])));
         this.registerOutputs({ releaseNames: this.releaseNames });
     }

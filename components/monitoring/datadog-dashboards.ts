@@ -1,6 +1,6 @@
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
-import { NODE_GROUP_TAG } from "../kube-system-addons/datadog-agent";
+import { NODE_GROUP_TAG, NODE_POOL_TAG } from "../kube-system-addons/datadog-agent";
 
 export interface DatadogDashboardsArgs {
     /** The EKS cluster's name: the default of the dashboards' cluster variable. */
@@ -30,11 +30,13 @@ function notReady(kind: string, desired: string, ready: string, tag: string): Wi
     return timeseries(`Not-ready ${kind} replicas (desired - ready)`, [`${metric(desired)} - ${metric(ready)}`], "bars");
 }
 
-/** This namespace's requests as a share of each node group's allocatable capacity, in percent. */
+/**
+ * This namespace's requests as a share of the allocatable capacity of each node group (managed
+ * and self-managed nodes) and each Karpenter NodePool (its nodes), in percent.
+ */
 function allocation(title: string, requested: string, allocatable: string): Widget {
-    return timeseries(title, [
-        `sum:${requested}${SCOPE} by {${NODE_GROUP_TAG}} / sum:${allocatable}{$cluster} by {${NODE_GROUP_TAG}} * 100`,
-    ]);
+    const by = `by {${NODE_GROUP_TAG},${NODE_POOL_TAG}}`;
+    return timeseries(title, [`sum:${requested}${SCOPE} ${by} / sum:${allocatable}{$cluster} ${by} * 100`]);
 }
 
 /** The dashboard JSON (Datadog dashboard API) of one namespace: the field report's four groups. */
@@ -57,7 +59,7 @@ export function namespaceDashboard(clusterName: string, namespace: string): Reco
                 notReady("statefulset", "replicas_desired", "replicas_ready", "kube_stateful_set"),
                 notReady("daemonset", "desired", "ready", "kube_daemon_set"),
             ]),
-            group("Allocation per node group (requests / allocatable)", [
+            group("Allocation per node group and NodePool (requests / allocatable)", [
                 allocation("Pods (% of allocatable pods)", "kubernetes.pods.running", "kubernetes_state.node.pods_allocatable"),
                 allocation("CPU requests (% of allocatable)", "kubernetes.cpu.requests", "kubernetes_state.node.cpu_allocatable"),
                 allocation("Memory requests (% of allocatable)", "kubernetes.memory.requests", "kubernetes_state.node.memory_allocatable"),

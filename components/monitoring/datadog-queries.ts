@@ -6,9 +6,10 @@
  *
  * Names are those of DataDog/integrations-core `kubernetes_state_core/metadata.csv` (KSM core check
  * in the cluster agent) and `kubelet/metadata.csv` (node agent); tags those of the KSM core check's
- * label mapping and the agent's tagger, plus the node label the agent is configured to tag.
+ * label mapping and the agent's tagger, plus the node labels the agent is configured to tag
+ * (node group, Karpenter NodePool).
  */
-import { NODE_GROUP_TAG } from "../kube-system-addons/datadog-agent";
+import { NODE_GROUP_TAG, NODE_POOL_TAG } from "../kube-system-addons/datadog-agent";
 
 export const KNOWN_METRICS: ReadonlySet<string> = new Set([
     // kube-state-metrics core check
@@ -59,7 +60,7 @@ export const KNOWN_TAGS: ReadonlySet<string> = new Set([
     "kube_cluster_name", "kube_namespace", "pod_name", "kube_container_name", "container_name",
     "kube_deployment", "kube_replica_set", "kube_stateful_set", "kube_daemon_set", "horizontalpodautoscaler",
     "node", "reason", "env", "service", "version", "kube_service",
-    NODE_GROUP_TAG,
+    NODE_GROUP_TAG, NODE_POOL_TAG,
 ]);
 
 /** Gauges that only ever grow (until the container is recreated): compare their increase, never their value. */

@@ -17,6 +17,8 @@ const addon = { enabled, replicas, resources: containerResources.optional(), val
 /** `eks-platform:addons`: the kube-system addons; each one is switched and sized here. */
 export const addonsSchema = z.strictObject({
     clusterAutoscaler: z.strictObject(addon).prefault({}),
+    /** On exactly when cluster.autoscaler is karpenter; its NodePools are cluster.nodePools. */
+    karpenter: z.strictObject(addon).prefault({}),
     metricsServer: z.strictObject(addon).prefault({}),
     /** One replica by design: two would export every series twice. */
     kubeStateMetrics: z.strictObject({ enabled, resources: containerResources.optional(), values }).prefault({}),
@@ -64,6 +66,8 @@ export const datadogSiteSchema = z.enum(DATADOG_SITES, { error: `expected one of
 export interface AddonContextFacts {
     /** Every pod on Fargate: no nodes to scale or drain. */
     readonly fargateOnly: boolean;
+    /** The cluster's autoscaler (cluster.autoscaler, resolved); none on Fargate only. */
+    readonly autoscaler?: "karpenter" | "cluster-autoscaler";
     /** Self-managed Auto Scaling groups exist (the node termination handler's job). */
     readonly selfManagedNodeGroups: boolean;
     /** Apps exist: their HPAs need metrics-server, their TargetGroupBindings the load balancer controller. */
@@ -85,7 +89,8 @@ export interface AddonProblem {
  */
 export function resolveAddons(input: AddonsInput, facts: AddonContextFacts): { addons: AddonsConfig; problems: AddonProblem[] } {
     const defaults: Record<AddonName, boolean> = {
-        clusterAutoscaler: !facts.fargateOnly,
+        clusterAutoscaler: facts.autoscaler === "cluster-autoscaler",
+        karpenter: facts.autoscaler === "karpenter",
         metricsServer: true,
         kubeStateMetrics: true,
         datadog: true,
@@ -102,6 +107,13 @@ export function resolveAddons(input: AddonsInput, facts: AddonContextFacts): { a
         problems.push({ path: `${name}.enabled`, value: input[name].enabled, expected });
     if (facts.fargateOnly && input.clusterAutoscaler.enabled === true) {
         refuse("clusterAutoscaler", "expected false on a Fargate-only cluster: there are no node groups to scale");
+    } else if (facts.autoscaler === "karpenter" && input.clusterAutoscaler.enabled === true) {
+        refuse("clusterAutoscaler", "expected false with Karpenter (cluster.autoscaler): two autoscalers would fight over the same nodes");
+    }
+    if (input.karpenter.enabled !== undefined && input.karpenter.enabled !== (facts.autoscaler === "karpenter")) {
+        refuse("karpenter", facts.autoscaler === "karpenter"
+            ? "expected true, or no value: Karpenter is the cluster's autoscaler (cluster.autoscaler)"
+            : "expected false, or no value: set cluster.autoscaler: karpenter to run Karpenter");
     }
     if (input.nodeTerminationHandler.enabled === true && !facts.selfManagedNodeGroups) {
         refuse("nodeTerminationHandler", "expected false without self-managed node groups: EKS managed groups and Fargate drain nodes themselves");

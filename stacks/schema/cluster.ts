@@ -1,52 +1,13 @@
 import { z } from "zod";
 import { isPrivateRange, parseCidr } from "../cidr";
 import { KUBERNETES_MINORS, RETIRED_MINORS, SUPPORTED_KUBERNETES_VERSIONS } from "../kubernetes-versions";
-import { cidrBlock, dnsLabel, iamRoleArn, labelKey, labelValue } from "./fields";
+import { cidrBlock, dnsLabel, iamRoleArn } from "./fields";
+import { nodeGroupSchema } from "./node-groups";
+import { nodePoolSchema } from "./node-pools";
 
 /** The control-plane logs every cluster ships to CloudWatch, whatever the stack adds. */
 export const REQUIRED_CLUSTER_LOG_TYPES = ["api", "audit", "authenticator"] as const;
 const CLUSTER_LOG_TYPES = [...REQUIRED_CLUSTER_LOG_TYPES, "controllerManager", "scheduler"] as const;
-
-const nodeGroupSchema = z.strictObject({
-    /** `managed`: an EKS managed node group; `self-managed`: an Auto Scaling group the platform owns. */
-    kind: z.enum(["managed", "self-managed"], { error: 'expected "managed" or "self-managed"' }).default("managed"),
-    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
-        error: "expected an EC2 instance type such as m6i.large",
-    })).min(1, { error: "expected at least one EC2 instance type" }),
-    capacityType: z.enum(["ON_DEMAND", "SPOT"], { error: 'expected "ON_DEMAND" or "SPOT"' }).default("ON_DEMAND"),
-    minSize: z.int({ error: "expected a whole number >= 0" }).min(0, { error: "expected a whole number >= 0" }),
-    desiredSize: z.int({ error: "expected a whole number >= 0" }).min(0, { error: "expected a whole number >= 0" }),
-    maxSize: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }),
-    diskSizeGiB: z.int({ error: "expected a whole number of GiB from 20 to 16384" })
-        .min(20, { error: "expected a whole number of GiB from 20 to 16384" })
-        .max(16384, { error: "expected a whole number of GiB from 20 to 16384" }).default(50),
-    labels: z.record(labelKey, labelValue).default({}),
-    taints: z.array(z.strictObject({
-        key: labelKey,
-        value: labelValue.optional(),
-        effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"], {
-            error: 'expected "NoSchedule", "PreferNoSchedule" or "NoExecute"',
-        }),
-    })).default([]),
-    /**
-     * IMDSv2 hop limit. 1 keeps pods (one hop further) away from the node's credentials;
-     * 2 only for node groups whose pods must read instance metadata.
-     */
-    imdsHopLimit: z.union([z.literal(1), z.literal(2)], { error: "expected 1 or 2" }).default(1),
-}).superRefine((group, ctx) => {
-    if (group.minSize > group.desiredSize) {
-        ctx.addIssue({
-            code: "custom", path: ["minSize"], input: group.minSize,
-            message: `expected minSize <= desiredSize (${group.desiredSize})`,
-        });
-    }
-    if (group.desiredSize > group.maxSize) {
-        ctx.addIssue({
-            code: "custom", path: ["desiredSize"], input: group.desiredSize,
-            message: `expected desiredSize <= maxSize (${group.maxSize})`,
-        });
-    }
-});
 
 const SUPPORTED = `${SUPPORTED_KUBERNETES_VERSIONS[0]} to ${SUPPORTED_KUBERNETES_VERSIONS[SUPPORTED_KUBERNETES_VERSIONS.length - 1]}`;
 
@@ -102,11 +63,40 @@ export const clusterSchema = z.strictObject({
     logTypes: z.array(z.enum(CLUSTER_LOG_TYPES, {
         error: `expected one of ${CLUSTER_LOG_TYPES.join(", ")}`,
     })).default([...REQUIRED_CLUSTER_LOG_TYPES]),
-    /** Run every pod on Fargate: no node groups, no cluster-autoscaler, no node termination handler. */
+    /** Run every pod on Fargate: no node groups, no autoscaler, no node termination handler. */
     fargateOnly: z.boolean({ error: "expected true or false" }).default(false),
+    /**
+     * Who adds and removes nodes: Karpenter (from the NodePools), or cluster-autoscaler (through
+     * the node groups' Auto Scaling groups). Karpenter when unset; none on a Fargate-only cluster.
+     */
+    autoscaler: z.enum(["karpenter", "cluster-autoscaler"], { error: 'expected "karpenter" or "cluster-autoscaler"' }).optional(),
+    /** With Karpenter: the small managed group(s) that run the controllers. Otherwise: all capacity. */
     nodeGroups: z.record(dnsLabel("a node group name"), nodeGroupSchema).default({}),
+    /** Karpenter NodePools: the capacity it provisions for everything else. */
+    nodePools: z.record(dnsLabel("a NodePool name"), nodePoolSchema).default({}),
 }).superRefine((cluster, ctx) => {
     const groups = Object.keys(cluster.nodeGroups).length;
+    const autoscaler = resolveAutoscaler(cluster);
+    if (cluster.fargateOnly && cluster.autoscaler !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["autoscaler"], input: cluster.autoscaler, message: "expected no autoscaler when fargateOnly is true: Fargate sizes every pod itself" });
+    }
+    if (autoscaler === "karpenter" && Object.keys(cluster.nodePools).length === 0) {
+        ctx.addIssue({ code: "custom", path: ["nodePools"], input: {}, message: "expected at least one NodePool with Karpenter: it provisions nodes only for pools" });
+    }
+    if (autoscaler !== "karpenter" && Object.keys(cluster.nodePools).length > 0) {
+        ctx.addIssue({
+            code: "custom", path: ["nodePools"], input: Object.keys(cluster.nodePools),
+            message: `expected no NodePools without Karpenter (autoscaler: ${autoscaler ?? "none, Fargate-only"})`,
+        });
+    }
+    if (autoscaler === "karpenter") {
+        for (const [name, group] of Object.entries(cluster.nodeGroups).filter(([, g]) => g.kind === "self-managed")) {
+            ctx.addIssue({
+                code: "custom", path: ["nodeGroups", name, "kind"], input: group.kind,
+                message: "expected managed node groups only with Karpenter: its NodePools provide the spot and burst capacity a self-managed group gave",
+            });
+        }
+    }
     if (cluster.fargateOnly && groups > 0) {
         ctx.addIssue({
             code: "custom", path: ["nodeGroups"], input: Object.keys(cluster.nodeGroups),
@@ -139,3 +129,8 @@ export const clusterSchema = z.strictObject({
         });
     }
 });
+
+/** The autoscaler a cluster runs: Karpenter unless the stack chose cluster-autoscaler; none on Fargate only. */
+export function resolveAutoscaler(cluster: { fargateOnly: boolean; autoscaler?: "karpenter" | "cluster-autoscaler" }): "karpenter" | "cluster-autoscaler" | undefined {
+    return cluster.fargateOnly ? undefined : cluster.autoscaler ?? "karpenter";
+}

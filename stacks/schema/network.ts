@@ -14,7 +14,9 @@ export const networkSchema = z.strictObject({
     /** Availability zones of the region, one public and one private subnet in each. */
     availabilityZones: z.array(z.string().regex(AVAILABILITY_ZONE, {
         error: "expected an availability zone name such as eu-west-1a",
-    })).refine((azs) => new Set(azs).size === azs.length, { error: "expected each availability zone once" }),
+    })).refine((azs) => new Set(azs).size === azs.length, { error: "expected each availability zone once" })
+        // Each private subnet takes 1/8 of the range and each public one 1/64 (components/network.ts).
+        .refine((azs) => azs.length <= 7, { error: "expected at most 7 availability zones: each zone's private subnet takes 1/8 of the VPC range" }),
     /** `single`: one NAT gateway (cheap, one zone's outage cuts egress); `onePerAz`: one per zone. */
     natGateways: z.enum(["single", "onePerAz"], { error: 'expected "single" or "onePerAz"' }),
 });

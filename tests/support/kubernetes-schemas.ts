@@ -3,6 +3,7 @@
  * and the platform's CRDs against their schemas, reporting the object and the path of each problem.
  */
 import Ajv from "ajv";
+import { celProblems, EC2_NODE_CLASS_SCHEMA, NODE_POOL_SCHEMA } from "./karpenter-schemas";
 import { TARGET_GROUP_BINDING_SCHEMA } from "./target-group-binding-schema";
 
 /**
@@ -38,6 +39,8 @@ export interface SchemaProblem {
 
 const CUSTOM_SCHEMAS: Record<string, object> = {
     "elbv2.k8s.aws/v1beta1/TargetGroupBinding": TARGET_GROUP_BINDING_SCHEMA,
+    "karpenter.sh/v1/NodePool": NODE_POOL_SCHEMA,
+    "karpenter.k8s.aws/v1/EC2NodeClass": EC2_NODE_CLASS_SCHEMA,
 };
 const ajv = new Ajv({ allErrors: true, strict: false });
 const customValidators = Object.fromEntries(Object.entries(CUSTOM_SCHEMAS).map(([key, schema]) => [key, ajv.compile(schema)]));
@@ -68,7 +71,8 @@ export async function validateKubernetesObject(object: Record<string, any>, kube
     const { apiVersion, kind } = object;
     const custom = customValidators[`${apiVersion}/${kind}`];
     if (custom) {
-        return custom(object) ? [] : (custom.errors ?? []).map((e) => ({ object: where, path: e.instancePath || "/", message: e.message ?? e.keyword }));
+        const schemaProblems = custom(object) ? [] : (custom.errors ?? []).map((e) => ({ object: where, path: e.instancePath || "/", message: e.message ?? e.keyword }));
+        return [...schemaProblems, ...celProblems(object).map((p) => ({ object: where, ...p }))];
     }
     const removedIn = REMOVED_API_VERSIONS[apiVersion];
     if (removedIn && minorOf(kubernetesVersion) >= minorOf(removedIn)) {

@@ -93,8 +93,11 @@ export function fabricatedOutputs(type: string, name: string, inputs: Record<str
             return { id: `abc-${name}`, url: `/dashboard/abc-${name}` };
         case "datadog:index/monitor:Monitor":
             return { id: `1000${name.length}` };
-        case "aws:sqs/queue:Queue":
-            return { arn: arn("sqs", name), url: `https://sqs.eu-west-1.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}` };
+        case "aws:sqs/queue:Queue": {
+            // The provider autonames a queue: <name>-<random suffix>.
+            const queueName = inputs.name ?? `${name}-mock`;
+            return { name: queueName, arn: arn("sqs", queueName), url: `https://sqs.eu-west-1.amazonaws.com/${MOCK_ACCOUNT_ID}/${queueName}` };
+        }
         case "random:index/randomPassword:RandomPassword":
             return { result: `mock-password-${"x".repeat(Number(inputs.length ?? 16))}`.slice(0, Number(inputs.length ?? 16)) };
         case "aws:ec2/launchTemplate:LaunchTemplate":

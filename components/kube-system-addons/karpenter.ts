@@ -1,0 +1,317 @@
+/**
+ * Karpenter: provisions nodes for pending pods from the stack's NodePools, consolidates them,
+ * and replaces them before spot interruptions, rebalance recommendations and scheduled events
+ * (its interruption queue replaces the node termination handler for its nodes). It runs on the
+ * managed node groups, never on nodes it manages itself (the chart's default affinity).
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ContainerResources, NodePoolConfig } from "../../stacks/config";
+import { MAX_PODS } from "../../stacks/instance-types";
+import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
+
+/**
+ * https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/charts/karpenter/Chart.yaml. Published
+ * only as OCI charts on public ECR (its getting-started guide: helm upgrade --install karpenter
+ * oci://public.ecr.aws/karpenter/karpenter --version 1.14.1).
+ */
+export const CHART: ChartPin = { repository: "oci://public.ecr.aws/karpenter", chart: "karpenter", version: "1.14.1" };
+/**
+ * Its CRDs as a chart of their own, as upstream recommends: Helm installs a chart's crds/ only once
+ * and never upgrades them, while the CRDs must move with the controller (upgrade guide, "CRD Upgrades").
+ */
+export const CRD_CHART: ChartPin = { repository: "oci://public.ecr.aws/karpenter", chart: "karpenter-crd", version: "1.14.1" };
+export const NAMESPACE = "kube-system";
+export const SERVICE_ACCOUNT = "karpenter";
+
+/**
+ * The EKS-optimized AL2023 AMI release its nodes run (awslabs/amazon-eks-ami tag v20260724). Pinned:
+ * Karpenter advises against `@latest` in production, which drifts every node at each AMI release;
+ * a pinned alias still follows the cluster's minor on an upgrade.
+ */
+export const AL2023_AMI_VERSION = "v20260724";
+export const NODE_CLASS = "default";
+
+export const DEFAULT_RESOURCES: ContainerResources = {
+    requests: { cpu: "500m", memory: "512Mi" },
+    limits: { cpu: "1", memory: "1Gi" },
+};
+
+/** Its getting-started CloudFormation template at v1.14.1: the six controller policies, the node role, the queue and its rules. */
+export const IAM_SOURCE: IamSource = {
+    repository: "aws/karpenter-provider-aws",
+    ref: "v1.14.1",
+    files: ["website/content/en/preview/getting-started/getting-started-with-karpenter/cloudformation.yaml"],
+};
+
+export interface KarpenterIamInput {
+    readonly region: string;
+    readonly accountId: string;
+    readonly clusterName: string;
+    readonly nodeRoleArn: string;
+    readonly queueArn: string;
+}
+
+/**
+ * The controller's policy: the template's statements in order, with its role and queue names
+ * replaced by this stack's node role and queue (the template names them after the cluster).
+ */
+export function karpenterControllerPolicy(input: KarpenterIamInput): aws.iam.PolicyDocument {
+    const { region, accountId, clusterName } = input;
+    const ec2 = (type: string, account = "*") => `arn:aws:ec2:${region}:${account}:${type}/*`;
+    const owned = { [`aws:ResourceTag/kubernetes.io/cluster/${clusterName}`]: "owned" };
+    const requestOwned = { [`aws:RequestTag/kubernetes.io/cluster/${clusterName}`]: "owned", "aws:RequestTag/eks:eks-cluster-name": clusterName };
+    const launched = ["fleet", "instance", "volume", "network-interface", "launch-template", "spot-instances-request"].map((t) => ec2(t));
+    const instanceProfiles = `arn:aws:iam::${accountId}:instance-profile/*`;
+    const clusterArn = `arn:aws:eks:${region}:${accountId}:cluster/${clusterName}`;
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AllowScopedEC2InstanceAccessActions", Effect: "Allow", Action: ["ec2:RunInstances", "ec2:CreateFleet"],
+                Resource: [ec2("image", ""), ec2("snapshot", ""), ec2("security-group"), ec2("subnet"), ec2("capacity-reservation"), ec2("placement-group")],
+            },
+            {
+                Sid: "AllowScopedEC2LaunchTemplateAccessActions", Effect: "Allow", Action: ["ec2:RunInstances", "ec2:CreateFleet"], Resource: ec2("launch-template"),
+                Condition: { StringEquals: owned, StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" } },
+            },
+            {
+                Sid: "AllowScopedEC2InstanceActionsWithTags", Effect: "Allow", Action: ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"], Resource: launched,
+                Condition: { StringEquals: requestOwned, StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" } },
+            },
+            {
+                Sid: "AllowScopedResourceCreationTagging", Effect: "Allow", Action: "ec2:CreateTags", Resource: launched,
+                Condition: {
+                    StringEquals: { ...requestOwned, "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"] },
+                    StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" },
+                },
+            },
+            {
+                Sid: "AllowScopedResourceTagging", Effect: "Allow", Action: "ec2:CreateTags", Resource: ec2("instance"),
+                Condition: {
+                    StringEquals: owned,
+                    StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
+                    StringEqualsIfExists: { "aws:RequestTag/eks:eks-cluster-name": clusterName },
+                    "ForAllValues:StringEquals": { "aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"] },
+                },
+            },
+            {
+                Sid: "AllowScopedDeletion", Effect: "Allow", Action: ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"], Resource: [ec2("instance"), ec2("launch-template")],
+                Condition: { StringEquals: owned, StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" } },
+            },
+            {
+                Sid: "AllowPassingInstanceRole", Effect: "Allow", Action: "iam:PassRole", Resource: input.nodeRoleArn,
+                Condition: { StringEquals: { "iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"] } },
+            },
+            {
+                Sid: "AllowScopedInstanceProfileCreationActions", Effect: "Allow", Action: ["iam:CreateInstanceProfile"], Resource: instanceProfiles,
+                Condition: {
+                    StringEquals: { ...requestOwned, "aws:RequestTag/topology.kubernetes.io/region": region },
+                    StringLike: { "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" },
+                },
+            },
+            {
+                Sid: "AllowScopedInstanceProfileTagActions", Effect: "Allow", Action: ["iam:TagInstanceProfile"], Resource: instanceProfiles,
+                Condition: {
+                    StringEquals: {
+                        ...owned, "aws:ResourceTag/topology.kubernetes.io/region": region,
+                        ...requestOwned, "aws:RequestTag/topology.kubernetes.io/region": region,
+                    },
+                    StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*", "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" },
+                },
+            },
+            {
+                Sid: "AllowScopedInstanceProfileActions", Effect: "Allow",
+                Action: ["iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"], Resource: instanceProfiles,
+                Condition: {
+                    StringEquals: { ...owned, "aws:ResourceTag/topology.kubernetes.io/region": region },
+                    StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*" },
+                },
+            },
+            { Sid: "AllowAPIServerEndpointDiscovery", Effect: "Allow", Action: "eks:DescribeCluster", Resource: clusterArn },
+            { Sid: "AllowInterruptionQueueActions", Effect: "Allow", Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"], Resource: input.queueArn },
+            {
+                Sid: "AllowZonalShiftStatusReadOnly", Effect: "Allow", Action: ["arc-zonal-shift:GetManagedResource"], Resource: "*",
+                Condition: { StringEquals: { "arc-zonal-shift:ResourceIdentifier": clusterArn } },
+            },
+            {
+                Sid: "AllowRegionalReadActions", Effect: "Allow", Resource: "*",
+                Action: [
+                    "DescribeCapacityReservations", "DescribeImages", "DescribeInstances", "DescribeInstanceStatus", "DescribeInstanceTypeOfferings",
+                    "DescribeInstanceTypes", "DescribeLaunchTemplates", "DescribePlacementGroups", "DescribeSecurityGroups", "DescribeSpotPriceHistory", "DescribeSubnets",
+                ].map((a) => `ec2:${a}`),
+                Condition: { StringEquals: { "aws:RequestedRegion": region } },
+            },
+            { Sid: "AllowSSMReadActions", Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:aws:ssm:${region}::parameter/aws/service/*` },
+            { Sid: "AllowPricingReadActions", Effect: "Allow", Action: "pricing:GetProducts", Resource: "*" },
+            { Sid: "AllowUnscopedInstanceProfileListAction", Effect: "Allow", Action: "iam:ListInstanceProfiles", Resource: "*" },
+            { Sid: "AllowInstanceProfileReadActions", Effect: "Allow", Action: "iam:GetInstanceProfile", Resource: instanceProfiles },
+        ],
+    };
+}
+
+/** The template's EventBridge rules into the interruption queue, by short name. */
+export function interruptionEventPatterns(): Record<string, Record<string, unknown>> {
+    return {
+        "scheduled-change": { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
+        "spot-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
+        "rebalance": { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
+        "instance-state-change": { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
+        "capacity-reservation-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Capacity Reservation Instance Interruption Warning"] },
+    };
+}
+
+/** EventBridge (and SQS) may send; nothing may use the queue without TLS. */
+export function interruptionQueuePolicy(queueArn: string): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "EventsToQueue", Effect: "Allow", Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] }, Action: "sqs:SendMessage", Resource: queueArn },
+            { Sid: "DenyHTTP", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queueArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+        ],
+    };
+}
+
+export interface KarpenterValuesInput {
+    clusterName: pulumi.Input<string>;
+    clusterEndpoint: pulumi.Input<string>;
+    queueName: pulumi.Input<string>;
+    replicas: number;
+    resources: ContainerResources;
+    overrides: Record<string, unknown>;
+}
+
+export function karpenterValues(input: KarpenterValuesInput): Record<string, unknown> {
+    return mergeValues({
+        // The endpoint given, Karpenter needs no DescribeCluster at start.
+        settings: { clusterName: input.clusterName, clusterEndpoint: input.clusterEndpoint, interruptionQueue: input.queueName },
+        // Named, so the Pod Identity association matches it (the chart would derive it from the release).
+        serviceAccount: { create: true, name: SERVICE_ACCOUNT },
+        replicas: input.replicas,
+        controller: { resources: input.resources },
+    }, input.overrides);
+}
+
+/** Node sizes too small for MAX_PODS with prefix delegation, left out unless a pool names its sizes. */
+export const EXCLUDED_SIZES = ["nano", "micro", "small", "medium"];
+
+/** A NodePool's spec (karpenter.sh/v1) from its stack config. */
+export function nodePoolSpec(pool: NodePoolConfig, nodeClass: string): Record<string, unknown> {
+    const requirement = (key: string, operator: string, values: string[]) => ({ key, operator, values });
+    return {
+        ...(pool.weight !== undefined ? { weight: pool.weight } : {}),
+        template: {
+            metadata: { labels: pool.labels },
+            spec: {
+                nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: nodeClass },
+                requirements: [
+                    requirement("karpenter.sh/capacity-type", "In", pool.capacityTypes),
+                    requirement("kubernetes.io/arch", "In", pool.architectures),
+                    requirement("kubernetes.io/os", "In", ["linux"]),
+                    requirement("karpenter.k8s.aws/instance-category", "In", pool.instanceCategories),
+                    requirement("karpenter.k8s.aws/instance-generation", "Gt", [String(pool.minGeneration - 1)]),
+                    // Pod IPs are /28 prefixes (VPC CNI prefix delegation): Nitro only.
+                    requirement("karpenter.k8s.aws/instance-hypervisor", "In", ["nitro"]),
+                    ...(pool.instanceFamilies ? [requirement("karpenter.k8s.aws/instance-family", "In", pool.instanceFamilies)] : []),
+                    pool.instanceSizes
+                        ? requirement("karpenter.k8s.aws/instance-size", "In", pool.instanceSizes)
+                        : requirement("karpenter.k8s.aws/instance-size", "NotIn", EXCLUDED_SIZES),
+                ],
+                ...(pool.taints.length > 0 ? { taints: pool.taints } : {}),
+                expireAfter: pool.expireAfter,
+            },
+        },
+        limits: pool.limits,
+        disruption: { consolidationPolicy: pool.consolidation.policy, consolidateAfter: pool.consolidation.after, budgets: pool.budgets },
+    };
+}
+
+export interface NodeClassInput {
+    nodeRoleName: pulumi.Input<string>;
+    subnetIds: pulumi.Input<string[]>;
+    securityGroupId: pulumi.Input<string>;
+    tags: Record<string, string>;
+}
+
+/** The EC2NodeClass (karpenter.k8s.aws/v1) every pool uses: private subnets, IMDSv2, encrypted gp3, 110 pods. */
+export function nodeClassSpec(input: NodeClassInput): pulumi.Output<Record<string, unknown>> {
+    return pulumi.all([input.subnetIds, input.securityGroupId, input.nodeRoleName]).apply(([subnetIds, securityGroupId, role]): Record<string, unknown> => ({
+        role,
+        amiSelectorTerms: [{ alias: `al2023@${AL2023_AMI_VERSION}` }],
+        subnetSelectorTerms: subnetIds.map((id) => ({ id })),
+        securityGroupSelectorTerms: [{ id: securityGroupId }],
+        metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: "50Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true } }],
+        // Karpenter's own default counts secondary IPs and would pack nodes at a fraction of that.
+        kubelet: { maxPods: MAX_PODS },
+        tags: input.tags,
+    }));
+}
+
+export interface KarpenterCompute {
+    /** The role Karpenter's nodes run with (it has an EC2_LINUX access entry). */
+    readonly nodeRole: aws.iam.Role;
+    readonly subnetIds: pulumi.Input<string[]>;
+    /** The cluster security group its nodes join. */
+    readonly securityGroupId: pulumi.Input<string>;
+    readonly clusterEndpoint: pulumi.Input<string>;
+    readonly nodePools: Record<string, NodePoolConfig>;
+}
+
+/** The release, and the NodePools the app workloads run on (they wait for them). */
+export function registerKarpenter(
+    ctx: AddonContext, settings: AddonSettings, compute: KarpenterCompute,
+): { release: k8s.helm.v3.Release; nodePools: pulumi.Resource[] } {
+    const name = `${ctx.componentName}-karpenter`;
+    const child = { parent: ctx.parent };
+    const queue = new aws.sqs.Queue(`${name}-interruption`, {
+        messageRetentionSeconds: 300,
+        sqsManagedSseEnabled: true,
+        tags: ctx.tags,
+    }, child);
+    new aws.sqs.QueuePolicy(`${name}-interruption`, {
+        queueUrl: queue.url,
+        policy: queue.arn.apply((arn) => JSON.stringify(interruptionQueuePolicy(arn))),
+    }, child);
+    for (const [rule, pattern] of Object.entries(interruptionEventPatterns())) {
+        const eventRule = new aws.cloudwatch.EventRule(`${name}-${rule}`, {
+            description: `To Karpenter's interruption queue: ${rule}`,
+            eventPattern: JSON.stringify(pattern),
+            tags: ctx.tags,
+        }, child);
+        new aws.cloudwatch.EventTarget(`${name}-${rule}`, { rule: eventRule.name, arn: queue.arn }, child);
+    }
+    const accountId = aws.getCallerIdentityOutput({}, child).accountId;
+    const policy = pulumi.all([accountId, ctx.clusterName, compute.nodeRole.arn, queue.arn]).apply(([account, clusterName, nodeRoleArn, queueArn]) =>
+        karpenterControllerPolicy({ region: ctx.region, accountId: account, clusterName, nodeRoleArn, queueArn }));
+    const role = podIdentityRole(ctx, "karpenter", NAMESPACE, SERVICE_ACCOUNT, policy);
+
+    const crds = helmRelease(ctx, "karpenter-crd", CRD_CHART, NAMESPACE, {});
+    const values = karpenterValues({
+        clusterName: ctx.clusterName,
+        clusterEndpoint: compute.clusterEndpoint,
+        queueName: queue.name,
+        replicas: settings.replicas ?? defaultReplicas(ctx.stage),
+        resources: settings.resources ?? DEFAULT_RESOURCES,
+        overrides: settings.values,
+    });
+    const release = helmRelease(ctx, "karpenter", CHART, NAMESPACE, values, { dependsOn: [crds, ...role], skipCrds: true });
+
+    // Objects with finalizers the controller clears: created after it and deleted before it, so
+    // deleting a pool terminates its nodes while Karpenter still runs.
+    const objects = { parent: ctx.parent, provider: ctx.provider };
+    const nodeClass = new k8s.apiextensions.CustomResource(`${name}-${NODE_CLASS}`, {
+        apiVersion: "karpenter.k8s.aws/v1",
+        kind: "EC2NodeClass",
+        metadata: { name: NODE_CLASS },
+        spec: nodeClassSpec({ nodeRoleName: compute.nodeRole.name, subnetIds: compute.subnetIds, securityGroupId: compute.securityGroupId, tags: ctx.tags }),
+    }, { ...objects, dependsOn: [release] });
+    const nodePools = Object.entries(compute.nodePools).map(([pool, config]) => new k8s.apiextensions.CustomResource(`${name}-${pool}`, {
+        apiVersion: "karpenter.sh/v1",
+        kind: "NodePool",
+        metadata: { name: pool },
+        spec: nodePoolSpec(config, NODE_CLASS),
+    }, { ...objects, dependsOn: [release, nodeClass] }));
+    return { release, nodePools };
+}

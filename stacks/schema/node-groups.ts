@@ -1,0 +1,75 @@
+/** `eks-platform:cluster.nodeGroups.<name>`: EKS managed node groups and self-managed Auto Scaling groups. */
+import { z } from "zod";
+import { instanceArchitecture, nitroBased, parseInstanceType, tooSmallForPrefixDelegation } from "../instance-types";
+import { labelKey, labelValue } from "./fields";
+
+export const taintSchema = z.strictObject({
+    key: labelKey,
+    value: labelValue.optional(),
+    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"], {
+        error: 'expected "NoSchedule", "PreferNoSchedule" or "NoExecute"',
+    }),
+});
+
+export const nodeGroupSchema = z.strictObject({
+    /** `managed`: an EKS managed node group; `self-managed`: an Auto Scaling group the platform owns. */
+    kind: z.enum(["managed", "self-managed"], { error: 'expected "managed" or "self-managed"' }).default("managed"),
+    /** The node OS: Amazon Linux 2023 (nodeadm), or Bottlerocket (TOML settings). */
+    os: z.enum(["al2023", "bottlerocket"], { error: 'expected "al2023" or "bottlerocket"' }).default("al2023"),
+    /** The CPU architecture; every instance type must be of it (arm64: AWS Graviton). */
+    architecture: z.enum(["x86_64", "arm64"], { error: 'expected "x86_64" or "arm64"' }).default("x86_64"),
+    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
+        error: "expected an EC2 instance type such as m6i.large",
+    })).min(1, { error: "expected at least one EC2 instance type" }),
+    capacityType: z.enum(["ON_DEMAND", "SPOT"], { error: 'expected "ON_DEMAND" or "SPOT"' }).default("ON_DEMAND"),
+    minSize: z.int({ error: "expected a whole number >= 0" }).min(0, { error: "expected a whole number >= 0" }),
+    desiredSize: z.int({ error: "expected a whole number >= 0" }).min(0, { error: "expected a whole number >= 0" }),
+    maxSize: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }),
+    diskSizeGiB: z.int({ error: "expected a whole number of GiB from 20 to 16384" })
+        .min(20, { error: "expected a whole number of GiB from 20 to 16384" })
+        .max(16384, { error: "expected a whole number of GiB from 20 to 16384" }).default(50),
+    labels: z.record(labelKey, labelValue).default({}),
+    taints: z.array(taintSchema).default([]),
+    /**
+     * IMDSv2 hop limit. 1 keeps pods (one hop further) away from the node's credentials;
+     * 2 only for node groups whose pods must read instance metadata.
+     */
+    imdsHopLimit: z.union([z.literal(1), z.literal(2)], { error: "expected 1 or 2" }).default(1),
+}).superRefine((group, ctx) => {
+    if (group.minSize > group.desiredSize) {
+        ctx.addIssue({
+            code: "custom", path: ["minSize"], input: group.minSize,
+            message: `expected minSize <= desiredSize (${group.desiredSize})`,
+        });
+    }
+    if (group.desiredSize > group.maxSize) {
+        ctx.addIssue({
+            code: "custom", path: ["desiredSize"], input: group.desiredSize,
+            message: `expected desiredSize <= maxSize (${group.maxSize})`,
+        });
+    }
+    group.instanceTypes.forEach((type, i) => {
+        if (!parseInstanceType(type)) {
+            return;
+        }
+        const architecture = instanceArchitecture(type);
+        if (architecture !== group.architecture) {
+            ctx.addIssue({
+                code: "custom", path: ["instanceTypes", i], input: type,
+                message: `expected an ${group.architecture} instance type: ${type} is ${architecture}${architecture === "arm64" ? " (Graviton)" : ""}; set architecture: ${architecture} or pick another type`,
+            });
+        } else if (!nitroBased(type)) {
+            ctx.addIssue({
+                code: "custom", path: ["instanceTypes", i], input: type,
+                message: "expected a Nitro-based instance type: pods get IP prefixes (VPC CNI prefix delegation), which Xen-based types cannot take",
+            });
+        } else if (tooSmallForPrefixDelegation(type)) {
+            ctx.addIssue({
+                code: "custom", path: ["instanceTypes", i], input: type,
+                message: "expected a size of large or more (t family: small or more): every node takes 110 pods, for which this size has too few IP addresses",
+            });
+        }
+    });
+});
+
+export type NodeGroupInput = z.output<typeof nodeGroupSchema>;
