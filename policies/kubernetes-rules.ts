@@ -1,5 +1,5 @@
 /** Rules for the Kubernetes objects the platform creates. */
-import { API_ACCESS_ANNOTATION, SECRET_LIKE_KEY } from "../stacks/schema/apps";
+import { API_ACCESS_ANNOTATION, looksSecret } from "../stacks/schema/apps";
 import { PolicyResource, ResourceRule, stageOf } from "./rule";
 
 /** An object declared directly (not a Helm release or a YAML file). */
@@ -81,7 +81,7 @@ export const KUBERNETES_RULES: ResourceRule[] = [
         name: "k8s-no-secrets-in-configmaps",
         description: "No ConfigMap key looks like a password, secret or token.",
         check: (r) => (kubernetesObject(r)?.kind === "ConfigMap"
-            ? Object.keys(r.inputs.data ?? {}).filter((k) => SECRET_LIKE_KEY.test(k)).map((k) => `key ${k} looks like a secret: it belongs in a Secret`)
+            ? Object.keys(r.inputs.data ?? {}).filter((k) => looksSecret(k)).map((k) => `key ${k} looks like a secret: it belongs in a Secret`)
             : []),
     },
     {

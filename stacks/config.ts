@@ -147,7 +147,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
     }
 
     const required = requiredSecrets(raw.values);
-    problems.push(...crossSectionProblems(inputs, region !== undefined && REGION.test(region) ? region : undefined, options.today ?? new Date()));
+    problems.push(...crossSectionProblems(stack, inputs, region !== undefined && REGION.test(region) ? region : undefined, options.today ?? new Date()));
     problems.push(...unknownKeyProblems(raw, required));
 
     const secrets: Record<string, pulumi.Output<string>> = {};

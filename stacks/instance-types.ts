@@ -75,3 +75,22 @@ export function tooSmallForPrefixDelegation(instanceType: string): boolean {
     }
     return ["nano", "micro"].includes(parts.size) || (["small", "medium"].includes(parts.size) && parts.category !== "t");
 }
+
+/**
+ * The vCPUs of an instance size: large 2, xlarge 4, Nxlarge 4N; medium and smaller 2 in the
+ * burstable t family, else 1. Undefined for metal sizes, whose count depends on the family.
+ */
+export function instanceVcpus(instanceType: string): number | undefined {
+    const parts = parseInstanceType(instanceType);
+    if (!parts) {
+        return undefined;
+    }
+    const size = /^(\d*)xlarge$/.exec(parts.size);
+    if (size) {
+        return 4 * Number(size[1] || 1);
+    }
+    if (parts.size === "large") {
+        return 2;
+    }
+    return ["nano", "micro", "small", "medium"].includes(parts.size) ? (parts.category === "t" ? 2 : 1) : undefined;
+}

@@ -328,7 +328,8 @@ describe("app and load balancer config", () => {
     });
 
     it("rejects two apps routed the same way, and an app in a platform namespace", () => {
-        const config = { ...apps("dev"), api: { ...API_APP, hosts: [], replicas: 1, namespace: "kube-system" } };
+        const rds = { ...API_APP.rds, host: "api-dev.c7dkfmt89xyz.eu-west-1.rds.amazonaws.com" };
+        const config = { ...apps("dev"), api: { ...API_APP, rds, hosts: [], replicas: 1, namespace: "kube-system" } };
         expect(problems("dev", { overrides: { "eks-platform:apps": config } })).to.deep.equal([
             '[dev] eks-platform:apps.api.namespace = "kube-system": expected a namespace of its own, not one of default, kube-system, kube-public, kube-node-lease, datadog, external-secrets, external-dns',
             '[dev] eks-platform:apps.api.pathPrefix = "/": expected hosts or a path prefix of its own (app "web" is routed the same way)',

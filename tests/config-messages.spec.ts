@@ -98,7 +98,7 @@ const CASES: [string, string, string, Edit, string][] = [
     ["an unknown response-time statistic", "prd", "monitoring", (m) => { m.alb.responseTime.statistic = "p50"; },
         '[prd] eks-platform:monitoring.alb.responseTime.statistic = "p50": expected "p99", "p95" or "Average"'],
     ["a negative monitor threshold", "prd", "monitoring", (m) => { m.datadog.cpuOfLimit = { critical: -5 }; },
-        "[prd] eks-platform:monitoring.datadog.cpuOfLimit.critical = -5: expected a percentage of the CPU limit"],
+        "[prd] eks-platform:monitoring.datadog.cpuOfLimit.critical = -5: expected a share of the CPU limit in percent, above 0"],
     ["a no-data window of 2 minutes", "prd", "monitoring", (m) => { m.datadog.kubeStateMetricsNoDataMinutes = 2; },
         "[prd] eks-platform:monitoring.datadog.kubeStateMetricsNoDataMinutes = 2: expected whole minutes from 5 to 60"],
 ];

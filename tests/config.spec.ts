@@ -268,7 +268,10 @@ describe("stack config", () => {
         expect(dbPasswordKey("checkout-api")).to.equal("eks-platform:checkoutApiDbPassword");
     });
 
-    it("accepts a memory quantity without a unit (bytes)", () => {
-        expect(() => load("dev", withApp("dev", (app) => { app.resources.requests.memory = "500"; }))).not.to.throw();
+    it("accepts a memory quantity without a unit (bytes) of a plausible size, and refuses bytes meant as MiB", () => {
+        expect(() => load("dev", withApp("dev", (app) => { app.resources.requests.memory = "134217728"; }))).not.to.throw();
+        expect(problemsOf("dev", withApp("dev", (app) => { app.resources.requests.memory = "500"; }))).to.deep.equal([
+            '[dev] eks-platform:apps.web.resources.requests.memory = "500": expected at least 4Mi: 500 is 500 bytes (did you mean 500Mi?)',
+        ]);
     });
 });

@@ -310,7 +310,7 @@ describe("monitoring config", () => {
         const m = monitoring("prd");
         m.alb.allowedErrorRate = 5;
         expect(problems("prd", { overrides: { "eks-platform:monitoring": m } })).to.deep.equal([
-            "[prd] eks-platform:monitoring.alb.allowedErrorRate = 5: expected the allowed 5XX rate, a fraction between 0 and 1",
+            "[prd] eks-platform:monitoring.alb.allowedErrorRate = 5: expected the allowed 5XX rate, a fraction between 0 and 1: 5 looks like a percentage (for 5% write 0.05)",
         ]);
     });
 });

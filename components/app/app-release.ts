@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig, Stage } from "../../stacks/config";
-import { API_ACCESS_ANNOTATION, SECRET_LIKE_KEY } from "../../stacks/schema/apps";
+import { API_ACCESS_ANNOTATION, looksSecret } from "../../stacks/schema/apps";
 import { DatadogSidecar, SIDECAR_NAMESPACE_LABEL, SIDECAR_SECRET } from "../kube-system-addons/datadog-agent";
 
 export interface AppReleaseArgs {
@@ -63,7 +63,7 @@ export function configData(app: Pick<AppConfig, "rds" | "env">): Record<string, 
         DB_USER: app.rds.user,
         ...app.env,
     };
-    const secretLike = Object.keys(data).filter((key) => SECRET_LIKE_KEY.test(key));
+    const secretLike = Object.keys(data).filter((key) => looksSecret(key));
     if (secretLike.length > 0) {
         throw new Error(`ConfigMap keys ${secretLike.join(", ")} look like secrets; they belong in the app's Secret.`);
     }

@@ -1,9 +1,9 @@
 /** Fargate profiles of a Fargate-only cluster: pure helpers for the selectors, and the function that registers them. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { SELECTORS_PER_PROFILE } from "../../stacks/checks/names";
 
-/** EKS accepts at most 5 selectors per Fargate profile (EKS service quotas: "Selectors per Fargate profile"). */
-export const SELECTORS_PER_PROFILE = 5;
+export { SELECTORS_PER_PROFILE };
 
 /** The namespaces, in groups of at most SELECTORS_PER_PROFILE: one profile each. */
 export function fargateSelectorGroups(namespaces: readonly string[]): string[][] {

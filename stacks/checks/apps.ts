@@ -1,7 +1,25 @@
-/** Cross-checks of `eks-platform:apps`: namespaces, routes and stage rules across apps. */
+/** Cross-checks of `eks-platform:apps`: namespaces, routes, secrets and stage rules across apps. */
 import { z } from "zod";
 import { ConfigProblem, validOrUndefined } from "../problems";
-import { PROJECT, Stage } from "../schema/stage";
+import { dbPasswordKey } from "../secrets";
+import { PROJECT, Stage, STAGES } from "../schema/stage";
+
+/**
+ * Values one ALB listener rule takes: "up to five match evaluations per rule" and five wildcards
+ * (Elastic Load Balancing quotas, "Condition values per rule"), shared by the host header values
+ * and the path patterns ("/" is one pattern, "/api" two: /api and /api/*).
+ */
+export const MAX_RULE_CONDITION_VALUES = 5;
+
+/** A path prefix as the ALB matches it: without its trailing slashes ("/orders/" is "/orders"). */
+export function normalizedPathPrefix(prefix: string): string {
+    return prefix.replace(/\/+$/, "") || "/";
+}
+
+/** The stage a host name belongs to, by a dev/stg/prd word in it (web-prd.abc.rds.amazonaws.com). */
+export function stageNamedIn(host: string): Stage | undefined {
+    return STAGES.find((stage) => new RegExp(`(^|[.-])${stage}([.-]|$)`).test(host));
+}
 
 /** Namespaces the platform itself uses: an app gets one of its own. */
 const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "datadog", "external-secrets", "external-dns"];
@@ -14,9 +32,12 @@ export function appStageProblems(stage: Stage | undefined, input: unknown): Conf
         autoscaling: z.looseObject({ minReplicas: z.number().optional() }).optional(),
         hosts: z.array(z.string()).optional(),
         pathPrefix: z.string().optional(),
+        rds: z.looseObject({ host: z.string().optional() }).optional(),
+        env: z.record(z.string(), z.string()).optional(),
     })), input);
     const namespaces = new Map<string, string>();
     const routes = new Map<string, string>();
+    const passwordKeys = new Map<string, string>();
     for (const [name, app] of Object.entries(apps ?? {})) {
         const key = `${PROJECT}:apps.${name}`;
         const namespace = app.namespace ?? name;
@@ -28,12 +49,47 @@ export function appStageProblems(stage: Stage | undefined, input: unknown): Conf
         }
         namespaces.set(namespace, name);
 
-        const route = JSON.stringify([[...(app.hosts ?? [])].sort(), app.pathPrefix ?? "/"]);
+        const hosts = app.hosts ?? [];
+        const prefix = normalizedPathPrefix(app.pathPrefix ?? "/");
+        const route = JSON.stringify([[...hosts].sort(), prefix]);
         const sameRoute = routes.get(route);
         if (sameRoute) {
-            problems.push({ key: `${key}.pathPrefix`, value: app.pathPrefix ?? "/", expected: `expected hosts or a path prefix of its own (app "${sameRoute}" is routed the same way)` });
+            problems.push({
+                key: `${key}.pathPrefix`, value: app.pathPrefix ?? "/",
+                expected: `expected hosts or a path prefix of its own (app "${sameRoute}" is routed the same way${prefix !== (app.pathPrefix ?? "/") ? `: the ALB matches ${app.pathPrefix} as ${prefix}` : ""})`,
+            });
         }
         routes.set(route, name);
+        const values = hosts.length + (prefix === "/" ? 1 : 2);
+        if (values > MAX_RULE_CONDITION_VALUES) {
+            problems.push({
+                key: `${key}.hosts`, value: hosts,
+                expected: `expected at most ${MAX_RULE_CONDITION_VALUES - (prefix === "/" ? 1 : 2)} hosts with path prefix ${prefix}: an ALB rule takes ${MAX_RULE_CONDITION_VALUES} condition values, and the path takes ${prefix === "/" ? 1 : 2}`,
+            });
+        }
+
+        const passwordKey = dbPasswordKey(name);
+        const sharing = passwordKeys.get(passwordKey);
+        if (sharing) {
+            problems.push({
+                key: `${PROJECT}:apps.${name}`, value: name,
+                expected: `expected an app name whose password key differs from app "${sharing}"'s: both read ${passwordKey}`,
+            });
+        }
+        passwordKeys.set(passwordKey, name);
+
+        // A host naming another stage is that stage's database: a stg app must never write to prd.
+        const otherStage = (host: string) => { const named = stageNamedIn(host); return stage && named && named !== stage ? named : undefined; };
+        const rdsStage = app.rds?.host && otherStage(app.rds.host);
+        if (rdsStage) {
+            problems.push({ key: `${key}.rds.host`, value: app.rds!.host, expected: `expected a database of ${stage}: this host names ${rdsStage}` });
+        }
+        for (const [variable, value] of Object.entries(app.env ?? {})) {
+            const envStage = /\.rds\.amazonaws\.com$/.test(value) ? otherStage(value) : undefined;
+            if (envStage) {
+                problems.push({ key: `${key}.env.${variable}`, value, expected: `expected a database of ${stage}: this RDS host names ${envStage}` });
+            }
+        }
 
         if (stage === "prd") {
             const minimum = app.autoscaling ? app.autoscaling.minReplicas : app.replicas ?? 2;

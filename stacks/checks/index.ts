@@ -6,11 +6,14 @@ import { z } from "zod";
 import { cidrsOverlap, parseCidr } from "../cidr";
 import { ConfigProblem, validOrUndefined } from "../problems";
 import { cidrBlock } from "../schema/fields";
+import { loadBalancerSchema } from "../schema/load-balancer";
 import { AVAILABILITY_ZONE } from "../schema/network";
 import { MIN_AVAILABILITY_ZONES, PROJECT, STAGES } from "../schema/stage";
+import { ciSchema } from "../schema/ci";
 import { accessProblems } from "./access";
+import { nameProblems } from "./names";
 import { appStageProblems } from "./apps";
-import { loadBalancerStageProblems } from "./load-balancer";
+import { accountOf, loadBalancerStageProblems } from "./load-balancer";
 import { monitoringProblems } from "./monitoring";
 import { versionLifecycleProblems } from "./versions";
 
@@ -21,7 +24,7 @@ export type SectionInputs = Partial<Record<string, unknown>>;
  * `validRegion`: `aws:region` when it is well-formed, else undefined (its own problem is reported
  * apart). `today`: the date support windows are judged on.
  */
-export function crossSectionProblems(inputs: SectionInputs, validRegion: string | undefined, today: Date): ConfigProblem[] {
+export function crossSectionProblems(stack: string, inputs: SectionInputs, validRegion: string | undefined, today: Date): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const stage = validOrUndefined(z.enum(STAGES), inputs.stage);
     const network = (inputs.network ?? {}) as Record<string, any>;
@@ -64,7 +67,10 @@ export function crossSectionProblems(inputs: SectionInputs, validRegion: string 
     problems.push(...versionLifecycleProblems(inputs.cluster, today));
     problems.push(...accessProblems(inputs.cluster, inputs.ci, inputs.network));
     problems.push(...appStageProblems(stage, inputs.apps));
-    problems.push(...loadBalancerStageProblems(stage, inputs.loadBalancer));
-    problems.push(...monitoringProblems(inputs.monitoring));
+    const deployRole = validOrUndefined(ciSchema, inputs.ci)?.deployRoleArn;
+    problems.push(...loadBalancerStageProblems(stage, inputs.loadBalancer, validRegion, deployRole && accountOf(deployRole)));
+    problems.push(...nameProblems(stack, stage, inputs.cluster, inputs.apps, inputs.monitoring));
+    const idleTimeout = validOrUndefined(loadBalancerSchema, inputs.loadBalancer)?.idleTimeoutSeconds;
+    problems.push(...monitoringProblems(inputs.monitoring, idleTimeout));
     return problems;
 }

@@ -3,14 +3,47 @@ import { ConfigProblem, validOrUndefined } from "../problems";
 import { monitoringSchema } from "../schema/monitoring";
 import { PROJECT } from "../schema/stage";
 
-/** Slack delivery needs its ids; a warning threshold must fire before its critical one. */
-export function monitoringProblems(input: unknown): ConfigProblem[] {
+/** The most 5XX responses the error budget may allow: above it, an outage stays within budget. */
+export const MAX_ALLOWED_ERROR_RATE = 0.05;
+
+/**
+ * Slack delivery needs its ids; a warning threshold must fire before its critical one; the ALB
+ * alarms must be able to fire, and not fire on a healthy service. `idleTimeoutSeconds`: the ALB's.
+ */
+export function monitoringProblems(input: unknown, idleTimeoutSeconds: number | undefined): ConfigProblem[] {
     const monitoring = validOrUndefined(monitoringSchema, input);
     if (!monitoring) {
         return [];
     }
     const problems: ConfigProblem[] = [];
     const key = `${PROJECT}:monitoring`;
+    const alb = monitoring.alb;
+    if (alb.allowedErrorRate > MAX_ALLOWED_ERROR_RATE) {
+        problems.push({
+            key: `${key}.alb.allowedErrorRate`, value: alb.allowedErrorRate,
+            expected: `expected at most ${MAX_ALLOWED_ERROR_RATE} (5% of requests failing): ${alb.allowedErrorRate} is ${alb.allowedErrorRate * 100}% (for ${alb.allowedErrorRate}% write ${alb.allowedErrorRate / 100})`,
+        });
+    }
+    const budget = alb.peakRequestsPerMinute * alb.allowedErrorRate;
+    if (budget < 1) {
+        problems.push({
+            key: `${key}.alb.allowedErrorRate`, value: alb.allowedErrorRate,
+            expected: `expected peakRequestsPerMinute x allowedErrorRate of at least 1 error a minute: ${alb.peakRequestsPerMinute} x ${alb.allowedErrorRate} = ${budget}, so every single 5XX would alarm`,
+        });
+    }
+    if (alb.minRequestsPerMinute >= alb.peakRequestsPerMinute) {
+        problems.push({
+            key: `${key}.alb.minRequestsPerMinute`, value: alb.minRequestsPerMinute,
+            expected: `expected a traffic floor below the peak (${alb.peakRequestsPerMinute} requests a minute): the error-rate alarm counts only above it, so it would never fire`,
+        });
+    }
+    if (idleTimeoutSeconds !== undefined && alb.responseTime.thresholdSeconds >= idleTimeoutSeconds) {
+        const ms = alb.responseTime.thresholdSeconds >= 50 ? ` (for ${alb.responseTime.thresholdSeconds} ms write ${alb.responseTime.thresholdSeconds / 1000})` : "";
+        problems.push({
+            key: `${key}.alb.responseTime.thresholdSeconds`, value: alb.responseTime.thresholdSeconds,
+            expected: `expected seconds below the ALB's idle timeout (${idleTimeoutSeconds} s), which ends slower requests: the alarm would never fire${ms}`,
+        });
+    }
     if (monitoring.slack.delivery === "chatbot") {
         for (const id of ["workspaceId", "channelId"] as const) {
             if (monitoring.slack[id] === undefined) {

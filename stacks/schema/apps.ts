@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { parseQuantity } from "../quantity";
 import { containerResources, dnsLabel } from "./fields";
 
 const port = (what: string) => z.int({ error: `expected a ${what} from 1 to 65535` })
@@ -13,19 +12,20 @@ const seconds = (min: number, max: number) => z.int({ error: `expected whole sec
 const httpPath = z.string().regex(/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%\/]*$/, { error: 'expected a URL path starting with "/", such as /healthz' });
 
 /**
- * An image pinned by digest (`repo@sha256:<64 hex>`) or by a tag CI never moves. `latest`, or no
- * tag at all, would let two pods of one Deployment run different code.
+ * An image pinned by digest (`repo@sha256:<64 hex>`, also `repo:tag@sha256:...`, where the digest
+ * wins) or by a tag CI never moves. `latest`, or no tag at all, would let two pods of one
+ * Deployment run different code. Grammar: the distribution reference (name, `:tag`, `@digest`).
  */
+const IMAGE = /^(?<name>[a-z0-9]+([._\/-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*)(:(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(@sha256:(?<digest>[a-f0-9]{64}))?$/;
+
 export const imageReference = z.string().superRefine((image, ctx) => {
-    const digest = /^[a-z0-9]+([._\/-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*@sha256:[a-f0-9]{64}$/;
-    const tagged = /^[a-z0-9]+([._\/-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*:([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/;
-    if (digest.test(image)) {
+    const groups = IMAGE.exec(image)?.groups;
+    if (groups?.digest) {
         return;
     }
-    const match = tagged.exec(image);
-    if (!match) {
+    if (!groups?.tag) {
         ctx.addIssue({ code: "custom", input: image, message: "expected an image pinned by digest (repo@sha256:...) or by an immutable tag (repo:1.4.2); an image without a tag runs whatever latest is" });
-    } else if (match[match.length - 1] === "latest") {
+    } else if (groups.tag === "latest") {
         ctx.addIssue({ code: "custom", input: image, message: "expected an image pinned by digest (repo@sha256:...) or by an immutable tag (repo:1.4.2), not :latest" });
     }
 });
@@ -33,8 +33,19 @@ export const imageReference = z.string().superRefine((image, ctx) => {
 /** Annotation on an app's service account that declares it calls the Kubernetes API (token mounted). */
 export const API_ACCESS_ANNOTATION = "eks-platform/kubernetes-api-access";
 
-/** Keys that must never sit in a ConfigMap: the value belongs in a Secret. */
-export const SECRET_LIKE_KEY = /pass(word|wd)?|secret|token|api[-_]?key|credential|private[-_]?key/i;
+const SECRET_WORD = /(^|_)(PASS|PASSWORD|PASSWD|SECRET|SECRETS|TOKEN|APIKEY|API_KEY|CREDENTIAL|CREDENTIALS|PRIVATE_KEY|PRIVATEKEY)(_|$)/i;
+
+/**
+ * A key that must never sit in a ConfigMap: the value belongs in a Secret. Judged by whole words
+ * of the name (split at `_`, `-`, `.` and camelCase), so BYPASS_CACHE or TOKENIZER_MODEL are fine
+ * and DB_PASSWORD, dbPassword or api-key are not.
+ */
+export function looksSecret(key: string): boolean {
+    return SECRET_WORD.test(key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[-.]/g, "_"));
+}
+
+/** The variables the platform sets from `rds` and the password Secret: `env` may not override them. */
+export const PLATFORM_ENV = ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"];
 
 const rdsSchema = z.strictObject({
     host: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
@@ -91,17 +102,14 @@ export const appSchema = z.strictObject({
     /** Connection values for the app's RDS database; the password is the secret `<app>DbPassword`. */
     rds: rdsSchema,
 }).superRefine((app, ctx) => {
-    for (const kind of ["cpu", "memory"] as const) {
-        const request = parseQuantity(app.resources.requests[kind], kind)!;
-        const limit = parseQuantity(app.resources.limits[kind], kind)!;
-        if (request > limit) {
-            ctx.addIssue({
-                code: "custom", path: ["resources", "requests", kind], input: app.resources.requests[kind],
-                message: `expected a ${kind} request <= its limit (${app.resources.limits[kind]})`,
-            });
-        }
+    // A secret-looking one (DB_PASSWORD) is refused below, its value unprinted.
+    for (const key of Object.keys(app.env).filter((k) => PLATFORM_ENV.includes(k) && !looksSecret(k))) {
+        ctx.addIssue({
+            code: "custom", path: ["env", key], input: app.env[key],
+            message: `expected no ${key} in env: the platform sets it from rds (and the password Secret), and env would silently replace it`,
+        });
     }
-    for (const key of Object.keys(app.env).filter((k) => SECRET_LIKE_KEY.test(k))) {
+    for (const key of Object.keys(app.env).filter((k) => looksSecret(k))) {
         ctx.addIssue({
             code: "custom", path: ["env", key], input: "(not shown)",
             message: "expected no secret in the ConfigMap: a key that looks like a password, secret or token belongs in a Secret",
@@ -115,5 +123,21 @@ export const appSchema = z.strictObject({
     }
 });
 
+/**
+ * The longest app name: it names the app's target group, which Pulumi names `alb-<app>-` plus 7
+ * random characters, within the 32 characters ELB allows a target group name.
+ */
+export const MAX_APP_NAME = 32 - "alb-".length - 8;
+
+/**
+ * An app's name names its namespace (by default), Service, Deployment and target group: a
+ * Service name is a DNS-1035 label (starts with a letter), a target group name is short.
+ */
+const appName = dnsLabel("an app name")
+    .refine((name) => /^[a-z]/.test(name), { error: "expected an app name starting with a letter: it names the app's Service, a DNS-1035 label", abort: true })
+    .refine((name) => name.length <= MAX_APP_NAME, {
+        error: `expected an app name of at most ${MAX_APP_NAME} characters: it names the app's target group (alb-<app>- and Pulumi's 7-character suffix), which ELB limits to 32`,
+    });
+
 /** `eks-platform:apps`: the apps of the stack, by name. */
-export const appsSchema = z.record(dnsLabel("an app name"), appSchema).default({});
+export const appsSchema = z.record(appName, appSchema).default({});

@@ -16,12 +16,45 @@ export const cidrBlock = z.string().refine((v) => parseCidr(v) !== undefined, {
 
 export const quantity = (kind: QuantityKind) =>
     z.string({ error: `expected ${QUANTITY_EXPECTATION[kind]}, as a quoted string` })
-        .refine((v) => parseQuantity(v, kind) !== undefined, { error: `expected ${QUANTITY_EXPECTATION[kind]}` });
+        .refine((v) => parseQuantity(v, kind) !== undefined, { error: `expected ${QUANTITY_EXPECTATION[kind]}`, abort: true });
 
-export const resourceList = z.strictObject({ cpu: quantity("cpu"), memory: quantity("memory") });
+/** The least memory a container can start with; below it, the number is bytes meant as MiB. */
+export const MIN_CONTAINER_MEMORY = 4 * 2 ** 20;
+/** More than this is beyond any single EC2 instance a pod could run on (the largest hold 192 vCPUs). */
+export const MAX_CONTAINER_CPU = 192;
 
-/** Requests and limits of one container. Limits are required so the CPU and memory monitors can compare usage with them. */
-export const containerResources = z.strictObject({ requests: resourceList, limits: resourceList });
+/**
+ * A container's CPU or memory, also checked for a unit a person gets wrong: "256" of memory is
+ * 256 bytes, "500" of CPU is 500 cores.
+ */
+export const containerQuantity = (kind: QuantityKind) => quantity(kind).superRefine((value, ctx) => {
+    const amount = parseQuantity(value, kind)!;
+    if (kind === "memory" && amount < MIN_CONTAINER_MEMORY) {
+        ctx.addIssue({ code: "custom", input: value, message: `expected at least 4Mi: ${value} is ${amount} bytes (did you mean ${value}Mi?)` });
+    }
+    if (kind === "cpu" && amount > MAX_CONTAINER_CPU) {
+        ctx.addIssue({ code: "custom", input: value, message: `expected at most ${MAX_CONTAINER_CPU} cores, more than any node has: ${value} is ${amount} cores (did you mean ${value}m?)` });
+    }
+});
+
+export const resourceList = z.strictObject({ cpu: containerQuantity("cpu"), memory: containerQuantity("memory") });
+
+/**
+ * Requests and limits of one container; a request above its limit is refused (the API server
+ * would). Limits are required so the CPU and memory monitors can compare usage with them.
+ */
+export const containerResources = z.strictObject({ requests: resourceList, limits: resourceList }).superRefine((resources, ctx) => {
+    for (const kind of ["cpu", "memory"] as const) {
+        const request = parseQuantity(resources.requests[kind], kind);
+        const limit = parseQuantity(resources.limits[kind], kind);
+        if (request !== undefined && limit !== undefined && request > limit) {
+            ctx.addIssue({
+                code: "custom", path: ["requests", kind], input: resources.requests[kind],
+                message: `expected a ${kind} request <= its limit (${resources.limits[kind]})`,
+            });
+        }
+    }
+});
 
 export const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, {
     error: "expected an IAM role ARN such as arn:aws:iam::111122223333:role/platform-admin",

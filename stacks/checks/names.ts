@@ -1,0 +1,56 @@
+/**
+ * Names the cloud derives from config, checked against the cloud's limits before anything is
+ * created: each would otherwise fail in the middle of a `pulumi up`.
+ */
+import { z } from "zod";
+import { ConfigProblem, validOrUndefined } from "../problems";
+import { PROJECT, Stage } from "../schema/stage";
+
+/**
+ * A managed node group's name is `<cluster>-<group>-` and the 26 characters Terraform's
+ * PrefixedUniqueId appends (@pulumi/aws nodeGroupNamePrefix), within the 63 EKS allows.
+ */
+export const MAX_NODE_GROUP_PREFIX = 63 - 26;
+/** Fargate profiles per cluster, and namespace selectors per profile (EKS service quotas). */
+export const MAX_FARGATE_PROFILES = 10;
+export const SELECTORS_PER_PROFILE = 5;
+/** Lambda function names are at most 64 characters (Lambda CreateFunction). */
+export const MAX_LAMBDA_NAME = 64;
+
+export function clusterName(cluster: Record<string, any>, stage: Stage | undefined): string | undefined {
+    return validOrUndefined(z.string(), cluster.name) ?? (stage ? `${PROJECT}-${stage}` : undefined);
+}
+
+export function nameProblems(stack: string, stage: Stage | undefined, clusterInput: unknown, appsInput: unknown, monitoringInput: unknown): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const cluster = (clusterInput ?? {}) as Record<string, any>;
+    const name = clusterName(cluster, stage);
+    const groups = validOrUndefined(z.record(z.string(), z.looseObject({ kind: z.string().optional() })), cluster.nodeGroups ?? {}) ?? {};
+    for (const [group, settings] of Object.entries(groups)) {
+        const prefix = `${name}-${group}-`;
+        if (name !== undefined && (settings.kind ?? "managed") === "managed" && prefix.length > MAX_NODE_GROUP_PREFIX) {
+            problems.push({
+                key: `${PROJECT}:cluster.nodeGroups.${group}`, value: group,
+                expected: `expected a shorter node group or cluster name: the managed node group's name prefix "${prefix}" has ${prefix.length} characters, and EKS allows ${MAX_NODE_GROUP_PREFIX} before the 26-character unique suffix`,
+            });
+        }
+    }
+    const apps = Object.keys(validOrUndefined(z.record(z.string(), z.unknown()), appsInput ?? {}) ?? {});
+    // kube-system, datadog, external-secrets, external-dns at most, and one per app.
+    const namespaces = 4 + apps.length;
+    if (cluster.fargateOnly === true && namespaces > MAX_FARGATE_PROFILES * SELECTORS_PER_PROFILE) {
+        problems.push({
+            key: `${PROJECT}:cluster.fargateOnly`, value: true,
+            expected: `expected at most ${MAX_FARGATE_PROFILES * SELECTORS_PER_PROFILE - 4} apps on a Fargate-only cluster: ${MAX_FARGATE_PROFILES} profiles of ${SELECTORS_PER_PROFILE} namespaces each`,
+        });
+    }
+    const delivery = (monitoringInput as { slack?: { delivery?: unknown } } | undefined)?.slack?.delivery;
+    const functionName = `${PROJECT}-${stack}-slack-notifier`;
+    if (delivery === "lambda" && functionName.length > MAX_LAMBDA_NAME) {
+        problems.push({
+            key: `${PROJECT}:monitoring.slack.delivery`, value: "lambda",
+            expected: `expected a shorter stack name for Lambda delivery: the notifier's name "${functionName}" has ${functionName.length} characters, and Lambda allows ${MAX_LAMBDA_NAME}`,
+        });
+    }
+    return problems;
+}
