@@ -3,6 +3,7 @@
  * order, export what a user needs. Components never read config themselves.
  */
 import * as datadog from "@pulumi/datadog";
+import * as pulumi from "@pulumi/pulumi";
 import { AlbAlarms } from "./components/monitoring/alb-alarms";
 import { AppLoadBalancer } from "./components/app/app-load-balancer";
 import { AppRelease } from "./components/app/app-release";
@@ -110,7 +111,7 @@ export = async () => {
 
     // Monitoring depends on the Slack channel and the ALB, never on the cluster: it is in place
     // before the cluster finishes and keeps working while a cluster is replaced.
-    const datadogProvider = new datadog.Provider("datadog", {
+    const datadogProvider = config.datadog && new datadog.Provider("datadog", {
         apiKey: config.datadog.apiKey,
         appKey: config.datadog.appKey,
         apiUrl: `https://api.${config.datadog.site}/`,
@@ -123,8 +124,7 @@ export = async () => {
         channelId: slack.channelId,
         webhookUrl: config.monitoring.slackWebhookUrl,
         channelName: slack.channelName,
-        datadogAccount: slack.datadogAccount,
-        datadogProvider,
+        datadog: datadogProvider && { account: slack.datadogAccount!, provider: datadogProvider },
         tags: config.tags,
     });
     if (alb) {
@@ -137,20 +137,24 @@ export = async () => {
             tags: config.tags,
         });
     }
-    new DatadogMonitors("monitors", {
-        clusterName: config.cluster.name,
-        stage: config.stage,
-        thresholds: config.monitoring.datadog,
-        slackHandle: notifications.datadogHandle,
-        pageHandles: config.monitoring.pageHandles,
-        runbookUrl: config.monitoring.runbookUrl,
-        provider: datadogProvider,
-    });
-    const dashboards = new DatadogDashboards("dashboards", {
-        clusterName: config.cluster.name,
-        namespaces: [...appNamespaces, "kube-system"],
-        provider: datadogProvider,
-    });
+    // Datadog monitors and dashboards read what the agent sends: none without it.
+    let dashboardUrls: Record<string, pulumi.Output<string>> = {};
+    if (datadogProvider && notifications.datadogHandle) {
+        new DatadogMonitors("monitors", {
+            clusterName: config.cluster.name,
+            stage: config.stage,
+            thresholds: config.monitoring.datadog,
+            slackHandle: notifications.datadogHandle,
+            pageHandles: config.monitoring.pageHandles,
+            runbookUrl: config.monitoring.runbookUrl,
+            provider: datadogProvider,
+        });
+        dashboardUrls = new DatadogDashboards("dashboards", {
+            clusterName: config.cluster.name,
+            namespaces: [...appNamespaces, "kube-system"],
+            provider: datadogProvider,
+        }).urls;
+    }
 
     return {
         clusterName: cluster.clusterName,
@@ -166,7 +170,7 @@ export = async () => {
         appUrls: alb?.urls ?? {},
         albDnsName: alb?.dnsName,
         alertsTopicArn: notifications.topicArn,
-        dashboardUrls: dashboards.urls,
+        dashboardUrls,
         appNamespaces: Object.fromEntries(releases.map((release, i) => [apps[i].name, release.namespace])),
     };
 };

@@ -16,10 +16,11 @@ import { clusterSchema, resolveAutoscaler } from "./schema/cluster";
 import { ContainerResources } from "./schema/fields";
 import { loadBalancerSchema } from "./schema/load-balancer";
 import { MonitoringInput, monitoringSchema } from "./schema/monitoring";
-import { networkSchema, REGION } from "./schema/network";
+import { regionProblems, unknownKeyProblems } from "./checks/keys";
+import { networkSchema } from "./schema/network";
 import { PROJECT, Stage, STAGES } from "./schema/stage";
 import {
-    DATADOG_API_KEY, DATADOG_APP_KEY, dbPasswordKey, readSecret, RequiredSecret, requiredSecrets, SLACK_WEBHOOK_KEY,
+    DATADOG_API_KEY, DATADOG_APP_KEY, dbPasswordKey, readSecret, requiredSecrets, SLACK_WEBHOOK_KEY,
 } from "./secrets";
 
 export { AddonsConfig, ContainerResources, PROJECT, Stage, STAGES };
@@ -82,7 +83,8 @@ export interface PlatformConfig {
         /** The incoming webhook for Lambda delivery (`eks-platform:slackWebhookUrl`), a secret. */
         readonly slackWebhookUrl?: pulumi.Output<string>;
     };
-    readonly datadog: {
+    /** Datadog, when the agent is on (`addons.datadog.enabled`); its monitors and dashboards with it. */
+    readonly datadog?: {
         /** The Datadog site, e.g. datadoghq.eu. */
         readonly site: string;
         /** The Datadog API key (`datadog:apiKey`), for the agent and the provider. */
@@ -142,13 +144,15 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
     }
 
     const region = raw.values["aws:region"];
-    if (region === undefined || !REGION.test(region)) {
-        problems.push({ key: "aws:region", value: region, expected: "expected an AWS region such as eu-west-1" });
-    }
+    const regionIssues = regionProblems(region);
+    problems.push(...regionIssues);
 
     const required = requiredSecrets(raw.values);
-    problems.push(...crossSectionProblems(stack, inputs, region !== undefined && REGION.test(region) ? region : undefined, options.today ?? new Date()));
-    problems.push(...unknownKeyProblems(raw, required));
+    problems.push(...crossSectionProblems(stack, inputs, regionIssues.length === 0 ? region : undefined, options.today ?? new Date()));
+    const requiredKeys = required.map((s) => s.key);
+    problems.push(...unknownKeyProblems(raw.values, raw.secretKeys,
+        [...Object.keys(SECTIONS).map((s) => `${PROJECT}:${s}`), ...requiredKeys.filter((k) => k.startsWith(`${PROJECT}:`))],
+        [DATADOG_API_KEY, DATADOG_APP_KEY]));
 
     const secrets: Record<string, pulumi.Output<string>> = {};
     for (const { key } of required) {
@@ -189,32 +193,11 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
             deletionProtection: loadBalancer.deletionProtection ?? stage === "prd",
         },
         monitoring: { ...monitoring, slackWebhookUrl: secrets[SLACK_WEBHOOK_KEY] },
-        datadog: { site: datadogSite, apiKey: secrets[DATADOG_API_KEY], appKey: secrets[DATADOG_APP_KEY] },
+        datadog: resolved!.addons.datadog.enabled
+            ? { site: datadogSite, apiKey: secrets[DATADOG_API_KEY], appKey: secrets[DATADOG_APP_KEY] }
+            : undefined,
         tags: { Project: PROJECT, Stage: stage, Stack: stack, ManagedBy: "pulumi" },
     };
-}
-
-/** Catches typos in top-level keys (`eks-platform:clsuter`), which Pulumi would silently ignore. */
-function unknownKeyProblems(raw: RawStackConfig, required: readonly RequiredSecret[]): ConfigProblem[] {
-    const known = new Set([
-        ...Object.keys(SECTIONS).map((s) => `${PROJECT}:${s}`),
-        ...required.map((s) => s.key),
-    ]);
-    return Object.keys(raw.values)
-        .filter((key) => key.startsWith(`${PROJECT}:`) && !known.has(key))
-        .map((key) => ({
-            key,
-            value: raw.secretKeys.has(key) ? "[secret]" : parseForDisplay(raw.values[key]),
-            expected: `unknown key: expected one of ${[...known].join(", ")}`,
-        }));
-}
-
-function parseForDisplay(text: string | undefined): unknown {
-    try {
-        return text === undefined ? undefined : JSON.parse(text);
-    } catch {
-        return text;
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -94,3 +94,30 @@ export function instanceVcpus(instanceType: string): number | undefined {
     }
     return ["nano", "micro", "small", "medium"].includes(parts.size) ? (parts.category === "t" ? 2 : 1) : undefined;
 }
+
+/** GiB of memory per vCPU of the general-purpose categories: c 2, m 4, r 8 (EC2 instance types). */
+const GIB_PER_VCPU: Record<string, number> = { c: 2, m: 4, r: 8 };
+
+/** An instance size's memory in bytes, for the c, m and r categories; undefined for others. */
+export function instanceMemoryBytes(instanceType: string): number | undefined {
+    const parts = parseInstanceType(instanceType);
+    const vcpus = instanceVcpus(instanceType);
+    const perVcpu = parts && GIB_PER_VCPU[parts.category];
+    return vcpus !== undefined && perVcpu !== undefined ? vcpus * perVcpu * 2 ** 30 : undefined;
+}
+
+/**
+ * CPU the kubelet keeps for itself (kubeReserved) on a node of `cores` vCPUs: 6% of the first
+ * core, 1% of the second, 0.5% of the third and fourth, 0.25% of the rest (nodeadm,
+ * awslabs/amazon-eks-ami nodeadm/internal/kubelet/config.go getCPUMillicoresToReserve).
+ */
+export function kubeReservedCores(cores: number): number {
+    const ranges: [number, number, number][] = [[0, 1, 0.06], [1, 2, 0.01], [2, 4, 0.005], [4, Infinity, 0.0025]];
+    return ranges.reduce((sum, [from, to, share]) => sum + Math.max(0, Math.min(cores, to) - from) * share, 0);
+}
+
+/**
+ * Memory the kubelet keeps with MAX_PODS pods: 11 MiB per pod + 255 MiB (nodeadm
+ * getMemoryMebibytesToReserve), plus the 100 MiB hard eviction threshold (kubelet default).
+ */
+export const KUBE_RESERVED_MEMORY_BYTES = (11 * MAX_PODS + 255 + 100) * 2 ** 20;

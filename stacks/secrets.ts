@@ -40,10 +40,18 @@ export function requiredSecrets(values: Readonly<Record<string, string | undefin
     const slack = (monitoring.slack ?? {}) as { delivery?: unknown };
     return [
         ...Object.keys(apps).map((app) => ({ key: dbPasswordKey(app), purpose: `database password of app "${app}"` })),
-        { key: DATADOG_API_KEY, purpose: "Datadog API key (agent and provider)" },
-        { key: DATADOG_APP_KEY, purpose: "Datadog application key (provider)" },
+        ...(datadogEnabled(values) ? [
+            { key: DATADOG_API_KEY, purpose: "Datadog API key (agent and provider)" },
+            { key: DATADOG_APP_KEY, purpose: "Datadog application key (provider)" },
+        ] : []),
         ...(slack.delivery === "lambda" ? [{ key: SLACK_WEBHOOK_KEY, purpose: "Slack incoming webhook URL" }] : []),
     ];
+}
+
+/** Datadog is on unless `addons.datadog.enabled` is false: the agent, its monitors and dashboards. */
+export function datadogEnabled(values: Readonly<Record<string, string | undefined>>): boolean {
+    const addons = parseObjectLeniently(values[`${PROJECT}:addons`]);
+    return (addons.datadog as { enabled?: unknown } | undefined)?.enabled !== false;
 }
 
 /** The secret's value, or a problem when it is missing or was set without `--secret`. */

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { accessLogBucketPolicy, pathPatterns, rulePriorities } from "../components/app/app-load-balancer";
+import { accessLogBucketPolicy } from "../components/app/app-load-balancer";
+import { pathPatterns, rulePriorities } from "../stacks/routing";
 import { configData, contentAddressedName, imageVersion, shutdownTiming } from "../components/app/app-release";
 import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
 import { configProblems } from "./support/config-problems";
@@ -116,6 +117,13 @@ describe("AppRelease", () => {
         const targetGroup = resourceNamed(run, TARGET_GROUP, "alb-web").inputs;
         expect(app.lifecycle.preStop.sleep.seconds).to.equal(targetGroup.deregistrationDelay);
         expect(objectOf(run, K.deployment).spec.template.spec.terminationGracePeriodSeconds).to.equal(30 + 15);
+    });
+
+    it("has no preStop hook when the target group does not drain (deregistrationDelaySeconds 0)", async () => {
+        const run = await runProgram({ stack: "prd", ...withWeb("prd", (web) => { web.deregistrationDelaySeconds = 0; }) });
+        expect(container(run)).not.to.have.property("lifecycle");
+        expect(resourceNamed(run, TARGET_GROUP, "alb-web").inputs.deregistrationDelay).to.equal(0);
+        expect(objectOf(run, K.deployment).spec.template.spec.terminationGracePeriodSeconds).to.equal(15);
     });
 
     it("runs as non-root under the restricted Pod Security Standard, spread across zones", async () => {
@@ -238,6 +246,11 @@ describe("AppLoadBalancer", () => {
             { name: "api", hosts: [], pathPrefix: "/api" },
             { name: "admin", hosts: ["admin.example.com"], pathPrefix: "/" },
         ])).to.deep.equal({ admin: 10, api: 20, site: 30 });
+        // An exact host goes before a wildcard that matches it, whatever the config order.
+        expect(rulePriorities([
+            { name: "shops", hosts: ["*.example.com"], pathPrefix: "/" },
+            { name: "api", hosts: ["api.example.com"], pathPrefix: "/" },
+        ])).to.deep.equal({ api: 10, shops: 20 });
         expect(pathPatterns("/")).to.deep.equal(["/*"]);
         expect(pathPatterns("/api/")).to.deep.equal(["/api", "/api/*"]);
     });
@@ -355,5 +368,11 @@ describe("app helpers", () => {
     it("derive a label-safe version from the image", () => {
         expect(imageVersion("r/web@sha256:7b2e4d6f8a0c1e3f5a7b9c1d3e5f7a9b0c2d4e6f8a1b3c5d7e9f0a2b4c6d8e0f")).to.equal("7b2e4d6f8a0c");
         expect(imageVersion("registry:5000/web:1.4.2")).to.equal("1.4.2");
+        // A tag pinned by digest keeps the readable tag; a tag that is no valid label value is trimmed to one.
+        expect(imageVersion("r/web:1.4.2@sha256:7b2e4d6f8a0c1e3f5a7b9c1d3e5f7a9b0c2d4e6f8a1b3c5d7e9f0a2b4c6d8e0f")).to.equal("1.4.2");
+        expect(imageVersion("r/web:_build-1.")).to.equal("build-1");
+        const long = imageVersion(`r/web:${"a".repeat(62)}-${"b".repeat(60)}`);
+        expect(long).to.equal("a".repeat(62));
+        expect(long).to.match(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/);
     });
 });

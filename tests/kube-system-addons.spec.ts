@@ -12,7 +12,7 @@ import { mergeValues } from "../components/kube-system-addons/addon";
 import { parseStackConfig, StackConfigError, SUPPORTED_KUBERNETES_VERSIONS } from "../stacks/config";
 import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
 import { configProblems } from "./support/config-problems";
-import { readStackConfig, SECRET_PLACEHOLDER_MARK } from "./support/stack-files";
+import { readStackConfig, SECRET_PLACEHOLDER_MARK, stackSection } from "./support/stack-files";
 import { fargateOnlyCluster, fieldReportCluster, fieldReportRun } from "./support/compute-variants";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -313,7 +313,6 @@ describe("KubeSystemAddons", () => {
         const cases: [string, string, string[]][] = [
             ["clusterAutoscaler", "cluster-autoscaler", [RELEASE, ROLE, "aws:iam/rolePolicy:RolePolicy", ASSOCIATION]],
             ["nodeTerminationHandler", "node-termination-handler", [RELEASE, ROLE, "aws:iam/rolePolicy:RolePolicy", ASSOCIATION, "aws:sqs/queue:Queue", "aws:autoscaling/lifecycleHook:LifecycleHook"]],
-            ["datadog", "datadog", [RELEASE, "kubernetes:core/v1:Namespace", "kubernetes:core/v1:Secret"]],
             ["kubeStateMetrics", "kube-state-metrics", [RELEASE]],
         ];
         for (const [key, name, types] of cases) {
@@ -333,6 +332,36 @@ describe("KubeSystemAddons", () => {
                 expect(added).to.deep.equal([]);
             });
         }
+
+        it("datadog: the agent, every Datadog monitor and dashboard and the Datadog Slack channel disappear; CloudWatch alarms stay", async () => {
+            const before = await stackRun("prd");
+            const monitoring = stackSection("prd", "monitoring");
+            delete monitoring.slack.datadogAccount;
+            delete monitoring.pageHandles;
+            delete monitoring.datadog;
+            const after = await runProgram({ stack: "prd", overrides: {
+                "eks-platform:addons": { datadog: { enabled: false } }, "eks-platform:monitoring": monitoring,
+                "datadog:apiKey": undefined, "datadog:appKey": undefined,
+            } });
+            const remaining = new Set(after.resources.map((r) => r.urn));
+            const removed = before.resources.filter((r) => !remaining.has(r.urn));
+            expect(removed.filter((r) => !r.type.startsWith("datadog:") && !r.type.startsWith("pulumi:providers:datadog") && !r.type.startsWith("eks-platform:monitoring:Datadog"))
+                .map((r) => r.name)).to.satisfy((names: string[]) => names.every((n) => n.includes("datadog")));
+            expect(removed.map((r) => r.type)).to.include.members([RELEASE, "kubernetes:core/v1:Namespace", "kubernetes:core/v1:Secret",
+                "datadog:index/monitor:Monitor", "datadog:index/dashboardJson:DashboardJson", "datadog:slack/channel:Channel", "pulumi:providers:datadog"]);
+            expect(after.resources.filter((r) => r.type.startsWith("datadog:") || r.type === "pulumi:providers:datadog")).to.deep.equal([]);
+            expect(resourcesOfType(after, "aws:cloudwatch/metricAlarm:MetricAlarm").length)
+                .to.equal(resourcesOfType(before, "aws:cloudwatch/metricAlarm:MetricAlarm").length).and.to.be.greaterThan(0);
+            expect(after.resources.filter((r) => !before.resources.some((b) => b.urn === r.urn))).to.deep.equal([]);
+        });
+
+        it("datadog off: the stack may not keep Datadog settings nothing would read", () => {
+            expect(configProblems("prd", { overrides: { "eks-platform:addons": { datadog: { enabled: false } } } })).to.deep.equal([
+                '[prd] eks-platform:monitoring.slack.datadogAccount = "acme": expected no Datadog settings while addons.datadog.enabled is false: no Datadog monitor exists to use them',
+                '[prd] eks-platform:monitoring.pageHandles = ["@pagerduty-web-oncall"]: expected no Datadog settings while addons.datadog.enabled is false: no Datadog monitor exists to use them',
+                '[prd] eks-platform:monitoring.datadog = {"deploymentAvailability":{"critical":0.5,"warning":0.8}}: expected no Datadog settings while addons.datadog.enabled is false: no Datadog monitor exists to use them',
+            ]);
+        });
 
         it("external-dns and external-secrets are off by default and come with their own namespace and role when on", async () => {
             expect(Object.keys(releases(await stackRun("prd")))).not.to.include.members(["external-dns", "external-secrets"]);

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { pathPatterns, rulePriorities } from "../../stacks/routing";
 
 /** How the ALB reaches one app. */
 export interface AlbAppRoute {
@@ -33,32 +34,12 @@ export interface AppLoadBalancerArgs {
     tags: Record<string, string>;
 }
 
-/** Path patterns of a prefix: "/" is everything; "/api" is "/api" and what lies under it, not "/apix". */
-export function pathPatterns(prefix: string): string[] {
-    const trimmed = prefix.replace(/\/+$/, "");
-    return trimmed === "" ? ["/*"] : [trimmed, `${trimmed}/*`];
-}
-
 /** Listener rule conditions for a route: host header when hosts are given, always the path. */
 export function routeConditions(route: Pick<AlbAppRoute, "hosts" | "pathPrefix">) {
     return [
         ...(route.hosts.length > 0 ? [{ hostHeader: { values: route.hosts } }] : []),
         { pathPattern: { values: pathPatterns(route.pathPrefix) } },
     ];
-}
-
-/**
- * Rule priorities: more specific routes first (with hosts before without, longer prefixes
- * before shorter), so a catch-all "/" never shadows another app. Ties keep config order.
- */
-export function rulePriorities(routes: Pick<AlbAppRoute, "name" | "hosts" | "pathPrefix">[]): Record<string, number> {
-    const ordered = routes
-        .map((route, index) => ({ route, index }))
-        .sort((a, b) =>
-            Number(b.route.hosts.length > 0) - Number(a.route.hosts.length > 0)
-            || b.route.pathPrefix.length - a.route.pathPrefix.length
-            || a.index - b.index);
-    return Object.fromEntries(ordered.map(({ route }, i) => [route.name, (i + 1) * 10]));
 }
 
 /** Lets the region's load balancer log delivery write, and nothing else. */

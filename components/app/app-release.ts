@@ -76,13 +76,20 @@ export function contentAddressedName(base: string, data: Record<string, string>)
     return `${base}-${createHash("sha256").update(canonical).digest("hex").slice(0, 10)}`;
 }
 
-/** A label-safe version from the image reference: the tag, or the digest's first 12 hex digits. */
+/**
+ * A valid label value (at most 63 characters, alphanumeric at both ends) from free text such as
+ * an image tag, which may be 128 characters and start with "_" or end with "." or "-".
+ */
+export function labelSafe(text: string): string {
+    return text.replace(/^[^A-Za-z0-9]+/, "").slice(0, 63).replace(/[^A-Za-z0-9]+$/, "");
+}
+
+/** The app's version label from its image: the tag (also of repo:tag@sha256:...), else the digest's first 12 hex digits. */
 export function imageVersion(image: string): string {
-    const digest = /@sha256:([a-f0-9]{12})/.exec(image);
-    if (digest) {
-        return digest[1];
-    }
-    return image.slice(image.lastIndexOf(":") + 1).slice(0, 63);
+    const [name, digest] = image.split("@sha256:");
+    const tagAt = name.indexOf(":", name.lastIndexOf("/") + 1);
+    const tag = tagAt < 0 ? "" : labelSafe(name.slice(tagAt + 1));
+    return tag || (digest ?? "").slice(0, 12) || "unversioned";
 }
 
 /** The labels that select the app's pods (Deployment, Service, PDB, topology spread). */
@@ -147,7 +154,8 @@ export function deploymentSpec(input: PodSpecInput) {
                     startupProbe: { ...httpGet(app.livenessPath ?? app.healthCheckPath), periodSeconds: 5, failureThreshold: 30 },
                     readinessProbe: { ...httpGet(app.healthCheckPath), periodSeconds: 5, failureThreshold: 3 },
                     livenessProbe: { ...httpGet(app.livenessPath ?? app.healthCheckPath), periodSeconds: 10, failureThreshold: 3 },
-                    lifecycle: { preStop: { sleep: { seconds: timing.preStopSleepSeconds } } },
+                    // No drain to wait for without a deregistration delay: no hook (a 0 s sleep needs 1.33+).
+                    ...(timing.preStopSleepSeconds > 0 ? { lifecycle: { preStop: { sleep: { seconds: timing.preStopSleepSeconds } } } } : {}),
                     securityContext: {
                         allowPrivilegeEscalation: false,
                         readOnlyRootFilesystem: true,

@@ -28,7 +28,8 @@ export interface KubeSystemAddonsArgs {
     /** Which addons are on, with their settings. */
     addons: AddonsConfig;
     /** Datadog site and API key (a secret), for the agent. */
-    datadog: { site: string; apiKey?: pulumi.Output<string> };
+    /** Site and API key; present when the datadog addon is on. */
+    datadog?: { site: string; apiKey: pulumi.Output<string> };
     /** Every pod on Fargate: the Datadog agent runs as a sidecar. */
     fargateOnly: boolean;
     /** Self-managed Auto Scaling groups the node termination handler drains. */
@@ -95,7 +96,7 @@ export class KubeSystemAddons extends pulumi.ComponentResource {
             metricsServer: () => registerMetricsServer(ctx, addons.metricsServer),
             kubeStateMetrics: () => registerKubeStateMetrics(ctx, addons.kubeStateMetrics),
             datadog: () => {
-                const datadog = registerDatadogAgent(ctx, addons.datadog, args.datadog.site, args.datadog.apiKey!, args.fargateOnly);
+                const datadog = registerDatadogAgent(ctx, addons.datadog, args.datadog!.site, args.datadog!.apiKey, args.fargateOnly);
                 datadogSidecar = datadog.sidecar;
                 return datadog.release;
             },

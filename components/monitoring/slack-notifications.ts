@@ -13,10 +13,10 @@ export interface SlackNotificationsArgs {
     channelId?: string;
     /** Incoming webhook URL, a secret (lambda delivery). */
     webhookUrl?: pulumi.Output<string>;
-    /** The channel's name (no '#') and the Datadog Slack integration's account: the Datadog handle. */
+    /** The channel's name (no '#'). */
     channelName: string;
-    datadogAccount: string;
-    datadogProvider: datadog.Provider;
+    /** With Datadog on: the Slack integration's account and the provider that registers the channel. */
+    datadog?: { account: string; provider: datadog.Provider };
     tags: Record<string, string>;
 }
 
@@ -81,8 +81,8 @@ function assumedBy(service: string): string {
  */
 export class SlackNotifications extends pulumi.ComponentResource {
     readonly topicArn: pulumi.Output<string>;
-    /** `@slack-<account>-<channel>`, once Datadog knows the channel. */
-    readonly datadogHandle: pulumi.Output<string>;
+    /** `@slack-<account>-<channel>`, once Datadog knows the channel; none without Datadog. */
+    readonly datadogHandle?: pulumi.Output<string>;
 
     constructor(name: string, args: SlackNotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:monitoring:SlackNotifications", name, {}, opts);
@@ -112,14 +112,17 @@ export class SlackNotifications extends pulumi.ComponentResource {
             this.lambda(name, args, topic);
         }
 
-        const channel = new datadog.slack.Channel(name, {
-            accountName: args.datadogAccount,
-            channelName: `#${args.channelName}`,
-            display: { message: true, notified: true, snapshot: true, tags: true },
-        }, { parent: this, provider: args.datadogProvider });
+        if (args.datadog) {
+            const account = args.datadog.account;
+            const channel = new datadog.slack.Channel(name, {
+                accountName: account,
+                channelName: `#${args.channelName}`,
+                display: { message: true, notified: true, snapshot: true, tags: true },
+            }, { parent: this, provider: args.datadog.provider });
+            this.datadogHandle = channel.channelName.apply((channelName) => datadogSlackHandle(account, channelName));
+        }
 
         this.topicArn = topic.arn;
-        this.datadogHandle = channel.channelName.apply((channelName) => datadogSlackHandle(args.datadogAccount, channelName));
         this.registerOutputs({ topicArn: this.topicArn, datadogHandle: this.datadogHandle });
     }
 

@@ -1,6 +1,7 @@
 /** Cross-checks of `eks-platform:apps`: namespaces, routes, secrets and stage rules across apps. */
 import { z } from "zod";
 import { ConfigProblem, validOrUndefined } from "../problems";
+import { normalizedPathPrefix, Route, shadowedRoutes } from "../routing";
 import { dbPasswordKey } from "../secrets";
 import { PROJECT, Stage, STAGES } from "../schema/stage";
 
@@ -10,11 +11,6 @@ import { PROJECT, Stage, STAGES } from "../schema/stage";
  * and the path patterns ("/" is one pattern, "/api" two: /api and /api/*).
  */
 export const MAX_RULE_CONDITION_VALUES = 5;
-
-/** A path prefix as the ALB matches it: without its trailing slashes ("/orders/" is "/orders"). */
-export function normalizedPathPrefix(prefix: string): string {
-    return prefix.replace(/\/+$/, "") || "/";
-}
 
 /** The stage a host name belongs to, by a dev/stg/prd word in it (web-prd.abc.rds.amazonaws.com). */
 export function stageNamedIn(host: string): Stage | undefined {
@@ -38,6 +34,7 @@ export function appStageProblems(stage: Stage | undefined, input: unknown): Conf
     const namespaces = new Map<string, string>();
     const routes = new Map<string, string>();
     const passwordKeys = new Map<string, string>();
+    const duplicates = new Set<string>();
     for (const [name, app] of Object.entries(apps ?? {})) {
         const key = `${PROJECT}:apps.${name}`;
         const namespace = app.namespace ?? name;
@@ -54,6 +51,7 @@ export function appStageProblems(stage: Stage | undefined, input: unknown): Conf
         const route = JSON.stringify([[...hosts].sort(), prefix]);
         const sameRoute = routes.get(route);
         if (sameRoute) {
+            duplicates.add(name);
             problems.push({
                 key: `${key}.pathPrefix`, value: app.pathPrefix ?? "/",
                 expected: `expected hosts or a path prefix of its own (app "${sameRoute}" is routed the same way${prefix !== (app.pathPrefix ?? "/") ? `: the ALB matches ${app.pathPrefix} as ${prefix}` : ""})`,
@@ -99,5 +97,15 @@ export function appStageProblems(stage: Stage | undefined, input: unknown): Conf
             }
         }
     }
+    problems.push(...shadowProblems(Object.entries(apps ?? {}).map(([name, app]) => ({ name, hosts: app.hosts ?? [], pathPrefix: app.pathPrefix ?? "/" })), duplicates));
     return problems;
+}
+
+/** An app whose every request an earlier listener rule takes would never be reached. */
+function shadowProblems(routes: Route[], alreadyReported: ReadonlySet<string>): ConfigProblem[] {
+    return shadowedRoutes(routes).filter(({ route }) => !alreadyReported.has(route.name)).map(({ route, by }) => ({
+        key: `${PROJECT}:apps.${route.name}.${route.hosts.length > 0 ? "hosts" : "pathPrefix"}`,
+        value: route.hosts.length > 0 ? route.hosts : route.pathPrefix,
+        expected: `expected a route of its own: app "${by.name}" (hosts ${by.hosts.length > 0 ? by.hosts.join(", ") : "any"}, path ${by.pathPrefix}) takes every request it would match, and its rule is evaluated first`,
+    }));
 }

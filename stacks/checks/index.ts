@@ -11,6 +11,7 @@ import { AVAILABILITY_ZONE } from "../schema/network";
 import { MIN_AVAILABILITY_ZONES, PROJECT, STAGES } from "../schema/stage";
 import { ciSchema } from "../schema/ci";
 import { accessProblems } from "./access";
+import { capacityProblems } from "./capacity";
 import { nameProblems } from "./names";
 import { appStageProblems } from "./apps";
 import { accountOf, loadBalancerStageProblems } from "./load-balancer";
@@ -33,6 +34,15 @@ export function crossSectionProblems(stack: string, inputs: SectionInputs, valid
     const vpcCidr = validOrUndefined(cidrBlock, network.cidr);
     const serviceCidr = validOrUndefined(cidrBlock, cluster.serviceCidr);
     const endpointCidrs = validOrUndefined(z.array(cidrBlock), cluster.endpoint?.publicAccessCidrs);
+
+    // A stack named after a stage (prd, team-prd) deploys that stage: stage rules follow `stage`.
+    const named = stack.split(/[-_.]/).filter((word): word is (typeof STAGES)[number] => (STAGES as readonly string[]).includes(word));
+    if (stage && named.length === 1 && named[0] !== stage) {
+        problems.push({
+            key: `${PROJECT}:stage`, value: stage,
+            expected: `expected ${named[0]}, the stage stack "${stack}" is named after: stage decides its AZs, protection and alerting`,
+        });
+    }
 
     if (azs) {
         const azKey = `${PROJECT}:network.availabilityZones`;
@@ -67,10 +77,12 @@ export function crossSectionProblems(stack: string, inputs: SectionInputs, valid
     problems.push(...versionLifecycleProblems(inputs.cluster, today));
     problems.push(...accessProblems(inputs.cluster, inputs.ci, inputs.network));
     problems.push(...appStageProblems(stage, inputs.apps));
+    problems.push(...capacityProblems(inputs.cluster, inputs.apps, inputs.addons));
     const deployRole = validOrUndefined(ciSchema, inputs.ci)?.deployRoleArn;
     problems.push(...loadBalancerStageProblems(stage, inputs.loadBalancer, validRegion, deployRole && accountOf(deployRole)));
     problems.push(...nameProblems(stack, stage, inputs.cluster, inputs.apps, inputs.monitoring));
     const idleTimeout = validOrUndefined(loadBalancerSchema, inputs.loadBalancer)?.idleTimeoutSeconds;
-    problems.push(...monitoringProblems(inputs.monitoring, idleTimeout));
+    const datadogEnabled = (inputs.addons as { datadog?: { enabled?: unknown } } | undefined)?.datadog?.enabled !== false;
+    problems.push(...monitoringProblems(inputs.monitoring, idleTimeout, datadogEnabled));
     return problems;
 }

@@ -10,13 +10,19 @@ export const MAX_ALLOWED_ERROR_RATE = 0.05;
  * Slack delivery needs its ids; a warning threshold must fire before its critical one; the ALB
  * alarms must be able to fire, and not fire on a healthy service. `idleTimeoutSeconds`: the ALB's.
  */
-export function monitoringProblems(input: unknown, idleTimeoutSeconds: number | undefined): ConfigProblem[] {
+export function monitoringProblems(input: unknown, idleTimeoutSeconds: number | undefined, datadogEnabled: boolean): ConfigProblem[] {
     const monitoring = validOrUndefined(monitoringSchema, input);
     if (!monitoring) {
         return [];
     }
-    const problems: ConfigProblem[] = [];
     const key = `${PROJECT}:monitoring`;
+    const problems: ConfigProblem[] = datadogEnabled ? [] : datadogOffProblems(input as Record<string, any>);
+    if (datadogEnabled && monitoring.slack.datadogAccount === undefined) {
+        problems.push({
+            key: `${key}.slack.datadogAccount`, value: undefined,
+            expected: "is required while Datadog is on (addons.datadog): monitors notify the channel as @slack-<datadogAccount>-<channelName>",
+        });
+    }
     const alb = monitoring.alb;
     if (alb.allowedErrorRate > MAX_ALLOWED_ERROR_RATE) {
         problems.push({
@@ -66,4 +72,17 @@ export function monitoringProblems(input: unknown, idleTimeoutSeconds: number | 
         });
     }
     return problems;
+}
+
+/** Datadog settings that nothing would read while the agent is off, so no monitor exists. */
+function datadogOffProblems(input: Record<string, any>): ConfigProblem[] {
+    const unused = {
+        "slack.datadogAccount": input.slack?.datadogAccount,
+        pageHandles: input.pageHandles?.length > 0 ? input.pageHandles : undefined,
+        datadog: input.datadog,
+    };
+    return Object.entries(unused).filter(([, value]) => value !== undefined).map(([path, value]) => ({
+        key: `${PROJECT}:monitoring.${path}`, value,
+        expected: "expected no Datadog settings while addons.datadog.enabled is false: no Datadog monitor exists to use them",
+    }));
 }

@@ -33,7 +33,7 @@ export const imageReference = z.string().superRefine((image, ctx) => {
 /** Annotation on an app's service account that declares it calls the Kubernetes API (token mounted). */
 export const API_ACCESS_ANNOTATION = "eks-platform/kubernetes-api-access";
 
-const SECRET_WORD = /(^|_)(PASS|PASSWORD|PASSWD|SECRET|SECRETS|TOKEN|APIKEY|API_KEY|CREDENTIAL|CREDENTIALS|PRIVATE_KEY|PRIVATEKEY)(_|$)/i;
+const SECRET_WORD = /(^|_)(PASS|PASSWORD|PASSWD|SECRET|SECRETS|TOKEN|APIKEY|API_KEY|APPKEY|APP_KEY|WEBHOOK|CREDENTIAL|CREDENTIALS|PRIVATE_KEY|PRIVATEKEY)(_|$)/i;
 
 /**
  * A key that must never sit in a ConfigMap: the value belongs in a Secret. Judged by whole words

@@ -40,8 +40,8 @@ const slackSchema = z.strictObject({
     channelId: z.string().regex(/^[CG][A-Z0-9]{6,}$/, { error: "expected a Slack channel ID such as C0123ABCD" }).optional(),
     /** The channel's name, without '#': Datadog notifies it as @slack-<datadogAccount>-<channelName>. */
     channelName: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,79}$/, { error: "expected a Slack channel name without '#', such as alerts-prd" }),
-    /** The Slack account's name in Datadog's Slack integration. */
-    datadogAccount: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: "expected the account name of Datadog's Slack integration" }),
+    /** The Slack account's name in Datadog's Slack integration (required while Datadog is on). */
+    datadogAccount: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: "expected the account name of Datadog's Slack integration" }).optional(),
 });
 
 /** `eks-platform:monitoring`: where alerts go and when they fire. */

@@ -11,6 +11,9 @@ export const taintSchema = z.strictObject({
     }),
 });
 
+/** Instance types a SPOT node group needs to survive one spot pool being reclaimed. */
+export const MIN_SPOT_INSTANCE_TYPES = 2;
+
 export const nodeGroupSchema = z.strictObject({
     /** `managed`: an EKS managed node group; `self-managed`: an Auto Scaling group the platform owns. */
     kind: z.enum(["managed", "self-managed"], { error: 'expected "managed" or "self-managed"' }).default("managed"),
@@ -46,6 +49,13 @@ export const nodeGroupSchema = z.strictObject({
         ctx.addIssue({
             code: "custom", path: ["desiredSize"], input: group.desiredSize,
             message: `expected desiredSize <= maxSize (${group.maxSize})`,
+        });
+    }
+    // EKS best practice for spot: several types, so one spot pool running dry does not take every node.
+    if (group.capacityType === "SPOT" && new Set(group.instanceTypes).size < MIN_SPOT_INSTANCE_TYPES) {
+        ctx.addIssue({
+            code: "custom", path: ["instanceTypes"], input: group.instanceTypes,
+            message: `expected at least ${MIN_SPOT_INSTANCE_TYPES} instance types for a SPOT group: a single spot pool is reclaimed all at once`,
         });
     }
     group.instanceTypes.forEach((type, i) => {

@@ -5,6 +5,7 @@
  * durations `^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$`, a schedule only with a duration.
  */
 import { z } from "zod";
+import { parseQuantity } from "../quantity";
 import { quantity, labelKey, labelValue } from "./fields";
 import { taintSchema } from "./node-groups";
 
@@ -57,6 +58,28 @@ export const nodePoolSchema = z.strictObject({
     weight: z.int({ error: "expected a whole number from 1 to 100" }).min(1, { error: "expected a whole number from 1 to 100" }).max(100, { error: "expected a whole number from 1 to 100" }).optional(),
     labels: z.record(labelKey, labelValue).default({}),
     taints: z.array(taintSchema).default([]),
+}).superRefine((pool, ctx) => {
+    // Below one node's worth the pool can launch nothing: the smallest type the platform accepts
+    // (t3.small, t4g.small) has 2 vCPUs and 2 GiB.
+    const cores = parseQuantity(pool.limits.cpu, "cpu");
+    if (cores !== undefined && cores < MIN_NODE_CORES) {
+        ctx.addIssue({ code: "custom", path: ["limits", "cpu"], input: pool.limits.cpu, message: `expected at least ${MIN_NODE_CORES} cores, one node's worth: the limit is in cores, not millicores${/^\d+$/.test(pool.limits.cpu) ? "" : ` (${pool.limits.cpu} is ${cores} cores)`}` });
+    }
+    const bytes = parseQuantity(pool.limits.memory, "memory");
+    if (bytes !== undefined && bytes < MIN_NODE_MEMORY_BYTES) {
+        ctx.addIssue({ code: "custom", path: ["limits", "memory"], input: pool.limits.memory, message: `expected at least 2Gi, one node's worth: ${pool.limits.memory} is ${bytes} bytes${/^\d+$/.test(pool.limits.memory) ? ` (did you mean ${pool.limits.memory}Gi?)` : ""}` });
+    }
+    // Spot alone from a single instance type is reclaimed all at once when that pool runs dry.
+    const spotOnly = pool.capacityTypes.every((c) => c === "spot");
+    if (spotOnly && pool.instanceFamilies?.length === 1 && pool.instanceSizes?.length === 1) {
+        ctx.addIssue({
+            code: "custom", path: ["instanceSizes"], input: pool.instanceSizes,
+            message: `expected several instance types for a spot-only pool: ${pool.instanceFamilies[0]}.${pool.instanceSizes[0]} alone is interrupted all at once when its spot capacity runs out; list more sizes or families, or allow on-demand`,
+        });
+    }
 });
+
+const MIN_NODE_CORES = 2;
+const MIN_NODE_MEMORY_BYTES = 2 * 2 ** 30;
 
 export type NodePoolInput = z.output<typeof nodePoolSchema>;

@@ -74,7 +74,11 @@ export function readStackConfig(stack: string, options: StackFileOptions = {}): 
     }
 
     for (const [key, value] of Object.entries(options.overrides ?? {})) {
-        values[key] = value === undefined ? undefined : asConfigString(value);
+        if (value === undefined) {
+            delete values[key];
+        } else {
+            values[key] = asConfigString(value);
+        }
         secretKeys.delete(key);
     }
     for (const [key, value] of Object.entries(options.secrets ?? {})) {
