@@ -19,14 +19,19 @@ export interface RenderOptions {
 
 /** Renders one stack and writes its files; returns the run for callers that inspect it. */
 export async function renderStack(stack: string, options: RenderOptions = {}): Promise<{ run: ProgramRun; dir: string }> {
-    const run = await runProgram({ stack, projectDir: options.projectDir });
-    const dir = path.join(options.outDir ?? path.join(PROJECT_DIR, "out"), stack);
+    const dir = renderDir(stack, options);
+    // A refused stack leaves no output behind: stale files must never look current.
     fs.rmSync(dir, { recursive: true, force: true });
+    const run = await runProgram({ stack, projectDir: options.projectDir });
     for (const [file, content] of Object.entries(renderFiles(run))) {
         fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
         fs.writeFileSync(path.join(dir, file), content);
     }
     return { run, dir };
+}
+
+export function renderDir(stack: string, options: RenderOptions = {}): string {
+    return path.join(options.outDir ?? path.join(PROJECT_DIR, "out"), stack);
 }
 
 /** The files of a render, by path relative to out/<stack>/. */
@@ -119,6 +124,8 @@ async function main(): Promise<void> {
         console.error("usage: npm run render -- <stack> [<stack> ...] [--project <dir>] [--out <dir>]");
         process.exit(2);
     }
+    // Every stack is rendered, so one run reports every bad stack, not just the first.
+    const failed: string[] = [];
     for (const stack of stacks) {
         try {
             const { run, dir } = await renderStack(stack, options);
@@ -126,9 +133,13 @@ async function main(): Promise<void> {
             console.log(`\nwrote ${path.relative(process.cwd(), dir) || dir}/\n`);
         } catch (error) {
             const message = error instanceof StackConfigError || error instanceof Error ? error.message : String(error);
-            console.error(`render of stack "${stack}" failed:\n${message}`);
-            process.exit(1);
+            console.error(`render of stack "${stack}" failed; removed ${path.relative(process.cwd(), renderDir(stack, options))}/:\n${message}\n`);
+            failed.push(stack);
         }
+    }
+    if (failed.length > 0) {
+        console.error(`${failed.length} of ${stacks.length} stacks failed to render: ${failed.join(", ")}`);
+        process.exit(1);
     }
 }
 

@@ -131,7 +131,8 @@ describe("cluster access", () => {
 });
 
 describe("CI workflows", () => {
-    const settings = ciSettings();
+    let settings: ReturnType<typeof ciSettings>;
+    before(() => { settings = ciSettings(); });
 
     it("read each stack's runners, roles and region from its config", () => {
         expect(Object.keys(settings)).to.deep.equal(projectStacks());

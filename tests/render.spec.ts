@@ -7,11 +7,19 @@ import { parse } from "yaml";
 import { renderStack } from "../scripts/render";
 import { StackConfigError } from "../stacks/config";
 import { runProgram } from "./support/program-run";
+import { committedStackProblems } from "./support/committed-stacks";
 import { PROJECT_DIR, SECRET_PLACEHOLDER_MARK } from "./support/stack-files";
 
 function filesUnder(dir: string): string[] {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
         entry.isDirectory() ? filesUnder(path.join(dir, entry.name)) : [path.join(dir, entry.name)]);
+}
+
+function renderCli(project: string, stacks: string[]) {
+    return spawnSync(process.execPath, [
+        "-r", path.join(PROJECT_DIR, "scripts", "register.js"), path.join(PROJECT_DIR, "scripts", "render.ts"),
+        ...stacks, "--project", project, "--out", path.join(project, "out"),
+    ], { cwd: PROJECT_DIR, encoding: "utf8" });
 }
 
 describe("offline render", () => {
@@ -77,14 +85,58 @@ describe("offline render", () => {
             fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
             const devFile = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
             fs.writeFileSync(path.join(project, "Pulumi.bad.yaml"), devFile.replace('kubernetesVersion: "1.36"', 'kubernetesVersion: "1.29"'));
-            const result = spawnSync(process.execPath, [
-                "-r", path.join(PROJECT_DIR, "scripts", "register.js"), path.join(PROJECT_DIR, "scripts", "render.ts"),
-                "bad", "--project", project, "--out", path.join(project, "out"),
-            ], { cwd: PROJECT_DIR, encoding: "utf8" });
+            const result = renderCli(project, ["bad"]);
             expect(result.status).to.equal(1);
             expect(result.stderr).to.contain('[bad] eks-platform:cluster.kubernetesVersion = "1.29": expected a supported Kubernetes minor');
             expect(result.stdout).not.to.contain("resources by type");
             expect(fs.existsSync(path.join(project, "out"))).to.equal(false);
+        } finally {
+            fs.rmSync(project, { recursive: true, force: true });
+        }
+    });
+
+    it("renders every stack it is given, reports each bad one (YAML errors by file and line) and removes their stale output", () => {
+        const project = fs.mkdtempSync(path.join(os.tmpdir(), "stacks-"));
+        try {
+            fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
+            const devFile = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
+            fs.writeFileSync(path.join(project, "Pulumi.good.yaml"), devFile);
+            fs.writeFileSync(path.join(project, "Pulumi.bad.yaml"), devFile.replace("natGateways: single", "natGateways: one"));
+            // An unclosed flow sequence: the classic hand-edit slip.
+            fs.writeFileSync(path.join(project, "Pulumi.broken.yaml"), devFile.replace("cidr: 10.10.0.0/16", "cidr: [10.10.0.0/16"));
+            const line = devFile.split("\n").findIndex((l) => l.includes("cidr: 10.10.0.0/16")) + 1;
+            expect(line).to.be.greaterThan(0);
+            const stale = path.join(project, "out", "bad", "resources.json");
+            fs.mkdirSync(path.dirname(stale), { recursive: true });
+            fs.writeFileSync(stale, "[]");
+
+            const result = renderCli(project, ["bad", "broken", "good"]);
+            expect(result.status).to.equal(1);
+            expect(result.stderr).to.contain('[bad] eks-platform:network.natGateways = "one": expected "single" or "onePerAz"');
+            expect(result.stderr).to.match(new RegExp(`Pulumi\\.broken\\.yaml:${line + 1}:\\d+: invalid YAML: `));
+            expect(result.stderr).to.contain("2 of 3 stacks failed to render: bad, broken");
+            expect(fs.existsSync(path.join(project, "out", "bad")), "stale output of a refused stack").to.equal(false);
+            expect(fs.existsSync(path.join(project, "out", "good", "resources.json"))).to.equal(true);
+        } finally {
+            fs.rmSync(project, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("committed stack files", () => {
+    it("are checked once before any spec: a typo in one file is one message, naming it", () => {
+        const project = fs.mkdtempSync(path.join(os.tmpdir(), "typo-"));
+        try {
+            fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
+            for (const stack of ["dev", "stg", "prd"]) {
+                fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), path.join(project, `Pulumi.${stack}.yaml`));
+            }
+            expect(committedStackProblems(project)).to.deep.equal([]);
+            const stg = fs.readFileSync(path.join(project, "Pulumi.stg.yaml"), "utf8");
+            fs.writeFileSync(path.join(project, "Pulumi.stg.yaml"), stg.replace("natGateways: onePerAz", "natGateways: onePerAZ"));
+            expect(committedStackProblems(project)).to.deep.equal([
+                'Stack "stg" has 1 configuration problem; nothing was created:\n  - [stg] eks-platform:network.natGateways = "onePerAZ": expected "single" or "onePerAz"',
+            ]);
         } finally {
             fs.rmSync(project, { recursive: true, force: true });
         }

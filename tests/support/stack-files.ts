@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { parseDocument } from "yaml";
 import { PROJECT, RawStackConfig, requiredSecrets } from "../../stacks/config";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
@@ -22,6 +22,26 @@ function fullKey(key: string): string {
 
 function asConfigString(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** A stack or project file that is not valid YAML: names the file, line and column. */
+export class StackFileError extends Error {
+    constructor(readonly file: string, readonly line: number, readonly column: number, reason: string) {
+        super(`${path.basename(file)}:${line}:${column}: ${reason}`);
+        this.name = "StackFileError";
+    }
+}
+
+/** Parses a YAML file, refusing syntax errors and duplicate keys with the file, line and column. */
+export function readYamlFile(file: string): any {
+    const document = parseDocument(fs.readFileSync(file, "utf8"));
+    const [error] = document.errors;
+    if (error) {
+        const [{ line, col }] = error.linePos ?? [{ line: 0, col: 0 }];
+        // yaml's message repeats the position and quotes the lines; the first sentence is the reason.
+        throw new StackFileError(file, line, col, `invalid YAML: ${error.message.split(/ at line \d+/)[0]}`);
+    }
+    return document.toJS() ?? {};
 }
 
 function isSecure(value: unknown): boolean {
@@ -49,7 +69,7 @@ export function readStackConfig(stack: string, options: StackFileOptions = {}): 
     const values: Record<string, string | undefined> = {};
     const secretKeys = new Set<string>();
 
-    const project = parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) ?? {};
+    const project = readYamlFile(path.join(projectDir, "Pulumi.yaml"));
     for (const [key, declaration] of Object.entries<any>(project.config ?? {})) {
         const value = declaration !== null && typeof declaration === "object" && !Array.isArray(declaration)
             ? declaration.value ?? declaration.default
@@ -63,7 +83,7 @@ export function readStackConfig(stack: string, options: StackFileOptions = {}): 
     if (!fs.existsSync(file)) {
         throw new Error(`No stack file ${file}: expected one of the project's stacks (Pulumi.<stack>.yaml).`);
     }
-    const stackFile = parse(fs.readFileSync(file, "utf8")) ?? {};
+    const stackFile = readYamlFile(file);
     for (const [key, value] of Object.entries<unknown>(stackFile.config ?? {})) {
         if (isSecure(value)) {
             values[fullKey(key)] = placeholder(fullKey(key));
