@@ -56,7 +56,7 @@ export function unknownKeyProblems(
             if (!datadogKeys.includes(key)) {
                 refuse(name === "apiUrl"
                     ? `expected no datadog:apiUrl: the program builds the Datadog provider itself from ${PROJECT}:datadogSite (e.g. datadoghq.eu), so it would be ignored`
-                    : `expected only ${datadogKeys.join(" and ")}: the program builds the Datadog provider itself, so datadog:${name} would be ignored`);
+                    : `expected only ${datadogKeys.join(" and ")}${didYouMean(key, datadogKeys)}: the program builds the Datadog provider itself, so datadog:${name} would be ignored`);
             }
         } else if (namespace === "kubernetes") {
             refuse("expected no kubernetes: settings: the program builds the Kubernetes provider from the cluster it creates, so this would be ignored");
