@@ -247,7 +247,8 @@ describe("config mistakes", () => {
                 expect(() => parseStackConfig(variant.stack, readStackConfig(variant.stack, options))).not.to.throw();
                 const run = await runProgram(options);
                 for (const resource of run.resources.filter((r) => r.type.startsWith("kubernetes:"))) {
-                    const labels = { ...resource.inputs.metadata?.labels, ...resource.inputs.spec?.template?.metadata?.labels };
+                    const inputs = resource.inputs as any;
+                    const labels: Record<string, string> = { ...inputs.metadata?.labels, ...inputs.spec?.template?.metadata?.labels };
                     for (const value of Object.values<string>(labels)) {
                         expect(value, `${resource.urn} label`).to.match(LABEL_VALUE);
                     }
