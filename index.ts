@@ -10,9 +10,11 @@ import { AppRelease } from "./components/app/app-release";
 import { EksCluster } from "./components/cluster/eks-cluster";
 import { DatadogDashboards } from "./components/monitoring/datadog-dashboards";
 import { DatadogMonitors } from "./components/monitoring/datadog-monitors";
+import { DatadogSlos } from "./components/monitoring/datadog-slos";
 import { addonNamespaces, KubeSystemAddons } from "./components/kube-system-addons";
 import { Network } from "./components/network";
 import { SlackNotifications } from "./components/monitoring/slack-notifications";
+import { SloAlarms } from "./components/monitoring/slo-alarms";
 import { loadStackConfig } from "./stacks/config";
 import { runnerCidrsInsideVpc } from "./stacks/schema/ci";
 
@@ -136,6 +138,16 @@ export = async () => {
             topicArn: notifications.topicArn,
             tags: config.tags,
         });
+        new SloAlarms("slo-alarms", {
+            namePrefix: `eks-platform-${config.stack}`,
+            loadBalancer: alb.arnSuffix,
+            apps: Object.fromEntries(apps.map((app) => [app.name, { targetGroup: alb.targetGroups[app.name].arnSuffix, slo: app.slo }])),
+            tiers: config.monitoring.burnRateAlerts,
+            minRequestsPerMinute: config.monitoring.alb.minRequestsPerMinute,
+            runbookUrl: config.monitoring.runbookUrl,
+            topicArn: notifications.topicArn,
+            tags: config.tags,
+        });
     }
     // Datadog monitors and dashboards read what the agent sends: none without it.
     let dashboardUrls: Record<string, pulumi.Output<string>> = {};
@@ -149,9 +161,19 @@ export = async () => {
             runbookUrl: config.monitoring.runbookUrl,
             provider: datadogProvider,
         });
+        const slos = alb && new DatadogSlos("slos", {
+            clusterName: config.cluster.name,
+            stage: config.stage,
+            apps: Object.fromEntries(apps.map((app) => [app.name, { targetGroup: alb.targetGroups[app.name].arnSuffix, slo: app.slo }])),
+            provider: datadogProvider,
+        });
         dashboardUrls = new DatadogDashboards("dashboards", {
             clusterName: config.cluster.name,
             namespaces: [...appNamespaces, "kube-system"],
+            services: slos ? Object.fromEntries(apps.map((app) => [app.namespace, {
+                app: app.name, targetGroup: alb.targetGroups[app.name].arnSuffix, sloId: slos.ids[app.name],
+                slo: app.slo, tiers: config.monitoring.burnRateAlerts,
+            }])) : {},
             provider: datadogProvider,
         }).urls;
     }

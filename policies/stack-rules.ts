@@ -2,6 +2,9 @@
 import { PolicyResource, StackRule } from "./rule";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
+/** The tag of a burn-rate window alarm (components/monitoring/slo-alarms.ts). */
+const COMPOSITE_CHILD_TAG = "AlertsThrough";
+const COMPOSITE_CHILD_VALUE = "composite-alarm";
 
 /** The charts that call AWS, and where their values name the service account. */
 const AWS_CALLING_CHARTS: Record<string, string[]> = {
@@ -55,22 +58,30 @@ export const STACK_RULES: StackRule[] = [
     },
     {
         name: "stage-alerting",
-        description: "Every stage has ALB alarms and Datadog monitors, both wired to Slack.",
+        description: "Every stage has ALB alarms and, with the Datadog agent, Datadog monitors, all reaching Slack.",
         check: (resources) => {
             const violations: { message: string }[] = [];
             const alb = resources.some((r) => r.type === "aws:lb/loadBalancer:LoadBalancer");
             const alarms = resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
-            if (alb && (alarms.length === 0 || alarms.some((a) => !(a.inputs.alarmActions?.length > 0)))) {
+            const composites = resources.filter((r) => r.type === "aws:cloudwatch/compositeAlarm:CompositeAlarm");
+            // A burn-rate window alarm notifies through the composite alarm that ANDs it with another.
+            const windows = alarms.filter((a) => a.inputs.tags?.[COMPOSITE_CHILD_TAG] === COMPOSITE_CHILD_VALUE);
+            const notifying = [...alarms.filter((a) => !windows.includes(a)), ...composites];
+            if (alb && (alarms.length === 0 || notifying.some((a) => !(a.inputs.alarmActions?.length > 0)))) {
                 violations.push({ message: "the ALB has no alarms, or an alarm with no action" });
+            }
+            if (windows.length > 0 && composites.length === 0) {
+                violations.push({ message: "burn-rate window alarms exist without the composite alarms that notify for them" });
             }
             const slackRoute = resources.some((r) => r.type === "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"
                 || (r.type === "aws:sns/topicSubscription:TopicSubscription" && r.inputs.protocol === "lambda"));
             if (alarms.length > 0 && !slackRoute) {
                 violations.push({ message: "CloudWatch alarms reach no Slack route (AWS Chatbot or the notifier Lambda)" });
             }
+            const agent = resources.some((r) => r.type === RELEASE && r.inputs.chart === "datadog");
             const monitors = resources.filter((r) => r.type === "datadog:index/monitor:Monitor");
-            if (monitors.length === 0) {
-                violations.push({ message: "the stage has no Datadog monitors" });
+            if (agent && monitors.length === 0) {
+                violations.push({ message: "the stage runs the Datadog agent but has no Datadog monitors" });
             }
             for (const m of monitors.filter((x) => !String(x.inputs.message ?? "").includes("@slack-"))) {
                 violations.push({ message: `monitor ${m.inputs.name} notifies no Slack channel` });

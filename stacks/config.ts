@@ -15,9 +15,11 @@ import { CiConfig, ciSchema } from "./schema/ci";
 import { clusterSchema, resolveAutoscaler } from "./schema/cluster";
 import { ContainerResources } from "./schema/fields";
 import { loadBalancerSchema } from "./schema/load-balancer";
+import { DatadogThresholds, resolveDatadogThresholds } from "./schema/datadog-monitors";
 import { MonitoringInput, monitoringSchema } from "./schema/monitoring";
 import { regionProblems, unknownKeyProblems } from "./checks/keys";
 import { networkSchema } from "./schema/network";
+import { resolveSlo, Slo } from "./schema/slo";
 import { PROJECT, Stage, STAGES } from "./schema/stage";
 import {
     DATADOG_API_KEY, DATADOG_APP_KEY, dbPasswordKey, readSecret, requiredSecrets, SLACK_WEBHOOK_KEY,
@@ -59,9 +61,11 @@ export type NodePoolConfig = ClusterConfig["nodePools"][string];
 /** The ALB, with the stage's defaults for access logs and deletion protection decided. */
 export type LoadBalancerConfig = Sections["loadBalancer"] & { readonly accessLogs: boolean; readonly deletionProtection: boolean };
 
-export interface AppConfig extends Omit<z.output<typeof appSchema>, "namespace"> {
+export interface AppConfig extends Omit<z.output<typeof appSchema>, "namespace" | "slo"> {
     readonly name: string;
     readonly namespace: string;
+    /** The availability objective, with the stage's default decided. */
+    readonly slo: Slo;
     /** The database password, from the secret config key named by `dbPasswordKey`. */
     readonly dbPassword: pulumi.Output<string>;
 }
@@ -79,7 +83,9 @@ export interface PlatformConfig {
     readonly addons: AddonsConfig;
     /** The CI identities and runners of this stack. */
     readonly ci: CiConfig;
-    readonly monitoring: MonitoringInput & {
+    readonly monitoring: Omit<MonitoringInput, "datadog"> & {
+        /** The Datadog monitors' thresholds and windows, with the stage's defaults decided. */
+        readonly datadog: DatadogThresholds;
         /** The incoming webhook for Lambda delivery (`eks-platform:slackWebhookUrl`), a secret. */
         readonly slackWebhookUrl?: pulumi.Output<string>;
     };
@@ -183,7 +189,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
         network,
         cluster: { ...cluster, name: cluster.name ?? `${PROJECT}-${stage}`, autoscaler: resolveAutoscaler(cluster) },
         apps: Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, {
-            ...app, name, namespace: app.namespace ?? name, dbPassword: secrets[dbPasswordKey(name)],
+            ...app, name, namespace: app.namespace ?? name, slo: resolveSlo(app.slo, stage), dbPassword: secrets[dbPasswordKey(name)],
         }])),
         addons: resolved!.addons,
         ci,
@@ -192,7 +198,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
             accessLogs: loadBalancer.accessLogs ?? stage === "prd",
             deletionProtection: loadBalancer.deletionProtection ?? stage === "prd",
         },
-        monitoring: { ...monitoring, slackWebhookUrl: secrets[SLACK_WEBHOOK_KEY] },
+        monitoring: { ...monitoring, datadog: resolveDatadogThresholds(monitoring.datadog, stage), slackWebhookUrl: secrets[SLACK_WEBHOOK_KEY] },
         datadog: resolved!.addons.datadog.enabled
             ? { site: datadogSite, apiKey: secrets[DATADOG_API_KEY], appKey: secrets[DATADOG_APP_KEY] }
             : undefined,

@@ -182,12 +182,16 @@ describe("AppRelease", () => {
         const remaining = new Set(webOnly.resources.map((r) => r.urn));
         const removed = both.resources.filter((r) => !remaining.has(r.urn));
         const alarm = "aws:cloudwatch/metricAlarm:MetricAlarm";
+        const composite = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
+        // Per burn-rate tier (three by default): a long and a short window alarm and their composite.
+        const sloTier = [alarm, alarm, composite];
         expect(removed.map((r) => r.type)).to.have.members([
             "eks-platform:app:AppRelease", ...Object.values(K).filter((t) => t !== K.hpa), TARGET_GROUP, "aws:lb/listenerRule:ListenerRule",
-            "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", alarm, alarm, alarm, "datadog:index/dashboardJson:DashboardJson",
+            "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", alarm, alarm, alarm, ...sloTier, ...sloTier, ...sloTier,
+            "datadog:index/serviceLevelObjective:ServiceLevelObjective", "datadog:index/dashboardJson:DashboardJson",
         ]);
         // The egress rule is per port; 9090 is the api app's alone.
-        removed.forEach((r) => expect(r.urn).to.match(/::((alb|alb-alarms|dashboards)-)?api(-[a-z0-9-]+)?$|alb-out-9090$/));
+        removed.forEach((r) => expect(r.urn).to.match(/::((alb|alb-alarms|slo-alarms|slos|dashboards)-)?api(-[a-z0-9-]+)?$|alb-out-9090$/));
     });
 });
 

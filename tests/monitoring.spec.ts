@@ -1,20 +1,17 @@
 import { expect } from "chai";
 import { albAlarmDefinitions, alarmProblems, errorsPerMinute } from "../components/monitoring/alb-alarms";
 import { dashboardQueries, namespaceDashboard } from "../components/monitoring/datadog-dashboards";
-import { monitorDefinitions } from "../components/monitoring/datadog-monitors";
-import { checkMonitorQuery, checkQuery } from "../components/monitoring/datadog-queries";
+import { checkQuery } from "../components/monitoring/datadog-queries";
 import { datadogSlackHandle, topicKeyPolicy } from "../components/monitoring/slack-notifications";
 import { monitoringSchema } from "../stacks/schema/monitoring";
 import { ProgramRun, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
 import { configProblems } from "./support/config-problems";
 import { transitiveDependencies } from "./support/graph";
+import { albAlarmsOf } from "./support/alarms";
 import { stackSection } from "./support/stack-files";
 
-const MONITOR = "datadog:index/monitor:Monitor";
 const DASHBOARD = "datadog:index/dashboardJson:DashboardJson";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
-
-const CHANNEL: Record<string, string> = { dev: "@slack-acme-alerts-dev", stg: "@slack-acme-alerts-stg", prd: "@slack-acme-oncall-web" };
 
 function dashboards(run: ProgramRun): Record<string, any> {
     return Object.fromEntries(resourcesOfType(run, DASHBOARD).map((d) => {
@@ -24,81 +21,7 @@ function dashboards(run: ProgramRun): Record<string, any> {
 }
 
 
-const DEFAULT_THRESHOLDS = monitoringSchema.parse({ slack: { channelName: "x", datadogAccount: "a" } }).datadog;
-
-describe("DatadogMonitors", () => {
-    for (const stack of ["dev", "stg", "prd"]) {
-        it(`${stack}: six monitors scoped to the cluster, routed to the stage's Slack channel`, async () => {
-            const monitors = resourcesOfType(await stackRun(stack), MONITOR);
-            expect(monitors.map((m) => m.name)).to.deep.equal([
-                "monitors-crashloopbackoff", "monitors-kube-state-metrics", "monitors-container-restarts",
-                "monitors-deployment-availability", "monitors-cpu-of-limit", "monitors-memory-of-limit",
-            ]);
-            for (const monitor of monitors) {
-                expect(monitor.inputs.query as string, monitor.name).to.contain(`kube_cluster_name:eks-platform-${stack}`);
-                expect(monitor.inputs.message as string, monitor.name).to.contain(CHANNEL[stack]);
-                expect(monitor.inputs.message as string).to.match(/\*\*What:\*\*.+\n\*\*Where:\*\* cluster eks-platform-.+\n\*\*Check first:\*\*.+\n\*\*Runbook:\*\* https:\/\/\S+#[a-z-]+/);
-                const thresholds = monitor.inputs.monitorThresholds as { critical: string; warning?: string };
-                const problems = checkMonitorQuery(monitor.inputs.query as string, {
-                    critical: Number(thresholds.critical), warning: thresholds.warning === undefined ? undefined : Number(thresholds.warning),
-                });
-                expect(problems, monitor.name).to.deep.equal([]);
-            }
-        });
-    }
-
-    it("use the stage's thresholds: dev tolerates more restarts than prd", async () => {
-        const restarts = async (stack: string) => resourceNamed(await stackRun(stack), MONITOR, "monitors-container-restarts").inputs.monitorThresholds;
-        expect(await restarts("dev")).to.deep.equal({ critical: "5", warning: "3" });
-        expect(await restarts("prd")).to.deep.equal({ critical: "3", warning: "2" });
-        const availability = resourceNamed(await stackRun("prd"), MONITOR, "monitors-deployment-availability").inputs;
-        expect(availability.monitorThresholds).to.deep.equal({ critical: "0.5", warning: "0.8" });
-        expect(availability.query as string).to.match(/ <= 0\.5$/);
-    });
-
-    it("page only in prd, and only on alert", async () => {
-        const prd = resourceNamed(await stackRun("prd"), MONITOR, "monitors-crashloopbackoff").inputs;
-        expect(prd.message as string).to.contain("{{#is_alert}}@pagerduty-web-oncall{{/is_alert}}");
-        expect(prd.priority).to.equal("1");
-        const stg = resourceNamed(await stackRun("stg"), MONITOR, "monitors-crashloopbackoff").inputs;
-        expect(stg.message as string).not.to.contain("pagerduty");
-    });
-
-    it("CrashLoopBackOff: the waiting-reason metric, >= 1 over the shortest window, default_zero so it resolves, by pod", () => {
-        const [crash] = monitorDefinitions({ clusterName: "c", thresholds: DEFAULT_THRESHOLDS });
-        expect(crash.query).to.equal("max(last_1m):default_zero(max:kubernetes_state.container.status_report.count.waiting{kube_cluster_name:c,reason:crashloopbackoff} by {kube_namespace,pod_name,kube_container_name}) >= 1");
-    });
-
-    it("kube-state-metrics: alerts when the data stops, instead of on a count that is always 1", () => {
-        const ksm = monitorDefinitions({ clusterName: "c", thresholds: DEFAULT_THRESHOLDS })[1];
-        expect(ksm).to.deep.include({ notifyNoData: true, noDataTimeframe: 10 });
-        expect(ksm.query).to.match(/^avg\(last_5m\):/);
-    });
-
-    it("restarts: the increase of the cumulative counter over 5 minutes, never its value", () => {
-        const restarts = monitorDefinitions({ clusterName: "c", thresholds: DEFAULT_THRESHOLDS })[2];
-        expect(restarts.query).to.match(/^change\(max\(last_5m\),last_5m\):max:kubernetes_state\.container\.restarts\{/);
-        expect(restarts.query).to.match(/>= 3$/);
-    });
-
-    it("CPU and memory: usage over the container's own limit, in percent, by pod", () => {
-        const [, , , , cpu, memory] = monitorDefinitions({ clusterName: "c", thresholds: DEFAULT_THRESHOLDS });
-        expect(cpu.query).to.contain("kubernetes.cpu.usage.total{kube_cluster_name:c} by {kube_namespace,pod_name,kube_container_name} / 1000000000 / sum:kubernetes.cpu.limits");
-        expect(memory.query).to.contain("kubernetes.memory.working_set{kube_cluster_name:c} by {kube_namespace,pod_name,kube_container_name} / sum:kubernetes.memory.limits");
-        expect(cpu.thresholds).to.deep.equal({ critical: 80, warning: 70 });
-    });
-
-    it("depend on the Slack channel and the Datadog provider, never on the cluster", async () => {
-        const run = await stackRun("prd");
-        for (const monitor of resourcesOfType(run, MONITOR)) {
-            const dependencies = [...transitiveDependencies(run, monitor)];
-            expect(dependencies.filter((d) => /EksCluster|KubeSystemAddons|eks:index/.test(d)), monitor.name).to.deep.equal([]);
-            expect(dependencies).to.include(resourceNamed(run, "datadog:slack/channel:Channel", "alerts").urn);
-        }
-    });
-});
-
-describe("the Datadog query check", () => {
+describe("DatadogDashboards", () => {
     it("passes every dashboard widget query", async () => {
         for (const dashboard of Object.values(dashboards(await stackRun("prd")))) {
             for (const query of dashboardQueries(dashboard)) {
@@ -107,55 +30,27 @@ describe("the Datadog query check", () => {
         }
     });
 
-    it("rejects an unbalanced parenthesis (the field report's sample)", () => {
-        expect(checkQuery("avg(last_5m):avg:kubernetes.cpu.usage.total{kube_cluster_name:c} by {pod_name}) > 1")).to.include("unbalanced ')'");
-        expect(checkQuery("sum:kubernetes_state.hpa.desired_replicas{kube_namespace:web")).to.include("no metric{scope} found");
-    });
-
-    it("rejects tags the agent does not emit: name:<asg> and hpa:", () => {
-        expect(checkQuery("sum:kubernetes_state.node.cpu_allocatable{name:eks-general-asg}")).to.deep.equal(["unknown tag name in {name:eks-general-asg}"]);
-        expect(checkQuery("sum:kubernetes_state.hpa.desired_replicas{kube_namespace:web} by {hpa}")).to.deep.equal(["unknown tag hpa in by {hpa}"]);
-    });
-
-    it("rejects a metric that does not exist", () => {
-        expect(checkQuery("avg:kubernetes_state.hpa.replicas{*}")).to.deep.equal(["unknown metric kubernetes_state.hpa.replicas"]);
-    });
-
-    it("rejects a cumulative counter compared as a rate", () => {
-        expect(checkMonitorQuery("max(last_5m):max:kubernetes_state.container.restarts{kube_cluster_name:c} by {pod_name} >= 3", { critical: 3 }))
-            .to.deep.equal(["kubernetes_state.container.restarts is a cumulative counter: alert on its increase (change, diff, monotonic_diff), not its value"]);
-    });
-
-    it("rejects a threshold that fires while all is well (<= 1 on a running count)", () => {
-        expect(checkMonitorQuery("avg(last_5m):sum:kubernetes_state.deployment.replicas_available{kube_deployment:kube-state-metrics} <= 1", { critical: 1 }))
-            .to.deep.equal(["<= 1 on kubernetes_state.deployment.replicas_available fires while a single replica is healthy: alert on no data, or on a ratio"]);
-    });
-
-    it("rejects a query threshold that is not the critical threshold, and a warning on the wrong side", () => {
-        expect(checkMonitorQuery("avg(last_5m):avg:kubernetes.memory.usage{*} by {pod_name} >= 90", { critical: 80, warning: 85 })).to.deep.equal([
-            "query threshold 90 differs from the critical threshold 80",
-            "warning 85 does not fire before critical 80 (>=)",
-        ]);
-        expect(checkMonitorQuery("avg(last_5m):avg:kubernetes.memory.usage{*} by {pod_name} <= 0.5", { critical: 0.5, warning: 0.4 })).to.deep.equal([
-            "warning 0.4 does not fire before critical 0.5 (<=)",
-        ]);
-    });
-});
-
-describe("DatadogDashboards", () => {
     it("one dashboard per namespace: each app's and kube-system", async () => {
         expect(Object.keys(dashboards(await stackRun("prd")))).to.deep.equal(["web", "kube-system"]);
     });
 
-    it("have cluster and namespace variables and the four widget groups", async () => {
-        const web = dashboards(await stackRun("stg")).web;
+    it("have cluster and namespace variables, the four widget groups, failures, and an app's service level", async () => {
+        const all = dashboards(await stackRun("stg"));
+        const web = all.web;
         expect(web.template_variables).to.deep.equal([
             { name: "cluster", prefix: "kube_cluster_name", defaults: ["eks-platform-stg"] },
             { name: "namespace", prefix: "kube_namespace", defaults: ["web"] },
         ]);
-        expect(web.widgets.map((w: any) => w.definition.title)).to.deep.equal([
-            "Container status", "Not-ready replicas", "Allocation per node group and NodePool (requests / allocatable)", "Horizontal pod autoscalers",
-        ]);
+        const groups = ["Container status", "Not-ready replicas", "Allocation per node group and NodePool (requests / allocatable)", "Horizontal pod autoscalers", "Failures"];
+        expect(web.widgets.map((w: any) => w.definition.title)).to.deep.equal([...groups, "Service level: web"]);
+        expect(all["kube-system"].widgets.map((w: any) => w.definition.title)).to.deep.equal(groups);
+    });
+
+    it("show OOMKilled containers and image pull failures of the namespace", () => {
+        const queries = dashboardQueries(namespaceDashboard("c", "web"));
+        expect(queries).to.include("sum:kubernetes.containers.state.terminated{$cluster,$namespace,reason:oomkilled} by {kube_container_name}");
+        expect(queries).to.include("sum:kubernetes_state.container.status_report.count.waiting{$cluster,$namespace,reason:errimagepull} by {pod_name}");
+        expect(queries).to.include("sum:kubernetes_state.container.status_report.count.waiting{$cluster,$namespace,reason:imagepullbackoff} by {pod_name}");
     });
 
     it("compute not-ready replicas as desired minus ready for ReplicaSets, StatefulSets and DaemonSets", () => {
@@ -177,7 +72,7 @@ describe("AlbAlarms", () => {
     });
 
     it("prd: the ALB's and each target group's alarms, with the stage's thresholds", async () => {
-        const alarms = Object.fromEntries(resourcesOfType(await stackRun("prd"), ALARM).map((a) => [a.name, a.inputs]));
+        const alarms = Object.fromEntries(albAlarmsOf(await stackRun("prd")).map((a) => [a.name, a.inputs]));
         expect(Object.keys(alarms)).to.deep.equal([
             "alb-alarms-elb-5xx", "alb-alarms-elb-4xx", "alb-alarms-error-rate",
             "alb-alarms-web-target-5xx", "alb-alarms-web-response-time", "alb-alarms-web-unhealthy-hosts",
@@ -195,7 +90,7 @@ describe("AlbAlarms", () => {
     it("use arnSuffix dimensions, never names or ARNs, and send alarm and OK to the Slack topic", async () => {
         const run = await stackRun("prd");
         const topic = resourceNamed(run, "aws:sns/topic:Topic", "alerts").inputs.name;
-        for (const alarm of resourcesOfType(run, ALARM)) {
+        for (const alarm of albAlarmsOf(run)) {
             const dimensions = [alarm.inputs.dimensions, ...((alarm.inputs.metricQueries as any[] | undefined) ?? []).map((q) => q.metric?.dimensions)]
                 .filter(Boolean) as Record<string, string>[];
             expect(dimensions.length, alarm.name).to.be.greaterThan(0);
@@ -218,9 +113,17 @@ describe("AlbAlarms", () => {
         });
         expect(definitions.flatMap(alarmProblems)).to.deep.equal([]);
         expect(alarmProblems({ name: "bad", period: 45, evaluationPeriods: 2, datapointsToAlarm: 3 })).to.deep.equal([
-            "bad: period 45 s is not 10, 30 or a multiple of 60",
+            "bad: period 45 s is not 10, 20, 30 or a multiple of 60",
             "bad: 3 datapoints to alarm out of 2 evaluation periods",
         ]);
+        // Seven days at most; one day at most for periods under an hour.
+        expect(alarmProblems({ name: "week", period: 86_400, evaluationPeriods: 8, datapointsToAlarm: 1 })).to.deep.equal([
+            "week: 8 periods of 86400 s span 691200 s, more than the 604800 s CloudWatch evaluates",
+        ]);
+        expect(alarmProblems({ name: "minutes", period: 1800, evaluationPeriods: 49, datapointsToAlarm: 1 })).to.deep.equal([
+            "minutes: 49 periods of 1800 s span 88200 s, more than the 86400 s CloudWatch evaluates",
+        ]);
+        expect(alarmProblems({ name: "three days", period: 259_200, evaluationPeriods: 1, datapointsToAlarm: 1 })).to.deep.equal([]);
     });
 
     it("wait for the ALB and the topic only, never the cluster", async () => {
@@ -301,8 +204,8 @@ describe("monitoring config", () => {
         m.datadog.cpuOfLimit = { critical: 80, warning: 90 };
         m.datadog.deploymentAvailability = { critical: 0.5, warning: 0.4 };
         expect(problems("prd", { overrides: { "eks-platform:monitoring": m } })).to.deep.equal([
+            "[prd] eks-platform:monitoring.datadog.deploymentAvailability.warning = 0.4: expected a warning above the critical threshold (0.5): the value falls through it first",
             "[prd] eks-platform:monitoring.datadog.cpuOfLimit.warning = 90: expected a warning below the critical threshold (80)",
-            "[prd] eks-platform:monitoring.datadog.deploymentAvailability.warning = 0.4: expected a warning above the critical ratio (0.5): availability falls through it first",
         ]);
     });
 

@@ -13,6 +13,8 @@ import { MAX_APP_NAME } from "../stacks/schema/apps";
 import { MAX_CONTAINER_CPU, MIN_CONTAINER_MEMORY } from "../stacks/schema/fields";
 import { MIN_SPOT_INSTANCE_TYPES } from "../stacks/schema/node-groups";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../stacks/config";
+import { MAX_ALARM_WINDOW_MINUTES } from "../stacks/checks/slo";
+import { SLO_WINDOW_DAYS } from "../stacks/schema/slo";
 import { PROJECT_DIR } from "./support/stack-files";
 
 const README = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
@@ -29,6 +31,8 @@ describe("README configuration reference", () => {
         ["container CPU ceiling", `more than ${MAX_CONTAINER_CPU} CPUs`],
         ["error rate ceiling", `above ${MAX_ALLOWED_ERROR_RATE} refused`],
         ["Fargate pod size", `a Fargate pod (${FARGATE_MAX_CORES} vCPU`],
+        ["longest burn-rate window", `long at most ${MAX_ALARM_WINDOW_MINUTES} (7 days)`],
+        ["SLO windows", SLO_WINDOW_DAYS.join(" \\| ")],
         ["Kubernetes minors", `one of ${SUPPORTED_KUBERNETES_VERSIONS[0]}–${SUPPORTED_KUBERNETES_VERSIONS[SUPPORTED_KUBERNETES_VERSIONS.length - 1]}`],
     ];
     for (const [what, text] of statements) {

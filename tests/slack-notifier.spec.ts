@@ -62,6 +62,22 @@ describe("slack-notifier Lambda", () => {
         expect(message.blocks[1].text.text).to.contain("*Metric:* IF(requests >= 500, 100 * elb5xx / requests, 0) GreaterThanThreshold 0.1");
     });
 
+    it("posts a burn-rate composite alarm with its message and its rule, the alarms named rather than spelled as ARNs", () => {
+        const { Trigger, ...withoutTrigger } = ALARM;
+        expect(Trigger).to.be.an("object");
+        const composite = {
+            ...withoutTrigger,
+            AlarmName: "eks-platform-prd web SLO [page] burn 14.4x (1h and 5m)",
+            AlarmDescription: "[page] web is burning its error budget at 14.4x or faster: ... at most 98% is left.",
+            NewStateReason: "arn:aws:cloudwatch:eu-west-1:333344445555:alarm:eks-platform-prd web SLO burn 14.4x over 5m transitioned to ALARM",
+            AlarmRule: 'ALARM("arn:aws:cloudwatch:eu-west-1:333344445555:alarm:eks-platform-prd web SLO burn 14.4x over 1h") AND ALARM("arn:aws:cloudwatch:eu-west-1:333344445555:alarm:eks-platform-prd web SLO burn 14.4x over 5m")',
+        };
+        const body = notifier.formatRecord(snsEvent(composite).Records[0]).blocks[1].text.text as string;
+        expect(body).to.contain("> [page] web is burning its error budget at 14.4x or faster");
+        expect(body).to.contain('*Rule:* ALARM("eks-platform-prd web SLO burn 14.4x over 1h") AND ALARM("eks-platform-prd web SLO burn 14.4x over 5m")');
+        expect(body).not.to.contain("*Metric:*");
+    });
+
     it("passes a message that is not an alarm through as text", () => {
         const message = notifier.formatRecord(snsEvent("Test notification", "Hello").Records[0]);
         expect(message.text).to.equal("*Hello*\nTest notification");

@@ -130,13 +130,24 @@ export function albAlarmDefinitions(input: AlarmInput): AlarmDefinition[] {
     return alarms;
 }
 
-/** CloudWatch's rules for an alarm: a period of 10 or 30 s or a multiple of 60; M of N with M <= N. */
+/**
+ * CloudWatch's rules for an alarm (PutMetricAlarm, Period): a period of 10, 20 or 30 s or a
+ * multiple of 60; period x evaluation periods at most 7 days, and at most 1 day for periods under
+ * an hour; M of N with M <= N.
+ */
 export function alarmProblems(alarm: Pick<AlarmDefinition, "period" | "metricQueries" | "evaluationPeriods" | "datapointsToAlarm" | "name">): string[] {
     const periods = [alarm.period, ...(alarm.metricQueries ?? []).map((q) => q.metric?.period)]
         .filter((p): p is number => p !== undefined);
     const problems = periods
-        .filter((p) => !(p === 10 || p === 30 || (p > 0 && p % 60 === 0)))
-        .map((p) => `${alarm.name}: period ${p} s is not 10, 30 or a multiple of 60`);
+        .filter((p) => !([10, 20, 30].includes(p) || (p > 0 && p % 60 === 0)))
+        .map((p) => `${alarm.name}: period ${p} s is not 10, 20, 30 or a multiple of 60`);
+    for (const period of new Set(periods)) {
+        const span = period * alarm.evaluationPeriods;
+        const limit = period < 3600 ? 86_400 : 604_800;
+        if (span > limit) {
+            problems.push(`${alarm.name}: ${alarm.evaluationPeriods} periods of ${period} s span ${span} s, more than the ${limit} s CloudWatch evaluates`);
+        }
+    }
     if (alarm.datapointsToAlarm > alarm.evaluationPeriods) {
         problems.push(`${alarm.name}: ${alarm.datapointsToAlarm} datapoints to alarm out of ${alarm.evaluationPeriods} evaluation periods`);
     }

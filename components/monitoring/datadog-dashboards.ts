@@ -1,13 +1,28 @@
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
+import { BurnRateTier, burnRate, Slo } from "../../stacks/schema/slo";
 import { NODE_GROUP_TAG, NODE_POOL_TAG } from "../kube-system-addons/datadog-agent";
+import { ALB_METRICS } from "./datadog-queries";
+import { windowLabel } from "./slo-alarms";
 
 export interface DatadogDashboardsArgs {
     /** The EKS cluster's name: the default of the dashboards' cluster variable. */
     clusterName: string;
     /** One dashboard per namespace: each app's and kube-system. */
     namespaces: string[];
+    /** Per namespace of an app: its service level panel's inputs. */
+    services: Record<string, ServiceInput<pulumi.Input<string>>>;
     provider: datadog.Provider;
+}
+
+/** What an app's service level panel shows: its SLO and the burn rate its alerts watch. */
+export interface ServiceInput<T = string> {
+    app: string;
+    /** The target group's `arnSuffix`: the `targetgroup` tag of its ALB metrics. */
+    targetGroup: T;
+    sloId: T;
+    slo: Slo;
+    tiers: BurnRateTier[];
 }
 
 interface Widget {
@@ -39,8 +54,50 @@ function allocation(title: string, requested: string, allocatable: string): Widg
     return timeseries(title, [`sum:${requested}${SCOPE} ${by} / sum:${allocatable}{$cluster} ${by} * 100`]);
 }
 
-/** The dashboard JSON (Datadog dashboard API) of one namespace: the field report's four groups. */
-export function namespaceDashboard(clusterName: string, namespace: string): Record<string, unknown> {
+/** Containers OOM-killed and image pulls failing: what the new monitors alert on, over time. */
+function failures(): Widget {
+    const waiting = (reason: string) => `sum:kubernetes_state.container.status_report.count.waiting{$cluster,$namespace,reason:${reason}} by {pod_name}`;
+    return group("Failures", [
+        timeseries("OOMKilled containers", ["sum:kubernetes.containers.state.terminated{$cluster,$namespace,reason:oomkilled} by {kube_container_name}"], "bars"),
+        timeseries("Image pull failures (ErrImagePull, ImagePullBackOff)", [waiting("errimagepull"), waiting("imagepullbackoff")], "bars"),
+    ]);
+}
+
+/**
+ * The app's SLO with its budget left, and its burn rate over each alert tier's long window: the
+ * 5XX share of its target group's requests divided by the error budget (1: the budget lasts
+ * exactly the SLO window), with each tier's alerting burn rate marked.
+ */
+export function servicePanel(service: ServiceInput): Widget {
+    const [requests, errors] = ALB_METRICS;
+    const scope = `{targetgroup:${service.targetGroup.toLowerCase()}}`;
+    const budget = Math.round((100 - service.slo.availabilityPercent) * 1e6) / 1e8;
+    const burn = (tier: BurnRateTier) => {
+        const seconds = tier.longWindowMinutes * 60;
+        return `sum:${errors}${scope}.as_count().rollup(sum, ${seconds}) / sum:${requests}${scope}.as_count().rollup(sum, ${seconds}) / ${budget}`;
+    };
+    return group(`Service level: ${service.app}`, [
+        {
+            definition: {
+                type: "slo", title: `${service.app} availability (${service.slo.availabilityPercent}% over ${service.slo.windowDays} days)`,
+                slo_id: service.sloId, view_type: "detail", view_mode: "overall",
+                time_windows: [`${service.slo.windowDays}d`], show_error_budget: true,
+            },
+        },
+        {
+            definition: {
+                ...timeseries(`Error budget burn rate (${service.tiers.map((t) => windowLabel(t.longWindowMinutes)).join(", ")})`, service.tiers.map(burn)).definition,
+                markers: service.tiers.map((tier) => ({
+                    value: `y = ${burnRate(tier, service.slo.windowDays)}`, display_type: tier.severity === "page" ? "error dashed" : "warning dashed",
+                    label: `${tier.severity} (${windowLabel(tier.longWindowMinutes)})`,
+                })),
+            },
+        },
+    ]);
+}
+
+/** The dashboard JSON (Datadog dashboard API) of one namespace: the field report's four groups, failures, and an app's service level. */
+export function namespaceDashboard(clusterName: string, namespace: string, service?: ServiceInput): Record<string, unknown> {
     return {
         title: `${clusterName} / ${namespace}`,
         description: `Workloads of namespace ${namespace} on ${clusterName}. Managed by eks-platform (Pulumi): changes made here are overwritten.`,
@@ -71,6 +128,8 @@ export function namespaceDashboard(clusterName: string, namespace: string): Reco
                 ]),
                 timeseries("Terminated containers by reason", [`sum:kubernetes_state.container.status_report.count.terminated${SCOPE} by {reason}`], "bars"),
             ]),
+            failures(),
+            ...(service ? [servicePanel(service)] : []),
         ],
     };
 }
@@ -103,8 +162,13 @@ export class DatadogDashboards extends pulumi.ComponentResource {
         super("eks-platform:monitoring:DatadogDashboards", name, {}, opts);
         this.urls = {};
         for (const namespace of args.namespaces) {
+            const service = args.services[namespace];
+            const json = service
+                ? pulumi.all([service.targetGroup, service.sloId]).apply(([targetGroup, sloId]) =>
+                    JSON.stringify(namespaceDashboard(args.clusterName, namespace, { ...service, targetGroup, sloId })))
+                : JSON.stringify(namespaceDashboard(args.clusterName, namespace));
             const dashboard = new datadog.DashboardJson(`${name}-${namespace}`, {
-                dashboard: JSON.stringify(namespaceDashboard(args.clusterName, namespace)),
+                dashboard: json,
             }, { parent: this, provider: args.provider });
             this.urls[namespace] = dashboard.url;
         }

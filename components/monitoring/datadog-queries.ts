@@ -11,6 +11,9 @@
  */
 import { NODE_GROUP_TAG, NODE_POOL_TAG } from "../kube-system-addons/datadog-agent";
 
+/** The ALB metrics of Datadog's AWS integration the SLOs and dashboards read. */
+export const ALB_METRICS = ["aws.applicationelb.request_count", "aws.applicationelb.httpcode_target_5xx"] as const;
+
 export const KNOWN_METRICS: ReadonlySet<string> = new Set([
     // kube-state-metrics core check
     "kubernetes_state.container.status_report.count.waiting",
@@ -41,6 +44,9 @@ export const KNOWN_METRICS: ReadonlySet<string> = new Set([
     "kubernetes_state.node.cpu_allocatable",
     "kubernetes_state.node.memory_allocatable",
     "kubernetes_state.node.pods_allocatable",
+    "kubernetes_state.node.by_condition",
+    "kubernetes_state.node.status",
+    "kubernetes_state.pod.status_phase",
     "kubernetes_state.pod.count",
     "kubernetes_state.pod.ready",
     // kubelet check
@@ -54,12 +60,20 @@ export const KNOWN_METRICS: ReadonlySet<string> = new Set([
     "kubernetes.pods.running",
     "kubernetes.containers.running",
     "kubernetes.containers.restarts",
+    "kubernetes.containers.state.terminated",
+    "kubernetes.containers.last_state.terminated",
+    "kubernetes.node.filesystem.usage_pct",
+    // Datadog's AWS integration (ApplicationELB namespace): CloudWatch's metrics in snake case,
+    // HTTPCode_Target_5XX_Count as httpcode_target_5xx. Needs that integration in the Datadog org.
+    ...ALB_METRICS,
 ]);
 
 export const KNOWN_TAGS: ReadonlySet<string> = new Set([
     "kube_cluster_name", "kube_namespace", "pod_name", "kube_container_name", "container_name",
     "kube_deployment", "kube_replica_set", "kube_stateful_set", "kube_daemon_set", "horizontalpodautoscaler",
-    "node", "reason", "env", "service", "version", "kube_service",
+    "node", "reason", "env", "service", "version", "kube_service", "pod_phase", "condition", "status",
+    // Datadog's AWS integration tags ALB metrics with their CloudWatch dimensions, lowercased.
+    "targetgroup", "loadbalancer",
     NODE_GROUP_TAG, NODE_POOL_TAG,
 ]);
 
@@ -101,9 +115,17 @@ function tagKey(term: string): string | undefined {
     return t.split(":")[0];
 }
 
+/** Monitor windows `last_<n>m` take 1 to 10080 minutes (Datadog monitors API, metric alert query). */
+const WINDOW = /last_(\d+)m\b/g;
+
 /** Problems of one query (monitor or widget); empty when it is sound. */
 export function checkQuery(query: string): string[] {
     const problems = balanced(query);
+    for (const [, minutes] of query.matchAll(WINDOW)) {
+        if (Number(minutes) < 1 || Number(minutes) > 10080) {
+            problems.push(`window last_${minutes}m is outside 1 to 10080 minutes`);
+        }
+    }
     const metrics = [...query.matchAll(METRIC)];
     if (metrics.length === 0) {
         problems.push("no metric{scope} found");

@@ -43,6 +43,14 @@ function describeTrigger(trigger) {
 }
 
 /**
+ * A composite alarm's rule, its alarms named instead of spelled as ARNs.
+ * @param {string | undefined} rule
+ */
+function describeRule(rule) {
+    return rule ? rule.replace(/arn:aws[a-z-]*:cloudwatch:[^:]+:\d+:alarm:/g, "") : "";
+}
+
+/**
  * Formats one SNS record: a CloudWatch alarm notification when it is one, its text otherwise.
  * @param {SnsRecord} record
  * @returns {SlackMessage}
@@ -66,6 +74,7 @@ function formatRecord(record) {
         alarm.AlarmDescription ? `> ${alarm.AlarmDescription}` : "",
         `*Why:* ${alarm.NewStateReason}`,
         describeTrigger(alarm.Trigger) ? `*Metric:* ${describeTrigger(alarm.Trigger)}` : "",
+        describeRule(alarm.AlarmRule) ? `*Rule:* ${describeRule(alarm.AlarmRule)}` : "",
         `*Was:* ${alarm.OldStateValue} · *Since:* ${alarm.StateChangeTime}`,
         alarm.AlarmArn ? `<${consoleUrl(alarm.AlarmArn)}|Open in CloudWatch>` : "",
     ].filter((line) => line !== "");

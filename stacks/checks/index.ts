@@ -16,6 +16,7 @@ import { nameProblems } from "./names";
 import { appStageProblems } from "./apps";
 import { accountOf, loadBalancerStageProblems } from "./load-balancer";
 import { monitoringProblems } from "./monitoring";
+import { sloProblems } from "./slo";
 import { versionLifecycleProblems } from "./versions";
 
 /** The raw (parsed but unvalidated) value of each `eks-platform:` section. */
@@ -83,6 +84,7 @@ export function crossSectionProblems(stack: string, inputs: SectionInputs, valid
     problems.push(...nameProblems(stack, stage, inputs.cluster, inputs.apps, inputs.monitoring));
     const idleTimeout = validOrUndefined(loadBalancerSchema, inputs.loadBalancer)?.idleTimeoutSeconds;
     const datadogEnabled = (inputs.addons as { datadog?: { enabled?: unknown } } | undefined)?.datadog?.enabled !== false;
-    problems.push(...monitoringProblems(inputs.monitoring, idleTimeout, datadogEnabled));
+    problems.push(...monitoringProblems(stage, inputs.monitoring, idleTimeout, datadogEnabled));
+    problems.push(...sloProblems(stage, inputs.monitoring, inputs.apps));
     return problems;
 }

@@ -1,6 +1,8 @@
 /** Cross-checks of `eks-platform:monitoring`: values that pass the schema but cannot work together. */
 import { ConfigProblem, validOrUndefined } from "../problems";
+import { FALLING_MONITORS, MONITOR_SETTINGS, MonitorName, resolveDatadogThresholds } from "../schema/datadog-monitors";
 import { monitoringSchema } from "../schema/monitoring";
+import type { Stage } from "../schema/stage";
 import { PROJECT } from "../schema/stage";
 
 /** The most 5XX responses the error budget may allow: above it, an outage stays within budget. */
@@ -10,7 +12,7 @@ export const MAX_ALLOWED_ERROR_RATE = 0.05;
  * Slack delivery needs its ids; a warning threshold must fire before its critical one; the ALB
  * alarms must be able to fire, and not fire on a healthy service. `idleTimeoutSeconds`: the ALB's.
  */
-export function monitoringProblems(input: unknown, idleTimeoutSeconds: number | undefined, datadogEnabled: boolean): ConfigProblem[] {
+export function monitoringProblems(stage: Stage | undefined, input: unknown, idleTimeoutSeconds: number | undefined, datadogEnabled: boolean): ConfigProblem[] {
     const monitoring = validOrUndefined(monitoringSchema, input);
     if (!monitoring) {
         return [];
@@ -57,19 +59,19 @@ export function monitoringProblems(input: unknown, idleTimeoutSeconds: number | 
             }
         }
     }
-    const { datadog } = monitoring;
-    const rising = { crashLoopBackOff: datadog.crashLoopBackOff, containerRestarts: datadog.containerRestarts, cpuOfLimit: datadog.cpuOfLimit, memoryOfLimit: datadog.memoryOfLimit };
-    for (const [name, t] of Object.entries(rising)) {
-        if (t.warning !== undefined && t.warning >= t.critical) {
-            problems.push({ key: `${key}.datadog.${name}.warning`, value: t.warning, expected: `expected a warning below the critical threshold (${t.critical})` });
+    // Judged on what the monitors will use: the stage's defaults under what the file sets.
+    const datadog = resolveDatadogThresholds(monitoring.datadog, stage ?? "dev");
+    for (const name of Object.keys(MONITOR_SETTINGS) as MonitorName[]) {
+        const { critical, warning } = datadog[name];
+        const falling = FALLING_MONITORS.has(name);
+        if (warning !== undefined && (falling ? warning <= critical : warning >= critical)) {
+            problems.push({
+                key: `${key}.datadog.${name}.warning`, value: warning,
+                expected: falling
+                    ? `expected a warning above the critical threshold (${critical}): the value falls through it first`
+                    : `expected a warning below the critical threshold (${critical})`,
+            });
         }
-    }
-    const availability = datadog.deploymentAvailability;
-    if (availability.warning !== undefined && availability.warning <= availability.critical) {
-        problems.push({
-            key: `${key}.datadog.deploymentAvailability.warning`, value: availability.warning,
-            expected: `expected a warning above the critical ratio (${availability.critical}): availability falls through it first`,
-        });
     }
     return problems;
 }

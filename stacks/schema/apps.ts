@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sloSchema } from "./slo";
 import { containerResources, dnsLabel } from "./fields";
 
 const port = (what: string) => z.int({ error: `expected a ${what} from 1 to 65535` })
@@ -101,6 +102,8 @@ export const appSchema = z.strictObject({
     kubernetesApiAccess: z.boolean({ error: "expected true or false" }).default(false),
     /** Connection values for the app's RDS database; the password is the secret `<app>DbPassword`. */
     rds: rdsSchema,
+    /** The app's availability objective; its burn-rate alerts follow `monitoring.burnRateAlerts`. */
+    slo: sloSchema.optional(),
 }).superRefine((app, ctx) => {
     // A secret-looking one (DB_PASSWORD) is refused below, its value unprinted.
     for (const key of Object.keys(app.env).filter((k) => PLATFORM_ENV.includes(k) && !looksSecret(k))) {

@@ -1,35 +1,8 @@
 import { z } from "zod";
+import { datadogMonitorsSchema, fraction } from "./datadog-monitors";
+import { burnRateTiersSchema } from "./slo";
 
 const positive = (what: string) => z.number({ error: `expected ${what}` }).positive({ error: `expected ${what}` });
-
-/** A share between 0 and 1; a number from 1 to 100 is a percentage written for it. */
-const fraction = (what: string) => z.number({ error: `expected ${what}, a fraction between 0 and 1` }).superRefine((v, ctx) => {
-    if (v > 1 && v <= 100) {
-        ctx.addIssue({ code: "custom", input: v, message: `expected ${what}, a fraction between 0 and 1: ${v} looks like a percentage (for ${v}% write ${v / 100})` });
-    } else if (!(v > 0 && v < 1)) {
-        ctx.addIssue({ code: "custom", input: v, message: `expected ${what}, a fraction between 0 and 1` });
-    }
-});
-
-/**
- * A percentage of a container's limit. Usage never passes the limit (CPU is throttled, memory
- * OOM-killed), so above 100 a monitor never fires; at 1 or below, a fraction was written for it.
- */
-const percentOfLimit = (what: string) => z.number({ error: `expected ${what}, in percent` }).superRefine((v, ctx) => {
-    if (v > 0 && v <= 1) {
-        ctx.addIssue({ code: "custom", input: v, message: `expected ${what} in percent (1 to 100): ${v} looks like a fraction (for ${v * 100}% write ${v * 100})` });
-    } else if (v > 100) {
-        ctx.addIssue({ code: "custom", input: v, message: `expected ${what} in percent, at most 100: usage never passes its limit, so the monitor would never fire` });
-    } else if (!(v > 0)) {
-        ctx.addIssue({ code: "custom", input: v, message: `expected ${what} in percent, above 0` });
-    }
-});
-
-/** A monitor's thresholds; the warning must fire before the critical one (checked in checks/monitoring.ts). */
-const thresholds = (critical: number, warning: number | undefined, what: string, field = positive) => z.strictObject({
-    critical: field(what).default(critical),
-    warning: warning === undefined ? field(what).optional() : field(what).default(warning),
-}).prefault({});
 
 const slackSchema = z.strictObject({
     /** `chatbot`: AWS Chatbot posts CloudWatch alarms; `lambda`: a function posts them to an incoming webhook. */
@@ -51,6 +24,8 @@ export const monitoringSchema = z.strictObject({
     pageHandles: z.array(z.string().regex(/^@[A-Za-z0-9_.-]+$/, { error: "expected a Datadog handle such as @pagerduty-web-oncall" })).default([]),
     /** Runbook page every alert links to, one anchor per alert. */
     runbookUrl: z.url({ error: "expected a URL" }).default("https://github.com/example/eks-platform/blob/main/README.md#alerts-and-what-to-do"),
+    /** When an app's error budget burns fast enough to alert (default: the SRE Workbook's tiers). */
+    burnRateAlerts: burnRateTiersSchema,
     alb: z.strictObject({
         /** Requests per minute at the expected peak. */
         peakRequestsPerMinute: positive("requests per minute > 0").default(100_000),
@@ -65,20 +40,8 @@ export const monitoringSchema = z.strictObject({
             thresholdSeconds: positive("seconds > 0").default(1),
         }).prefault({}),
     }).prefault({}),
-    datadog: z.strictObject({
-        crashLoopBackOff: thresholds(1, undefined, "a number of containers"),
-        containerRestarts: thresholds(3, 2, "a number of restarts in 5 minutes"),
-        /** Available/desired replicas of a deployment; alerts at or below. */
-        deploymentAvailability: z.strictObject({
-            critical: fraction("the available/desired ratio").default(0.5),
-            warning: fraction("the available/desired ratio").optional().default(0.75),
-        }).prefault({}),
-        cpuOfLimit: thresholds(80, 70, "a share of the CPU limit", percentOfLimit),
-        memoryOfLimit: thresholds(80, 70, "a share of the memory limit", percentOfLimit),
-        /** Minutes without kube-state-metrics data before it alerts. */
-        kubeStateMetricsNoDataMinutes: z.int({ error: "expected whole minutes from 5 to 60" })
-            .min(5, { error: "expected whole minutes from 5 to 60" }).max(60, { error: "expected whole minutes from 5 to 60" }).default(10),
-    }).prefault({}),
+    /** Thresholds and windows of the Datadog monitors; the stage's defaults fill the rest. */
+    datadog: datadogMonitorsSchema,
 });
 
 export type MonitoringInput = z.output<typeof monitoringSchema>;

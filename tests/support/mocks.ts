@@ -87,6 +87,12 @@ export function fabricatedOutputs(type: string, name: string, inputs: Record<str
             return { arn: arn("ssm", `parameter${inputs.name}`) };
         case "aws:cloudwatch/logGroup:LogGroup":
             return { arn: arn("logs", `log-group:${inputs.name}`) };
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return { arn: arn("cloudwatch", `alarm:${inputs.name ?? name}`) };
+        case "aws:cloudwatch/compositeAlarm:CompositeAlarm":
+            return { arn: arn("cloudwatch", `alarm:${inputs.alarmName}`) };
+        case "datadog:index/serviceLevelObjective:ServiceLevelObjective":
+            return { id: `slo${name.length}abcdef0123456789abcdef012345` };
         case "aws:lambda/function:Function":
             return { arn: arn("lambda", `function:${inputs.name ?? name}`) };
         case "datadog:index/dashboardJson:DashboardJson":

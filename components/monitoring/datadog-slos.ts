@@ -1,0 +1,64 @@
+/**
+ * A Datadog SLO object per app, mirroring its availability objective: good requests are the
+ * app's target group requests without a 5XX, from Datadog's AWS integration (ApplicationELB).
+ * The CloudWatch burn-rate alarms page; this is where the budget left is read, on the app's
+ * dashboard.
+ */
+import * as datadog from "@pulumi/datadog";
+import * as pulumi from "@pulumi/pulumi";
+import type { Slo } from "../../stacks/schema/slo";
+import type { Stage } from "../../stacks/config";
+import { ALB_METRICS } from "./datadog-queries";
+
+export interface SloApp {
+    /** The target group's `arnSuffix` (targetgroup/<name>/<id>): the `targetgroup` tag of its metrics. */
+    targetGroup: pulumi.Input<string>;
+    slo: Slo;
+}
+
+export interface DatadogSlosArgs {
+    clusterName: string;
+    stage: Stage;
+    apps: Record<string, SloApp>;
+    provider: datadog.Provider;
+}
+
+const [REQUESTS, TARGET_5XX] = ALB_METRICS;
+
+/** Good and total events of an app's target group, as counts (metric SLOs sum counts). */
+export function sloQuery(targetGroup: string): { numerator: string; denominator: string } {
+    // Datadog lowercases tag values.
+    const scope = `{targetgroup:${targetGroup.toLowerCase()}}`;
+    return {
+        numerator: `sum:${REQUESTS}${scope}.as_count() - sum:${TARGET_5XX}${scope}.as_count()`,
+        denominator: `sum:${REQUESTS}${scope}.as_count()`,
+    };
+}
+
+/** The SLO's threshold: the objective over its window, warning halfway through the budget. */
+export function sloThreshold(slo: Slo): { timeframe: string; target: number; warning: number } {
+    const warning = Math.round((slo.availabilityPercent + (100 - slo.availabilityPercent) / 2) * 1e6) / 1e6;
+    return { timeframe: `${slo.windowDays}d`, target: slo.availabilityPercent, warning };
+}
+
+export class DatadogSlos extends pulumi.ComponentResource {
+    /** Per app, the SLO's id (for the dashboard's SLO widget). */
+    readonly ids: Record<string, pulumi.Output<string>>;
+
+    constructor(name: string, args: DatadogSlosArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-platform:monitoring:DatadogSlos", name, {}, opts);
+        this.ids = {};
+        for (const [app, { targetGroup, slo }] of Object.entries(args.apps)) {
+            const objective = new datadog.ServiceLevelObjective(`${name}-${app}`, {
+                name: `[${args.clusterName}] ${app} availability`,
+                type: "metric",
+                description: `Share of ${app}'s requests (its ALB target group) answered without a 5XX. Objective ${slo.availabilityPercent}% over ${slo.windowDays} days; CloudWatch burn-rate alarms page on it. Managed by eks-platform (Pulumi).`,
+                query: pulumi.output(targetGroup).apply(sloQuery),
+                thresholds: [sloThreshold(slo)],
+                tags: [`env:${args.stage}`, `kube_cluster_name:${args.clusterName}`, `service:${app}`, "managed-by:pulumi"],
+            }, { parent: this, provider: args.provider });
+            this.ids[app] = objective.id;
+        }
+        this.registerOutputs({ ids: this.ids });
+    }
+}

@@ -1,0 +1,139 @@
+/**
+ * Monitors of the cluster's workloads: containers that crash, cannot pull their image, are
+ * OOM-killed or end in error, restart, fail, or run short of replicas or of their limits. They
+ * cover Datadog's recommended Kubernetes monitors (integrations-core kubernetes/assets/monitors:
+ * CrashloopBackOff, ImagePullBackOff, OOMKilled, failed pods, pods restarting, deployment and
+ * StatefulSet replicas) with the platform's scope, grouping and stage thresholds.
+ */
+import { BY_CONTAINER, clusterScope, CONTAINER_WHERE, last, levels, MonitorDefinition, MonitorInput } from "./monitor-definition";
+
+/** `max` of a waiting or terminated reason of KSM's container status, 0 once it clears. */
+function reasonCount(state: "waiting" | "terminated", scope: string, reason: string): string {
+    return `default_zero(max:kubernetes_state.container.status_report.count.${state}{${scope},reason:${reason}} ${BY_CONTAINER})`;
+}
+
+export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): MonitorDefinition[] {
+    const scope = clusterScope(clusterName);
+    return [
+        {
+            key: "crashloopbackoff",
+            name: `[${clusterName}] Container in CrashLoopBackOff`,
+            // default_zero: once the container recovers the series stops, and a zero resolves the alert.
+            query: `max(${last(t.crashLoopBackOff.windowMinutes)}):${reasonCount("waiting", scope, "crashloopbackoff")} >= ${t.crashLoopBackOff.critical}`,
+            thresholds: levels(t.crashLoopBackOff),
+            what: "A container keeps crashing and Kubernetes is backing off its restarts.",
+            where: CONTAINER_WHERE,
+            checkFirst: "`kubectl -n {{kube_namespace.name}} logs {{pod_name.name}} -c {{kube_container_name.name}} --previous`, then `kubectl describe pod` for the exit code and events (OOMKilled, failed probes, bad config).",
+            notifyNoData: false,
+        },
+        {
+            key: "kube-state-metrics",
+            name: `[${clusterName}] Kubernetes state metrics stopped reporting`,
+            // A cluster always has nodes: no node count at all means the KSM core check is not running.
+            query: `avg(last_5m):sum:kubernetes_state.node.count{${scope}} < 1`,
+            thresholds: { critical: 1 },
+            what: "No kube-state metrics (node count) for the cluster: every other Kubernetes monitor is blind.",
+            where: "the Datadog cluster agent (KSM core check) of the cluster",
+            checkFirst: "`kubectl -n datadog get pods -l app=datadog-cluster-agent` and its logs; `kubectl -n datadog exec deploy/datadog-cluster-agent -- agent status` for the kubernetes_state_core check.",
+            notifyNoData: true,
+            noDataTimeframe: t.kubeStateMetricsNoDataMinutes,
+        },
+        {
+            key: "container-restarts",
+            name: `[${clusterName}] Container restarting`,
+            // The restart count only grows: alert on how much it grew in the window.
+            query: `change(max(${last(t.containerRestarts.windowMinutes)}),${last(t.containerRestarts.windowMinutes)}):max:kubernetes_state.container.restarts{${scope}} ${BY_CONTAINER} >= ${t.containerRestarts.critical}`,
+            thresholds: levels(t.containerRestarts),
+            what: `A container restarted repeatedly in the last ${t.containerRestarts.windowMinutes} minutes.`,
+            where: CONTAINER_WHERE,
+            checkFirst: "`kubectl -n {{kube_namespace.name}} describe pod {{pod_name.name}}` for the last state (OOMKilled, Error, liveness probe) and `logs --previous`.",
+            notifyNoData: false,
+        },
+        {
+            key: "deployment-availability",
+            name: `[${clusterName}] Deployment below half of its desired replicas`,
+            query: `avg(${last(t.deploymentAvailability.windowMinutes)}):avg:kubernetes_state.deployment.replicas_available{${scope}} by {kube_namespace,kube_deployment} / avg:kubernetes_state.deployment.replicas_desired{${scope}} by {kube_namespace,kube_deployment} <= ${t.deploymentAvailability.critical}`,
+            thresholds: levels(t.deploymentAvailability),
+            what: "Available replicas of a deployment fell to the threshold share of the desired ones.",
+            where: "namespace {{kube_namespace.name}}, deployment {{kube_deployment.name}}",
+            checkFirst: "`kubectl -n {{kube_namespace.name}} get pods -l app.kubernetes.io/name={{kube_deployment.name}}`: Pending (capacity, autoscaler), CrashLoopBackOff or failing readiness.",
+            notifyNoData: false,
+        },
+        {
+            key: "cpu-of-limit",
+            name: `[${clusterName}] Container CPU near its limit`,
+            // usage is in nanocores, limits in cores. Containers without a limit have no limit series and drop out.
+            query: `avg(${last(t.cpuOfLimit.windowMinutes)}):sum:kubernetes.cpu.usage.total{${scope}} ${BY_CONTAINER} / 1000000000 / sum:kubernetes.cpu.limits{${scope}} ${BY_CONTAINER} * 100 >= ${t.cpuOfLimit.critical}`,
+            thresholds: levels(t.cpuOfLimit),
+            what: "A container uses most of its CPU limit and is being throttled.",
+            where: CONTAINER_WHERE,
+            checkFirst: "The app's latency and the HPA (`kubectl -n {{kube_namespace.name}} get hpa`); raise the limit or the replicas if load is real.",
+            notifyNoData: false,
+        },
+        {
+            key: "memory-of-limit",
+            name: `[${clusterName}] Container memory near its limit`,
+            // The working set is what the OOM killer compares with the limit.
+            query: `avg(${last(t.memoryOfLimit.windowMinutes)}):sum:kubernetes.memory.working_set{${scope}} ${BY_CONTAINER} / sum:kubernetes.memory.limits{${scope}} ${BY_CONTAINER} * 100 >= ${t.memoryOfLimit.critical}`,
+            thresholds: levels(t.memoryOfLimit),
+            what: "A container's memory working set approaches its limit: the next step is OOMKilled.",
+            where: CONTAINER_WHERE,
+            checkFirst: "Memory over time on the namespace dashboard: a leak grows steadily, load comes and goes. Raise the limit or fix the leak.",
+            notifyNoData: false,
+        },
+        {
+            key: "image-pull",
+            name: `[${clusterName}] Container cannot pull its image`,
+            // Both reasons: ErrImagePull on each try, ImagePullBackOff between tries (KSM allowedWaitingReasons).
+            query: `max(${last(t.imagePullBackOff.windowMinutes)}):${reasonCount("waiting", scope, "imagepullbackoff")} + ${reasonCount("waiting", scope, "errimagepull")} >= ${t.imagePullBackOff.critical}`,
+            thresholds: levels(t.imagePullBackOff),
+            what: "A container waits on an image it cannot pull (ErrImagePull, ImagePullBackOff): the rollout is stuck.",
+            where: CONTAINER_WHERE,
+            checkFirst: "`kubectl -n {{kube_namespace.name}} describe pod {{pod_name.name}}` events: a tag or digest that does not exist, ECR permissions of the node role, or no route to the registry.",
+            notifyNoData: false,
+        },
+        {
+            key: "oomkilled",
+            name: `[${clusterName}] Container OOMKilled`,
+            // Datadog's recommended OOMKilled monitor: the kubelet check's container state (node agent).
+            query: `max(${last(t.oomKilled.windowMinutes)}):default_zero(max:kubernetes.containers.state.terminated{${scope},reason:oomkilled} ${BY_CONTAINER}) >= ${t.oomKilled.critical}`,
+            thresholds: levels(t.oomKilled),
+            what: "A container was killed for using more memory than its limit.",
+            where: CONTAINER_WHERE,
+            checkFirst: "Memory of the container on the namespace dashboard before the kill; raise `resources.limits.memory` or find the leak. `kubectl describe pod` shows Last State: OOMKilled.",
+            notifyNoData: false,
+        },
+        {
+            key: "terminated-abnormally",
+            name: `[${clusterName}] Container terminated abnormally`,
+            // The other terminated reasons KSM emits besides OOMKilled (allowedTerminatedReasons).
+            query: `max(${last(t.terminatedAbnormally.windowMinutes)}):${reasonCount("terminated", scope, "error")} + ${reasonCount("terminated", scope, "containercannotrun")} >= ${t.terminatedAbnormally.critical}`,
+            thresholds: levels(t.terminatedAbnormally),
+            what: "A container ended with an error exit code, or could not be started at all (ContainerCannotRun).",
+            where: CONTAINER_WHERE,
+            checkFirst: "`kubectl -n {{kube_namespace.name}} logs {{pod_name.name}} -c {{kube_container_name.name}} --previous` and `describe pod` for the exit code; ContainerCannotRun is a bad command or entrypoint.",
+            notifyNoData: false,
+        },
+        {
+            key: "failed-pods",
+            name: `[${clusterName}] Pods failing in a namespace`,
+            // Datadog's recommended form: how many more pods are in phase Failed than a window ago.
+            query: `change(avg(${last(t.failedPods.windowMinutes)}),${last(t.failedPods.windowMinutes)}):default_zero(sum:kubernetes_state.pod.status_phase{${scope},pod_phase:failed} by {kube_namespace}) > ${t.failedPods.critical}`,
+            thresholds: levels(t.failedPods),
+            what: `More than the threshold of pods entered phase Failed in ${t.failedPods.windowMinutes} minutes.`,
+            where: "namespace {{kube_namespace.name}}",
+            checkFirst: "`kubectl -n {{kube_namespace.name}} get pods --field-selector=status.phase=Failed` and `describe` one: evicted (node pressure), a failing Job, or a node lost.",
+            notifyNoData: false,
+        },
+        {
+            key: "statefulset-replicas",
+            name: `[${clusterName}] StatefulSet replicas not ready`,
+            query: `max(${last(t.statefulSetReplicas.windowMinutes)}):sum:kubernetes_state.statefulset.replicas_desired{${scope}} by {kube_namespace,kube_stateful_set} - sum:kubernetes_state.statefulset.replicas_ready{${scope}} by {kube_namespace,kube_stateful_set} >= ${t.statefulSetReplicas.critical}`,
+            thresholds: levels(t.statefulSetReplicas),
+            what: "A StatefulSet has fewer ready replicas than desired (quiet while the cluster runs none).",
+            where: "namespace {{kube_namespace.name}}, StatefulSet {{kube_stateful_set.name}}",
+            checkFirst: "`kubectl -n {{kube_namespace.name}} get pods` of the StatefulSet: a Pending pod waiting for its volume's zone, or a crashing one blocking the ordered rollout.",
+            notifyNoData: false,
+        },
+    ];
+}

@@ -1,0 +1,225 @@
+/**
+ * The Datadog monitors: which exist in each stage, the exact query of each (metrics and tags the
+ * agent emits, Datadog's recommended set covered), thresholds and windows from config, and the
+ * query check that guards them.
+ */
+import { expect } from "chai";
+import { monitorDefinitions } from "../components/monitoring/datadog-monitors";
+import { checkMonitorQuery, checkQuery } from "../components/monitoring/datadog-queries";
+import { resolveDatadogThresholds } from "../stacks/schema/datadog-monitors";
+import { monitoringSchema } from "../stacks/schema/monitoring";
+import { configProblems } from "./support/config-problems";
+import { transitiveDependencies } from "./support/graph";
+import { resourceNamed, resourcesOfType, runProgram, stackRun } from "./support/program-run";
+import { stackSection } from "./support/stack-files";
+
+const MONITOR = "datadog:index/monitor:Monitor";
+const CHANNEL: Record<string, string> = { dev: "@slack-acme-alerts-dev", stg: "@slack-acme-alerts-stg", prd: "@slack-acme-oncall-web" };
+
+const KEYS = [
+    "crashloopbackoff", "kube-state-metrics", "container-restarts", "deployment-availability", "cpu-of-limit", "memory-of-limit",
+    "image-pull", "oomkilled", "terminated-abnormally", "failed-pods", "statefulset-replicas",
+    "node-not-ready", "schedulable-nodes", "node-disk", "cluster-cpu-requests", "cluster-memory-requests",
+];
+
+const DEFAULT_THRESHOLDS = resolveDatadogThresholds(monitoringSchema.parse({ slack: { channelName: "x", datadogAccount: "a" } }).datadog, "stg");
+
+/** The stg defaults' monitors, by key. */
+function definitions(clusterName = "c", thresholds = DEFAULT_THRESHOLDS) {
+    return Object.fromEntries(monitorDefinitions({ clusterName, thresholds }).map((d) => [d.key, d]));
+}
+
+describe("DatadogMonitors", () => {
+    for (const stack of ["dev", "stg", "prd"]) {
+        it(`${stack}: sixteen monitors scoped to the cluster, routed to the stage's Slack channel, each with its runbook`, async () => {
+            const monitors = resourcesOfType(await stackRun(stack), MONITOR);
+            expect(monitors.map((m) => m.name)).to.deep.equal(KEYS.map((key) => `monitors-${key}`));
+            for (const monitor of monitors) {
+                expect(monitor.inputs.query as string, monitor.name).to.contain(`kube_cluster_name:eks-platform-${stack}`);
+                expect(monitor.inputs.message as string, monitor.name).to.contain(CHANNEL[stack]);
+                expect(monitor.inputs.message as string).to.match(/\*\*What:\*\*.+\n\*\*Where:\*\* cluster eks-platform-.+\n\*\*Check first:\*\*.+\n\*\*Runbook:\*\* https:\/\/\S+#[a-z-]+/);
+                expect(monitor.inputs.message as string).to.contain(`#${monitor.name.replace(/^monitors-/, "")}\n`);
+                const thresholds = monitor.inputs.monitorThresholds as { critical: string; warning?: string };
+                const problems = checkMonitorQuery(monitor.inputs.query as string, {
+                    critical: Number(thresholds.critical), warning: thresholds.warning === undefined ? undefined : Number(thresholds.warning),
+                });
+                expect(problems, monitor.name).to.deep.equal([]);
+            }
+        });
+    }
+
+    it("use the stage's thresholds: dev tolerates more restarts than prd", async () => {
+        const restarts = async (stack: string) => resourceNamed(await stackRun(stack), MONITOR, "monitors-container-restarts").inputs.monitorThresholds;
+        expect(await restarts("dev")).to.deep.equal({ critical: "5", warning: "3" });
+        expect(await restarts("prd")).to.deep.equal({ critical: "3", warning: "2" });
+        const availability = resourceNamed(await stackRun("prd"), MONITOR, "monitors-deployment-availability").inputs;
+        expect(availability.monitorThresholds).to.deep.equal({ critical: "0.5", warning: "0.8" });
+        expect(availability.query as string).to.match(/ <= 0\.5$/);
+    });
+
+    it("page only in prd, and only on alert", async () => {
+        const prd = resourceNamed(await stackRun("prd"), MONITOR, "monitors-crashloopbackoff").inputs;
+        expect(prd.message as string).to.contain("{{#is_alert}}@pagerduty-web-oncall{{/is_alert}}");
+        expect(prd.priority).to.equal("1");
+        const stg = resourceNamed(await stackRun("stg"), MONITOR, "monitors-crashloopbackoff").inputs;
+        expect(stg.message as string).not.to.contain("pagerduty");
+    });
+
+    it("CrashLoopBackOff: the waiting-reason metric, >= 1 over the shortest window, default_zero so it resolves, by pod", () => {
+        const crash = definitions().crashloopbackoff;
+        expect(crash.query).to.equal("max(last_1m):default_zero(max:kubernetes_state.container.status_report.count.waiting{kube_cluster_name:c,reason:crashloopbackoff} by {kube_namespace,pod_name,kube_container_name}) >= 1");
+    });
+
+    it("kube-state-metrics: alerts when the data stops, instead of on a count that is always 1", () => {
+        const ksm = definitions()["kube-state-metrics"];
+        expect(ksm).to.deep.include({ notifyNoData: true, noDataTimeframe: 10 });
+        expect(ksm.query).to.match(/^avg\(last_5m\):/);
+    });
+
+    it("restarts: the increase of the cumulative counter over 5 minutes, never its value", () => {
+        const restarts = definitions()["container-restarts"];
+        expect(restarts.query).to.match(/^change\(max\(last_5m\),last_5m\):max:kubernetes_state\.container\.restarts\{/);
+        expect(restarts.query).to.match(/>= 3$/);
+    });
+
+    it("CPU and memory: usage over the container's own limit, in percent, by pod", () => {
+        const { "cpu-of-limit": cpu, "memory-of-limit": memory } = definitions();
+        expect(cpu.query).to.contain("kubernetes.cpu.usage.total{kube_cluster_name:c} by {kube_namespace,pod_name,kube_container_name} / 1000000000 / sum:kubernetes.cpu.limits");
+        expect(memory.query).to.contain("kubernetes.memory.working_set{kube_cluster_name:c} by {kube_namespace,pod_name,kube_container_name} / sum:kubernetes.memory.limits");
+        expect(cpu.thresholds).to.deep.equal({ critical: 80, warning: 70 });
+    });
+
+    it("depend on the Slack channel and the Datadog provider, never on the cluster", async () => {
+        const run = await stackRun("prd");
+        for (const monitor of resourcesOfType(run, MONITOR)) {
+            const dependencies = [...transitiveDependencies(run, monitor)];
+            expect(dependencies.filter((d) => /EksCluster|KubeSystemAddons|eks:index/.test(d)), monitor.name).to.deep.equal([]);
+            expect(dependencies).to.include(resourceNamed(run, "datadog:slack/channel:Channel", "alerts").urn);
+        }
+    });
+});
+
+describe("the Datadog query check", () => {
+    it("rejects an unbalanced parenthesis (the field report's sample)", () => {
+        expect(checkQuery("avg(last_5m):avg:kubernetes.cpu.usage.total{kube_cluster_name:c} by {pod_name}) > 1")).to.include("unbalanced ')'");
+        expect(checkQuery("sum:kubernetes_state.hpa.desired_replicas{kube_namespace:web")).to.include("no metric{scope} found");
+    });
+
+    it("rejects tags the agent does not emit: name:<asg> and hpa:", () => {
+        expect(checkQuery("sum:kubernetes_state.node.cpu_allocatable{name:eks-general-asg}")).to.deep.equal(["unknown tag name in {name:eks-general-asg}"]);
+        expect(checkQuery("sum:kubernetes_state.hpa.desired_replicas{kube_namespace:web} by {hpa}")).to.deep.equal(["unknown tag hpa in by {hpa}"]);
+    });
+
+    it("rejects a metric that does not exist", () => {
+        expect(checkQuery("avg:kubernetes_state.hpa.replicas{*}")).to.deep.equal(["unknown metric kubernetes_state.hpa.replicas"]);
+    });
+
+    it("rejects a cumulative counter compared as a rate", () => {
+        expect(checkMonitorQuery("max(last_5m):max:kubernetes_state.container.restarts{kube_cluster_name:c} by {pod_name} >= 3", { critical: 3 }))
+            .to.deep.equal(["kubernetes_state.container.restarts is a cumulative counter: alert on its increase (change, diff, monotonic_diff), not its value"]);
+    });
+
+    it("rejects a threshold that fires while all is well (<= 1 on a running count)", () => {
+        expect(checkMonitorQuery("avg(last_5m):sum:kubernetes_state.deployment.replicas_available{kube_deployment:kube-state-metrics} <= 1", { critical: 1 }))
+            .to.deep.equal(["<= 1 on kubernetes_state.deployment.replicas_available fires while a single replica is healthy: alert on no data, or on a ratio"]);
+    });
+
+    it("rejects a query threshold that is not the critical threshold, and a warning on the wrong side", () => {
+        expect(checkMonitorQuery("avg(last_5m):avg:kubernetes.memory.usage{*} by {pod_name} >= 90", { critical: 80, warning: 85 })).to.deep.equal([
+            "query threshold 90 differs from the critical threshold 80",
+            "warning 85 does not fire before critical 80 (>=)",
+        ]);
+        expect(checkMonitorQuery("avg(last_5m):avg:kubernetes.memory.usage{*} by {pod_name} <= 0.5", { critical: 0.5, warning: 0.4 })).to.deep.equal([
+            "warning 0.4 does not fire before critical 0.5 (<=)",
+        ]);
+    });
+});
+
+
+describe("Datadog monitors beyond the field report", () => {
+    const BY = "by {kube_namespace,pod_name,kube_container_name}";
+    const waiting = (reason: string) => `default_zero(max:kubernetes_state.container.status_report.count.waiting{kube_cluster_name:c,reason:${reason}} ${BY})`;
+    const terminated = (reason: string) => `default_zero(max:kubernetes_state.container.status_report.count.terminated{kube_cluster_name:c,reason:${reason}} ${BY})`;
+
+    /** Every query, pinned with the stg defaults: what Datadog will evaluate, to the character. */
+    const QUERIES: Record<string, string> = {
+        "image-pull": `max(last_10m):${waiting("imagepullbackoff")} + ${waiting("errimagepull")} >= 1`,
+        oomkilled: `max(last_10m):default_zero(max:kubernetes.containers.state.terminated{kube_cluster_name:c,reason:oomkilled} ${BY}) >= 1`,
+        "terminated-abnormally": `max(last_10m):${terminated("error")} + ${terminated("containercannotrun")} >= 1`,
+        "failed-pods": "change(avg(last_5m),last_5m):default_zero(sum:kubernetes_state.pod.status_phase{kube_cluster_name:c,pod_phase:failed} by {kube_namespace}) > 10",
+        "statefulset-replicas": "max(last_15m):sum:kubernetes_state.statefulset.replicas_desired{kube_cluster_name:c} by {kube_namespace,kube_stateful_set} - sum:kubernetes_state.statefulset.replicas_ready{kube_cluster_name:c} by {kube_namespace,kube_stateful_set} >= 2",
+        "node-not-ready": "min(last_10m):default_zero(sum:kubernetes_state.node.by_condition{kube_cluster_name:c,condition:ready,status:false} by {node}) + default_zero(sum:kubernetes_state.node.by_condition{kube_cluster_name:c,condition:ready,status:unknown} by {node}) >= 1",
+        "schedulable-nodes": "max(last_15m):default_zero(sum:kubernetes_state.node.status{kube_cluster_name:c,status:schedulable} * 100 / sum:kubernetes_state.node.status{kube_cluster_name:c}) < 80",
+        "node-disk": "max(last_10m):max:kubernetes.node.filesystem.usage_pct{kube_cluster_name:c} * 100 >= 90",
+        "cluster-cpu-requests": "avg(last_30m):sum:kubernetes_state.container.cpu_requested{kube_cluster_name:c} / sum:kubernetes_state.node.cpu_allocatable{kube_cluster_name:c} * 100 >= 95",
+        "cluster-memory-requests": "avg(last_30m):sum:kubernetes_state.container.memory_requested{kube_cluster_name:c} / sum:kubernetes_state.node.memory_allocatable{kube_cluster_name:c} * 100 >= 95",
+    };
+
+    for (const [key, query] of Object.entries(QUERIES)) {
+        it(`${key}: ${query.split(":")[0]} over its metric, threshold equal to its critical one`, () => {
+            const definition = definitions()[key];
+            expect(definition.query).to.equal(query);
+            expect(checkMonitorQuery(definition.query, definition.thresholds), key).to.deep.equal([]);
+        });
+    }
+
+    it("cover each of Datadog's recommended Kubernetes monitors with the metric it watches", () => {
+        // integrations-core kubernetes/assets/monitors: recommended monitor -> our key and its metric.
+        const recommended: [string, string, string][] = [
+            ["monitor_deployments_replicas", "deployment-availability", "kubernetes_state.deployment.replicas_available"],
+            ["monitor_node_unavailable", "schedulable-nodes", "kubernetes_state.node.status"],
+            ["monitor_pod_crashloopbackoff", "crashloopbackoff", "kubernetes_state.container.status_report.count.waiting"],
+            ["monitor_pod_imagepullbackoff", "image-pull", "reason:imagepullbackoff"],
+            ["monitor_pod_oomkilled", "oomkilled", "kubernetes.containers.state.terminated"],
+            ["monitor_pods_failed_state", "failed-pods", "kubernetes_state.pod.status_phase"],
+            ["monitor_pods_restarting", "container-restarts", "kubernetes_state.container.restarts"],
+            ["monitor_statefulset_replicas", "statefulset-replicas", "kubernetes_state.statefulset.replicas_ready"],
+        ];
+        const all = definitions();
+        for (const [upstream, key, metric] of recommended) {
+            expect(all[key]?.query ?? "", upstream).to.contain(metric);
+        }
+    });
+
+    it("take thresholds and windows from config, and default them per stage", async () => {
+        const inputs = async (stack: string, key: string) => resourceNamed(await stackRun(stack), MONITOR, `monitors-${key}`).inputs;
+        expect((await inputs("prd", "node-not-ready")).query as string).to.match(/^min\(last_5m\):/);
+        expect((await inputs("stg", "node-not-ready")).query as string).to.match(/^min\(last_10m\):/);
+        expect((await inputs("dev", "node-not-ready")).query as string).to.match(/^min\(last_15m\):/);
+        expect((await inputs("prd", "failed-pods")).monitorThresholds).to.deep.equal({ critical: "5", warning: "3" });
+        expect((await inputs("dev", "failed-pods")).monitorThresholds).to.deep.equal({ critical: "20", warning: "10" });
+        expect((await inputs("prd", "cluster-cpu-requests")).monitorThresholds).to.deep.equal({ critical: "90", warning: "80" });
+        const monitoring = stackSection("prd", "monitoring");
+        monitoring.datadog.nodeDisk = { critical: 85, warning: 75, windowMinutes: 30 };
+        const run = await runProgram({ stack: "prd", overrides: { "eks-platform:monitoring": monitoring } });
+        const disk = resourceNamed(run, MONITOR, "monitors-node-disk").inputs;
+        expect(disk.query).to.equal("max(last_30m):max:kubernetes.node.filesystem.usage_pct{kube_cluster_name:eks-platform-prd} * 100 >= 85");
+        expect(disk.monitorThresholds).to.deep.equal({ critical: "85", warning: "75" });
+    });
+
+    it("refuse a window Datadog would not take and a disk threshold written as a fraction", () => {
+        const monitoring = stackSection("prd", "monitoring");
+        monitoring.datadog.nodeNotReady = { windowMinutes: 0 };
+        monitoring.datadog.nodeDisk = { critical: 0.9 };
+        expect(configProblems("prd", { overrides: { "eks-platform:monitoring": monitoring } })).to.deep.equal([
+            "[prd] eks-platform:monitoring.datadog.nodeNotReady.windowMinutes = 0: expected whole minutes from 1 to 1440",
+            "[prd] eks-platform:monitoring.datadog.nodeDisk.critical = 0.9: expected a share of the node's disk in percent (1 to 100): 0.9 looks like a fraction (for 90% write 90)",
+        ]);
+    });
+
+    it("the query check refuses a window outside what Datadog takes", () => {
+        expect(checkQuery("max(last_20000m):max:kubernetes.node.filesystem.usage_pct{*} * 100 >= 90")).to.deep.equal(["window last_20000m is outside 1 to 10080 minutes"]);
+    });
+
+    it("exist only while the Datadog agent runs", async () => {
+        const monitoring = stackSection("stg", "monitoring");
+        delete monitoring.slack.datadogAccount;
+        delete monitoring.datadog;
+        const run = await runProgram({ stack: "stg", overrides: {
+            "eks-platform:addons": { ...stackSection("stg", "addons"), datadog: { enabled: false } }, "eks-platform:monitoring": monitoring,
+        } });
+        expect(resourcesOfType(run, MONITOR)).to.deep.equal([]);
+        expect(resourcesOfType(run, "datadog:index/serviceLevelObjective:ServiceLevelObjective")).to.deep.equal([]);
+        expect(resourcesOfType(run, "aws:cloudwatch/compositeAlarm:CompositeAlarm").length).to.be.greaterThan(0);
+    });
+});
