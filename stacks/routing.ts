@@ -29,21 +29,43 @@ export function hostPatternMatches(pattern: string, host: string): boolean {
 
 const isWildcard = (host: string) => /[*?]/.test(host);
 
+/**
+ * Whether every host `inner` (itself possibly a pattern) matches is matched by `outer`. For a
+ * pattern inside a pattern only the common case is decided, `*.example.com` covering
+ * `*.api.example.com` or `?.example.com`; anything subtler is not claimed to be covered.
+ */
+export function hostPatternCovers(outer: string, inner: string): boolean {
+    if (!isWildcard(inner)) {
+        return hostPatternMatches(outer, inner);
+    }
+    if (outer === inner) {
+        return true;
+    }
+    const suffix = outer.slice(1);
+    return outer.startsWith("*") && !isWildcard(suffix) && inner.toLowerCase().endsWith(suffix.toLowerCase());
+}
+
+/** The literal characters of a route's most specific host: `*.api.example.com` before `*.example.com`. */
+function literalLength(route: Route): number {
+    return Math.max(0, ...route.hosts.map((host) => host.replace(/[*?]/g, "").length));
+}
+
 /** 2: exact hosts only; 1: some wildcard host; 0: any host. More specific routes go first. */
 function hostSpecificity(route: Route): number {
     return route.hosts.length === 0 ? 0 : route.hosts.some(isWildcard) ? 1 : 2;
 }
 
 /**
- * Rule priorities: more specific routes first (exact hosts, then wildcard hosts, then any host;
- * then longer path prefixes), so neither a catch-all "/" nor a `*.example.com` rule shadows
- * another app. Ties keep config order.
+ * Rule priorities: more specific routes first (exact hosts, then wildcard hosts, the longest
+ * first, then any host; then longer path prefixes), so neither a catch-all "/" nor a
+ * `*.example.com` rule shadows another app. Ties keep config order.
  */
 export function rulePriorities(routes: readonly Route[]): Record<string, number> {
     const ordered = routes
         .map((route, index) => ({ route, index }))
         .sort((a, b) =>
             hostSpecificity(b.route) - hostSpecificity(a.route)
+            || (hostSpecificity(a.route) === 1 ? literalLength(b.route) - literalLength(a.route) : 0)
             || normalizedPathPrefix(b.route.pathPrefix).length - normalizedPathPrefix(a.route.pathPrefix).length
             || a.index - b.index);
     return Object.fromEntries(ordered.map(({ route }, i) => [route.name, (i + 1) * 10]));
@@ -55,7 +77,7 @@ function covers(outer: Route, inner: Route): boolean {
     const innerPath = normalizedPathPrefix(inner.pathPrefix);
     const pathCovered = outerPath === "/" || innerPath === outerPath || innerPath.startsWith(`${outerPath}/`);
     const hostsCovered = outer.hosts.length === 0
-        || (inner.hosts.length > 0 && inner.hosts.every((host) => outer.hosts.some((pattern) => hostPatternMatches(pattern, host))));
+        || (inner.hosts.length > 0 && inner.hosts.every((host) => outer.hosts.some((pattern) => hostPatternCovers(pattern, host))));
     return pathCovered && hostsCovered;
 }
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { accessLogBucketPolicy } from "../components/app/app-load-balancer";
-import { pathPatterns, rulePriorities } from "../stacks/routing";
+import { hostPatternCovers, pathPatterns, rulePriorities } from "../stacks/routing";
 import { configData, contentAddressedName, imageVersion, shutdownTiming } from "../components/app/app-release";
 import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
 import { configProblems } from "./support/config-problems";
@@ -255,6 +255,15 @@ describe("AppLoadBalancer", () => {
             { name: "shops", hosts: ["*.example.com"], pathPrefix: "/" },
             { name: "api", hosts: ["api.example.com"], pathPrefix: "/" },
         ])).to.deep.equal({ api: 10, shops: 20 });
+        // Among wildcards, the narrower first: *.api.example.com before *.example.com.
+        expect(rulePriorities([
+            { name: "shops", hosts: ["*.example.com"], pathPrefix: "/" },
+            { name: "api", hosts: ["*.api.example.com"], pathPrefix: "/" },
+        ])).to.deep.equal({ api: 10, shops: 20 });
+        expect(hostPatternCovers("*.example.com", "?.example.com")).to.equal(true);
+        expect(hostPatternCovers("*.example.com", "*.api.example.com")).to.equal(true);
+        expect(hostPatternCovers("?.example.com", "*.example.com")).to.equal(false);
+        expect(hostPatternCovers("*.example.com", "API.example.com")).to.equal(true);
         expect(pathPatterns("/")).to.deep.equal(["/*"]);
         expect(pathPatterns("/api/")).to.deep.equal(["/api", "/api/*"]);
     });

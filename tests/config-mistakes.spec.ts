@@ -148,8 +148,8 @@ const TOLD: Record<string, string[]> = {
     "a restart warning that fires after the critical alert": [
         "[dev] eks-platform:monitoring.datadog.containerRestarts.warning = 5: expected a warning below the critical threshold (3)",
     ],
-    "an app behind another app's wildcard host": [
-        "[prd] eks-platform:apps.api.hosts = [\"api.example.com\",\"*.api.example.com\"]: expected a route of its own: app \"web\" (hosts *.example.com, path /) takes every request it would match, and its rule is evaluated first",
+    "an app listing another app's wildcard host too, so it takes all of that app's requests": [
+        "[prd] eks-platform:apps.web.hosts = [\"*.example.com\"]: expected a route of its own: app \"api\" (hosts api.example.com, *.example.com, path /) takes every request it would match, and its rule is evaluated first",
     ],
     "a path prefix that differs only by a trailing slash": [
         "[dev] eks-platform:apps.orders.pathPrefix = \"/orders/\": expected hosts or a path prefix of its own (app \"web\" is routed the same way: the ALB matches /orders/ as /orders)",

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { largestNodeRoom } from "../stacks/checks/capacity";
+import { KUBE_RESERVED_MEMORY_BYTES, kubeReservedCores } from "../stacks/instance-types";
 import * as pulumi from "@pulumi/pulumi";
 import {
     dbPasswordKey, parseStackConfig, PlatformConfig, StackConfigError, STAGES, SUPPORTED_KUBERNETES_VERSIONS,
@@ -275,3 +277,22 @@ describe("stack config", () => {
         ]);
     });
 });
+
+describe("the largest node a request must fit", () => {
+    const pool = (categories: string[], sizes: string[]) => ({ p: { instanceCategories: categories, instanceSizes: sizes, limits: { cpu: "64", memory: "256Gi" } } });
+
+    it("is what the kubelet leaves of the largest node: kubeReserved CPU (nodeadm) and memory with 110 pods", () => {
+        expect(kubeReservedCores(2)).to.be.closeTo(0.07, 1e-9);
+        expect(kubeReservedCores(16)).to.be.closeTo(0.11, 1e-9);
+        expect(KUBE_RESERVED_MEMORY_BYTES).to.equal((11 * 110 + 255 + 100) * 2 ** 20);
+        expect(largestNodeRoom({ nodeGroups: { g: { instanceTypes: ["m7g.xlarge", "m7g.large"] } } })).to.deep.include({ cores: 4 - 0.08, node: "m7g.xlarge of node group g" });
+    });
+
+    it("of a NodePool: its sizes in its categories (a t-family medium has 2 vCPUs), never above its limits", () => {
+        expect(largestNodeRoom({ nodePools: pool(["t"], ["medium"]) })?.cores).to.be.closeTo(2 - 0.07, 1e-9);
+        expect(largestNodeRoom({ nodePools: pool(["c", "m"], ["medium"]) })?.cores).to.be.closeTo(1 - 0.06, 1e-9);
+        expect(largestNodeRoom({ nodePools: { p: { limits: { cpu: "4", memory: "16Gi" } } } })?.cores).to.be.closeTo(4 - 0.08, 1e-9);
+        expect(largestNodeRoom({ fargateOnly: true })).to.deep.include({ cores: 16, memoryBytes: 120 * 2 ** 30 });
+    });
+});
+

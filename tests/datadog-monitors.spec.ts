@@ -138,17 +138,19 @@ describe("the Datadog query check", () => {
 
 describe("Datadog monitors beyond the field report", () => {
     const BY = "by {kube_namespace,pod_name,kube_container_name}";
-    const waiting = (reason: string) => `default_zero(max:kubernetes_state.container.status_report.count.waiting{kube_cluster_name:c,reason:${reason}} ${BY})`;
-    const terminated = (reason: string) => `default_zero(max:kubernetes_state.container.status_report.count.terminated{kube_cluster_name:c,reason:${reason}} ${BY})`;
+    const restarted = `default_zero(diff(max:kubernetes_state.container.restarts{kube_cluster_name:c} ${BY}))`;
 
     /** Every query, pinned with the stg defaults: what Datadog will evaluate, to the character. */
     const QUERIES: Record<string, string> = {
-        "image-pull": `max(last_10m):${waiting("imagepullbackoff")} + ${waiting("errimagepull")} >= 1`,
-        oomkilled: `max(last_10m):default_zero(max:kubernetes.containers.state.terminated{kube_cluster_name:c,reason:oomkilled} ${BY}) >= 1`,
-        "terminated-abnormally": `max(last_10m):${terminated("error")} + ${terminated("containercannotrun")} >= 1`,
+        // One filter for both reasons: a container is in one of them at a time, and arithmetic
+        // between two grouped queries keeps only the groups both have.
+        "image-pull": `max(last_10m):default_zero(max:kubernetes_state.container.status_report.count.waiting{kube_cluster_name:c AND reason IN (errimagepull, imagepullbackoff)} ${BY}) >= 1`,
+        // A restart whose last state is OOMKilled: the current terminated state lasts seconds.
+        oomkilled: `max(last_10m):${restarted} * default_zero(max:kubernetes.containers.last_state.terminated{kube_cluster_name:c,reason:oomkilled} ${BY}) >= 1`,
+        "terminated-abnormally": `max(last_10m):${restarted} * default_zero(max:kubernetes.containers.last_state.terminated{kube_cluster_name:c AND reason IN (error, containercannotrun)} ${BY}) >= 1`,
         "failed-pods": "change(avg(last_5m),last_5m):default_zero(sum:kubernetes_state.pod.status_phase{kube_cluster_name:c,pod_phase:failed} by {kube_namespace}) > 10",
         "statefulset-replicas": "max(last_15m):sum:kubernetes_state.statefulset.replicas_desired{kube_cluster_name:c} by {kube_namespace,kube_stateful_set} - sum:kubernetes_state.statefulset.replicas_ready{kube_cluster_name:c} by {kube_namespace,kube_stateful_set} >= 2",
-        "node-not-ready": "min(last_10m):default_zero(sum:kubernetes_state.node.by_condition{kube_cluster_name:c,condition:ready,status:false} by {node}) + default_zero(sum:kubernetes_state.node.by_condition{kube_cluster_name:c,condition:ready,status:unknown} by {node}) >= 1",
+        "node-not-ready": "min(last_10m):default_zero(sum:kubernetes_state.node.by_condition{kube_cluster_name:c,condition:ready,!status:true} by {node}) >= 1",
         "schedulable-nodes": "max(last_15m):default_zero(sum:kubernetes_state.node.status{kube_cluster_name:c,status:schedulable} * 100 / sum:kubernetes_state.node.status{kube_cluster_name:c}) < 80",
         "node-disk": "max(last_10m):max:kubernetes.node.filesystem.usage_pct{kube_cluster_name:c} * 100 >= 90",
         "cluster-cpu-requests": "avg(last_30m):sum:kubernetes_state.container.cpu_requested{kube_cluster_name:c} / sum:kubernetes_state.node.cpu_allocatable{kube_cluster_name:c} * 100 >= 95",
@@ -169,8 +171,8 @@ describe("Datadog monitors beyond the field report", () => {
             ["monitor_deployments_replicas", "deployment-availability", "kubernetes_state.deployment.replicas_available"],
             ["monitor_node_unavailable", "schedulable-nodes", "kubernetes_state.node.status"],
             ["monitor_pod_crashloopbackoff", "crashloopbackoff", "kubernetes_state.container.status_report.count.waiting"],
-            ["monitor_pod_imagepullbackoff", "image-pull", "reason:imagepullbackoff"],
-            ["monitor_pod_oomkilled", "oomkilled", "kubernetes.containers.state.terminated"],
+            ["monitor_pod_imagepullbackoff", "image-pull", "imagepullbackoff"],
+            ["monitor_pod_oomkilled", "oomkilled", "reason:oomkilled"],
             ["monitor_pods_failed_state", "failed-pods", "kubernetes_state.pod.status_phase"],
             ["monitor_pods_restarting", "container-restarts", "kubernetes_state.container.restarts"],
             ["monitor_statefulset_replicas", "statefulset-replicas", "kubernetes_state.statefulset.replicas_ready"],
@@ -207,8 +209,14 @@ describe("Datadog monitors beyond the field report", () => {
         ]);
     });
 
-    it("the query check refuses a window outside what Datadog takes", () => {
+    it("the query check refuses a window outside what Datadog takes, and a filter mixing both syntaxes", () => {
         expect(checkQuery("max(last_20000m):max:kubernetes.node.filesystem.usage_pct{*} * 100 >= 90")).to.deep.equal(["window last_20000m is outside 1 to 10080 minutes"]);
+        expect(checkQuery("max:kubernetes_state.node.by_condition{kube_cluster_name:c AND !status:true}")).to.deep.equal([
+            "{kube_cluster_name:c AND !status:true} mixes , or ! with AND, OR or IN, which Datadog refuses",
+        ]);
+        expect(checkQuery("max:kubernetes_state.node.by_condition{kube_cluster_name:c AND stauts IN (true, false)}")).to.deep.equal([
+            "unknown tag stauts in {kube_cluster_name:c AND stauts IN (true, false)}",
+        ]);
     });
 
     it("exist only while the Datadog agent runs", async () => {

@@ -43,6 +43,7 @@ describe("burn-rate alerts (CloudWatch)", () => {
             expect(composite.inputs.alarmRule).to.equal(`ALARM("${arn(long)}") AND ALARM("${arn(short)}")`);
             expect(composite.dependencies).to.include.members([long.urn, short.urn]);
             expect(composite.inputs).to.deep.include({ actionsEnabled: true, alarmActions: [topic], okActions: [topic] });
+            expect(long.inputs.name).to.equal(`${String(composite.inputs.alarmName).replace(/ \[(page|ticket)\]/, "")} long window`);
             // The windows notify no one themselves.
             for (const window of [long, short]) {
                 expect(window.inputs).not.to.have.property("alarmActions");
@@ -53,7 +54,7 @@ describe("burn-rate alerts (CloudWatch)", () => {
         expect(all["slo-alarms-web-slo-3d-6h"].inputs.alarmName).to.equal("eks-platform-prd web SLO [ticket] burn 1x (3d and 6h)");
     });
 
-    it("prd: each window is one period of its length, the 5XX share of web's requests above a traffic floor", async () => {
+    it("prd: each window is one period of its length, the failed share of web's requests above a traffic floor", async () => {
         const windows = Object.fromEntries(sloWindowAlarmsOf(await stackRun("prd")).map((a) => [a.name, a.inputs]));
         // [window alarm, period (s), threshold (5XX share), traffic floor (500 requests a minute x window)]
         const expected: [string, number, number, number][] = [
@@ -71,8 +72,10 @@ describe("burn-rate alerts (CloudWatch)", () => {
                 threshold, comparisonOperator: "GreaterThanOrEqualToThreshold", evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: "notBreaching",
             });
             const queries = alarm.metricQueries as any[];
+            // Failed: the app's 5XX and the connections to its pods that failed (the ALB answers those itself).
             expect(queries.map((q) => q.metric?.metricName ?? q.expression)).to.deep.equal([
-                "RequestCount", "HTTPCode_Target_5XX_Count", `IF(requests >= ${floor}, FILL(errors, 0) / requests, 0)`,
+                "RequestCount", "HTTPCode_Target_5XX_Count", "TargetConnectionErrorCount",
+                `IF(requests >= ${floor}, (FILL(errors, 0) + FILL(connectionErrors, 0)) / requests, 0)`,
             ]);
             for (const q of queries.filter((x) => x.metric)) {
                 expect(q.metric, name).to.deep.equal({ namespace: "AWS/ApplicationELB", metricName: q.metric.metricName, dimensions: { LoadBalancer: LB, TargetGroup: TG }, period, stat: "Sum" });
@@ -83,7 +86,7 @@ describe("burn-rate alerts (CloudWatch)", () => {
 
     it("tell Slack the burn rate, the objective and the budget left", async () => {
         const fast = composites(await stackRun("prd"))["slo-alarms-web-slo-1h-5m"].inputs.alarmDescription;
-        expect(fast).to.equal("[page] web is burning its error budget at 14.4x or faster: over the last 1h and 5m at least 1.44% of its requests failed with 5XX. "
+        expect(fast).to.equal("[page] web is burning its error budget at 14.4x or faster: over the last 1h and 5m at least 1.44% of its requests failed (5XX or no connection). "
             + "Objective 99.9% over 30 days: a budget of 0.1% of requests. At this rate the whole budget lasts 50 h; 2% of it is already spent, so at most 98% is left. "
             + "Runbook: https://github.com/example/eks-platform/blob/main/README.md#slo-burn-rate");
     });
@@ -128,15 +131,17 @@ describe("burn-rate alerts (CloudWatch)", () => {
 });
 
 describe("the Datadog SLO of each app", () => {
-    it("counts the target group's requests without a 5XX against all of them, over the objective's window", async () => {
+    it("counts the target group's responses without a 5XX against all of them, over the objective's window", async () => {
         const slo = resourceNamed(await stackRun("prd"), SLO, "slos-web").inputs;
         expect(slo).to.deep.include({ name: "[eks-platform-prd] web availability", type: "metric" });
+        // Sums of response classes only: each is reported only when non-zero, so no subtraction.
+        const count = (c: string) => `sum:aws.applicationelb.httpcode_target_${c}{targetgroup:${TG}}.as_count()`;
         expect(slo.query).to.deep.equal({
-            numerator: `sum:aws.applicationelb.request_count{targetgroup:${TG}}.as_count() - sum:aws.applicationelb.httpcode_target_5xx{targetgroup:${TG}}.as_count()`,
-            denominator: `sum:aws.applicationelb.request_count{targetgroup:${TG}}.as_count()`,
+            numerator: ["2xx", "3xx", "4xx"].map(count).join(" + "),
+            denominator: ["2xx", "3xx", "4xx", "5xx"].map(count).join(" + "),
         });
         expect(slo.thresholds).to.deep.equal([{ timeframe: "30d", target: 99.9, warning: 99.95 }]);
-        expect(sloQuery("targetgroup/Web/1").denominator).to.equal("sum:aws.applicationelb.request_count{targetgroup:targetgroup/web/1}.as_count()");
+        expect(sloQuery("targetgroup/Web/1").numerator).to.match(/^sum:aws\.applicationelb\.httpcode_target_2xx\{targetgroup:targetgroup\/web\/1\}\.as_count\(\) \+ /);
         expect(sloThreshold({ availabilityPercent: 99, windowDays: 90 })).to.deep.equal({ timeframe: "90d", target: 99, warning: 99.5 });
     });
 
@@ -149,8 +154,10 @@ describe("the Datadog SLO of each app", () => {
             view_type: "detail", view_mode: "overall", time_windows: ["30d"], show_error_budget: true,
         });
         const burn = panel[1].definition;
+        // Trailing windows as the alarms see them: 5XX over all responses, divided by the budget.
+        const trailing = (c: string, s: number) => `moving_rollup(sum:aws.applicationelb.httpcode_target_${c}{targetgroup:${TG}}.as_count(), ${s}, 'sum')`;
         expect(burn.requests.map((r: any) => r.q)).to.deep.equal([3600, 21_600, 259_200].map((s) =>
-            `sum:aws.applicationelb.httpcode_target_5xx{targetgroup:${TG}}.as_count().rollup(sum, ${s}) / sum:aws.applicationelb.request_count{targetgroup:${TG}}.as_count().rollup(sum, ${s}) / 0.001`));
+            `${trailing("5xx", s)} / (${["2xx", "3xx", "4xx", "5xx"].map((c) => trailing(c, s)).join(" + ")}) / 0.001`));
         expect(burn.markers.map((m: any) => m.value)).to.deep.equal(["y = 14.4", "y = 6", "y = 1"]);
         const id = resourceNamed(run, SLO, "slos-web");
         expect(resourceNamed(run, "datadog:index/dashboardJson:DashboardJson", "dashboards-web").dependencies).to.include(id.urn);

@@ -2,7 +2,7 @@ import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
 import { BurnRateTier, burnRate, Slo } from "../../stacks/schema/slo";
 import { NODE_GROUP_TAG, NODE_POOL_TAG } from "../kube-system-addons/datadog-agent";
-import { ALB_METRICS } from "./datadog-queries";
+import { responses } from "./datadog-slos";
 import { windowLabel } from "./slo-alarms";
 
 export interface DatadogDashboardsArgs {
@@ -69,12 +69,13 @@ function failures(): Widget {
  * exactly the SLO window), with each tier's alerting burn rate marked.
  */
 export function servicePanel(service: ServiceInput): Widget {
-    const [requests, errors] = ALB_METRICS;
-    const scope = `{targetgroup:${service.targetGroup.toLowerCase()}}`;
     const budget = Math.round((100 - service.slo.availabilityPercent) * 1e6) / 1e8;
+    // Trailing windows, as the alarms see them (moving_rollup), not calendar-aligned buckets.
+    const trailing = (classes: string[], seconds: number) =>
+        classes.map((c) => `moving_rollup(${responses(service.targetGroup, [c])}, ${seconds}, 'sum')`).join(" + ");
     const burn = (tier: BurnRateTier) => {
         const seconds = tier.longWindowMinutes * 60;
-        return `sum:${errors}${scope}.as_count().rollup(sum, ${seconds}) / sum:${requests}${scope}.as_count().rollup(sum, ${seconds}) / ${budget}`;
+        return `${trailing(["5xx"], seconds)} / (${trailing(["2xx", "3xx", "4xx", "5xx"], seconds)}) / ${budget}`;
     };
     return group(`Service level: ${service.app}`, [
         {

@@ -12,7 +12,10 @@
 import { NODE_GROUP_TAG, NODE_POOL_TAG } from "../kube-system-addons/datadog-agent";
 
 /** The ALB metrics of Datadog's AWS integration the SLOs and dashboards read. */
-export const ALB_METRICS = ["aws.applicationelb.request_count", "aws.applicationelb.httpcode_target_5xx"] as const;
+export const ALB_METRICS = [
+    "aws.applicationelb.httpcode_target_2xx", "aws.applicationelb.httpcode_target_3xx",
+    "aws.applicationelb.httpcode_target_4xx", "aws.applicationelb.httpcode_target_5xx",
+] as const;
 
 export const KNOWN_METRICS: ReadonlySet<string> = new Set([
     // kube-state-metrics core check
@@ -108,11 +111,24 @@ function balanced(query: string): string[] {
 }
 
 function tagKey(term: string): string | undefined {
-    const t = term.trim().replace(/^!/, "");
+    const t = term.trim().replace(/^[(\s]+|[)\s]+$/g, "").replace(/^(!|NOT\s+)/, "");
     if (t === "" || t === "*" || t.startsWith("$")) {
         return undefined;
     }
     return t.split(":")[0];
+}
+
+/**
+ * The tag keys of a scope, in either of Datadog's filter syntaxes: symbolic (`a:1,!b:2`) or
+ * functional (`a:1 AND b IN (x, y)`), which one scope may not mix (Datadog, advanced filtering).
+ */
+function scopeKeys(scope: string): { keys: string[]; problems: string[] } {
+    const functional = /\s(AND|OR)\s|\sIN\s*\(|^NOT\s/.test(scope);
+    const lists = scope.replace(/\s+(NOT\s+)?IN\s*\([^)]*\)/g, ":in");
+    const symbolic = lists.includes(",") || /(^|[\s(])!/.test(lists);
+    const problems = functional && symbolic ? [`{${scope}} mixes , or ! with AND, OR or IN, which Datadog refuses`] : [];
+    const keys = lists.split(/,|\s+AND\s+|\s+OR\s+/).map(tagKey).filter((k): k is string => k !== undefined);
+    return { keys, problems };
 }
 
 /** Monitor windows `last_<n>m` take 1 to 10080 minutes (Datadog monitors API, metric alert query). */
@@ -134,8 +150,10 @@ export function checkQuery(query: string): string[] {
         if (!KNOWN_METRICS.has(metric)) {
             problems.push(`unknown metric ${metric}`);
         }
-        for (const key of scope.split(",").map(tagKey)) {
-            if (key !== undefined && !KNOWN_TAGS.has(key)) {
+        const { keys, problems: syntax } = scopeKeys(scope);
+        problems.push(...syntax);
+        for (const key of keys) {
+            if (!KNOWN_TAGS.has(key)) {
                 problems.push(`unknown tag ${key} in {${scope}}`);
             }
         }

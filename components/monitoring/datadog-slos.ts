@@ -23,16 +23,23 @@ export interface DatadogSlosArgs {
     provider: datadog.Provider;
 }
 
-const [REQUESTS, TARGET_5XX] = ALB_METRICS;
-
-/** Good and total events of an app's target group, as counts (metric SLOs sum counts). */
+/**
+ * Good and total events of an app's target group, as counts (metric SLOs sum counts): its
+ * responses by class, good being all but 5XX. Sums only, no subtraction: each class is reported
+ * only when non-zero, and a sum of the classes is what the other side sums too.
+ */
 export function sloQuery(targetGroup: string): { numerator: string; denominator: string } {
+    return { numerator: responses(targetGroup, ["2xx", "3xx", "4xx"]), denominator: responses(targetGroup, ["2xx", "3xx", "4xx", "5xx"]) };
+}
+
+/** `sum:...{targetgroup:<tg>}.as_count()` of each response class, added. */
+export function responses(targetGroup: string, classes: string[]): string {
     // Datadog lowercases tag values.
     const scope = `{targetgroup:${targetGroup.toLowerCase()}}`;
-    return {
-        numerator: `sum:${REQUESTS}${scope}.as_count() - sum:${TARGET_5XX}${scope}.as_count()`,
-        denominator: `sum:${REQUESTS}${scope}.as_count()`,
-    };
+    return classes.map((c) => {
+        const metric = ALB_METRICS.find((m) => m.endsWith(`_${c}`))!;
+        return `sum:${metric}${scope}.as_count()`;
+    }).join(" + ");
 }
 
 /** The SLO's threshold: the objective over its window, warning halfway through the budget. */

@@ -7,8 +7,6 @@ import { clusterScope, last, levels, MonitorDefinition, MonitorInput } from "./m
 
 export function nodeMonitors({ clusterName, thresholds: t }: MonitorInput): MonitorDefinition[] {
     const scope = clusterScope(clusterName);
-    // KSM submits one series per node and condition, tagged with the condition's current status.
-    const condition = (status: string) => `default_zero(sum:kubernetes_state.node.by_condition{${scope},condition:ready,status:${status}} by {node})`;
     const requests = (resource: "cpu" | "memory", settings: typeof t.clusterCpuRequests) =>
         `avg(${last(settings.windowMinutes)}):sum:kubernetes_state.container.${resource}_requested{${scope}} / sum:kubernetes_state.node.${resource}_allocatable{${scope}} * 100 >= ${settings.critical}`;
     const capacityCheck = "Pending pods (`kubectl get pods -A --field-selector=status.phase=Pending`) and the autoscaler: Karpenter's NodePool limits (`kubectl get nodepools`) or the node groups' maxSize may be reached; raise them or lower requests.";
@@ -16,9 +14,11 @@ export function nodeMonitors({ clusterName, thresholds: t }: MonitorInput): Moni
         {
             key: "node-not-ready",
             name: `[${clusterName}] Node not ready`,
-            // min over the window: NotReady (false) or silent (unknown) the whole time, not a node
+            // KSM submits one series per node and condition, tagged with its current status: a
+            // NotReady node has status:false, one that stopped reporting status:unknown; never both,
+            // so one filter takes either. min over the window: not ready the whole time, not a node
             // briefly unready while it joins or while Karpenter removes it.
-            query: `min(${last(t.nodeNotReady.windowMinutes)}):${condition("false")} + ${condition("unknown")} >= ${t.nodeNotReady.critical}`,
+            query: `min(${last(t.nodeNotReady.windowMinutes)}):default_zero(sum:kubernetes_state.node.by_condition{${scope},condition:ready,!status:true} by {node}) >= ${t.nodeNotReady.critical}`,
             thresholds: levels(t.nodeNotReady),
             what: `A node has been NotReady (or stopped reporting) for ${t.nodeNotReady.windowMinutes} minutes; its pods are not being looked after.`,
             where: "node {{node.name}}",

@@ -65,20 +65,24 @@ function windowAlarm(input: BurnRateInput, app: string, targetGroup: pulumi.Inpu
     const sum = (id: string, metricName: string) => ({ id, returnData: false, metric: { namespace: ELB, metricName, dimensions, period, stat: "Sum" } });
     return {
         key: `${app}-slo-${tierKey(tier)}-${which}`,
-        name: `${input.namePrefix} ${app} SLO burn ${rate}x over ${windowLabel(minutes)}`,
-        alarmDescription: `5XX share of ${app}'s requests over ${windowLabel(minutes)} at or above ${threshold} (${rate}x its error budget). Notifies through its composite alarm.`,
+        // The tier's windows in the name: two tiers sharing a window and a rate get two alarms.
+        name: `${input.namePrefix} ${app} SLO burn ${rate}x (${windowLabel(tier.longWindowMinutes)} and ${windowLabel(tier.shortWindowMinutes)}) ${which} window`,
+        alarmDescription: `Failed share (5XX and connection errors) of ${app}'s requests over ${windowLabel(minutes)} at or above ${threshold} (${rate}x its error budget). Notifies through its composite alarm.`,
         comparisonOperator: "GreaterThanOrEqualToThreshold",
         threshold,
         // One period spans the whole window: its single datapoint is the window's error ratio.
         evaluationPeriods: 1,
         datapointsToAlarm: 1,
         treatMissingData: "notBreaching",
+        // Failed requests: the app's 5XX, and connections to its pods that failed (the ALB then
+        // answers 502/503 itself, which its own 5XX metric counts without a target group).
         metricQueries: [
             sum("requests", "RequestCount"),
             sum("errors", "HTTPCode_Target_5XX_Count"),
+            sum("connectionErrors", "TargetConnectionErrorCount"),
             {
-                id: "ratio", returnData: true, label: `5XX share over ${windowLabel(minutes)}`,
-                expression: `IF(requests >= ${input.minRequestsPerMinute * minutes}, FILL(errors, 0) / requests, 0)`,
+                id: "ratio", returnData: true, label: `failed share over ${windowLabel(minutes)}`,
+                expression: `IF(requests >= ${input.minRequestsPerMinute * minutes}, (FILL(errors, 0) + FILL(connectionErrors, 0)) / requests, 0)`,
             },
         ],
     };
@@ -90,7 +94,7 @@ export function burnRateMessage(app: string, slo: Slo, tier: BurnRateTier, rate:
     const hoursToExhaust = Math.round((slo.windowDays * 24) / rate * 10) / 10;
     return [
         `[${tier.severity}] ${app} is burning its error budget at ${rate}x or faster:`,
-        `over the last ${windowLabel(tier.longWindowMinutes)} and ${windowLabel(tier.shortWindowMinutes)} at least ${Math.round(threshold * 1e6) / 1e4}% of its requests failed with 5XX.`,
+        `over the last ${windowLabel(tier.longWindowMinutes)} and ${windowLabel(tier.shortWindowMinutes)} at least ${Math.round(threshold * 1e6) / 1e4}% of its requests failed (5XX or no connection).`,
         `Objective ${slo.availabilityPercent}% over ${slo.windowDays} days: a budget of ${budgetPercent}% of requests.`,
         `At this rate the whole budget lasts ${hoursToExhaust} h; ${tier.budgetPercent}% of it is already spent, so at most ${100 - tier.budgetPercent}% is left.`,
         `Runbook: ${runbookUrl.split("#")[0]}#slo-burn-rate`,

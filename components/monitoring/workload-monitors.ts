@@ -7,9 +7,22 @@
  */
 import { BY_CONTAINER, clusterScope, CONTAINER_WHERE, last, levels, MonitorDefinition, MonitorInput } from "./monitor-definition";
 
-/** `max` of a waiting or terminated reason of KSM's container status, 0 once it clears. */
-function reasonCount(state: "waiting" | "terminated", scope: string, reason: string): string {
-    return `default_zero(max:kubernetes_state.container.status_report.count.${state}{${scope},reason:${reason}} ${BY_CONTAINER})`;
+/** `max` of a waiting reason of KSM's container status, 0 once it clears. */
+function waitingFor(scope: string, reason: string): string {
+    return `default_zero(max:kubernetes_state.container.status_report.count.waiting{${scope},reason:${reason}} ${BY_CONTAINER})`;
+}
+
+/**
+ * A container that restarted in the window after its last run ended for one of `reasons`: the
+ * increase of KSM's restart count times the kubelet's last terminated state (1 while that state
+ * holds). The current terminated state lasts only until the restart, seconds after an OOM kill;
+ * the last state stays, and the restart dates it.
+ */
+function restartedAfter(scope: string, reasons: string[]): string {
+    const lastState = reasons.length === 1
+        ? `{${scope},reason:${reasons[0]}}`
+        : `{${scope.replace(/,/g, " AND ")} AND reason IN (${reasons.join(", ")})}`;
+    return `default_zero(diff(max:kubernetes_state.container.restarts{${scope}} ${BY_CONTAINER})) * default_zero(max:kubernetes.containers.last_state.terminated${lastState} ${BY_CONTAINER})`;
 }
 
 export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): MonitorDefinition[] {
@@ -19,7 +32,7 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             key: "crashloopbackoff",
             name: `[${clusterName}] Container in CrashLoopBackOff`,
             // default_zero: once the container recovers the series stops, and a zero resolves the alert.
-            query: `max(${last(t.crashLoopBackOff.windowMinutes)}):${reasonCount("waiting", scope, "crashloopbackoff")} >= ${t.crashLoopBackOff.critical}`,
+            query: `max(${last(t.crashLoopBackOff.windowMinutes)}):${waitingFor(scope, "crashloopbackoff")} >= ${t.crashLoopBackOff.critical}`,
             thresholds: levels(t.crashLoopBackOff),
             what: "A container keeps crashing and Kubernetes is backing off its restarts.",
             where: CONTAINER_WHERE,
@@ -84,8 +97,9 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
         {
             key: "image-pull",
             name: `[${clusterName}] Container cannot pull its image`,
-            // Both reasons: ErrImagePull on each try, ImagePullBackOff between tries (KSM allowedWaitingReasons).
-            query: `max(${last(t.imagePullBackOff.windowMinutes)}):${reasonCount("waiting", scope, "imagepullbackoff")} + ${reasonCount("waiting", scope, "errimagepull")} >= ${t.imagePullBackOff.critical}`,
+            // Both reasons in one filter: a container is in ErrImagePull on each try and in
+            // ImagePullBackOff between tries, never both at once (KSM allowedWaitingReasons).
+            query: `max(${last(t.imagePullBackOff.windowMinutes)}):default_zero(max:kubernetes_state.container.status_report.count.waiting{${scope} AND reason IN (errimagepull, imagepullbackoff)} ${BY_CONTAINER}) >= ${t.imagePullBackOff.critical}`,
             thresholds: levels(t.imagePullBackOff),
             what: "A container waits on an image it cannot pull (ErrImagePull, ImagePullBackOff): the rollout is stuck.",
             where: CONTAINER_WHERE,
@@ -95,10 +109,11 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
         {
             key: "oomkilled",
             name: `[${clusterName}] Container OOMKilled`,
-            // Datadog's recommended OOMKilled monitor: the kubelet check's container state (node agent).
-            query: `max(${last(t.oomKilled.windowMinutes)}):default_zero(max:kubernetes.containers.state.terminated{${scope},reason:oomkilled} ${BY_CONTAINER}) >= ${t.oomKilled.critical}`,
+            // Datadog's recommended monitor reads the current terminated state, which an OOM-killed
+            // container leaves within seconds; a restart with OOMKilled as its last state is caught.
+            query: `max(${last(t.oomKilled.windowMinutes)}):${restartedAfter(scope, ["oomkilled"])} >= ${t.oomKilled.critical}`,
             thresholds: levels(t.oomKilled),
-            what: "A container was killed for using more memory than its limit.",
+            what: "A container was killed for using more memory than its limit, and restarted.",
             where: CONTAINER_WHERE,
             checkFirst: "Memory of the container on the namespace dashboard before the kill; raise `resources.limits.memory` or find the leak. `kubectl describe pod` shows Last State: OOMKilled.",
             notifyNoData: false,
@@ -106,10 +121,11 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
         {
             key: "terminated-abnormally",
             name: `[${clusterName}] Container terminated abnormally`,
-            // The other terminated reasons KSM emits besides OOMKilled (allowedTerminatedReasons).
-            query: `max(${last(t.terminatedAbnormally.windowMinutes)}):${reasonCount("terminated", scope, "error")} + ${reasonCount("terminated", scope, "containercannotrun")} >= ${t.terminatedAbnormally.critical}`,
+            // The terminated reasons besides OOMKilled (allowedTerminatedReasons). A restart dates it,
+            // so a finished Job's failed pod does not stay red (the failed-pods monitor has those).
+            query: `max(${last(t.terminatedAbnormally.windowMinutes)}):${restartedAfter(scope, ["error", "containercannotrun"])} >= ${t.terminatedAbnormally.critical}`,
             thresholds: levels(t.terminatedAbnormally),
-            what: "A container ended with an error exit code, or could not be started at all (ContainerCannotRun).",
+            what: "A container restarted after ending with an error exit code, or after it could not be started at all (ContainerCannotRun).",
             where: CONTAINER_WHERE,
             checkFirst: "`kubectl -n {{kube_namespace.name}} logs {{pod_name.name}} -c {{kube_container_name.name}} --previous` and `describe pod` for the exit code; ContainerCannotRun is a bad command or entrypoint.",
             notifyNoData: false,

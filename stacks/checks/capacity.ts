@@ -62,8 +62,10 @@ export function largestNodeRoom(clusterInput: unknown): NodeRoom | undefined {
         if (limitCores === undefined || limitMemory === undefined) {
             return undefined;
         }
-        // A node never exceeds its pool's limits; listed sizes bound it further.
-        const sizeCores = settings.instanceSizes?.map((size) => instanceVcpus(`m7g.${size}`));
+        // A node never exceeds its pool's limits; listed sizes bound it further (a size's vCPUs
+        // depend on the category only for the small sizes of the burstable t family).
+        const categories = settings.instanceCategories ?? ["c", "m", "r"];
+        const sizeCores = settings.instanceSizes?.flatMap((size) => categories.map((category) => instanceVcpus(`${category}7.${size}`)));
         const cores = sizeCores && !sizeCores.includes(undefined) ? Math.min(limitCores, Math.max(...(sizeCores as number[]))) : limitCores;
         rooms.push({ cores: allocatableCores(cores), memoryBytes: allocatableMemory(limitMemory), node: `a node of pool ${pool} (limits ${settings.limits.cpu} CPU, ${settings.limits.memory})` });
     }

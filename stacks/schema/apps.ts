@@ -15,9 +15,10 @@ const httpPath = z.string().regex(/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%\/]*$/, { err
 /**
  * An image pinned by digest (`repo@sha256:<64 hex>`, also `repo:tag@sha256:...`, where the digest
  * wins) or by a tag CI never moves. `latest`, or no tag at all, would let two pods of one
- * Deployment run different code. Grammar: the distribution reference (name, `:tag`, `@digest`).
+ * Deployment run different code. Grammar: the distribution reference (an optional registry host
+ * with port, always followed by "/", the path, `:tag`, `@digest`), so `web:1842` is a tag.
  */
-const IMAGE = /^(?<name>[a-z0-9]+([._\/-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*)(:(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(@sha256:(?<digest>[a-f0-9]{64}))?$/;
+const IMAGE = /^(?<name>(?:[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@sha256:(?<digest>[a-f0-9]{64}))?$/;
 
 export const imageReference = z.string().superRefine((image, ctx) => {
     const groups = IMAGE.exec(image)?.groups;
@@ -34,15 +35,19 @@ export const imageReference = z.string().superRefine((image, ctx) => {
 /** Annotation on an app's service account that declares it calls the Kubernetes API (token mounted). */
 export const API_ACCESS_ANNOTATION = "eks-platform/kubernetes-api-access";
 
-const SECRET_WORD = /(^|_)(PASS|PASSWORD|PASSWD|SECRET|SECRETS|TOKEN|APIKEY|API_KEY|APPKEY|APP_KEY|WEBHOOK|CREDENTIAL|CREDENTIALS|PRIVATE_KEY|PRIVATEKEY)(_|$)/i;
+/** Words that make a name secret wherever they appear in it (DBPASSWORD, SECRETKEY). */
+const SECRET_PART = /(PASSWORD|PASSWD|SECRET|CREDENTIAL|PRIVATE_?KEY)/i;
+/** Words that make a name secret only as whole words: BYPASS_CACHE or TOKENIZER_MODEL are not. */
+const SECRET_WORD = /(^|_)(PASS|PWD|TOKEN|APIKEY|API_KEY|APPKEY|APP_KEY|WEBHOOK)(_|$)/i;
 
 /**
- * A key that must never sit in a ConfigMap: the value belongs in a Secret. Judged by whole words
- * of the name (split at `_`, `-`, `.` and camelCase), so BYPASS_CACHE or TOKENIZER_MODEL are fine
- * and DB_PASSWORD, dbPassword or api-key are not.
+ * A key that must never sit in a ConfigMap: the value belongs in a Secret. Names are split into
+ * words at `_`, `-`, `.` and camelCase, so DB_PASSWORD, dbPassword, DBPASSWORD, MYSQL_PWD or
+ * api-key are secret, and BYPASS_CACHE or TOKENIZER_MODEL are not.
  */
 export function looksSecret(key: string): boolean {
-    return SECRET_WORD.test(key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[-.]/g, "_"));
+    const words = key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[-.]/g, "_");
+    return SECRET_PART.test(words.replace(/_/g, "")) || SECRET_WORD.test(words);
 }
 
 /** The variables the platform sets from `rds` and the password Secret: `env` may not override them. */

@@ -145,8 +145,8 @@ export const MISTAKES: readonly Mistake[] = [
         overrides: edit("dev", "monitoring", (m) => { m.datadog.containerRestarts = { critical: 3, warning: 5 }; }) },
 
     // ---- Routing that cannot work as written ------------------------------------------------
-    { what: "an app behind another app's wildcard host", stack: "prd",
-        overrides: withApp("prd", "api", { hosts: ["api.example.com", "*.api.example.com"] }, (web) => { web.hosts = ["*.example.com"]; }) },
+    { what: "an app listing another app's wildcard host too, so it takes all of that app's requests", stack: "prd",
+        overrides: withApp("prd", "api", { hosts: ["api.example.com", "*.example.com"] }, (web) => { web.hosts = ["*.example.com"]; }) },
     { what: "a path prefix that differs only by a trailing slash", stack: "dev",
         overrides: edit("dev", "apps", (a) => {
             a.web.pathPrefix = "/orders";
@@ -214,6 +214,10 @@ export const VALID_VARIANTS: readonly Mistake[] = [
         overrides: edit("stg", "apps", (a) => { a.web.env.BYPASS_CACHE = "true"; }) },
     { what: "an exact host next to a wildcard host of another app", stack: "prd",
         overrides: withApp("prd", "api", { hosts: ["api.example.com"] }, (web) => { web.hosts = ["*.example.com"]; }) },
+    { what: "a narrower wildcard listed after a broader one", stack: "prd",
+        overrides: withApp("prd", "api", { hosts: ["*.api.example.com"] }, (web) => { web.hosts = ["*.example.com"]; }) },
+    { what: "an image tagged with a build number", stack: "dev",
+        overrides: edit("dev", "apps", (a) => { a.web.image = "444455556666.dkr.ecr.eu-west-1.amazonaws.com/web:1842"; }) },
     { what: "an image tag that is no valid label value", stack: "dev",
         overrides: edit("dev", "apps", (a) => { a.web.image = `444455556666.dkr.ecr.eu-west-1.amazonaws.com/web:_build.${"7".repeat(70)}-`; }) },
     { what: "no deregistration delay (no preStop hook)", stack: "dev",
