@@ -144,3 +144,39 @@ export function podIdentityRole(
     }, { parent: ctx.parent });
     return [rolePolicy, association, ctx.podIdentityAgent];
 }
+
+/** An SQS queue that EventBridge rules feed, for a controller that reacts to EC2 events. */
+export interface EventQueueSpec {
+    /** Name of the queue resource; each rule is named `<rulePrefix>-<rule>`. */
+    readonly queueName: string;
+    readonly rulePrefix: string;
+    /** Whose queue, for the rules' descriptions: "To <owner>: <rule>". */
+    readonly owner: string;
+    /** The EventBridge patterns, by short rule name. */
+    readonly patterns: Record<string, Record<string, unknown>>;
+    /** The queue's resource policy, given its ARN. */
+    readonly policy: (queueArn: string) => aws.iam.PolicyDocument;
+}
+
+/** The queue (5-minute retention, SSE), its policy, and a rule and target per pattern. */
+export function eventQueue(ctx: AddonContext, spec: EventQueueSpec): aws.sqs.Queue {
+    const child = { parent: ctx.parent };
+    const queue = new aws.sqs.Queue(spec.queueName, {
+        messageRetentionSeconds: 300,
+        sqsManagedSseEnabled: true,
+        tags: ctx.tags,
+    }, child);
+    new aws.sqs.QueuePolicy(spec.queueName, {
+        queueUrl: queue.url,
+        policy: queue.arn.apply((arn) => JSON.stringify(spec.policy(arn))),
+    }, child);
+    for (const [rule, pattern] of Object.entries(spec.patterns)) {
+        const eventRule = new aws.cloudwatch.EventRule(`${spec.rulePrefix}-${rule}`, {
+            description: `To ${spec.owner}: ${rule}`,
+            eventPattern: JSON.stringify(pattern),
+            tags: ctx.tags,
+        }, child);
+        new aws.cloudwatch.EventTarget(`${spec.rulePrefix}-${rule}`, { rule: eventRule.name, arn: queue.arn }, child);
+    }
+    return queue;
+}

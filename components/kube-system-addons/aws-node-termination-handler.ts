@@ -10,7 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "../../stacks/config";
 import { TERMINATION_HANDLER_TAG } from "../cluster/node-groups";
-import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
+import { AddonContext, AddonSettings, ChartPin, defaultReplicas, eventQueue, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
 
 /**
  * https://github.com/aws/aws-node-termination-handler/blob/v1.25.6/config/helm/aws-node-termination-handler/Chart.yaml
@@ -123,23 +123,10 @@ export interface SelfManagedAsg {
 
 export function registerTerminationHandler(ctx: AddonContext, settings: AddonSettings, asgs: SelfManagedAsg[]): k8s.helm.v3.Release {
     const name = `${ctx.componentName}-node-termination-handler`;
-    const queue = new aws.sqs.Queue(name, {
-        messageRetentionSeconds: 300,
-        sqsManagedSseEnabled: true,
-        tags: ctx.tags,
-    }, { parent: ctx.parent });
-    new aws.sqs.QueuePolicy(name, {
-        queueUrl: queue.url,
-        policy: queue.arn.apply((arn) => JSON.stringify(terminationQueuePolicy(arn))),
-    }, { parent: ctx.parent });
-    for (const [rule, pattern] of Object.entries(terminationEventPatterns())) {
-        const eventRule = new aws.cloudwatch.EventRule(`${name}-${rule}`, {
-            description: `To the node termination handler's queue: ${rule}`,
-            eventPattern: JSON.stringify(pattern),
-            tags: ctx.tags,
-        }, { parent: ctx.parent });
-        new aws.cloudwatch.EventTarget(`${name}-${rule}`, { rule: eventRule.name, arn: queue.arn }, { parent: ctx.parent });
-    }
+    const queue = eventQueue(ctx, {
+        queueName: name, rulePrefix: name, owner: "the node termination handler's queue",
+        patterns: terminationEventPatterns(), policy: terminationQueuePolicy,
+    });
     for (const asg of asgs) {
         new aws.autoscaling.LifecycleHook(`${name}-${asg.group}`, {
             autoscalingGroupName: asg.name,

@@ -9,7 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources, NodePoolConfig } from "../../stacks/config";
 import { MAX_PODS } from "../../stacks/instance-types";
-import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
+import { AddonContext, AddonSettings, ChartPin, defaultReplicas, eventQueue, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
 
 /**
  * https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/charts/karpenter/Chart.yaml. Published
@@ -265,23 +265,10 @@ export function registerKarpenter(
 ): { release: k8s.helm.v3.Release; nodePools: pulumi.Resource[] } {
     const name = `${ctx.componentName}-karpenter`;
     const child = { parent: ctx.parent };
-    const queue = new aws.sqs.Queue(`${name}-interruption`, {
-        messageRetentionSeconds: 300,
-        sqsManagedSseEnabled: true,
-        tags: ctx.tags,
-    }, child);
-    new aws.sqs.QueuePolicy(`${name}-interruption`, {
-        queueUrl: queue.url,
-        policy: queue.arn.apply((arn) => JSON.stringify(interruptionQueuePolicy(arn))),
-    }, child);
-    for (const [rule, pattern] of Object.entries(interruptionEventPatterns())) {
-        const eventRule = new aws.cloudwatch.EventRule(`${name}-${rule}`, {
-            description: `To Karpenter's interruption queue: ${rule}`,
-            eventPattern: JSON.stringify(pattern),
-            tags: ctx.tags,
-        }, child);
-        new aws.cloudwatch.EventTarget(`${name}-${rule}`, { rule: eventRule.name, arn: queue.arn }, child);
-    }
+    const queue = eventQueue(ctx, {
+        queueName: `${name}-interruption`, rulePrefix: name, owner: "Karpenter's interruption queue",
+        patterns: interruptionEventPatterns(), policy: interruptionQueuePolicy,
+    });
     const accountId = aws.getCallerIdentityOutput({}, child).accountId;
     const policy = pulumi.all([accountId, ctx.clusterName, compute.nodeRole.arn, queue.arn]).apply(([account, clusterName, nodeRoleArn, queueArn]) =>
         karpenterControllerPolicy({ region: ctx.region, accountId: account, clusterName, nodeRoleArn, queueArn }));
