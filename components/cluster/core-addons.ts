@@ -10,7 +10,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EksManagedAddon, kubernetesMinor } from "../../stacks/kubernetes-versions";
-import { podIdentityTrustPolicy } from "../pod-identity";
+import { podIdentityTrustPolicy } from "../trust-policies";
 
 /** vpc-cni's service account: the aws-node DaemonSet. */
 export const VPC_CNI_SERVICE_ACCOUNT = "aws-node";
@@ -65,17 +65,23 @@ export interface NodeAddons {
  * Pod Identity (EKS best practice), so the node role carries no CNI policy. Removing these
  * managed add-ons keeps their software running (`preserve`): without it pods lose networking.
  */
-export function createNodeAddons(ctx: CoreAddonsContext): NodeAddons {
-    const podIdentityAgent = addon(ctx, "eks-pod-identity-agent", {});
-    const role = new aws.iam.Role(`${ctx.componentName}-vpc-cni`, {
-        description: `vpc-cni (kube-system/${VPC_CNI_SERVICE_ACCOUNT}) through EKS Pod Identity`,
+/**
+ * An EKS add-on's role through EKS Pod Identity with the AWS managed policy made for it; the
+ * add-on waits for the attachment. `name` names the resources, `addon` the description.
+ */
+function managedPolicyRole(ctx: CoreAddonsContext, name: string, serviceAccount: string, policyArn: string, addon = name) {
+    const role = new aws.iam.Role(`${ctx.componentName}-${name}`, {
+        description: `${addon} (kube-system/${serviceAccount}) through EKS Pod Identity`,
         assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()),
         tags: ctx.tags,
     }, { parent: ctx.parent });
-    const policy = new aws.iam.RolePolicyAttachment(`${ctx.componentName}-vpc-cni`, {
-        role: role.name,
-        policyArn: aws.iam.ManagedPolicy.AmazonEKS_CNI_Policy,
-    }, { parent: ctx.parent });
+    const policy = new aws.iam.RolePolicyAttachment(`${ctx.componentName}-${name}`, { role: role.name, policyArn }, { parent: ctx.parent });
+    return { role, policy };
+}
+
+export function createNodeAddons(ctx: CoreAddonsContext): NodeAddons {
+    const podIdentityAgent = addon(ctx, "eks-pod-identity-agent", {});
+    const { role, policy } = managedPolicyRole(ctx, "vpc-cni", VPC_CNI_SERVICE_ACCOUNT, aws.iam.ManagedPolicy.AmazonEKS_CNI_Policy);
     const vpcCni = addon(ctx, "vpc-cni", {
         podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: VPC_CNI_SERVICE_ACCOUNT }],
         // Before any node exists, so every node's max pods assumes prefixes.
@@ -109,15 +115,8 @@ export function createComputeAddons(ctx: CoreAddonsContext, compute: pulumi.Reso
     if (fargateOnly) {
         return { coreDns };
     }
-    const role = new aws.iam.Role(`${ctx.componentName}-ebs-csi-driver`, {
-        description: `aws-ebs-csi-driver (kube-system/${EBS_CSI_SERVICE_ACCOUNT}) through EKS Pod Identity`,
-        assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()),
-        tags: ctx.tags,
-    }, { parent: ctx.parent });
-    const policy = new aws.iam.RolePolicyAttachment(`${ctx.componentName}-ebs-csi-driver`, {
-        role: role.name,
-        policyArn: aws.iam.ManagedPolicy.AmazonEBSCSIDriverPolicy,
-    }, { parent: ctx.parent });
+    const { role, policy } = managedPolicyRole(ctx, "ebs-csi-driver", EBS_CSI_SERVICE_ACCOUNT, aws.iam.ManagedPolicy.AmazonEBSCSIDriverPolicy,
+        "aws-ebs-csi-driver");
     const ebsCsiDriver = addon(ctx, "aws-ebs-csi-driver", {
         podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT }],
     }, { dependsOn: [...compute, policy] });

@@ -3,6 +3,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodeGroupConfig } from "../../stacks/config";
+import { serviceTrustPolicy } from "../trust-policies";
 import { accessEntries, createPreviewRbac } from "./access";
 import { createComputeAddons, createNodeAddons } from "./core-addons";
 import { createFargateProfiles } from "./fargate";
@@ -212,10 +213,7 @@ export class EksCluster extends pulumi.ComponentResource {
 
     private nodeRole(name: string, tags: Record<string, string>): aws.iam.Role {
         const role = new aws.iam.Role(name, {
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
             tags,
         }, { parent: this });
         NODE_POLICIES.forEach((policyArn) => {

@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SELECTORS_PER_PROFILE } from "../../stacks/checks/names";
+import { serviceTrustPolicy } from "../trust-policies";
 
 export { SELECTORS_PER_PROFILE };
 
@@ -30,10 +31,7 @@ export interface FargateContext {
  */
 export function createFargateProfiles(ctx: FargateContext, namespaces: readonly string[]): aws.eks.FargateProfile[] {
     const role = new aws.iam.Role(`${ctx.componentName}-fargate-pods`, {
-        assumeRolePolicy: JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "eks-fargate-pods.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        }),
+        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks-fargate-pods.amazonaws.com")),
         tags: ctx.tags,
     }, { parent: ctx.parent });
     const policy = new aws.iam.RolePolicyAttachment(`${ctx.componentName}-fargate-pods`, {

@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources, Stage } from "../../stacks/config";
-import { podIdentityTrustPolicy } from "../pod-identity";
+import { podIdentityTrustPolicy } from "../trust-policies";
 
 /**
  * A Helm chart pinned to an exact version of the repository that really serves that version:

@@ -2,6 +2,7 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceTrustPolicy } from "../trust-policies";
 
 export interface SlackNotificationsArgs {
     /** Prefix of the physical names, e.g. eks-platform-prd. */
@@ -67,12 +68,6 @@ export function datadogSlackHandle(account: string, channel: string): string {
     return `@slack-${account}-${channel.replace(/^#/, "")}`;
 }
 
-function assumedBy(service: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-    });
-}
 
 /**
  * How the stage reaches Slack: an SNS topic, encrypted with its own key, that CloudWatch alarms
@@ -128,7 +123,7 @@ export class SlackNotifications extends pulumi.ComponentResource {
 
     /** AWS Chatbot, with a read-only role so notifications can show the alarm's graph. */
     private chatbot(name: string, args: SlackNotificationsArgs, topic: aws.sns.Topic): void {
-        const role = new aws.iam.Role(`${name}-chatbot`, { assumeRolePolicy: assumedBy("chatbot.amazonaws.com"), tags: args.tags }, { parent: this });
+        const role = new aws.iam.Role(`${name}-chatbot`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("chatbot.amazonaws.com")), tags: args.tags }, { parent: this });
         new aws.iam.RolePolicy(`${name}-chatbot`, {
             role: role.name,
             policy: JSON.stringify({
@@ -160,7 +155,7 @@ export class SlackNotifications extends pulumi.ComponentResource {
             tags: args.tags,
         }, child);
         const logs = new aws.cloudwatch.LogGroup(name, { name: `/aws/lambda/${functionName}`, retentionInDays: 30, tags: args.tags }, child);
-        const role = new aws.iam.Role(`${name}-notifier`, { assumeRolePolicy: assumedBy("lambda.amazonaws.com"), tags: args.tags }, child);
+        const role = new aws.iam.Role(`${name}-notifier`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("lambda.amazonaws.com")), tags: args.tags }, child);
         const rolePolicy = new aws.iam.RolePolicy(`${name}-notifier`, {
             role: role.name,
             policy: pulumi.all([webhook.arn, logs.arn]).apply(([parameterArn, logGroupArn]) => JSON.stringify({

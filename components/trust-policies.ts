@@ -1,5 +1,13 @@
-/** EKS Pod Identity: how a pod's service account gets an AWS role of its own. */
+/** Who may assume a role: an AWS service, or a pod's service account through EKS Pod Identity. */
 import * as aws from "@pulumi/aws";
+
+/** Trust policy of a role an AWS service assumes (ec2, eks-fargate-pods, lambda, chatbot). */
+export function serviceTrustPolicy(service: string): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    };
+}
 
 /** Trust policy of a role assumed through EKS Pod Identity (the agent tags the session with cluster, namespace and service account). */
 export function podIdentityTrustPolicy(): aws.iam.PolicyDocument {
