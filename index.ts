@@ -22,6 +22,8 @@ export = async () => {
     // Throws one error listing every config problem before any resource is registered.
     const config = loadStackConfig();
     const protect = config.stage === "prd";
+    // Physical names of the stage's alerting resources, unique in the account and region.
+    const namePrefix = `eks-platform-${config.stack}`;
     const apps = Object.values(config.apps);
     const appNamespaces = apps.map((app) => app.namespace);
 
@@ -120,7 +122,7 @@ export = async () => {
     });
     const slack = config.monitoring.slack;
     const notifications = new SlackNotifications("alerts", {
-        namePrefix: `eks-platform-${config.stack}`,
+        namePrefix,
         delivery: slack.delivery,
         workspaceId: slack.workspaceId,
         channelId: slack.channelId,
@@ -129,9 +131,11 @@ export = async () => {
         datadog: datadogProvider && { account: slack.datadogAccount!, provider: datadogProvider },
         tags: config.tags,
     });
+    // Each app's objective, measured on its target group: burn-rate alarms and Datadog SLOs.
+    const sloApps = Object.fromEntries(alb ? apps.map((app) => [app.name, { targetGroup: alb.targetGroups[app.name].arnSuffix, slo: app.slo }]) : []);
     if (alb) {
         new AlbAlarms("alb-alarms", {
-            namePrefix: `eks-platform-${config.stack}`,
+            namePrefix,
             loadBalancerArnSuffix: alb.arnSuffix,
             targetGroupArnSuffixes: Object.fromEntries(Object.entries(alb.targetGroups).map(([app, tg]) => [app, tg.arnSuffix])),
             thresholds: config.monitoring.alb,
@@ -139,9 +143,9 @@ export = async () => {
             tags: config.tags,
         });
         new SloAlarms("slo-alarms", {
-            namePrefix: `eks-platform-${config.stack}`,
+            namePrefix,
             loadBalancer: alb.arnSuffix,
-            apps: Object.fromEntries(apps.map((app) => [app.name, { targetGroup: alb.targetGroups[app.name].arnSuffix, slo: app.slo }])),
+            apps: sloApps,
             tiers: config.monitoring.burnRateAlerts,
             minRequestsPerMinute: config.monitoring.alb.minRequestsPerMinute,
             runbookUrl: config.monitoring.runbookUrl,
@@ -164,7 +168,7 @@ export = async () => {
         const slos = alb && new DatadogSlos("slos", {
             clusterName: config.cluster.name,
             stage: config.stage,
-            apps: Object.fromEntries(apps.map((app) => [app.name, { targetGroup: alb.targetGroups[app.name].arnSuffix, slo: app.slo }])),
+            apps: sloApps,
             provider: datadogProvider,
         });
         dashboardUrls = new DatadogDashboards("dashboards", {

@@ -1,10 +1,9 @@
 /** Rules about how a stack's resources fit together. */
+import { NOTIFIES_THROUGH_COMPOSITE } from "../components/monitoring/alert-routing";
 import { PolicyResource, StackRule } from "./rule";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
-/** The tag of a burn-rate window alarm (components/monitoring/slo-alarms.ts). */
-const COMPOSITE_CHILD_TAG = "AlertsThrough";
-const COMPOSITE_CHILD_VALUE = "composite-alarm";
+
 
 /** The charts that call AWS, and where their values name the service account. */
 const AWS_CALLING_CHARTS: Record<string, string[]> = {
@@ -65,7 +64,7 @@ export const STACK_RULES: StackRule[] = [
             const alarms = resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
             const composites = resources.filter((r) => r.type === "aws:cloudwatch/compositeAlarm:CompositeAlarm");
             // A burn-rate window alarm notifies through the composite alarm that ANDs it with another.
-            const windows = alarms.filter((a) => a.inputs.tags?.[COMPOSITE_CHILD_TAG] === COMPOSITE_CHILD_VALUE);
+            const windows = alarms.filter((a) => a.inputs.tags?.AlertsThrough === NOTIFIES_THROUGH_COMPOSITE.AlertsThrough);
             const notifying = [...alarms.filter((a) => !windows.includes(a)), ...composites];
             if (alb && (alarms.length === 0 || notifying.some((a) => !(a.inputs.alarmActions?.length > 0)))) {
                 violations.push({ message: "the ALB has no alarms, or an alarm with no action" });

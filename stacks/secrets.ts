@@ -50,8 +50,12 @@ export function requiredSecrets(values: Readonly<Record<string, string | undefin
 
 /** Datadog is on unless `addons.datadog.enabled` is false: the agent, its monitors and dashboards. */
 export function datadogEnabled(values: Readonly<Record<string, string | undefined>>): boolean {
-    const addons = parseObjectLeniently(values[`${PROJECT}:addons`]);
-    return (addons.datadog as { enabled?: unknown } | undefined)?.enabled !== false;
+    return datadogEnabledIn(parseObjectLeniently(values[`${PROJECT}:addons`]));
+}
+
+/** The same, of the `addons` section already parsed (not yet validated). */
+export function datadogEnabledIn(addons: unknown): boolean {
+    return (addons as { datadog?: { enabled?: unknown } } | undefined)?.datadog?.enabled !== false;
 }
 
 /** The secret's value, or a problem when it is missing or was set without `--secret`. */

@@ -1,6 +1,6 @@
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
-import { BurnRateTier, burnRate, Slo } from "../../stacks/schema/slo";
+import { BurnRateTier, burnRate, errorBudget, Slo } from "../../stacks/schema/slo";
 import { NODE_GROUP_TAG, NODE_POOL_TAG } from "../kube-system-addons/datadog-agent";
 import { responses } from "./datadog-slos";
 import { windowLabel } from "./slo-alarms";
@@ -69,7 +69,7 @@ function failures(): Widget {
  * exactly the SLO window), with each tier's alerting burn rate marked.
  */
 export function servicePanel(service: ServiceInput): Widget {
-    const budget = Math.round((100 - service.slo.availabilityPercent) * 1e6) / 1e8;
+    const budget = errorBudget(service.slo.availabilityPercent);
     // Trailing windows, as the alarms see them (moving_rollup), not calendar-aligned buckets.
     const trailing = (classes: string[], seconds: number) =>
         classes.map((c) => `moving_rollup(${responses(service.targetGroup, [c])}, ${seconds}, 'sum')`).join(" + ");

@@ -7,11 +7,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BurnRateTier, burnRate, errorRatioThreshold, Slo } from "../../stacks/schema/slo";
+import { BurnRateTier, burnRate, errorBudget, errorRatioThreshold, Slo } from "../../stacks/schema/slo";
 import { AlarmDefinition, alarmProblems } from "./alb-alarms";
+import { NOTIFIES_THROUGH_COMPOSITE } from "./alert-routing";
 
-/** Tag on the window alarms: they notify no one themselves, their composite does. */
-export const NOTIFIES_THROUGH_COMPOSITE = { AlertsThrough: "composite-alarm" };
 
 export interface SloAppInput {
     /** The target group's `arnSuffix`: CloudWatch's TargetGroup dimension. */
@@ -90,7 +89,7 @@ function windowAlarm(input: BurnRateInput, app: string, targetGroup: pulumi.Inpu
 
 /** What Slack reads: the burn, the objective, the budget it leaves, what to do. */
 export function burnRateMessage(app: string, slo: Slo, tier: BurnRateTier, rate: number, threshold: number, runbookUrl: string): string {
-    const budgetPercent = Math.round((100 - slo.availabilityPercent) * 1e6) / 1e6;
+    const budgetPercent = errorBudget(slo.availabilityPercent) * 100;
     const hoursToExhaust = Math.round((slo.windowDays * 24) / rate * 10) / 10;
     return [
         `[${tier.severity}] ${app} is burning its error budget at ${rate}x or faster:`,

@@ -10,6 +10,7 @@ import { loadBalancerSchema } from "../schema/load-balancer";
 import { AVAILABILITY_ZONE } from "../schema/network";
 import { MIN_AVAILABILITY_ZONES, PROJECT, STAGES } from "../schema/stage";
 import { ciSchema } from "../schema/ci";
+import { datadogEnabledIn } from "../secrets";
 import { accessProblems } from "./access";
 import { capacityProblems } from "./capacity";
 import { nameProblems } from "./names";
@@ -83,8 +84,7 @@ export function crossSectionProblems(stack: string, inputs: SectionInputs, valid
     problems.push(...loadBalancerStageProblems(stage, inputs.loadBalancer, validRegion, deployRole && accountOf(deployRole)));
     problems.push(...nameProblems(stack, stage, inputs.cluster, inputs.apps, inputs.monitoring));
     const idleTimeout = validOrUndefined(loadBalancerSchema, inputs.loadBalancer)?.idleTimeoutSeconds;
-    const datadogEnabled = (inputs.addons as { datadog?: { enabled?: unknown } } | undefined)?.datadog?.enabled !== false;
-    problems.push(...monitoringProblems(stage, inputs.monitoring, idleTimeout, datadogEnabled));
+    problems.push(...monitoringProblems(stage, inputs.monitoring, idleTimeout, datadogEnabledIn(inputs.addons)));
     problems.push(...sloProblems(stage, inputs.monitoring, inputs.apps));
     return problems;
 }

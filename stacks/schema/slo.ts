@@ -70,9 +70,14 @@ export function burnRate(tier: Pick<BurnRateTier, "budgetPercent" | "longWindowM
     return round((tier.budgetPercent / 100) * (windowDays * 24 * 60) / tier.longWindowMinutes);
 }
 
-/** The 5XX share of requests at which a tier's alarms fire: burn rate x error budget. */
+/** The error budget: the share of requests that may fail, 0.001 for 99.9%. */
+export function errorBudget(availabilityPercent: number): number {
+    return round((100 - availabilityPercent) / 100, 10);
+}
+
+/** The failed share of requests at which a tier's alarms fire: burn rate x error budget. */
 export function errorRatioThreshold(rate: number, availabilityPercent: number): number {
-    return round(rate * (100 - availabilityPercent) / 100, 8);
+    return round(rate * errorBudget(availabilityPercent), 8);
 }
 
 function round(n: number, digits = 4): number {
