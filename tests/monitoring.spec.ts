@@ -173,7 +173,7 @@ describe("SlackNotifications", () => {
         expect(resourcesOfType(run, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration")).to.deep.equal([]);
         const fn = resourceNamed(run, "aws:lambda/function:Function", "alerts").inputs as any;
         expect(fn).to.deep.include({ runtime: "nodejs24.x", handler: "index.handler" });
-        expect(fn.code.FileArchive).to.match(/lambda\/slack-notifier$/);
+        expect(fn.code.FileArchive).to.equal("lambda/slack-notifier");
         expect(fn.environment.variables).to.deep.equal({ WEBHOOK_PARAMETER: "/eks-platform-dev/slack-webhook-url" });
         const parameter = resourceNamed(run, "aws:ssm/parameter:Parameter", "alerts-webhook").inputs;
         expect(parameter).to.deep.include({ type: "SecureString", value: SECRET_MASK });

@@ -21,8 +21,10 @@ export interface SlackNotificationsArgs {
     tags: Record<string, string>;
 }
 
-/** The notifier's code: real code in the repository, unit-tested. */
-export const NOTIFIER_CODE_DIR = path.join(__dirname, "..", "lambda", "slack-notifier");
+/** The notifier's code: real code in the repository (lambda/slack-notifier at the project root), unit-tested. */
+export const NOTIFIER_CODE_DIR = path.resolve(__dirname, "..", "..", "lambda", "slack-notifier");
+/** The notifier's entry point: `index.js` of NOTIFIER_CODE_DIR, its export `handler`. */
+export const NOTIFIER_HANDLER = "index.handler";
 
 /** The topic's key: the account administers it, CloudWatch may encrypt what its alarms publish. */
 export function topicKeyPolicy(accountId: string): aws.iam.PolicyDocument {
@@ -170,7 +172,7 @@ export class SlackNotifications extends pulumi.ComponentResource {
             name: functionName,
             description: "Posts the stage's CloudWatch alarms to Slack",
             runtime: "nodejs24.x",
-            handler: "index.handler",
+            handler: NOTIFIER_HANDLER,
             code: new pulumi.asset.FileArchive(NOTIFIER_CODE_DIR),
             role: role.arn,
             timeout: 10,

@@ -3,10 +3,11 @@
  * every resource it registers: type, name, parent, dependencies and inputs, with secrets masked.
  * The specs assert on the result; scripts/render.ts writes it to out/<stack>/.
  */
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../../stacks/config";
 import { PlatformMocks } from "./mocks";
-import { readStackConfig, StackFileOptions } from "./stack-files";
+import { PROJECT_DIR, readStackConfig, StackFileOptions } from "./stack-files";
 
 /** Shown instead of any secret value. */
 export const SECRET_MASK = "[secret]";
@@ -222,7 +223,8 @@ function maskLeaves(value: unknown): unknown {
 
 async function describeAsset(value: any, dependencies: Set<pulumi.Resource>, urns: Map<pulumi.Resource, string>): Promise<unknown> {
     if (value.path !== undefined) {
-        return { [value.constructor.name]: await value.path };
+        // Relative to the project, so a render reads the same in every clone and worktree.
+        return { [value.constructor.name]: path.relative(PROJECT_DIR, path.resolve(await value.path)) };
     }
     if (value.text !== undefined) {
         return { [value.constructor.name]: await value.text };

@@ -51,6 +51,8 @@ function isSecure(value: unknown): boolean {
 export interface StackFileOptions {
     /** Directory holding Pulumi.yaml and Pulumi.<stack>.yaml. */
     projectDir?: string;
+    /** Directory holding Pulumi.<stack>.yaml when it is not the project's (the specs' fixture stacks). */
+    stackDir?: string;
     /** Values set on top of the stack file, by full key; `undefined` removes a key. */
     overrides?: Record<string, unknown>;
     /** Secret values set on top of the stack file, by full key. */
@@ -79,7 +81,7 @@ export function readStackConfig(stack: string, options: StackFileOptions = {}): 
         }
     }
 
-    const file = stackFilePath(stack, projectDir);
+    const file = stackFilePath(stack, options.stackDir ?? projectDir);
     if (!fs.existsSync(file)) {
         throw new Error(`No stack file ${file}: expected one of the project's stacks (Pulumi.<stack>.yaml).`);
     }
