@@ -49,6 +49,7 @@ export = async () => {
         previewRoleArn: config.ci.previewRoleArn,
         privateEndpointClientCidrs: runnerCidrsInsideVpc(config.ci.runnerCidrs, config.network.cidr),
         logTypes: config.cluster.logTypes,
+        logRetentionDays: config.cluster.logRetentionDays,
         nodeGroups: config.cluster.nodeGroups,
         autoscaler: config.cluster.autoscaler,
         fargateNamespaces: config.cluster.fargateOnly ? [...addonNamespaces(config.addons), ...appNamespaces] : undefined,
@@ -73,6 +74,7 @@ export = async () => {
         selfManagedAsgs: cluster.selfManagedAsgs,
         karpenter: cluster.karpenterNodeRole && {
             nodeRole: cluster.karpenterNodeRole,
+            nodeAccess: cluster.karpenterNodeAccess!,
             subnetIds: network.privateSubnetIds,
             securityGroupId: cluster.clusterSecurityGroupId,
             clusterEndpoint: cluster.endpoint,

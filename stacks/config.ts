@@ -20,7 +20,7 @@ import { MonitoringInput, monitoringSchema } from "./schema/monitoring";
 import { regionProblems, unknownKeyProblems } from "./checks/keys";
 import { networkSchema } from "./schema/network";
 import { resolveSlo, Slo } from "./schema/slo";
-import { PROJECT, Stage, STAGES } from "./schema/stage";
+import { CONTROL_PLANE_LOG_RETENTION_DAYS, PROJECT, Stage, STAGES } from "./schema/stage";
 import {
     DATADOG_API_KEY, DATADOG_APP_KEY, dbPasswordKey, readSecret, requiredSecrets, SLACK_WEBHOOK_KEY,
 } from "./secrets";
@@ -51,8 +51,9 @@ type Sections = { [K in SectionName]: z.output<(typeof SECTIONS)[K]> };
 const STRUCTURED: ReadonlySet<SectionName> = new Set<SectionName>(["network", "cluster", "apps", "addons", "loadBalancer", "monitoring", "ci"]);
 
 export type NetworkConfig = Sections["network"];
-export type ClusterConfig = Sections["cluster"] & {
+export type ClusterConfig = Omit<Sections["cluster"], "logRetentionDays"> & {
     name: string;
+    logRetentionDays: number;
     /** The autoscaler the cluster runs, decided: none on a Fargate-only cluster. */
     autoscaler?: "karpenter" | "cluster-autoscaler";
 };
@@ -187,7 +188,12 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
         stage,
         region: region!,
         network,
-        cluster: { ...cluster, name: cluster.name ?? `${PROJECT}-${stage}`, autoscaler: resolveAutoscaler(cluster) },
+        cluster: {
+            ...cluster,
+            name: cluster.name ?? `${PROJECT}-${stage}`,
+            autoscaler: resolveAutoscaler(cluster),
+            logRetentionDays: cluster.logRetentionDays ?? CONTROL_PLANE_LOG_RETENTION_DAYS[stage],
+        },
         apps: Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, {
             ...app, name, namespace: app.namespace ?? name, slo: resolveSlo(app.slo, stage), dbPassword: secrets[dbPasswordKey(name)],
         }])),

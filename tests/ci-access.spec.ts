@@ -6,13 +6,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
 import { parse } from "yaml";
-import { CLUSTER_ADMIN_POLICY, PREVIEW_GROUP, PREVIEW_WRITABLE, previewClusterRoleRules } from "../components/cluster/access";
+import { PREVIEW_GROUP, PREVIEW_READABLE, previewClusterRoleRules } from "../components/cluster/access";
 import { kubernetesObjects } from "../scripts/render";
 import { ciSettings, projectStacks } from "../scripts/ci-settings";
 import { resourceNamed, runProgram, stackRun } from "./support/program-run";
+import { accessEntries, adminPrincipals } from "./support/access";
+import { fixtureRun } from "./support/fixtures";
 import { configProblems } from "./support/config-problems";
 import { PROJECT_DIR, stackSection } from "./support/stack-files";
-import { fargateOnlyCluster, fieldReportRun } from "./support/compute-variants";
+import { fieldReportRun } from "./support/compute-variants";
 
 const CLUSTER = "eks:index:Cluster";
 
@@ -38,45 +40,47 @@ function runsPulumi(job: any): boolean {
 
 describe("cluster access", () => {
     it("gives admins cluster admin, the preview role its group, and the deploy role no entry (EKS bootstraps its creator)", async () => {
-        const run = await stackRun("prd");
-        const entries = resourceNamed(run, CLUSTER, "eks-cluster").inputs.accessEntries as Record<string, any>;
-        const ci = stackSection("prd", "ci");
-        expect(entries["ci-preview"]).to.deep.equal({ principalArn: ci.previewRoleArn, kubernetesGroups: [PREVIEW_GROUP] });
-        expect(Object.values(entries).map((e) => e.principalArn)).not.to.include(ci.deployRoleArn);
-        expect(Object.values(entries).filter((e) => e.accessPolicies?.admin?.policyArn === CLUSTER_ADMIN_POLICY).map((e) => e.principalArn))
-            .to.deep.equal(["arn:aws:iam::333344445555:role/platform-admin", "arn:aws:iam::333344445555:role/oncall-breakglass"]);
+        const run = await fixtureRun("fargate");
+        const entries = accessEntries(run);
+        expect(entries["eks-ci-preview"]).to.deep.include({
+            principalArn: "arn:aws:iam::210987654321:role/fixture-preview", kubernetesGroups: [PREVIEW_GROUP], type: "STANDARD",
+        });
+        expect(Object.values(entries).map((e) => e.principalArn)).not.to.include("arn:aws:iam::210987654321:role/fixture-deploy");
+        expect(adminPrincipals(run)).to.deep.equal(["arn:aws:iam::210987654321:role/ops-admin"]);
         expect(resourceNamed(run, CLUSTER, "eks-cluster").inputs.authenticationMode).to.equal("API");
+        expect(resourceNamed(run, CLUSTER, "eks-cluster").inputs).not.to.have.property("accessEntries");
     });
 
-    it("lets the preview group read everything and dry-run the program's own kinds, and never delete, escalate or impersonate", async () => {
-        const run = await stackRun("prd");
+    it("lets the preview group only read, never a Secret, never write, delete, escalate or impersonate", async () => {
+        const run = await fixtureRun("fargate");
         const role = resourceNamed(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "eks-ci-preview");
         expect(role.inputs.rules).to.deep.equal(previewClusterRoleRules());
-        const verbs = previewClusterRoleRules().flatMap((r) => r.verbs);
-        for (const forbidden of ["delete", "deletecollection", "escalate", "bind", "impersonate", "*"]) {
-            expect(verbs).not.to.include(forbidden);
+        for (const rule of role.inputs.rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[]) {
+            expect(rule.verbs).to.deep.equal(["get", "list", "watch"]);
+            expect(rule.resources).not.to.include.members(["*", "secrets"]);
+            expect(rule.apiGroups).not.to.include("*");
         }
         const binding = resourceNamed(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "eks-ci-preview");
         expect(binding.inputs.subjects).to.deep.equal([{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: PREVIEW_GROUP }]);
     });
 
-    it("lets the preview group dry-run every kind any stack applies (a new kind must be added to PREVIEW_WRITABLE)", async () => {
-        const writable = new Set(PREVIEW_WRITABLE.flatMap((rule) => rule.apiGroups.flatMap((group) => rule.resources.map((r) => `${group}/${r}`))));
-        const runs = [
-            await stackRun("dev"), await stackRun("prd"), await fieldReportRun("prd"),
-            await runProgram({ stack: "stg", overrides: { "eks-platform:cluster": fargateOnlyCluster("stg") } }),
-        ];
+    it("lets the preview group read every kind any stack applies but Secrets (a new kind must be added to PREVIEW_READABLE)", async () => {
+        const readable = new Set(PREVIEW_READABLE.flatMap((rule) => rule.apiGroups.flatMap((group) => rule.resources.map((r) => `${group}/${r}`))));
+        const runs = [await fixtureRun("fargate"), await fixtureRun("notifier"), await fieldReportRun("prd"), ...await Promise.all(projectStacks().map(stackRun))];
+        const kinds = new Set<string>();
         for (const object of runs.flatMap((run) => kubernetesObjects(run.resources))) {
             const group = String(object.apiVersion).includes("/") ? String(object.apiVersion).split("/")[0] : "";
             const kind = String(object.kind).toLowerCase();
-            const resource = kind.endsWith("s") ? `${kind}es` : `${kind}s`;
-            expect(writable.has(`${group}/${resource}`), `${object.apiVersion} ${object.kind}`).to.equal(true);
+            const resource = `${group}/${kind.endsWith("s") ? `${kind}es` : `${kind}s`}`;
+            kinds.add(resource);
+            expect(readable.has(resource) || resource === "/secrets", `${object.apiVersion} ${object.kind}`).to.equal(true);
         }
+        expect(kinds.has("/secrets"), "the runs apply Secrets, which the preview must not read").to.equal(true);
     });
 
     it("creates no preview entry or RBAC when the stack names no preview role", async () => {
         const run = await runProgram({ stack: "dev", ...withSections("dev", { ci: (c) => { delete c.previewRoleArn; } }) });
-        expect(resourceNamed(run, CLUSTER, "eks-cluster").inputs.accessEntries).not.to.have.property("ci-preview");
+        expect(accessEntries(run)).not.to.have.property("eks-ci-preview");
         expect(run.resources.filter((r) => r.name === "eks-ci-preview")).to.deep.equal([]);
     });
 

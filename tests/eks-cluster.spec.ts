@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { parse } from "yaml";
-import { CLUSTER_ADMIN_POLICY } from "../components/cluster/access";
+import { adminPrincipals } from "./support/access";
 import { EksCluster } from "../components/cluster/eks-cluster";
 import { autoscalerDiscoveryTags, autoscalerNodeTemplateTags, NODE_GROUP_LABEL, TERMINATION_HANDLER_TAG } from "../components/cluster/node-groups";
 import { nodeadmUserData } from "../components/cluster/user-data";
@@ -28,13 +28,9 @@ describe("EksCluster", () => {
         expect(cluster).not.to.have.property("publicSubnetIds");
         expect(cluster.nodeAssociatePublicIpAddress).to.equal(false);
         expect(cluster.authenticationMode).to.equal("API");
-        const admins = Object.values(cluster.accessEntries as Record<string, any>).filter((e) => e.accessPolicies);
-        expect(admins.map((e) => e.principalArn)).to.deep.equal([
+        expect(adminPrincipals(run)).to.deep.equal([
             "arn:aws:iam::333344445555:role/platform-admin", "arn:aws:iam::333344445555:role/oncall-breakglass",
         ]);
-        for (const admin of admins) {
-            expect(admin.accessPolicies.admin).to.deep.equal({ policyArn: CLUSTER_ADMIN_POLICY, accessScope: { type: "cluster" } });
-        }
     });
 
     it("encrypts secrets with its own KMS key, rotation on", async () => {
@@ -151,11 +147,11 @@ describe("EksCluster", () => {
     it("joins self-managed nodes through an EC2_LINUX access entry and nodeadm user data", async () => {
         const run = await fieldReportRun("prd");
         const role = resourceNamed(run, "aws:iam/role:Role", "eks-self-managed-nodes");
-        const cluster = resourceNamed(run, CLUSTER, "eks-cluster");
-        expect((cluster.inputs.accessEntries as any)["self-managed-nodes"]).to.deep.equal({
-            principalArn: "arn:aws:iam::123456789012:role/eks-self-managed-nodes-mock", type: "EC2_LINUX",
-        });
-        expect(cluster.dependencies).to.include(role.urn);
+        const entry = resourceNamed(run, "aws:eks/accessEntry:AccessEntry", "eks-self-managed-nodes");
+        expect(entry.inputs).to.deep.include({ principalArn: "arn:aws:iam::123456789012:role/eks-self-managed-nodes-mock", type: "EC2_LINUX" });
+        expect(entry.dependencies).to.include(role.urn);
+        // A node that boots before its role has an entry cannot join.
+        expect(resourceNamed(run, "aws:autoscaling/group:Group", "eks-burst").dependencies).to.include(entry.urn);
         const template = resourceNamed(run, LAUNCH_TEMPLATE, "eks-burst").inputs;
         expect(template.imageId).to.equal("resolve:ssm:/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/image_id");
         const userData = Buffer.from(template.userData as string, "base64").toString();
@@ -201,14 +197,14 @@ describe("EksCluster", () => {
                         clusterName: `${config.cluster.name}-${color}`, kubernetesVersion: "1.35", upgradePolicy: "STANDARD", vpcId: "vpc-1",
                         privateSubnetIds: ["subnet-a", "subnet-b"], serviceCidr: "172.20.0.0/16", publicAccess: false,
                         publicAccessCidrs: [], adminRoleArns: [], previewRoleArn: config.ci.previewRoleArn, privateEndpointClientCidrs: ["10.20.0.0/24"],
-                        logTypes: ["api"], nodeGroups: config.cluster.nodeGroups, autoscaler: config.cluster.autoscaler, tags: {},
+                        logTypes: ["api"], logRetentionDays: 30, nodeGroups: config.cluster.nodeGroups, autoscaler: config.cluster.autoscaler, tags: {},
                     });
                     const addons = new KubeSystemAddons(`${color}-addons`, {
                         clusterName: cluster.clusterName, kubernetesVersion: "1.35", region: config.region, vpcId: "vpc-1", stage: config.stage,
                         provider: cluster.provider, podIdentityAgent: cluster.podIdentityAgent, compute: cluster.compute, addons: config.addons, datadog: config.datadog,
                         fargateOnly: false, selfManagedAsgs: cluster.selfManagedAsgs, tags: {},
                         karpenter: {
-                            nodeRole: cluster.karpenterNodeRole!, subnetIds: ["subnet-a", "subnet-b"], securityGroupId: cluster.clusterSecurityGroupId,
+                            nodeRole: cluster.karpenterNodeRole!, nodeAccess: cluster.karpenterNodeAccess!, subnetIds: ["subnet-a", "subnet-b"], securityGroupId: cluster.clusterSecurityGroupId,
                             clusterEndpoint: cluster.endpoint, nodePools: config.cluster.nodePools,
                         },
                     });

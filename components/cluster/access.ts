@@ -5,9 +5,10 @@
  * creates the cluster (the CI deploy role) gets cluster admin from EKS itself: @pulumi/eks
  * always bootstraps the creator's admin permissions, so it has no entry here.
  */
-import * as eks from "@pulumi/eks";
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { roleName } from "../../stacks/schema/fields";
 
 /** The EKS access policy that makes a principal cluster admin. */
 export const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
@@ -21,44 +22,80 @@ export interface AccessEntryInput {
     adminRoleArns: string[];
     /** The CI identity that runs `pulumi preview`. */
     previewRoleArn?: string;
-    /** The role of self-managed nodes (they join as EC2_LINUX). */
-    selfManagedNodeRoleArn?: pulumi.Input<string>;
-    /** The role of Karpenter's nodes (they join as EC2_LINUX too). */
-    karpenterNodeRoleArn?: pulumi.Input<string>;
 }
 
-/** Access entries by a stable key; config has refused duplicates and the deploy role among them. */
-export function accessEntries(input: AccessEntryInput): Record<string, eks.types.input.AccessEntryArgs> {
-    const entries: Record<string, eks.types.input.AccessEntryArgs> = {};
-    input.adminRoleArns.forEach((principalArn, i) => {
-        entries[`admin-${i}`] = {
-            principalArn,
-            accessPolicies: { admin: { policyArn: CLUSTER_ADMIN_POLICY, accessScope: { type: "cluster" } } },
-        };
-    });
-    if (input.previewRoleArn) {
-        entries["ci-preview"] = { principalArn: input.previewRoleArn, kubernetesGroups: [PREVIEW_GROUP] };
-    }
-    if (input.selfManagedNodeRoleArn) {
-        entries["self-managed-nodes"] = { principalArn: input.selfManagedNodeRoleArn, type: "EC2_LINUX" };
-    }
-    if (input.karpenterNodeRoleArn) {
-        entries["karpenter-nodes"] = { principalArn: input.karpenterNodeRoleArn, type: "EC2_LINUX" };
-    }
-    return entries;
+/** An access entry of a person or CI identity, named by the principal, never by its position in a list. */
+export interface PrincipalAccess {
+    /** Logical name: `admin-<role name>` or `ci-preview`. */
+    readonly key: string;
+    readonly principalArn: string;
+    /** Kubernetes groups bound by RBAC (the preview group). */
+    readonly kubernetesGroups?: string[];
+    /** EKS access policies associated cluster-wide. */
+    readonly policyArns: string[];
+}
+
+/** Admins and the preview identity; config has refused duplicates and the deploy role among them. */
+export function principalAccess(input: AccessEntryInput): PrincipalAccess[] {
+    return [
+        ...input.adminRoleArns.map((principalArn) => ({ key: `admin-${roleName(principalArn)}`, principalArn, policyArns: [CLUSTER_ADMIN_POLICY] })),
+        ...(input.previewRoleArn ? [{ key: "ci-preview", principalArn: input.previewRoleArn, kubernetesGroups: [PREVIEW_GROUP], policyArns: [] }] : []),
+    ];
+}
+
+export interface AccessEntryContext {
+    readonly componentName: string;
+    readonly clusterName: pulumi.Input<string>;
+    readonly tags: Record<string, string>;
+    readonly parent: pulumi.Resource;
 }
 
 /**
- * The kinds the program applies itself (Helm releases are rendered client-side in a preview):
- * the preview group may dry-run writes to these and nothing else. A spec fails when the program
- * applies a kind missing here.
+ * The people's and CI's access entries, beside the cluster rather than inside the remote
+ * eks.Cluster: its children inherit its `protect`, and access must stay editable in prd.
  */
-export const PREVIEW_WRITABLE: readonly { apiGroups: string[]; resources: string[] }[] = [
-    { apiGroups: [""], resources: ["namespaces", "serviceaccounts", "configmaps", "secrets", "services"] },
+export function createPrincipalAccess(ctx: AccessEntryContext, input: AccessEntryInput): void {
+    for (const access of principalAccess(input)) {
+        const name = `${ctx.componentName}-${access.key}`;
+        const entry = new aws.eks.AccessEntry(name, {
+            clusterName: ctx.clusterName,
+            principalArn: access.principalArn,
+            kubernetesGroups: access.kubernetesGroups,
+            type: "STANDARD",
+            tags: ctx.tags,
+        }, { parent: ctx.parent });
+        for (const policyArn of access.policyArns) {
+            new aws.eks.AccessPolicyAssociation(`${name}-${policyArn.split("/").pop()}`, {
+                clusterName: ctx.clusterName,
+                principalArn: entry.principalArn,
+                policyArn,
+                accessScope: { type: "cluster" },
+            }, { parent: ctx.parent });
+        }
+    }
+}
+
+/** The EC2_LINUX entry nodes of a role join with (self-managed and Karpenter nodes): they wait for it. */
+export function nodeAccessEntry(ctx: AccessEntryContext, key: string, roleArn: pulumi.Input<string>): aws.eks.AccessEntry {
+    return new aws.eks.AccessEntry(`${ctx.componentName}-${key}`, {
+        clusterName: ctx.clusterName,
+        principalArn: roleArn,
+        type: "EC2_LINUX",
+        tags: ctx.tags,
+    }, { parent: ctx.parent });
+}
+
+/**
+ * The kinds the program applies and a preview reads back, Secrets excepted: the preview group may
+ * get, list and watch these and nothing else. A spec fails when the program applies a kind that
+ * is neither here nor a Secret.
+ */
+export const PREVIEW_READABLE: readonly { apiGroups: string[]; resources: string[] }[] = [
+    { apiGroups: [""], resources: ["namespaces", "serviceaccounts", "configmaps", "services"] },
     { apiGroups: ["apps"], resources: ["deployments"] },
     { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"] },
     { apiGroups: ["policy"], resources: ["poddisruptionbudgets"] },
-    { apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles", "clusterrolebindings"] },
+    { apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles", "clusterrolebindings", "roles", "rolebindings"] },
     { apiGroups: ["apiextensions.k8s.io"], resources: ["customresourcedefinitions"] },
     { apiGroups: ["elbv2.k8s.aws"], resources: ["targetgroupbindings"] },
     { apiGroups: ["storage.k8s.io"], resources: ["storageclasses"] },
@@ -67,17 +104,16 @@ export const PREVIEW_WRITABLE: readonly { apiGroups: string[]; resources: string
 ];
 
 /**
- * What `pulumi preview` needs in the cluster. It reads the live state of what it diffs (and
- * Helm's release records), and diffs each object it applies by a server-side dry-run, which the
- * API server authorises exactly like the write it simulates: with read access alone the provider
- * falls back to a plan from the inputs, blind to admission and defaulting. It never needs to
- * delete (a preview only plans deletions), nor escalate, bind, impersonate or exec.
+ * What a pull request's `pulumi preview` may do in the cluster: read what the program applies,
+ * Secrets excepted, and nothing more. PR code runs with this identity, so any right here is a
+ * right every PR author has for real: no write (a server-side dry-run is authorised as the write
+ * it simulates), no Secret (Helm keeps its releases in Secrets, service-account tokens live there).
+ * pulumi-kubernetes falls back to a plan from the inputs when a dry-run or a read is forbidden
+ * (provider.go Create/Update, `apierrors.IsForbidden` during preview); see the README for what
+ * the preview then cannot show. Discovery (/api, /apis, /openapi) every authenticated user has.
  */
 export function previewClusterRoleRules() {
-    return [
-        { apiGroups: ["*"], resources: ["*"], verbs: ["get", "list", "watch"] },
-        ...PREVIEW_WRITABLE.map((rule) => ({ ...rule, verbs: ["create", "update", "patch"] })),
-    ];
+    return PREVIEW_READABLE.map((rule) => ({ ...rule, verbs: ["get", "list", "watch"] }));
 }
 
 /** The ClusterRole of the preview group and its binding. */

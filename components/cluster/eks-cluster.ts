@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodeGroupConfig } from "../../stacks/config";
 import { serviceTrustPolicy } from "../trust-policies";
-import { accessEntries, createPreviewRbac } from "./access";
+import { createPreviewRbac, createPrincipalAccess, nodeAccessEntry } from "./access";
 import { createComputeAddons, createNodeAddons } from "./core-addons";
 import { createFargateProfiles } from "./fargate";
 import { createManagedNodeGroup, createSelfManagedNodeGroup, NodeGroupContext } from "./node-groups";
@@ -37,6 +37,8 @@ export interface EksClusterArgs {
     privateEndpointClientCidrs: string[];
     /** Control-plane log types sent to CloudWatch. */
     logTypes: string[];
+    /** Days CloudWatch keeps the control-plane logs (a value CloudWatch accepts). */
+    logRetentionDays: number;
     /** Node groups by name; empty for a Fargate-only cluster. */
     nodeGroups: Record<string, NodeGroupConfig>;
     /** Karpenter gets a node role for its nodes, with an access entry. */
@@ -56,6 +58,11 @@ export const NODE_POLICIES = [
     // Shell access through Session Manager instead of SSH keys.
     aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore,
 ];
+
+/** The log group EKS writes a cluster's control-plane logs to (EKS user guide, control-plane-logs). */
+export function controlPlaneLogGroupName(clusterName: string): string {
+    return `/aws/eks/${clusterName}/cluster`;
+}
 
 /**
  * The EKS cluster: private subnets, API access entries, KMS envelope encryption of secrets,
@@ -84,6 +91,8 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly endpoint: pulumi.Output<string>;
     /** The role of Karpenter's nodes, when Karpenter is the autoscaler. */
     readonly karpenterNodeRole?: aws.iam.Role;
+    /** The EC2_LINUX access entry Karpenter's nodes join with: nothing may launch them before it. */
+    readonly karpenterNodeAccess?: aws.eks.AccessEntry;
     /**
      * The compute pods run on: the node groups, or the Fargate profiles. Every workload waits
      * for it (a pod needs a node) and is deleted before it (a controller must outlive the
@@ -112,6 +121,14 @@ export class EksCluster extends pulumi.ComponentResource {
         const selfManagedRole = selfManaged.length > 0 ? this.nodeRole(`${name}-self-managed-nodes`, args.tags) : undefined;
         this.karpenterNodeRole = args.autoscaler === "karpenter" ? this.nodeRole(`${name}-karpenter-nodes`, args.tags) : undefined;
 
+        // EKS would create this group itself on first log line, kept forever and left behind by
+        // `pulumi destroy`; made first, EKS writes to it (EKS user guide, control-plane-logs).
+        const controlPlaneLogs = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
+            name: controlPlaneLogGroupName(args.clusterName),
+            retentionInDays: args.logRetentionDays,
+            tags: args.tags,
+        }, { parent: this });
+
         const cluster = new eks.Cluster(`${name}-cluster`, {
             name: args.clusterName,
             version: args.kubernetesVersion,
@@ -120,12 +137,9 @@ export class EksCluster extends pulumi.ComponentResource {
             nodeAssociatePublicIpAddress: false,
             kubernetesServiceIpAddressRange: args.serviceCidr,
             // With an authentication mode, @pulumi/eks makes the identity that creates the cluster
-            // (the CI deploy role) cluster admin through EKS's bootstrap entry.
+            // (the CI deploy role) cluster admin through EKS's bootstrap entry. Every other entry
+            // is declared below, outside this protected component.
             authenticationMode: "API",
-            accessEntries: accessEntries({
-                adminRoleArns: args.adminRoleArns, previewRoleArn: args.previewRoleArn,
-                selfManagedNodeRoleArn: selfManagedRole?.arn, karpenterNodeRoleArn: this.karpenterNodeRole?.arn,
-            }),
             encryptionConfigKeyArn: secretsKey.arn,
             enabledClusterLogTypes: args.logTypes,
             endpointPrivateAccess: true,
@@ -144,7 +158,12 @@ export class EksCluster extends pulumi.ComponentResource {
             createOidcProvider: false,
             deletionProtection: args.protect,
             tags: args.tags,
-        }, { parent: this, protect: args.protect });
+        }, { parent: this, protect: args.protect, dependsOn: [controlPlaneLogs] });
+
+        const access = { componentName: name, clusterName: cluster.eksCluster.name, tags: args.tags, parent: this };
+        createPrincipalAccess(access, { adminRoleArns: args.adminRoleArns, previewRoleArn: args.previewRoleArn });
+        const selfManagedAccess = selfManagedRole && nodeAccessEntry(access, "self-managed-nodes", selfManagedRole.arn);
+        this.karpenterNodeAccess = this.karpenterNodeRole && nodeAccessEntry(access, "karpenter-nodes", this.karpenterNodeRole.arn);
 
         const addonContext = { componentName: name, clusterName: cluster.eksCluster.name, kubernetesVersion: args.kubernetesVersion, tags: args.tags, parent: this };
         const nodeAddons = createNodeAddons(addonContext);
@@ -168,7 +187,9 @@ export class EksCluster extends pulumi.ComponentResource {
             role: selfManagedRole.name,
             tags: args.tags,
         }, { parent: this });
-        const selfManagedGroups = selfManaged.map(([group, cfg]) => ({ group, asg: createSelfManagedNodeGroup(ctx, group, cfg, instanceProfile!) }));
+        // A self-managed node joins only once its role has an entry.
+        const selfManagedCtx = { ...ctx, dependsOn: [...ctx.dependsOn, ...(selfManagedAccess ? [selfManagedAccess] : [])] };
+        const selfManagedGroups = selfManaged.map(([group, cfg]) => ({ group, asg: createSelfManagedNodeGroup(selfManagedCtx, group, cfg, instanceProfile!) }));
         this.selfManagedAsgs = selfManagedGroups.map(({ group, asg }) => ({ group, name: asg.name }));
         const fargateProfiles = args.fargateNamespaces ? createFargateProfiles({
             componentName: name, clusterName: cluster.eksCluster.name, subnetIds: args.privateSubnetIds, tags: args.tags, parent: this,

@@ -250,8 +250,10 @@ export function nodeClassSpec(input: NodeClassInput): pulumi.Output<Record<strin
 }
 
 export interface KarpenterCompute {
-    /** The role Karpenter's nodes run with (it has an EC2_LINUX access entry). */
+    /** The role Karpenter's nodes run with. */
     readonly nodeRole: aws.iam.Role;
+    /** The role's EC2_LINUX access entry: a node launched before it cannot join. */
+    readonly nodeAccess: pulumi.Resource;
     readonly subnetIds: pulumi.Input<string[]>;
     /** The cluster security group its nodes join. */
     readonly securityGroupId: pulumi.Input<string>;
@@ -293,7 +295,7 @@ export function registerKarpenter(
         kind: "EC2NodeClass",
         metadata: { name: NODE_CLASS },
         spec: nodeClassSpec({ nodeRoleName: compute.nodeRole.name, subnetIds: compute.subnetIds, securityGroupId: compute.securityGroupId, tags: ctx.tags }),
-    }, { ...objects, dependsOn: [release] });
+    }, { ...objects, dependsOn: [release, compute.nodeAccess] });
     const nodePools = Object.entries(compute.nodePools).map(([pool, config]) => new k8s.apiextensions.CustomResource(`${name}-${pool}`, {
         apiVersion: "karpenter.sh/v1",
         kind: "NodePool",

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { cidrContains, parseCidr } from "../cidr";
 import { ConfigProblem, validOrUndefined } from "../problems";
 import { ciSchema } from "../schema/ci";
-import { cidrBlock, iamRoleArn } from "../schema/fields";
+import { cidrBlock, iamRoleArn, roleName } from "../schema/fields";
 import { PROJECT } from "../schema/stage";
 
 export function accessProblems(clusterInput: unknown, ciInput: unknown, networkInput: unknown): ConfigProblem[] {
@@ -24,6 +24,15 @@ export function accessProblems(clusterInput: unknown, ciInput: unknown, networkI
         const duplicates = admins.filter((arn, i) => admins.indexOf(arn) !== i);
         if (duplicates.length > 0) {
             problems.push({ key: adminsKey, value: [...new Set(duplicates)], expected: "expected each role once: EKS allows one access entry per principal" });
+        }
+        // Each admin's entry is named by its role name, so a list edit touches that admin only.
+        const unique = [...new Set(admins)];
+        const shared = unique.filter((arn) => unique.filter((other) => roleName(other) === roleName(arn)).length > 1);
+        if (shared.length > 0) {
+            problems.push({
+                key: adminsKey, value: shared,
+                expected: "expected roles with distinct names (the part after the last '/'): each admin's access entry is named by it",
+            });
         }
     }
     if (!ci) {

@@ -4,6 +4,7 @@ import { KUBERNETES_MINORS, RETIRED_MINORS, SUPPORTED_KUBERNETES_VERSIONS } from
 import { cidrBlock, dnsLabel, iamRoleArn } from "./fields";
 import { nodeGroupSchema } from "./node-groups";
 import { nodePoolSchema } from "./node-pools";
+import { LOG_RETENTION_DAYS } from "./stage";
 
 /** The control-plane logs every cluster ships to CloudWatch, whatever the stack adds. */
 export const REQUIRED_CLUSTER_LOG_TYPES = ["api", "audit", "authenticator"] as const;
@@ -63,6 +64,11 @@ export const clusterSchema = z.strictObject({
     logTypes: z.array(z.enum(CLUSTER_LOG_TYPES, {
         error: `expected one of ${CLUSTER_LOG_TYPES.join(", ")}`,
     })).default([...REQUIRED_CLUSTER_LOG_TYPES]),
+    /** Days CloudWatch keeps the control-plane logs; by stage when unset (dev 7, stg 30, prd 365). */
+    logRetentionDays: z.number({ error: `expected one of the retentions CloudWatch accepts: ${LOG_RETENTION_DAYS.join(", ")}` })
+        .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+            error: `expected one of the retentions CloudWatch accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
+        }).optional(),
     /** Run every pod on Fargate: no node groups, no autoscaler, no node termination handler. */
     fargateOnly: z.boolean({ error: "expected true or false" }).default(false),
     /**

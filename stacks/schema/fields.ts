@@ -60,6 +60,11 @@ export const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\
     error: "expected an IAM role ARN such as arn:aws:iam::111122223333:role/platform-admin",
 });
 
+/** The role name of an IAM role ARN (`arn:aws:iam::1:role/path/name` -> `name`): unique in its account. */
+export function roleName(roleArn: string): string {
+    return roleArn.slice(roleArn.lastIndexOf("/") + 1);
+}
+
 export const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, {
     error: "expected a Kubernetes label key such as role or example.com/role",
 });
