@@ -71,6 +71,7 @@ export = async () => {
         addons: config.addons,
         datadog: config.datadog,
         fargateOnly: config.cluster.fargateOnly,
+        serviceAccountOidc: cluster.serviceAccountOidc,
         selfManagedAsgs: cluster.selfManagedAsgs,
         karpenter: cluster.karpenterNodeRole && {
             nodeRole: cluster.karpenterNodeRole,

@@ -20,3 +20,25 @@ export function podIdentityTrustPolicy(): aws.iam.PolicyDocument {
         }],
     };
 }
+
+/**
+ * Trust policy of a role assumed by one service account through the cluster's IAM OIDC provider
+ * (EKS user guide, associate-service-account-role: Federated principal, AssumeRoleWithWebIdentity,
+ * `<issuer>:sub` = system:serviceaccount:<namespace>:<name>, `<issuer>:aud` = sts.amazonaws.com).
+ */
+export function serviceAccountTrustPolicy(oidcProviderArn: string, issuer: string, namespace: string, serviceAccount: string): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow",
+            Principal: { Federated: oidcProviderArn },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+                StringEquals: {
+                    [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+                    [`${issuer}:aud`]: "sts.amazonaws.com",
+                },
+            },
+        }],
+    };
+}

@@ -3,6 +3,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodeGroupConfig } from "../../stacks/config";
+import type { ServiceAccountOidc } from "../kube-system-addons/addon";
 import { serviceTrustPolicy } from "../trust-policies";
 import { createPreviewRbac, createPrincipalAccess, nodeAccessEntry } from "./access";
 import { createComputeAddons, createNodeAddons } from "./core-addons";
@@ -89,6 +90,8 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly coreDns: aws.eks.Addon;
     /** The API server's URL. */
     readonly endpoint: pulumi.Output<string>;
+    /** The IAM OIDC provider of a Fargate-only cluster, for its addons' roles (Pod Identity cannot serve Fargate pods). */
+    readonly serviceAccountOidc?: ServiceAccountOidc;
     /** The role of Karpenter's nodes, when Karpenter is the autoscaler. */
     readonly karpenterNodeRole?: aws.iam.Role;
     /** The EC2_LINUX access entry Karpenter's nodes join with: nothing may launch them before it. */
@@ -104,6 +107,7 @@ export class EksCluster extends pulumi.ComponentResource {
         super("eks-platform:cluster:EksCluster", name, {}, opts);
 
         const groups = Object.entries(args.nodeGroups);
+        const fargateOnly = args.fargateNamespaces !== undefined;
         const managed = groups.filter(([, g]) => g.kind === "managed");
         const selfManaged = groups.filter(([, g]) => g.kind === "self-managed");
 
@@ -154,8 +158,9 @@ export class EksCluster extends pulumi.ComponentResource {
             // Node groups are declared below; nodes and control plane share the EKS-created security group.
             skipDefaultNodeGroup: true,
             skipDefaultSecurityGroups: true,
-            // Addons get AWS roles through EKS Pod Identity, so no IAM OIDC provider is needed.
-            createOidcProvider: false,
+            // Addons get AWS roles through EKS Pod Identity, which does not serve Fargate pods: a
+            // Fargate-only cluster's addons use IAM roles for service accounts, through this provider.
+            createOidcProvider: fargateOnly,
             deletionProtection: args.protect,
             tags: args.tags,
         }, { parent: this, protect: args.protect, dependsOn: [controlPlaneLogs] });
@@ -222,6 +227,7 @@ export class EksCluster extends pulumi.ComponentResource {
             createStorageClasses(name, this.provider, this, computeAddons.ebsCsiDriver);
         }
         this.endpoint = cluster.eksCluster.endpoint;
+        this.serviceAccountOidc = fargateOnly ? { providerArn: cluster.oidcProviderArn, issuer: cluster.oidcIssuer } : undefined;
 
         this.registerOutputs({
             clusterName: this.clusterName,

@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources, Stage } from "../../stacks/config";
-import { podIdentityTrustPolicy } from "../trust-policies";
+import { podIdentityTrustPolicy, serviceAccountTrustPolicy } from "../trust-policies";
 
 /**
  * A Helm chart pinned to an exact version of the repository that really serves that version:
@@ -40,6 +40,13 @@ export interface IamSource {
     readonly files: readonly string[];
 }
 
+/** The cluster's IAM OIDC provider, for IAM roles for service accounts. */
+export interface ServiceAccountOidc {
+    readonly providerArn: pulumi.Input<string>;
+    /** The issuer without `https://` (eks.Cluster's `oidcIssuer`): the prefix of the trust policy's condition keys. */
+    readonly issuer: pulumi.Input<string>;
+}
+
 /** Where an addon is registered. */
 export interface AddonContext {
     /** The KubeSystemAddons component's name: every child name starts with it. */
@@ -51,8 +58,16 @@ export interface AddonContext {
     readonly region: string;
     readonly vpcId: pulumi.Input<string>;
     readonly stage: Stage;
+    /** Every pod runs on Fargate: no node, no kubelet port 10250 for pods, no Pod Identity. */
+    readonly fargateOnly: boolean;
     /** Pods get their AWS credentials through this agent. */
     readonly podIdentityAgent: pulumi.Resource;
+    /**
+     * Set on a Fargate-only cluster, where EKS Pod Identity cannot serve ("Linux and Windows pods
+     * that run on AWS Fargate (Fargate) aren't supported", EKS user guide, pod-identities,
+     * restrictions): addon roles are assumed through the cluster's IAM OIDC provider instead.
+     */
+    readonly serviceAccountOidc?: ServiceAccountOidc;
     /**
      * What the addons' pods need to run: the node groups or Fargate profiles, and cluster DNS.
      * Every release waits for it, so its install timer starts when nodes exist, and is deleted
@@ -118,23 +133,41 @@ export function addonNamespace(ctx: AddonContext, addon: string, name: string): 
     }, { parent: ctx.parent, provider: ctx.provider });
 }
 
+/** What an addon's AWS role asks of its release. */
+export interface AddonRole {
+    /** What the release waits for: pods started before their credentials exist get none. */
+    readonly waitFor: pulumi.Resource[];
+    /** Annotations of the chart's service account (the IRSA role ARN); empty with Pod Identity. */
+    readonly serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
+}
+
+/** The annotation through which EKS's pod identity webhook injects a role's web identity (IRSA). */
+export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+
 /**
- * The addon's own least-privilege role, bound to its service account through EKS Pod Identity.
- * Returns what the release must wait for: pods created before the association get no credentials.
+ * The addon's own least-privilege role, bound to its service account: through EKS Pod Identity,
+ * or on a Fargate-only cluster through the OIDC provider (IAM roles for service accounts).
  */
-export function podIdentityRole(
+export function addonRole(
     ctx: AddonContext, addon: string, namespace: string, serviceAccount: string, policy: pulumi.Input<aws.iam.PolicyDocument>,
-): pulumi.Resource[] {
+): AddonRole {
     const name = `${ctx.componentName}-${addon}`;
+    const oidc = ctx.serviceAccountOidc;
     const role = new aws.iam.Role(name, {
-        description: `${addon} in ${namespace}/${serviceAccount}, through EKS Pod Identity`,
-        assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()),
+        description: `${addon} in ${namespace}/${serviceAccount}, through ${oidc ? "IAM roles for service accounts" : "EKS Pod Identity"}`,
+        assumeRolePolicy: oidc
+            ? pulumi.all([oidc.providerArn, oidc.issuer]).apply(([providerArn, issuer]) =>
+                JSON.stringify(serviceAccountTrustPolicy(providerArn, issuer, namespace, serviceAccount)))
+            : JSON.stringify(podIdentityTrustPolicy()),
         tags: ctx.tags,
     }, { parent: ctx.parent });
     const rolePolicy = new aws.iam.RolePolicy(name, {
         role: role.name,
         policy: pulumi.output(policy).apply((document) => JSON.stringify(document)),
     }, { parent: ctx.parent });
+    if (oidc) {
+        return { waitFor: [rolePolicy], serviceAccountAnnotations: { [IRSA_ROLE_ANNOTATION]: role.arn } };
+    }
     const association = new aws.eks.PodIdentityAssociation(name, {
         clusterName: ctx.clusterName,
         namespace,
@@ -142,7 +175,12 @@ export function podIdentityRole(
         roleArn: role.arn,
         tags: ctx.tags,
     }, { parent: ctx.parent });
-    return [rolePolicy, association, ctx.podIdentityAgent];
+    return { waitFor: [rolePolicy, association, ctx.podIdentityAgent], serviceAccountAnnotations: {} };
+}
+
+/** A chart's `serviceAccount` values: created by the chart under our name, annotated when IRSA needs it. */
+export function serviceAccountValues(name: string, annotations: Record<string, pulumi.Input<string>> = {}): Record<string, unknown> {
+    return { create: true, name, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) };
 }
 
 /** An SQS queue that EventBridge rules feed, for a controller that reacts to EC2 events. */

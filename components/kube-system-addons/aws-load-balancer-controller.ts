@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "../../stacks/config";
-import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
+import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, IamSource, mergeValues, addonRole, serviceAccountValues } from "./addon";
 
 /** https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/helm/aws-load-balancer-controller/Chart.yaml (published to aws/eks-charts) */
 export const CHART: ChartPin = { repository: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "3.5.0" };
@@ -189,6 +189,8 @@ export interface LoadBalancerControllerInput {
     vpcId: pulumi.Input<string>;
     replicas: number;
     resources: ContainerResources;
+    /** The IRSA annotation on a Fargate-only cluster. */
+    serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
     overrides: Record<string, unknown>;
 }
 
@@ -198,7 +200,7 @@ export function loadBalancerControllerValues(input: LoadBalancerControllerInput)
         // Region and VPC given, so the controller needs no instance metadata (IMDS hop limit 1).
         region: input.region,
         vpcId: input.vpcId,
-        serviceAccount: { create: true, name: SERVICE_ACCOUNT },
+        serviceAccount: serviceAccountValues(SERVICE_ACCOUNT, input.serviceAccountAnnotations),
         replicaCount: input.replicas,
         resources: input.resources,
         podDisruptionBudget: input.replicas > 1 ? { maxUnavailable: 1 } : {},
@@ -213,14 +215,15 @@ export function registerLoadBalancerController(ctx: AddonContext, settings: Addo
     const crds = CRD_FILES.map((file) => new k8s.yaml.v2.ConfigFile(`${ctx.componentName}-aws-load-balancer-controller-${file}`, {
         file: crdUrl(file),
     }, { parent: ctx.parent, provider: ctx.provider }));
-    const role = podIdentityRole(ctx, "aws-load-balancer-controller", NAMESPACE, SERVICE_ACCOUNT, loadBalancerControllerPolicy());
+    const role = addonRole(ctx, "aws-load-balancer-controller", NAMESPACE, SERVICE_ACCOUNT, loadBalancerControllerPolicy());
     const values = loadBalancerControllerValues({
         clusterName: ctx.clusterName,
         region: ctx.region,
         vpcId: ctx.vpcId,
         replicas: settings.replicas ?? defaultReplicas(ctx.stage),
         resources: settings.resources ?? DEFAULT_RESOURCES,
+        serviceAccountAnnotations: role.serviceAccountAnnotations,
         overrides: settings.values,
     });
-    return helmRelease(ctx, "aws-load-balancer-controller", CHART, NAMESPACE, values, { dependsOn: [...crds, ...role], skipCrds: true });
+    return helmRelease(ctx, "aws-load-balancer-controller", CHART, NAMESPACE, values, { dependsOn: [...crds, ...role.waitFor], skipCrds: true });
 }

@@ -10,7 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "../../stacks/config";
 import { TERMINATION_HANDLER_TAG } from "../cluster/node-groups";
-import { AddonContext, AddonSettings, ChartPin, defaultReplicas, eventQueue, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
+import { AddonContext, AddonSettings, ChartPin, defaultReplicas, eventQueue, helmRelease, IamSource, mergeValues, addonRole } from "./addon";
 
 /**
  * https://github.com/aws/aws-node-termination-handler/blob/v1.25.6/config/helm/aws-node-termination-handler/Chart.yaml
@@ -136,7 +136,7 @@ export function registerTerminationHandler(ctx: AddonContext, settings: AddonSet
             heartbeatTimeout: 300,
         }, { parent: ctx.parent });
     }
-    const role = podIdentityRole(ctx, "node-termination-handler", NAMESPACE, SERVICE_ACCOUNT, queue.arn.apply(terminationHandlerPolicy));
+    const role = addonRole(ctx, "node-termination-handler", NAMESPACE, SERVICE_ACCOUNT, queue.arn.apply(terminationHandlerPolicy));
     const values = terminationHandlerValues({
         queueUrl: queue.url,
         region: ctx.region,
@@ -144,5 +144,5 @@ export function registerTerminationHandler(ctx: AddonContext, settings: AddonSet
         resources: settings.resources ?? DEFAULT_RESOURCES,
         overrides: settings.values,
     });
-    return helmRelease(ctx, "aws-node-termination-handler", CHART, NAMESPACE, values, { dependsOn: role });
+    return helmRelease(ctx, "aws-node-termination-handler", CHART, NAMESPACE, values, { dependsOn: role.waitFor });
 }

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "../../stacks/config";
 import { kubernetesMinor } from "../../stacks/kubernetes-versions";
-import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
+import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, IamSource, mergeValues, addonRole } from "./addon";
 
 /** https://github.com/kubernetes/autoscaler/blob/cluster-autoscaler-chart-9.59.0/charts/cluster-autoscaler/Chart.yaml */
 export const CHART: ChartPin = { repository: "https://kubernetes.github.io/autoscaler", chart: "cluster-autoscaler", version: "9.59.0" };
@@ -100,7 +100,7 @@ export function clusterAutoscalerValues(input: ClusterAutoscalerInput): Record<s
 }
 
 export function registerClusterAutoscaler(ctx: AddonContext, settings: AddonSettings): k8s.helm.v3.Release {
-    const role = podIdentityRole(ctx, "cluster-autoscaler", NAMESPACE, SERVICE_ACCOUNT,
+    const role = addonRole(ctx, "cluster-autoscaler", NAMESPACE, SERVICE_ACCOUNT,
         ctx.clusterName.apply(clusterAutoscalerPolicy));
     const values = clusterAutoscalerValues({
         clusterName: ctx.clusterName,
@@ -110,5 +110,5 @@ export function registerClusterAutoscaler(ctx: AddonContext, settings: AddonSett
         resources: settings.resources ?? DEFAULT_RESOURCES,
         overrides: settings.values,
     });
-    return helmRelease(ctx, "cluster-autoscaler", CHART, NAMESPACE, values, { dependsOn: role });
+    return helmRelease(ctx, "cluster-autoscaler", CHART, NAMESPACE, values, { dependsOn: role.waitFor });
 }

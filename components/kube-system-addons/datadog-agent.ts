@@ -55,13 +55,20 @@ export function fargateAgentRules() {
  * The injected agent's container security context: app namespaces enforce the `restricted` Pod
  * Security Standard, which a container without one breaks. The agent image's own user is
  * dd-agent (UID 100). Profiles carry a securityContext from cluster agent 7.62.
+ *
+ * The root filesystem stays writable on purpose. With `readOnlyRootFilesystem: true` the cluster
+ * agent also injects an init container, `init-copy-agent-config`, that carries no
+ * securityContext and takes none from the profile (DataDog/datadog-agent
+ * pkg/clusteragent/admission/mutate/agent_sidecar/agent_sidecar.go, getSecurityInitTemplate,
+ * unchanged from 7.7x through 7.81, the cluster agent of chart 3.240.0): `restricted` rejects
+ * that pod, so no app pod would start. `restricted` does not require a read-only root.
  */
 export function sidecarSecurityContext() {
     return {
         runAsNonRoot: true,
         runAsUser: 100,
         allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
+        readOnlyRootFilesystem: false,
         capabilities: { drop: ["ALL"] },
         seccompProfile: { type: "RuntimeDefault" },
     };

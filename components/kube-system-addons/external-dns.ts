@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "../../stacks/config";
-import { AddonContext, addonNamespace, ChartPin, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
+import { AddonContext, addonNamespace, ChartPin, helmRelease, IamSource, mergeValues, addonRole, serviceAccountValues } from "./addon";
 
 /** https://github.com/kubernetes-sigs/external-dns/blob/external-dns-helm-chart-1.21.1/charts/external-dns/Chart.yaml */
 export const CHART: ChartPin = { repository: "https://kubernetes-sigs.github.io/external-dns/", chart: "external-dns", version: "1.21.1" };
@@ -57,6 +57,8 @@ export interface ExternalDnsInput {
     domainFilters: string[];
     policy: "upsert-only" | "sync";
     resources: ContainerResources;
+    /** The IRSA annotation on a Fargate-only cluster. */
+    serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
     overrides: Record<string, unknown>;
 }
 
@@ -71,7 +73,7 @@ export function externalDnsValues(input: ExternalDnsInput): Record<string, unkno
         // Only the zones it may read: another zone under a domain filter would fail with AccessDenied.
         extraArgs: input.hostedZoneIds.map((id) => `--zone-id-filter=${id}`),
         sources: ["service", "ingress"],
-        serviceAccount: { create: true, name: SERVICE_ACCOUNT },
+        serviceAccount: serviceAccountValues(SERVICE_ACCOUNT, input.serviceAccountAnnotations),
         resources: input.resources,
     }, input.overrides);
 }
@@ -87,7 +89,7 @@ export interface ExternalDnsSettings {
 /** One replica: external-dns has no leader election. */
 export function registerExternalDns(ctx: AddonContext, settings: ExternalDnsSettings): k8s.helm.v3.Release {
     const namespace = addonNamespace(ctx, "external-dns", NAMESPACE);
-    const role = podIdentityRole(ctx, "external-dns", NAMESPACE, SERVICE_ACCOUNT, externalDnsPolicy(settings.hostedZoneIds));
+    const role = addonRole(ctx, "external-dns", NAMESPACE, SERVICE_ACCOUNT, externalDnsPolicy(settings.hostedZoneIds));
     const values = externalDnsValues({
         clusterName: ctx.clusterName,
         region: ctx.region,
@@ -95,7 +97,8 @@ export function registerExternalDns(ctx: AddonContext, settings: ExternalDnsSett
         domainFilters: settings.domainFilters,
         policy: settings.policy,
         resources: settings.resources ?? DEFAULT_RESOURCES,
+        serviceAccountAnnotations: role.serviceAccountAnnotations,
         overrides: settings.values,
     });
-    return helmRelease(ctx, "external-dns", CHART, namespace.metadata.name, values, { dependsOn: role });
+    return helmRelease(ctx, "external-dns", CHART, namespace.metadata.name, values, { dependsOn: role.waitFor });
 }

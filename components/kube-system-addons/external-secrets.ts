@@ -1,8 +1,9 @@
 /** external-secrets: syncs Secrets Manager secrets and SSM parameters into Kubernetes Secrets. Off by default. */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "../../stacks/config";
-import { AddonContext, AddonSettings, addonNamespace, ChartPin, defaultReplicas, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
+import { AddonContext, AddonSettings, addonNamespace, ChartPin, defaultReplicas, helmRelease, IamSource, mergeValues, addonRole, serviceAccountValues } from "./addon";
 
 /** https://github.com/external-secrets/external-secrets/blob/helm-chart-2.9.0/deploy/charts/external-secrets/Chart.yaml */
 export const CHART: ChartPin = { repository: "https://charts.external-secrets.io", chart: "external-secrets", version: "2.9.0" };
@@ -57,15 +58,31 @@ export function externalSecretsPolicy(access: ExternalSecretsAccess): aws.iam.Po
     return { Version: "2012-10-17", Statement: statements };
 }
 
-export function externalSecretsValues(replicas: number, resources: ContainerResources, overrides: Record<string, unknown>): Record<string, unknown> {
+/**
+ * The webhook's port on Fargate: the chart's default 10250 is the kubelet's port, which Fargate
+ * reserves (external-secrets chart 2.9.0 values.yaml `webhook.port: 10250`, passed as `--port`;
+ * external-secrets/external-secrets#1981). Its Service still listens on 443.
+ */
+export const FARGATE_WEBHOOK_PORT = 9443;
+
+export interface ExternalSecretsPlacement {
+    /** Every pod on Fargate: the webhook moves off the reserved port. */
+    readonly fargateOnly?: boolean;
+    /** The IRSA annotation on a Fargate-only cluster. */
+    readonly serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+}
+
+export function externalSecretsValues(
+    replicas: number, resources: ContainerResources, overrides: Record<string, unknown>, placement: ExternalSecretsPlacement = {},
+): Record<string, unknown> {
     const pdb = { enabled: replicas > 1, minAvailable: 1 };
     return mergeValues({
         installCRDs: true,
-        serviceAccount: { create: true, name: SERVICE_ACCOUNT },
+        serviceAccount: serviceAccountValues(SERVICE_ACCOUNT, placement.serviceAccountAnnotations),
         replicaCount: replicas,
         resources,
         podDisruptionBudget: pdb,
-        webhook: { replicaCount: replicas, podDisruptionBudget: pdb },
+        webhook: { replicaCount: replicas, podDisruptionBudget: pdb, ...(placement.fargateOnly ? { port: FARGATE_WEBHOOK_PORT } : {}) },
         certController: { replicaCount: replicas, podDisruptionBudget: pdb },
     }, overrides);
 }
@@ -75,7 +92,10 @@ export type ExternalSecretsSettings = AddonSettings & ExternalSecretsAccess;
 
 export function registerExternalSecrets(ctx: AddonContext, settings: ExternalSecretsSettings): k8s.helm.v3.Release {
     const namespace = addonNamespace(ctx, "external-secrets", NAMESPACE);
-    const role = podIdentityRole(ctx, "external-secrets", NAMESPACE, SERVICE_ACCOUNT, externalSecretsPolicy(settings));
-    const values = externalSecretsValues(settings.replicas ?? defaultReplicas(ctx.stage), settings.resources ?? DEFAULT_RESOURCES, settings.values);
-    return helmRelease(ctx, "external-secrets", CHART, namespace.metadata.name, values, { dependsOn: role });
+    const role = addonRole(ctx, "external-secrets", NAMESPACE, SERVICE_ACCOUNT, externalSecretsPolicy(settings));
+    const values = externalSecretsValues(settings.replicas ?? defaultReplicas(ctx.stage), settings.resources ?? DEFAULT_RESOURCES, settings.values, {
+        fargateOnly: ctx.fargateOnly,
+        serviceAccountAnnotations: role.serviceAccountAnnotations,
+    });
+    return helmRelease(ctx, "external-secrets", CHART, namespace.metadata.name, values, { dependsOn: role.waitFor });
 }

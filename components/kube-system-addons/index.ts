@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AddonsConfig, Stage } from "../../stacks/config";
-import type { AddonContext } from "./addon";
+import type { AddonContext, ServiceAccountOidc } from "./addon";
 import { DatadogSidecar, NAMESPACE as DATADOG_NAMESPACE, registerDatadogAgent } from "./datadog-agent";
 import { registerClusterAutoscaler } from "./cluster-autoscaler";
 import { KarpenterCompute, registerKarpenter } from "./karpenter";
@@ -30,14 +30,23 @@ export interface KubeSystemAddonsArgs {
     /** Datadog site and API key (a secret), for the agent. */
     /** Site and API key; present when the datadog addon is on. */
     datadog?: { site: string; apiKey: pulumi.Output<string> };
-    /** Every pod on Fargate: the Datadog agent runs as a sidecar. */
+    /** Every pod on Fargate: the Datadog agent runs as a sidecar, addon roles are assumed through the OIDC provider. */
     fargateOnly: boolean;
+    /** The cluster's IAM OIDC provider: required on a Fargate-only cluster, where Pod Identity cannot serve. */
+    serviceAccountOidc?: ServiceAccountOidc;
     /** Self-managed Auto Scaling groups the node termination handler drains. */
     selfManagedAsgs: SelfManagedAsg[];
     /** What Karpenter needs of the cluster, when it is the autoscaler. */
     karpenter?: KarpenterCompute;
     /** Tags on every AWS resource. */
     tags: Record<string, string>;
+}
+
+function requireOidc(oidc: ServiceAccountOidc | undefined): ServiceAccountOidc {
+    if (!oidc) {
+        throw new Error("KubeSystemAddons: a Fargate-only cluster needs serviceAccountOidc (EKS Pod Identity does not serve Fargate pods)");
+    }
+    return oidc;
 }
 
 /** Namespaces the enabled addons run in (a Fargate-only cluster needs a profile for each). */
@@ -78,7 +87,9 @@ export class KubeSystemAddons extends pulumi.ComponentResource {
             region: args.region,
             vpcId: args.vpcId,
             stage: args.stage,
+            fargateOnly: args.fargateOnly,
             podIdentityAgent: args.podIdentityAgent,
+            serviceAccountOidc: args.fargateOnly ? requireOidc(args.serviceAccountOidc) : undefined,
             compute: args.compute,
             tags: args.tags,
         };

@@ -9,7 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources, NodePoolConfig } from "../../stacks/config";
 import { MAX_PODS } from "../../stacks/instance-types";
-import { AddonContext, AddonSettings, ChartPin, defaultReplicas, eventQueue, helmRelease, IamSource, mergeValues, podIdentityRole } from "./addon";
+import { AddonContext, AddonSettings, ChartPin, defaultReplicas, eventQueue, helmRelease, IamSource, mergeValues, addonRole } from "./addon";
 
 /**
  * https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/charts/karpenter/Chart.yaml. Published
@@ -274,7 +274,7 @@ export function registerKarpenter(
     const accountId = aws.getCallerIdentityOutput({}, child).accountId;
     const policy = pulumi.all([accountId, ctx.clusterName, compute.nodeRole.arn, queue.arn]).apply(([account, clusterName, nodeRoleArn, queueArn]) =>
         karpenterControllerPolicy({ region: ctx.region, accountId: account, clusterName, nodeRoleArn, queueArn }));
-    const role = podIdentityRole(ctx, "karpenter", NAMESPACE, SERVICE_ACCOUNT, policy);
+    const role = addonRole(ctx, "karpenter", NAMESPACE, SERVICE_ACCOUNT, policy);
 
     const crds = helmRelease(ctx, "karpenter-crd", CRD_CHART, NAMESPACE, {});
     const values = karpenterValues({
@@ -285,7 +285,7 @@ export function registerKarpenter(
         resources: settings.resources ?? DEFAULT_RESOURCES,
         overrides: settings.values,
     });
-    const release = helmRelease(ctx, "karpenter", CHART, NAMESPACE, values, { dependsOn: [crds, ...role], skipCrds: true });
+    const release = helmRelease(ctx, "karpenter", CHART, NAMESPACE, values, { dependsOn: [crds, ...role.waitFor], skipCrds: true });
 
     // Objects with finalizers the controller clears: created after it and deleted before it, so
     // deleting a pool terminates its nodes while Karpenter still runs.

@@ -12,8 +12,17 @@ export const DEFAULT_RESOURCES: ContainerResources = {
     limits: { cpu: "500m", memory: "400Mi" },
 };
 
-export function metricsServerValues(replicas: number, resources: ContainerResources, overrides: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Its port on Fargate. The chart's `containerPort` (default 10250) is also its `--secure-port`
+ * (chart 3.13.1 templates/deployment.yaml), and Fargate reserves 10250: "This port is reserved on
+ * Fargate. Replace references to port 10250 ... with another port, such as 10251" (EKS user
+ * guide, metrics-server). The Service targets the named port, so nothing else changes.
+ */
+export const FARGATE_PORT = 10251;
+
+export function metricsServerValues(replicas: number, resources: ContainerResources, overrides: Record<string, unknown>, fargateOnly = false): Record<string, unknown> {
     return mergeValues({
+        ...(fargateOnly ? { containerPort: FARGATE_PORT } : {}),
         replicas,
         resources,
         podDisruptionBudget: { enabled: replicas > 1, minAvailable: 1 },
@@ -21,6 +30,6 @@ export function metricsServerValues(replicas: number, resources: ContainerResour
 }
 
 export function registerMetricsServer(ctx: AddonContext, settings: AddonSettings): k8s.helm.v3.Release {
-    const values = metricsServerValues(settings.replicas ?? defaultReplicas(ctx.stage), settings.resources ?? DEFAULT_RESOURCES, settings.values);
+    const values = metricsServerValues(settings.replicas ?? defaultReplicas(ctx.stage), settings.resources ?? DEFAULT_RESOURCES, settings.values, ctx.fargateOnly);
     return helmRelease(ctx, "metrics-server", CHART, NAMESPACE, values);
 }

@@ -43,8 +43,12 @@ export function fabricatedOutputs(type: string, name: string, inputs: Record<str
                     endpoint: `https://${clusterName}.mock.eks.amazonaws.com`,
                     certificateAuthority: { data: MOCK_CA },
                 },
-                oidcProviderArn: "",
-                oidcProviderUrl: "",
+                // pulumi-eks 4.3.0: oidcProviderUrl is the issuer with https://, oidcIssuer without; "" without a provider.
+                ...(inputs.createOidcProvider ? {
+                    oidcProviderArn: arn("iam", `oidc-provider/oidc.eks.mock.amazonaws.com/id/${clusterName.toUpperCase()}`),
+                    oidcProviderUrl: `https://oidc.eks.mock.amazonaws.com/id/${clusterName.toUpperCase()}`,
+                    oidcIssuer: `oidc.eks.mock.amazonaws.com/id/${clusterName.toUpperCase()}`,
+                } : { oidcProviderArn: "", oidcProviderUrl: "", oidcIssuer: "" }),
                 clusterSecurityGroupId: `sg-cluster-${clusterName}`,
                 nodeSecurityGroupId: `sg-cluster-${clusterName}`,
             };
