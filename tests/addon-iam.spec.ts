@@ -28,7 +28,7 @@ interface Expected {
 
 const KARPENTER_INPUT = {
     region: "eu-west-1", accountId: "123456789012", clusterName: "eks-platform-prd",
-    nodeRoleArn: "arn:aws:iam::123456789012:role/nodes", queueArn: "arn:aws:sqs:eu-west-1:123456789012:q",
+    nodeRoleArn: "arn:aws:iam::123456789012:role/nodes", queueArn: "arn:aws:sqs:eu-west-1:123456789012:q", spot: false,
 };
 
 const EXPECTED: Record<string, Expected> = {
@@ -99,6 +99,17 @@ describe("addon IAM, as the pinned controllers call it", () => {
         expect(bySid.AllowInterruptionQueueActions.Resource).to.equal(KARPENTER_INPUT.queueArn);
         expect(bySid.AllowRegionalReadActions.Condition).to.deep.equal({ StringEquals: { "aws:RequestedRegion": "eu-west-1" } });
         expect(bySid.AllowScopedEC2InstanceAccessActions.Resource).to.include("arn:aws:ec2:eu-west-1::image/*");
+    });
+
+    it("lets Karpenter create the EC2 Spot service-linked role, and only that role, when a pool buys spot", () => {
+        const statements = karpenter.karpenterControllerPolicy({ ...KARPENTER_INPUT, spot: true }).Statement as any[];
+        expect(statements).to.have.length(19);
+        expect(statements[18]).to.deep.equal({
+            Sid: "AllowSpotServiceLinkedRoleCreation", Effect: "Allow", Action: "iam:CreateServiceLinkedRole",
+            Resource: "arn:aws:iam::123456789012:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot",
+            Condition: { StringEquals: { "iam:AWSServiceName": "spot.amazonaws.com" } },
+        });
+        expect(actions(karpenter.karpenterControllerPolicy(KARPENTER_INPUT))).not.to.include("iam:CreateServiceLinkedRole");
     });
 
     it("grants external-dns the plural ListTagsForResources it calls, never the singular", () => {

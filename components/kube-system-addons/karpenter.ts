@@ -51,7 +51,19 @@ export interface KarpenterIamInput {
     readonly clusterName: string;
     readonly nodeRoleArn: string;
     readonly queueArn: string;
+    /** A NodePool may buy spot capacity. */
+    readonly spot: boolean;
 }
+
+/**
+ * EC2's role for Spot requests, made once per account. A Spot launch by API fails with
+ * ServiceLinkedRoleCreationNotPermitted while it is missing and the caller may not create it
+ * (Karpenter v1.14 troubleshooting; EC2 user guide, "Service-linked role for Spot Instance
+ * requests"). Declaring it in the stack would fail in every account that has it already ("has
+ * been taken in this account") and delete it for every other user on destroy, so Karpenter may
+ * create exactly this role, and nothing else, when its first Spot launch needs it.
+ */
+export const SPOT_SERVICE_LINKED_ROLE = { service: "spot.amazonaws.com", path: "role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot" };
 
 /**
  * The controller's policy: the template's statements in order, with its role and queue names
@@ -147,8 +159,18 @@ export function karpenterControllerPolicy(input: KarpenterIamInput): aws.iam.Pol
             { Sid: "AllowPricingReadActions", Effect: "Allow", Action: "pricing:GetProducts", Resource: "*" },
             { Sid: "AllowUnscopedInstanceProfileListAction", Effect: "Allow", Action: "iam:ListInstanceProfiles", Resource: "*" },
             { Sid: "AllowInstanceProfileReadActions", Effect: "Allow", Action: "iam:GetInstanceProfile", Resource: instanceProfiles },
+            ...(input.spot ? [{
+                Sid: "AllowSpotServiceLinkedRoleCreation", Effect: "Allow" as const, Action: "iam:CreateServiceLinkedRole",
+                Resource: `arn:aws:iam::${accountId}:${SPOT_SERVICE_LINKED_ROLE.path}`,
+                Condition: { StringEquals: { "iam:AWSServiceName": SPOT_SERVICE_LINKED_ROLE.service } },
+            }] : []),
         ],
     };
+}
+
+/** Whether any NodePool may launch spot capacity. */
+export function buysSpot(nodePools: Record<string, NodePoolConfig>): boolean {
+    return Object.values(nodePools).some((pool) => pool.capacityTypes.includes("spot"));
 }
 
 /** The template's EventBridge rules into the interruption queue, by short name. */
@@ -273,7 +295,7 @@ export function registerKarpenter(
     });
     const accountId = aws.getCallerIdentityOutput({}, child).accountId;
     const policy = pulumi.all([accountId, ctx.clusterName, compute.nodeRole.arn, queue.arn]).apply(([account, clusterName, nodeRoleArn, queueArn]) =>
-        karpenterControllerPolicy({ region: ctx.region, accountId: account, clusterName, nodeRoleArn, queueArn }));
+        karpenterControllerPolicy({ region: ctx.region, accountId: account, clusterName, nodeRoleArn, queueArn, spot: buysSpot(compute.nodePools) }));
     const role = addonRole(ctx, "karpenter", NAMESPACE, SERVICE_ACCOUNT, policy);
 
     const crds = helmRelease(ctx, "karpenter-crd", CRD_CHART, NAMESPACE, {});
