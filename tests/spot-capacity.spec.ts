@@ -1,8 +1,10 @@
 /**
  * Spot on a fresh account: EC2's Spot service-linked role may not exist yet, and the stack must
- * neither depend on it nor declare it (it is one per account).
+ * neither depend on it nor declare it (it is one per account). Spot interruptions reach the
+ * controllers through SQS queues that only TLS may use.
  */
 import { expect } from "chai";
+import { fieldReportRun } from "./support/compute-variants";
 import { fixtureRun, fixtureVariant, FIXTURE_DIR } from "./support/fixtures";
 import { ProgramRun, resourceNamed, resourcesOfType } from "./support/program-run";
 import { readStackConfig } from "./support/stack-files";
@@ -28,5 +30,17 @@ describe("spot capacity on a fresh account", () => {
         cluster.nodePools.spot.capacityTypes = ["on-demand"];
         const run = await fixtureVariant("notifier", { overrides: { "eks-platform:cluster": cluster } });
         expect(karpenterPolicy(run).map((s) => s.Action).flat()).not.to.include("iam:CreateServiceLinkedRole");
+    });
+});
+
+describe("event queues", () => {
+    it("every SQS queue, Karpenter's and the termination handler's, refuses requests without TLS", async () => {
+        const runs = [await fixtureRun("notifier"), await fieldReportRun("prd")];
+        const policies = runs.flatMap((run) => resourcesOfType(run, "aws:sqs/queuePolicy:QueuePolicy").map((p) => ({ run, p })));
+        expect(policies.map(({ p }) => p.name)).to.include.members(["eks-addons-karpenter-interruption", "eks-addons-node-termination-handler"]);
+        for (const { run, p } of policies) {
+            const deny = JSON.parse(p.inputs.policy as string).Statement.find((s: any) => s.Effect === "Deny");
+            expect(deny, `${run.stack} ${p.name}`).to.deep.include({ Principal: "*", Action: "sqs:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+        }
     });
 });

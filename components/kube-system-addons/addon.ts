@@ -192,11 +192,24 @@ export interface EventQueueSpec {
     readonly owner: string;
     /** The EventBridge patterns, by short rule name. */
     readonly patterns: Record<string, Record<string, unknown>>;
-    /** The queue's resource policy, given its ARN. */
-    readonly policy: (queueArn: string) => aws.iam.PolicyDocument;
 }
 
-/** The queue (5-minute retention, SSE), its policy, and a rule and target per pattern. */
+/**
+ * An event queue's policy: EventBridge (and SQS) may send, and nothing may use the queue without
+ * TLS (the DenyHTTP statement of Karpenter's v1.14.1 cloudformation.yaml; the node termination
+ * handler's published queue policy has only the first statement).
+ */
+export function eventQueuePolicy(queueArn: string): aws.iam.PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "EventsToQueue", Effect: "Allow", Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] }, Action: "sqs:SendMessage", Resource: queueArn },
+            { Sid: "DenyHTTP", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queueArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+        ],
+    };
+}
+
+/** The queue (5-minute retention, SSE), its TLS-only policy, and a rule and target per pattern. */
 export function eventQueue(ctx: AddonContext, spec: EventQueueSpec): aws.sqs.Queue {
     const child = { parent: ctx.parent };
     const queue = new aws.sqs.Queue(spec.queueName, {
@@ -206,7 +219,7 @@ export function eventQueue(ctx: AddonContext, spec: EventQueueSpec): aws.sqs.Que
     }, child);
     new aws.sqs.QueuePolicy(spec.queueName, {
         queueUrl: queue.url,
-        policy: queue.arn.apply((arn) => JSON.stringify(spec.policy(arn))),
+        policy: queue.arn.apply((arn) => JSON.stringify(eventQueuePolicy(arn))),
     }, child);
     for (const [rule, pattern] of Object.entries(spec.patterns)) {
         const eventRule = new aws.cloudwatch.EventRule(`${spec.rulePrefix}-${rule}`, {

@@ -40,20 +40,6 @@ export function terminationEventPatterns(): Record<string, Record<string, unknow
     };
 }
 
-/** Lets EventBridge (and SQS itself, for tests) send to the queue, nobody else. */
-export function terminationQueuePolicy(queueArn: string): aws.iam.PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [{
-            Sid: "EventsToQueue",
-            Effect: "Allow",
-            Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
-            Action: "sqs:SendMessage",
-            Resource: queueArn,
-        }],
-    };
-}
-
 /**
  * The README's queue-processor policy at v1.25.6, minus autoscaling:DescribeAutoScalingInstances
  * and DescribeTags, which only its test mocks call; its queue and lifecycle calls scoped to this
@@ -125,7 +111,7 @@ export function registerTerminationHandler(ctx: AddonContext, settings: AddonSet
     const name = `${ctx.componentName}-node-termination-handler`;
     const queue = eventQueue(ctx, {
         queueName: name, rulePrefix: name, owner: "the node termination handler's queue",
-        patterns: terminationEventPatterns(), policy: terminationQueuePolicy,
+        patterns: terminationEventPatterns(),
     });
     for (const asg of asgs) {
         new aws.autoscaling.LifecycleHook(`${name}-${asg.group}`, {

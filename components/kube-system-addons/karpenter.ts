@@ -184,17 +184,6 @@ export function interruptionEventPatterns(): Record<string, Record<string, unkno
     };
 }
 
-/** EventBridge (and SQS) may send; nothing may use the queue without TLS. */
-export function interruptionQueuePolicy(queueArn: string): aws.iam.PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            { Sid: "EventsToQueue", Effect: "Allow", Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] }, Action: "sqs:SendMessage", Resource: queueArn },
-            { Sid: "DenyHTTP", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queueArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
-        ],
-    };
-}
-
 export interface KarpenterValuesInput {
     clusterName: pulumi.Input<string>;
     clusterEndpoint: pulumi.Input<string>;
@@ -291,7 +280,7 @@ export function registerKarpenter(
     const child = { parent: ctx.parent };
     const queue = eventQueue(ctx, {
         queueName: `${name}-interruption`, rulePrefix: name, owner: "Karpenter's interruption queue",
-        patterns: interruptionEventPatterns(), policy: interruptionQueuePolicy,
+        patterns: interruptionEventPatterns(),
     });
     const accountId = aws.getCallerIdentityOutput({}, child).accountId;
     const policy = pulumi.all([accountId, ctx.clusterName, compute.nodeRole.arn, queue.arn]).apply(([account, clusterName, nodeRoleArn, queueArn]) =>
