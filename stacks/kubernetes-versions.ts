@@ -15,6 +15,13 @@
  *   `aws eks describe-addon-versions` lists for 1.33 to 1.36, as of 2026-10.
  * - cluster-autoscaler: the newest `cluster-autoscaler-1.NN.P` tag of kubernetes/autoscaler
  *   (tags of 2026-07-22, the newest as of 2026-08-22).
+ * - al2023AmiRelease: the awslabs/amazon-eks-ami release Karpenter's nodes run (alias
+ *   `al2023@<release>`). Karpenter v1.14.1 resolves it to the SSM parameter
+ *   /aws/service/eks/optimized-ami/<minor>/amazon-linux-2023/<arch>/standard/amazon-eks-node-al2023-<arch>-standard-<minor>-<release>/image_id
+ *   (pkg/providers/amifamily/al2023.go) and launches nothing when the release has no build for the
+ *   minor ("failed to discover any AMIs for alias"). v20260714 is the newest release whose
+ *   CHANGELOG.md entry lists builds, for 1.30 to 1.36. firstAl2023AmiRelease: the first release
+ *   whose CHANGELOG.md lists the minor's AMIs (amazon-eks-ami CHANGELOG.md at v20260724).
  * Check a row with `aws eks describe-cluster-versions --cluster-versions 1.NN` and
  * `aws eks describe-addon-versions --kubernetes-version 1.NN --addon-name <addon>`. Renovate
  * proposes newer add-on builds and autoscaler patches (renovate.json): keep each value on a line
@@ -37,6 +44,10 @@ export interface KubernetesMinor extends SupportWindow {
     readonly addons: Readonly<Record<EksManagedAddon, string>>;
     /** The cluster-autoscaler image: it must match the minor (its scheduler simulation is built against it). */
     readonly clusterAutoscalerImageTag: string;
+    /** The EKS-optimized AL2023 AMI release (`vYYYYMMDD`) Karpenter's nodes run on this minor. */
+    readonly al2023AmiRelease: string;
+    /** The first AMI release that has builds for this minor: al2023AmiRelease may not be older. */
+    readonly firstAl2023AmiRelease: string;
 }
 
 /** The minors the platform supports, oldest first. */
@@ -52,6 +63,8 @@ export const KUBERNETES_MINORS: Readonly<Record<string, KubernetesMinor>> = {
             "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
         },
         clusterAutoscalerImageTag: "v1.33.6",
+        al2023AmiRelease: "v20260714",
+        firstAl2023AmiRelease: "v20250519",
     },
     "1.34": {
         endOfStandardSupport: "2026-12-02",
@@ -64,6 +77,8 @@ export const KUBERNETES_MINORS: Readonly<Record<string, KubernetesMinor>> = {
             "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
         },
         clusterAutoscalerImageTag: "v1.34.5",
+        al2023AmiRelease: "v20260714",
+        firstAl2023AmiRelease: "v20250915",
     },
     "1.35": {
         endOfStandardSupport: "2027-03-27",
@@ -76,6 +91,8 @@ export const KUBERNETES_MINORS: Readonly<Record<string, KubernetesMinor>> = {
             "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
         },
         clusterAutoscalerImageTag: "v1.35.2",
+        al2023AmiRelease: "v20260714",
+        firstAl2023AmiRelease: "v20260114",
     },
     "1.36": {
         endOfStandardSupport: "2027-08-02",
@@ -88,6 +105,8 @@ export const KUBERNETES_MINORS: Readonly<Record<string, KubernetesMinor>> = {
             "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
         },
         clusterAutoscalerImageTag: "v1.36.1",
+        al2023AmiRelease: "v20260714",
+        firstAl2023AmiRelease: "v20260610",
     },
 };
 
@@ -130,6 +149,13 @@ export function pastStandardSupport(window: SupportWindow, today: Date): boolean
 /** Extended support has ended too. */
 export function pastExtendedSupport(window: SupportWindow, today: Date): boolean {
     return daysThrough(window.endOfExtendedSupport, today) <= 0;
+}
+
+/** AMI releases whose row names one older than the minor's first release: it would launch no node. */
+export function amiReleaseProblems(minors: Readonly<Record<string, KubernetesMinor>> = KUBERNETES_MINORS): string[] {
+    return Object.entries(minors)
+        .filter(([, minor]) => minor.al2023AmiRelease < minor.firstAl2023AmiRelease)
+        .map(([version, minor]) => `${version}: al2023AmiRelease ${minor.al2023AmiRelease} predates ${minor.firstAl2023AmiRelease}, the first release with ${version} AMIs`);
 }
 
 /** Days of standard support below which a stack is warned to upgrade. */

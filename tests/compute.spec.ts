@@ -4,6 +4,7 @@
  * prefix delegation with the max pods that goes with it.
  */
 import { expect } from "chai";
+import { KUBERNETES_MINORS } from "../stacks/kubernetes-versions";
 import { parse as parseYaml } from "yaml";
 import { parse as parseToml } from "smol-toml";
 import * as karpenter from "../components/kube-system-addons/karpenter";
@@ -72,7 +73,7 @@ describe("compute", () => {
                 expect(nodeClass.apiVersion).to.equal("karpenter.k8s.aws/v1");
                 expect(nodeClass.spec).to.deep.include({
                     role: "eks-karpenter-nodes-mock",
-                    amiSelectorTerms: [{ alias: `al2023@${karpenter.AL2023_AMI_VERSION}` }],
+                    amiSelectorTerms: [{ alias: `al2023@${KUBERNETES_MINORS[stackSection(stack, "cluster").kubernetesVersion].al2023AmiRelease}` }],
                     securityGroupSelectorTerms: [{ id: `sg-cluster-eks-platform-${stack}` }],
                     kubelet: { maxPods: 110 },
                 });

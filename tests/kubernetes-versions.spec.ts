@@ -4,10 +4,12 @@
  */
 import { expect } from "chai";
 import {
-    daysOfStandardSupportLeft, EKS_MANAGED_ADDONS, KUBERNETES_MINORS, pastExtendedSupport, pastStandardSupport, RETIRED_MINORS,
+    amiReleaseProblems, daysOfStandardSupportLeft, EKS_MANAGED_ADDONS, KUBERNETES_MINORS, pastExtendedSupport, pastStandardSupport, RETIRED_MINORS,
     SUPPORTED_KUBERNETES_VERSIONS,
 } from "../stacks/kubernetes-versions";
 import { NODE_POLICIES } from "../components/cluster/eks-cluster";
+import { amiAlias } from "../components/kube-system-addons/karpenter";
+import { fixtureRun } from "./support/fixtures";
 import { parseStackConfig, StackConfigError } from "../stacks/config";
 import { resourceNamed, resourcesOfType, runProgram, stackRun } from "./support/program-run";
 import { readStackConfig, stackSection } from "./support/stack-files";
@@ -178,5 +180,27 @@ describe("Kubernetes versions", () => {
                 expect(coreDns.dependencies).to.include(profile.urn);
             }
         });
+    });
+});
+
+describe("the AMI release Karpenter's nodes run", () => {
+    it("is pinned per minor, never older than the first release with that minor's AMIs", () => {
+        expect(amiReleaseProblems()).to.deep.equal([]);
+        for (const [version, minor] of Object.entries(KUBERNETES_MINORS)) {
+            expect(minor.al2023AmiRelease, version).to.match(/^v20\d{6}$/);
+            expect(minor.firstAl2023AmiRelease, version).to.match(/^v20\d{6}$/);
+        }
+    });
+
+    it("names a row whose release predates its minor", () => {
+        const row = { ...KUBERNETES_MINORS["1.36"], al2023AmiRelease: "v20260529" };
+        expect(amiReleaseProblems({ "1.36": row })).to.deep.equal(["1.36: al2023AmiRelease v20260529 predates v20260610, the first release with 1.36 AMIs"]);
+    });
+
+    it("follows the cluster's minor in the EC2NodeClass", async () => {
+        const run = await fixtureRun("notifier");
+        const nodeClass = resourcesOfType(run, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")[0].inputs as any;
+        expect(nodeClass.spec.amiSelectorTerms).to.deep.equal([{ alias: `al2023@${KUBERNETES_MINORS["1.36"].al2023AmiRelease}` }]);
+        expect(amiAlias("1.35")).to.equal(`al2023@${KUBERNETES_MINORS["1.35"].al2023AmiRelease}`);
     });
 });

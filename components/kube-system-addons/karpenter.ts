@@ -9,6 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources, NodePoolConfig } from "../../stacks/config";
 import { MAX_PODS } from "../../stacks/instance-types";
+import { kubernetesMinor } from "../../stacks/kubernetes-versions";
 import { AddonContext, AddonSettings, ChartPin, defaultReplicas, eventQueue, helmRelease, IamSource, mergeValues, addonRole } from "./addon";
 
 /**
@@ -26,11 +27,14 @@ export const NAMESPACE = "kube-system";
 export const SERVICE_ACCOUNT = "karpenter";
 
 /**
- * The EKS-optimized AL2023 AMI release its nodes run (awslabs/amazon-eks-ami tag v20260724). Pinned:
- * Karpenter advises against `@latest` in production, which drifts every node at each AMI release;
- * a pinned alias still follows the cluster's minor on an upgrade.
+ * The AMI alias its nodes run: a pinned AL2023 release, per Kubernetes minor (the minor's row of
+ * stacks/kubernetes-versions.ts). Karpenter advises against `@latest` in production, which drifts
+ * every node at each AMI release; a pinned alias still follows the cluster's minor on an upgrade
+ * as long as that release has builds for it.
  */
-export const AL2023_AMI_VERSION = "v20260724";
+export function amiAlias(kubernetesVersion: string): string {
+    return `al2023@${kubernetesMinor(kubernetesVersion).al2023AmiRelease}`;
+}
 export const NODE_CLASS = "default";
 
 export const DEFAULT_RESOURCES: ContainerResources = {
@@ -239,6 +243,7 @@ export function nodePoolSpec(pool: NodePoolConfig, nodeClass: string): Record<st
 }
 
 export interface NodeClassInput {
+    kubernetesVersion: string;
     nodeRoleName: pulumi.Input<string>;
     subnetIds: pulumi.Input<string[]>;
     securityGroupId: pulumi.Input<string>;
@@ -249,7 +254,7 @@ export interface NodeClassInput {
 export function nodeClassSpec(input: NodeClassInput): pulumi.Output<Record<string, unknown>> {
     return pulumi.all([input.subnetIds, input.securityGroupId, input.nodeRoleName]).apply(([subnetIds, securityGroupId, role]): Record<string, unknown> => ({
         role,
-        amiSelectorTerms: [{ alias: `al2023@${AL2023_AMI_VERSION}` }],
+        amiSelectorTerms: [{ alias: amiAlias(input.kubernetesVersion) }],
         subnetSelectorTerms: subnetIds.map((id) => ({ id })),
         securityGroupSelectorTerms: [{ id: securityGroupId }],
         metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
@@ -305,7 +310,7 @@ export function registerKarpenter(
         apiVersion: "karpenter.k8s.aws/v1",
         kind: "EC2NodeClass",
         metadata: { name: NODE_CLASS },
-        spec: nodeClassSpec({ nodeRoleName: compute.nodeRole.name, subnetIds: compute.subnetIds, securityGroupId: compute.securityGroupId, tags: ctx.tags }),
+        spec: nodeClassSpec({ kubernetesVersion: ctx.kubernetesVersion, nodeRoleName: compute.nodeRole.name, subnetIds: compute.subnetIds, securityGroupId: compute.securityGroupId, tags: ctx.tags }),
     }, { ...objects, dependsOn: [release, compute.nodeAccess] });
     const nodePools = Object.entries(compute.nodePools).map(([pool, config]) => new k8s.apiextensions.CustomResource(`${name}-${pool}`, {
         apiVersion: "karpenter.sh/v1",
