@@ -1,19 +1,28 @@
 /**
  * What the workflows need to know of each stack, read from its validated config so the stack
- * file is the one place it is set: the self-hosted runners that run Pulumi for it, the roles to
- * assume and the region. Prints one JSON line, for a GitHub Actions job output:
+ * file is the one place it is set: the stage, the self-hosted runners that run Pulumi for it,
+ * the roles to assume, the GitHub environments and the region. The stacks are the project's
+ * Pulumi.<stack>.yaml files. Prints one JSON line, for a GitHub Actions job output:
  *
- *   npm run --silent ci-settings        # {"dev":{"runnerLabels":[...],"region":"eu-west-1",...},...}
+ *   npm run --silent ci-settings                  # {"dev":{"stage":"dev","runnerLabels":[...],...},...}
+ *   npm run --silent ci-settings -- --stacks      # ["dev","prd","stg"]: every stack
+ *   npm run --silent ci-settings -- --stage stg   # the stacks of one stage, deployed together
  */
 import * as fs from "fs";
-import { parseStackConfig } from "../stacks/config";
+import { parseStackConfig, Stage, STAGES } from "../stacks/config";
+import { ciEnvironments } from "../stacks/schema/ci";
 import { PROJECT_DIR, readStackConfig } from "../tests/support/stack-files";
 
 export interface CiSettings {
+    readonly stage: Stage;
     readonly runnerLabels: string[];
     readonly region: string;
     readonly deployRoleArn: string;
     readonly previewRoleArn?: string;
+    /** The GitHub environment of `pulumi up` (its OIDC subject is what the deploy role trusts). */
+    readonly deployEnvironment: string;
+    /** The GitHub environment of the pull-request preview. */
+    readonly previewEnvironment: string;
 }
 
 /** The project's stacks: one per Pulumi.<stack>.yaml. */
@@ -25,10 +34,41 @@ export function ciSettings(projectDir = PROJECT_DIR): Record<string, CiSettings>
     return Object.fromEntries(projectStacks(projectDir).map((stack) => {
         const config = parseStackConfig(stack, readStackConfig(stack, { projectDir }));
         const { runnerLabels, deployRoleArn, previewRoleArn } = config.ci;
-        return [stack, { runnerLabels, region: config.region, deployRoleArn, ...(previewRoleArn ? { previewRoleArn } : {}) }];
+        const environments = ciEnvironments(stack, config.ci);
+        return [stack, {
+            stage: config.stage, runnerLabels, region: config.region, deployRoleArn, ...(previewRoleArn ? { previewRoleArn } : {}),
+            deployEnvironment: environments.deploy, previewEnvironment: environments.preview,
+        }];
     }));
 }
 
+/** The stacks of a stage, in name order. */
+export function stacksOfStage(settings: Record<string, CiSettings>, stage: Stage): string[] {
+    return Object.keys(settings).filter((stack) => settings[stack].stage === stage);
+}
+
+export function ciSettingsCli(args: string[], projectDir = PROJECT_DIR): string {
+    const settings = ciSettings(projectDir);
+    if (args[0] === "--stacks" && args.length === 1) {
+        return JSON.stringify(Object.keys(settings));
+    }
+    if (args[0] === "--stage" && args.length === 2) {
+        if (!(STAGES as readonly string[]).includes(args[1])) {
+            throw new Error(`ci-settings: unknown stage "${args[1]}": expected one of ${STAGES.join(", ")}`);
+        }
+        return JSON.stringify(stacksOfStage(settings, args[1] as Stage));
+    }
+    if (args.length > 0) {
+        throw new Error(`ci-settings: unknown arguments "${args.join(" ")}": expected none, --stacks, or --stage <${STAGES.join("|")}>`);
+    }
+    return JSON.stringify(settings);
+}
+
 if (require.main === module) {
-    console.log(JSON.stringify(ciSettings()));
+    try {
+        console.log(ciSettingsCli(process.argv.slice(2)));
+    } catch (error) {
+        console.error(error instanceof Error ? error.message : String(error));
+        process.exit(2);
+    }
 }

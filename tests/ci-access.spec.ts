@@ -2,18 +2,23 @@
  * Who reaches the cluster API, and from where: access entries per identity, config refusals of
  * entries EKS would reject, and workflows that run Pulumi only where the endpoint admits them.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
 import { parse } from "yaml";
 import { PREVIEW_GROUP, PREVIEW_READABLE, previewClusterRoleRules } from "../components/cluster/access";
 import { kubernetesObjects } from "../scripts/render";
-import { ciSettings, projectStacks } from "../scripts/ci-settings";
+import { ciRoles } from "../scripts/ci-roles";
+import { ciSettings, ciSettingsCli, projectStacks, stacksOfStage } from "../scripts/ci-settings";
+import { parseStackConfig } from "../stacks/config";
+import { ciEnvironments } from "../stacks/schema/ci";
 import { resourceNamed, runProgram, stackRun } from "./support/program-run";
 import { accessEntries, adminPrincipals } from "./support/access";
-import { fixtureRun } from "./support/fixtures";
+import { fixtureRun, FIXTURE_DIR } from "./support/fixtures";
 import { configProblems } from "./support/config-problems";
-import { PROJECT_DIR, stackSection } from "./support/stack-files";
+import { PROJECT_DIR, readStackConfig, stackSection } from "./support/stack-files";
 import { fieldReportRun } from "./support/compute-variants";
 
 const CLUSTER = "eks:index:Cluster";
@@ -137,20 +142,33 @@ describe("cluster access", () => {
 describe("CI workflows", () => {
     let settings: ReturnType<typeof ciSettings>;
     before(() => { settings = ciSettings(); });
+    const files = workflows();
+    const jobs = Object.entries(files).flatMap(([file, workflow]) => Object.entries<any>(workflow.jobs).map(([name, job]) => [`${file} ${name}`, job] as const));
+    const pulumiJobs = jobs.filter(([, job]) => runsPulumi(job));
+    const step = (job: any, uses: RegExp) => job.steps.find((s: any) => uses.test(s.uses ?? ""));
 
-    it("read each stack's runners, roles and region from its config", () => {
+    it("read each stack's stage, runners, roles, environments and region from its config", () => {
         expect(Object.keys(settings)).to.deep.equal(projectStacks());
         for (const stack of projectStacks()) {
             const ci = stackSection(stack, "ci");
-            expect(settings[stack]).to.deep.equal({
-                runnerLabels: ci.runnerLabels, region: "eu-west-1", deployRoleArn: ci.deployRoleArn, previewRoleArn: ci.previewRoleArn,
+            expect(settings[stack]).to.deep.include({
+                stage: readStackConfig(stack).values["eks-platform:stage"],
+                runnerLabels: ci.runnerLabels, deployRoleArn: ci.deployRoleArn, previewRoleArn: ci.previewRoleArn,
+                deployEnvironment: ci.deployEnvironment ?? stack, previewEnvironment: ci.previewEnvironment ?? `preview-${stack}`,
             });
         }
     });
 
+    it("default a stack's environments to its name, and list stacks by stage", () => {
+        const fixture = parseStackConfig("fargate", readStackConfig("fargate", { stackDir: FIXTURE_DIR }));
+        expect(ciEnvironments("fargate", fixture.ci)).to.deep.equal({ deploy: "fargate", preview: "preview-fargate" });
+        const byStage = stacksOfStage({ a: { stage: "stg" } as any, b: { stage: "prd" } as any, c: { stage: "stg" } as any }, "stg");
+        expect(byStage).to.deep.equal(["a", "c"]);
+        expect(ciSettingsCli(["--stacks"])).to.equal(JSON.stringify(projectStacks()));
+        expect(() => ciSettingsCli(["--stage", "qa"])).to.throw('ci-settings: unknown stage "qa": expected one of dev, stg, prd');
+    });
+
     it("run Pulumi on no GitHub-hosted runner: runs-on comes from the stack's runnerLabels", () => {
-        const jobs = Object.entries(workflows()).flatMap(([file, workflow]) => Object.entries<any>(workflow.jobs).map(([name, job]) => [`${file} ${name}`, job] as const));
-        const pulumiJobs = jobs.filter(([, job]) => runsPulumi(job));
         expect(pulumiJobs.map(([name]) => name)).to.have.members(["preview.yml preview", "pulumi-up.yml up"]);
         for (const [name, job] of pulumiJobs) {
             expect(job["runs-on"], name).to.be.a("string").and.to.match(/^\$\{\{ fromJSON\(.*\)(\[matrix\.stack\])?\.runnerLabels \}\}$/);
@@ -160,9 +178,17 @@ describe("CI workflows", () => {
         }
     });
 
-    it("assume the preview role to preview and the deploy role to deploy, in the stack's region", () => {
-        const { "preview.yml": preview, "pulumi-up.yml": up } = workflows();
-        const credentials = (job: any) => job.steps.find((s: any) => /^aws-actions\/configure-aws-credentials@/.test(s.uses ?? "")).with;
+    it("make sure every Pulumi job's runner has the AWS CLI before Pulumi runs", () => {
+        for (const [name, job] of pulumiJobs) {
+            const tools = job.steps.findIndex((s: any) => s.run === "bash scripts/runner-tools.sh");
+            const pulumi = job.steps.findIndex((s: any) => /^pulumi\/actions@/.test(s.uses ?? ""));
+            expect(tools, name).to.be.greaterThan(-1).and.lessThan(pulumi);
+        }
+    });
+
+    it("assume the preview role to preview and the deploy role to deploy, in the stack's region and environment", () => {
+        const { "preview.yml": preview, "pulumi-up.yml": up } = files;
+        const credentials = (job: any) => step(job, /^aws-actions\/configure-aws-credentials@/).with;
         expect(credentials(preview.jobs.preview)).to.deep.equal({
             "role-to-assume": "${{ fromJSON(needs.test.outputs.stacks)[matrix.stack].previewRoleArn }}",
             "aws-region": "${{ fromJSON(needs.test.outputs.stacks)[matrix.stack].region }}",
@@ -171,16 +197,109 @@ describe("CI workflows", () => {
             "role-to-assume": "${{ fromJSON(inputs.settings).deployRoleArn }}",
             "aws-region": "${{ fromJSON(inputs.settings).region }}",
         });
-        expect(preview.jobs.preview.strategy.matrix.stack).to.deep.equal(["dev", "stg", "prd"]);
+        expect(preview.jobs.preview.environment).to.equal("${{ fromJSON(needs.test.outputs.stacks)[matrix.stack].previewEnvironment }}");
+        expect(up.jobs.up.environment).to.equal("${{ fromJSON(inputs.settings).deployEnvironment }}");
+        // The stacks come from the stack files, never a list in the workflow.
+        expect(preview.jobs.preview.strategy.matrix.stack).to.equal("${{ fromJSON(needs.test.outputs.names) }}");
     });
 
-    it("deploy every stack, each with its own settings", () => {
-        const { "deploy.yml": deploy } = workflows();
-        const deployed = Object.values<any>(deploy.jobs).filter((job) => job.uses === "./.github/workflows/pulumi-up.yml");
-        expect(deployed.map((job) => job.with.stack)).to.have.members(projectStacks());
-        for (const job of deployed) {
-            expect(job.with.settings).to.equal(`\${{ toJSON(fromJSON(needs.test.outputs.stacks).${job.with.stack}) }}`);
-            expect(job.needs).to.include("test");
+    it("preview without refresh, without creating stacks, without writing to the pull request, and never for a fork", () => {
+        const job = files["preview.yml"].jobs.preview;
+        expect(step(job, /^pulumi\/actions@/).with).to.deep.include({ command: "preview", refresh: false, upsert: false, "comment-on-pr": false });
+        expect(job.if).to.equal("github.event.pull_request.head.repo.full_name == github.repository");
+        expect(step(files["pulumi-up.yml"].jobs.up, /^pulumi\/actions@/).with).to.deep.include({ command: "up", upsert: false });
+    });
+
+    it("give each job only the permissions it needs: PR code never gets a write token, the commenter runs no PR code", () => {
+        for (const [file, workflow] of Object.entries(files)) {
+            expect(workflow.permissions, `${file}: nothing by default`).to.deep.equal({});
         }
+        for (const [name, job] of jobs) {
+            const permissions = job.permissions ?? {};
+            if (name.endsWith(" test")) {
+                expect(permissions, name).to.deep.equal({ contents: "read" });
+            } else if (name === "preview.yml comment") {
+                expect(permissions, name).to.deep.equal({ "pull-requests": "write" });
+                expect(JSON.stringify(job.steps), name).not.to.match(/actions\/checkout|npm /);
+            } else {
+                expect(permissions, name).to.deep.equal({ contents: "read", "id-token": "write" });
+            }
+        }
+    });
+
+    it("pin every action to a full commit SHA, with its version for Renovate", () => {
+        const raw = Object.keys(files).flatMap((file) => fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", file), "utf8").split("\n"));
+        const uses = raw.filter((line) => /^\s*(- )?uses: /.test(line) && !/uses: \.\//.test(line));
+        expect(uses.length).to.be.greaterThan(5);
+        for (const line of uses) {
+            expect(line.trim()).to.match(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+        }
+        const renovate = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "renovate.json"), "utf8"));
+        expect(renovate.extends).to.include("helpers:pinGitHubActionDigests");
+    });
+
+    it("deploy every stack stage by stage, each with its own settings", () => {
+        const { "deploy.yml": deploy } = files;
+        for (const [stage, needs] of [["dev", "test"], ["stg", "dev"], ["prd", "stg"]]) {
+            const job = deploy.jobs[stage];
+            expect(job.uses, stage).to.equal("./.github/workflows/pulumi-up.yml");
+            expect(job.strategy.matrix.stack).to.equal(`\${{ fromJSON(needs.test.outputs.${stage}) }}`);
+            expect(job.with).to.deep.equal({ stack: "${{ matrix.stack }}", settings: "${{ toJSON(fromJSON(needs.test.outputs.stacks)[matrix.stack]) }}" });
+            expect([job.needs].flat()).to.include(needs);
+        }
+        const listed = deploy.jobs.test.steps.find((s: any) => s.id === "settings").run;
+        expect(listed).to.contain("ci-settings -- --stage $stage");
+    });
+});
+
+describe("runner tools", () => {
+    const script = path.join(PROJECT_DIR, "scripts", "runner-tools.sh");
+    const fakeAws = (version: string) => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aws-"));
+        fs.writeFileSync(path.join(dir, "aws"), `#!/bin/sh\necho "${version}"\n`, { mode: 0o755 });
+        return dir;
+    };
+
+    it("accepts an AWS CLI v2 on the runner", () => {
+        const dir = fakeAws("aws-cli/2.27.50 Python/3.13.4 Linux/6.8 exe/x86_64");
+        const result = spawnSync("bash", [script], { encoding: "utf8", env: { PATH: `${dir}:/usr/bin:/bin`, RUNNER_TOOLS_INSTALL: "false" } });
+        expect(result.status, result.stdout + result.stderr).to.equal(0);
+    });
+
+    it("fails with what to do when the CLI is v1 and installing is off", () => {
+        const dir = fakeAws("aws-cli/1.33.0 Python/3.11 Linux/6.8 botocore/1.35");
+        const result = spawnSync("bash", [script], { encoding: "utf8", env: { PATH: `${dir}:/usr/bin:/bin`, RUNNER_TOOLS_INSTALL: "false" } });
+        expect(result.status).to.equal(1);
+        expect(result.stdout).to.contain("::error title=runner tools::AWS CLI v2 not found on this runner (found: aws-cli/1.33.0");
+        expect(result.stdout).to.contain("'aws eks get-token'");
+    });
+});
+
+describe("CI roles", () => {
+    it("trust GitHub's OIDC provider for the stack's own environment only: a pull request cannot assume the deploy role", () => {
+        const roles = ciRoles("fargate", "acme/shop-platform", { stackDir: FIXTURE_DIR });
+        const subject = (role: { trustPolicy: any }) => (role.trustPolicy.Statement as any)[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"];
+        expect(subject(roles.deploy)).to.equal("repo:acme/shop-platform:environment:fargate");
+        expect(subject(roles.preview!)).to.equal("repo:acme/shop-platform:environment:preview-fargate");
+        expect((roles.deploy.trustPolicy.Statement as any)[0].Principal).to.deep.equal({
+            Federated: "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com",
+        });
+    });
+
+    it("give the preview role read-only metadata access and deny reading data or becoming anyone else", () => {
+        const preview = ciRoles("fargate", "acme/shop-platform", { stackDir: FIXTURE_DIR }).preview!;
+        expect(preview.managedPolicyArns).to.deep.equal(["arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"]);
+        const [deny] = preview.inlinePolicy!.Statement as any[];
+        expect(deny).to.deep.include({ Effect: "Deny", Resource: "*" });
+        expect(deny.Action).to.include.members(["secretsmanager:GetSecretValue", "ssm:GetParameter", "kms:Decrypt", "sts:AssumeRole", "iam:PassRole"]);
+    });
+
+    it("refuse a repository that is not owner/repo, and a preview environment that is the deploy one", () => {
+        expect(() => ciRoles("fargate", "shop-platform", { stackDir: FIXTURE_DIR })).to.throw('ci-roles: --repository "shop-platform": expected <owner>/<repo>, such as acme/eks-platform');
+        const ci = JSON.parse(readStackConfig("fargate", { stackDir: FIXTURE_DIR }).values["eks-platform:ci"]!);
+        Object.assign(ci, { deployEnvironment: "shop", previewEnvironment: "shop" });
+        expect(configProblems("fargate", { stackDir: FIXTURE_DIR, overrides: { "eks-platform:ci": ci } })).to.deep.equal([
+            '[fargate] eks-platform:ci.previewEnvironment = "shop": expected an environment other than deployEnvironment: the deploy role trusts that environment\'s OIDC subject, and pull-request code runs in the preview job',
+        ]);
     });
 });

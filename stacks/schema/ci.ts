@@ -14,6 +14,9 @@ const runnerLabel = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: "e
         error: "expected a self-hosted runner label: GitHub-hosted runners have shared, changing addresses that the API endpoint cannot admit",
     });
 
+/** A GitHub environment name (letters, digits, '.', '_', '-'; at most 255 characters). */
+const githubEnvironment = z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, { error: "expected a GitHub environment name such as production" });
+
 /** `eks-platform:ci`: the identities and runners that run Pulumi for this stack from CI. */
 export const ciSchema = z.strictObject({
     /**
@@ -31,6 +34,23 @@ export const ciSchema = z.strictObject({
      * the private endpoint) or their fixed egress address (it must be in endpoint.publicAccessCidrs).
      */
     runnerCidrs: z.array(cidrBlock).min(1, { error: "expected at least one CIDR" }),
+    /**
+     * The GitHub environment the `pulumi up` job runs in (required reviewers, secrets); the deploy
+     * role trusts the OIDC subject `repo:<owner>/<repo>:environment:<name>`. Default: the stack's name.
+     */
+    deployEnvironment: githubEnvironment.optional(),
+    /**
+     * The GitHub environment of the pull-request preview job: its own secrets (a Pulumi token that
+     * reads this stack only) and, for prd, required reviewers. Default: `preview-<stack>`.
+     */
+    previewEnvironment: githubEnvironment.optional(),
+}).superRefine((ci, ctx) => {
+    if (ci.deployEnvironment !== undefined && ci.deployEnvironment === ci.previewEnvironment) {
+        ctx.addIssue({
+            code: "custom", path: ["previewEnvironment"], input: ci.previewEnvironment,
+            message: "expected an environment other than deployEnvironment: the deploy role trusts that environment's OIDC subject, and pull-request code runs in the preview job",
+        });
+    }
 });
 
 export type CiConfig = z.output<typeof ciSchema>;
@@ -39,4 +59,9 @@ export type CiConfig = z.output<typeof ciSchema>;
 export function runnerCidrsInsideVpc(runnerCidrs: readonly string[], vpcCidr: string): string[] {
     const vpc = parseCidr(vpcCidr)!;
     return runnerCidrs.filter((cidr) => cidrContains(vpc, parseCidr(cidr)!));
+}
+
+/** The GitHub environments a stack's CI jobs run in, defaults resolved. */
+export function ciEnvironments(stack: string, ci: Pick<CiConfig, "deployEnvironment" | "previewEnvironment">): { deploy: string; preview: string } {
+    return { deploy: ci.deployEnvironment ?? stack, preview: ci.previewEnvironment ?? `preview-${stack}` };
 }
