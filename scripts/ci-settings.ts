@@ -10,6 +10,7 @@
  */
 import * as fs from "fs";
 import { parseStackConfig, Stage, STAGES } from "../stacks/config";
+import { upgradeOrderProblems } from "../stacks/checks/project";
 import { ciEnvironments } from "../stacks/schema/ci";
 import { PROJECT_DIR, readStackConfig } from "../tests/support/stack-files";
 
@@ -31,8 +32,13 @@ export function projectStacks(projectDir = PROJECT_DIR): string[] {
 }
 
 export function ciSettings(projectDir = PROJECT_DIR): Record<string, CiSettings> {
-    return Object.fromEntries(projectStacks(projectDir).map((stack) => {
-        const config = parseStackConfig(stack, readStackConfig(stack, { projectDir }));
+    const configs = projectStacks(projectDir).map((stack) => parseStackConfig(stack, readStackConfig(stack, { projectDir })));
+    const ordering = upgradeOrderProblems(configs.map((c) => ({ stack: c.stack, stage: c.stage, kubernetesVersion: c.cluster.kubernetesVersion })));
+    if (ordering.length > 0) {
+        throw new Error(`ci-settings: the stacks disagree:\n${ordering.join("\n")}`);
+    }
+    return Object.fromEntries(configs.map((config) => {
+        const stack = config.stack;
         const { runnerLabels, deployRoleArn, previewRoleArn } = config.ci;
         const environments = ciEnvironments(stack, config.ci);
         return [stack, {

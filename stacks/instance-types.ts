@@ -9,7 +9,34 @@
  * answer is EC2 DescribeInstanceTypes ProcessorInfo.SupportedArchitectures.
  */
 
+import { InstanceType } from "@pulumi/aws/types/enums/ec2";
+
 export type Architecture = "x86_64" | "arm64";
+
+/**
+ * Every EC2 instance type the EC2 API knows: the InstanceType enum @pulumi/aws 7.48.0 generates
+ * from the provider's EC2 model (types/enums/ec2, 1,405 names). Which of them a region or zone
+ * offers only the account can say (`aws ec2 describe-instance-type-offerings`).
+ */
+const KNOWN_INSTANCE_TYPES: ReadonlySet<string> = new Set(Object.values(InstanceType));
+
+export const KNOWN_INSTANCE_TYPE_NAMES: readonly string[] = [...KNOWN_INSTANCE_TYPES];
+
+export function knownInstanceType(instanceType: string): boolean {
+    return KNOWN_INSTANCE_TYPES.has(instanceType);
+}
+
+/** The instance families the EC2 API knows (m7g, c7gn, ...), from KNOWN_INSTANCE_TYPES. */
+const KNOWN_FAMILIES: ReadonlySet<string> = new Set([...KNOWN_INSTANCE_TYPES].map((type) => type.split(".")[0]));
+
+export function knownInstanceFamily(family: string): boolean {
+    return KNOWN_FAMILIES.has(family);
+}
+
+/** The instance types of a family the EC2 API knows. */
+export function instanceTypesOfFamily(family: string): string[] {
+    return [...KNOWN_INSTANCE_TYPES].filter((type) => type.split(".")[0] === family);
+}
 
 const INSTANCE_TYPE = /^([a-z]+)(\d+)([a-z]*)(-[a-z0-9]+)?\.([a-z0-9]+)$/;
 

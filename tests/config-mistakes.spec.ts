@@ -53,6 +53,7 @@ const TOLD: Record<string, string[]> = {
     "a stage that is not the one the stack is named after": [
         "[prd] eks-platform:stage = \"dev\": expected prd, the stage stack \"prd\" is named after: stage decides its AZs, protection and alerting",
         "[prd] eks-platform:apps.web.rds.host = \"web-prd.c7dkfmt89xyz.eu-west-1.rds.amazonaws.com\": expected a database of dev: this host names prd",
+        "[prd] eks-platform:monitoring.pageHandles = [\"@pagerduty-web-oncall\"]: expected no page handles in dev: only prd stages page, so these would be ignored; alerts of dev go to the Slack channel",
     ],
     "a CPU request above its limit": [
         "[dev] eks-platform:apps.web.resources.requests.cpu = \"500m\": expected a cpu request <= its limit (250m)",
@@ -155,7 +156,7 @@ const TOLD: Record<string, string[]> = {
         "[dev] eks-platform:apps.orders.pathPrefix = \"/orders/\": expected hosts or a path prefix of its own (app \"web\" is routed the same way: the ALB matches /orders/ as /orders)",
     ],
     "more hosts than a listener rule takes": [
-        "[prd] eks-platform:apps.web.hosts = [\"a.example.com\",\"b.example.com\",\"c.example.com\",\"d.example.com\",\"e.example.com\"]: expected at most 4 hosts with path prefix /: an ALB rule takes 5 condition values, and the path takes 1",
+        "[prd] eks-platform:apps.web.hosts = [\"a.example.com\",\"b.example.com\",\"c.example.com\",\"d.example.com\",\"e.example.com\"]: expected at most 3 hosts: they form the app's host-header condition, and an ALB condition takes at most 3 values; give other hosts an app (or a wildcard) of their own",
     ],
     "two apps routed the same way": [
         "[dev] eks-platform:apps.api.pathPrefix = \"/\": expected hosts or a path prefix of its own (app \"web\" is routed the same way)",

@@ -134,7 +134,10 @@ describe("KubeSystemAddons", () => {
 
         it("take per-addon replicas and resources from the stack config", async () => {
             const resources = { requests: { cpu: "300m", memory: "400Mi" }, limits: { cpu: "600m", memory: "800Mi" } };
-            const run = await withAddons("dev", { karpenter: { replicas: 3, resources } });
+            // Three Karpenter replicas need three system nodes (their chart keeps each on its own).
+            const cluster = stackSection("dev", "cluster");
+            Object.assign(cluster.nodeGroups.system, { minSize: 3, desiredSize: 3, maxSize: 3 });
+            const run = await withAddons("dev", { karpenter: { replicas: 3, resources } }, cluster);
             expect(values(run, "karpenter")).to.deep.include({ replicas: 3, controller: { resources } });
             const field = await withAddons("dev", { clusterAutoscaler: { replicas: 3, resources } }, fieldReportCluster("dev"));
             expect(values(field, "cluster-autoscaler")).to.deep.include({ replicaCount: 3, resources });

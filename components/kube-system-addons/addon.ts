@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources, Stage } from "../../stacks/config";
+import { defaultReplicas } from "../../stacks/schema/stage";
 import { podIdentityTrustPolicy, serviceAccountTrustPolicy } from "../trust-policies";
 
 /**
@@ -84,10 +85,7 @@ export interface AddonSettings {
     readonly values: Record<string, unknown>;
 }
 
-/** prd runs two replicas of each controller so a node drain never takes one away; others run one. */
-export function defaultReplicas(stage: Stage): number {
-    return stage === "prd" ? 2 : 1;
-}
+export { defaultReplicas };
 
 /** Deep-merges Helm values: objects merge key by key, anything else in `overrides` wins. */
 export function mergeValues(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources, NodePoolConfig } from "../../stacks/config";
 import { MAX_PODS } from "../../stacks/instance-types";
 import { kubernetesMinor } from "../../stacks/kubernetes-versions";
+import { EXCLUDED_SIZES } from "../../stacks/node-pool-types";
 import { AddonContext, AddonSettings, ChartPin, defaultReplicas, eventQueue, helmRelease, IamSource, mergeValues, addonRole } from "./addon";
 
 /**
@@ -208,8 +209,7 @@ export function karpenterValues(input: KarpenterValuesInput): Record<string, unk
     }, input.overrides);
 }
 
-/** Node sizes too small for MAX_PODS with prefix delegation, left out unless a pool names its sizes. */
-export const EXCLUDED_SIZES = ["nano", "micro", "small", "medium"];
+export { EXCLUDED_SIZES };
 
 /** A NodePool's spec (karpenter.sh/v1) from its stack config. */
 export function nodePoolSpec(pool: NodePoolConfig, nodeClass: string): Record<string, unknown> {

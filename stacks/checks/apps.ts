@@ -3,14 +3,11 @@ import { z } from "zod";
 import { ConfigProblem, validOrUndefined } from "../problems";
 import { normalizedPathPrefix, Route, shadowedRoutes } from "../routing";
 import { dbPasswordKey } from "../secrets";
+import { ALB_RULE_LIMITS } from "../schema/apps";
 import { PROJECT, Stage, STAGES } from "../schema/stage";
 
-/**
- * Values one ALB listener rule takes: "up to five match evaluations per rule" and five wildcards
- * (Elastic Load Balancing quotas, "Condition values per rule"), shared by the host header values
- * and the path patterns ("/" is one pattern, "/api" two: /api and /api/*).
- */
-export const MAX_RULE_CONDITION_VALUES = 5;
+/** Values one ALB listener rule takes, shared by the hosts and the path patterns (ALB_RULE_LIMITS). */
+export const MAX_RULE_CONDITION_VALUES = ALB_RULE_LIMITS.valuesPerRule;
 
 /** The stage a host name belongs to, by a dev/stg/prd word in it (web-prd.abc.rds.amazonaws.com). */
 export function stageNamedIn(host: string): Stage | undefined {
@@ -58,13 +55,6 @@ export function appStageProblems(stage: Stage | undefined, input: unknown): Conf
             });
         }
         routes.set(route, name);
-        const values = hosts.length + (prefix === "/" ? 1 : 2);
-        if (values > MAX_RULE_CONDITION_VALUES) {
-            problems.push({
-                key: `${key}.hosts`, value: hosts,
-                expected: `expected at most ${MAX_RULE_CONDITION_VALUES - (prefix === "/" ? 1 : 2)} hosts with path prefix ${prefix}: an ALB rule takes ${MAX_RULE_CONDITION_VALUES} condition values, and the path takes ${prefix === "/" ? 1 : 2}`,
-            });
-        }
 
         const passwordKey = dbPasswordKey(name);
         const sharing = passwordKeys.get(passwordKey);

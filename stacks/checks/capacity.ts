@@ -8,7 +8,9 @@ import {
     instanceMemoryBytes, instanceVcpus, KUBE_RESERVED_MEMORY_BYTES, kubeReservedCores, parseInstanceType,
 } from "../instance-types";
 import { parseQuantity } from "../quantity";
-import { PROJECT } from "../schema/stage";
+import { nodeGroupSchema } from "../schema/node-groups";
+import { PROJECT, Stage } from "../schema/stage";
+import { defaultReplicas } from "../schema/stage";
 
 /** The largest Fargate pod: 16 vCPU and 120 GB (EKS user guide, fargate-pod-configuration). */
 export const FARGATE_MAX_CORES = 16;
@@ -118,3 +120,30 @@ export function capacityProblems(clusterInput: unknown, appsInput: unknown, addo
 }
 
 const round = (n: number) => Math.floor(n * 100) / 100;
+
+/**
+ * Karpenter's replicas each need a node of their own among the node groups: its chart (1.14.1
+ * values.yaml) requires `podAntiAffinity` on kubernetes.io/hostname and keeps it off the nodes it
+ * manages (`karpenter.sh/nodepool DoesNotExist`). With fewer nodes a replica stays Pending, and a
+ * node drain leaves none running.
+ */
+export function controllerPlacementProblems(stage: Stage | undefined, clusterInput: unknown, addonsInput: unknown): ConfigProblem[] {
+    const cluster = validOrUndefined(z.looseObject({
+        autoscaler: z.string().optional(), fargateOnly: z.boolean().optional(),
+        nodeGroups: z.record(z.string(), nodeGroupSchema).optional(),
+    }), clusterInput ?? {});
+    if (!cluster || cluster.fargateOnly || (cluster.autoscaler ?? "karpenter") !== "karpenter" || !stage) {
+        return [];
+    }
+    const configured = validOrUndefined(z.looseObject({ karpenter: z.looseObject({ replicas: z.number().optional() }).optional() }), addonsInput ?? {});
+    const replicas = configured?.karpenter?.replicas ?? defaultReplicas(stage);
+    const groups = cluster.nodeGroups ?? {};
+    const nodes = Object.values(groups).reduce((sum, group) => sum + group.minSize, 0);
+    if (Object.keys(groups).length === 0 || nodes >= replicas) {
+        return [];
+    }
+    return [{
+        key: `${PROJECT}:cluster.nodeGroups`, value: Object.fromEntries(Object.entries(groups).map(([name, group]) => [name, { minSize: group.minSize }])),
+        expected: `expected at least ${replicas} nodes at minSize across the node groups: Karpenter runs ${replicas} replicas in ${stage} (addons.karpenter.replicas), each on a node of its own outside Karpenter's pools (its chart's required podAntiAffinity)`,
+    }];
+}

@@ -8,11 +8,12 @@ import { ConfigProblem, validOrUndefined } from "../problems";
 import { cidrBlock } from "../schema/fields";
 import { loadBalancerSchema } from "../schema/load-balancer";
 import { AVAILABILITY_ZONE } from "../schema/network";
+import { unknownZones, zoneNames } from "../availability-zones";
 import { MIN_AVAILABILITY_ZONES, PROJECT, STAGES } from "../schema/stage";
 import { ciSchema } from "../schema/ci";
 import { datadogEnabledIn } from "../secrets";
 import { accessProblems } from "./access";
-import { capacityProblems } from "./capacity";
+import { capacityProblems, controllerPlacementProblems } from "./capacity";
 import { nameProblems } from "./names";
 import { appStageProblems } from "./apps";
 import { accountOf, loadBalancerStageProblems } from "./load-balancer";
@@ -60,6 +61,10 @@ export function crossSectionProblems(stack: string, inputs: SectionInputs, valid
         if (foreign.length > 0) {
             problems.push({ key: azKey, value: foreign, expected: `expected zones of aws:region ${validRegion}` });
         }
+        const missing = validRegion ? unknownZones(validRegion, azs.filter((az) => AVAILABILITY_ZONE.test(az) && az.length === validRegion.length + 1)) : [];
+        if (missing.length > 0) {
+            problems.push({ key: azKey, value: missing, expected: `expected zones ${validRegion} has (${zoneNames(validRegion!).join(", ")}): it has no ${missing.join(", ")}` });
+        }
     }
 
     if (vpcCidr && serviceCidr && cidrsOverlap(parseCidr(vpcCidr)!, parseCidr(serviceCidr)!)) {
@@ -80,11 +85,38 @@ export function crossSectionProblems(stack: string, inputs: SectionInputs, valid
     problems.push(...accessProblems(inputs.cluster, inputs.ci, inputs.network));
     problems.push(...appStageProblems(stage, inputs.apps));
     problems.push(...capacityProblems(inputs.cluster, inputs.apps, inputs.addons));
-    const deployRole = validOrUndefined(ciSchema, inputs.ci)?.deployRoleArn;
-    problems.push(...loadBalancerStageProblems(stage, inputs.loadBalancer, validRegion, deployRole && accountOf(deployRole)));
+    problems.push(...controllerPlacementProblems(stage, inputs.cluster, inputs.addons));
+    const account = stackAccount(inputs);
+    problems.push(...account.problems);
+    problems.push(...loadBalancerStageProblems(stage, inputs.loadBalancer, validRegion, account.id));
     problems.push(...nameProblems(stack, stage, inputs.cluster, inputs.apps, inputs.monitoring));
     const idleTimeout = validOrUndefined(loadBalancerSchema, inputs.loadBalancer)?.idleTimeoutSeconds;
     problems.push(...monitoringProblems(stage, inputs.monitoring, idleTimeout, datadogEnabledIn(inputs.addons)));
     problems.push(...sloProblems(stage, inputs.monitoring, inputs.apps));
     return problems;
+}
+
+/**
+ * The account the stack creates everything in: the deploy role's. When the deploy role is the one
+ * ARN of another account (the preview role and the certificate agree on theirs), the deploy role is
+ * what is wrong, and it is reported under its own key, not as a certificate in the wrong account.
+ */
+function stackAccount(inputs: SectionInputs): { id?: string; problems: ConfigProblem[] } {
+    const ci = validOrUndefined(ciSchema, inputs.ci);
+    if (!ci) {
+        return { problems: [] };
+    }
+    const deploy = accountOf(ci.deployRoleArn);
+    const preview = ci.previewRoleArn && accountOf(ci.previewRoleArn);
+    const certificateArn = (inputs.loadBalancer as Record<string, unknown> | undefined)?.certificateArn;
+    const certificate = typeof certificateArn === "string" ? /^arn:aws[a-z-]*:acm:[a-z0-9-]+:(\d{12}):/.exec(certificateArn)?.[1] : undefined;
+    if (deploy && preview && certificate && preview === certificate && deploy !== preview) {
+        return {
+            problems: [{
+                key: `${PROJECT}:ci.deployRoleArn`, value: ci.deployRoleArn,
+                expected: `expected a role of account ${preview}, where ci.previewRoleArn and loadBalancer.certificateArn are: the deploy role's account is the one the stack creates everything in`,
+            }],
+        };
+    }
+    return { id: deploy, problems: [] };
 }

@@ -6,7 +6,8 @@
  */
 import * as awsProviderConfig from "@pulumi/aws/config/vars";
 import { Region } from "@pulumi/aws/types/enums";
-import { closest, distance } from "fastest-levenshtein";
+import { distance } from "fastest-levenshtein";
+import { didYouMean } from "../suggest";
 import { ConfigProblem, REDACTED } from "../problems";
 import { looksSecret } from "../schema/apps";
 import { REGION } from "../schema/network";
@@ -20,15 +21,6 @@ export const AWS_REGIONS: readonly string[] = Object.values(Region);
 
 /** Namespaces Pulumi itself reads (`pulumi:tags`, `pulumi:template`). */
 const PULUMI_NAMESPACE = "pulumi";
-
-/** The closest candidate when it is plausibly a typo of `value`. */
-export function didYouMean(value: string, candidates: readonly string[]): string {
-    if (candidates.length === 0) {
-        return "";
-    }
-    const best = closest(value, [...candidates]);
-    return distance(value.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(best.length / 4)) ? ` (did you mean ${best}?)` : "";
-}
 
 /**
  * `projectKeys`: the `eks-platform:` keys this stack may set; `datadogKeys`: the `datadog:` keys it

@@ -25,6 +25,13 @@ export function monitoringProblems(stage: Stage | undefined, input: unknown, idl
             expected: "is required while Datadog is on (addons.datadog): monitors notify the channel as @slack-<datadogAccount>-<channelName>",
         });
     }
+    // Only prd pages (components/monitoring/datadog-monitors.ts): elsewhere the handles would be dropped silently.
+    if (stage !== undefined && stage !== "prd" && monitoring.pageHandles.length > 0) {
+        problems.push({
+            key: `${key}.pageHandles`, value: monitoring.pageHandles,
+            expected: `expected no page handles in ${stage}: only prd stages page, so these would be ignored; alerts of ${stage} go to the Slack channel`,
+        });
+    }
     const alb = monitoring.alb;
     if (alb.allowedErrorRate > MAX_ALLOWED_ERROR_RATE) {
         problems.push({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { sloSchema } from "./slo";
 import { containerResources, dnsLabel } from "./fields";
+import { pathPatterns } from "../routing";
 
 const port = (what: string) => z.int({ error: `expected a ${what} from 1 to 65535` })
     .min(1, { error: `expected a ${what} from 1 to 65535` })
@@ -20,6 +21,13 @@ const httpPath = z.string().regex(/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%\/]*$/, { err
  */
 const IMAGE = /^(?<name>(?:[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@sha256:(?<digest>[a-f0-9]{64}))?$/;
 
+/**
+ * Tags that name a branch or an environment rather than a build: registries and CI move them to
+ * each new image (main, develop, stable, prod, release-candidate, feature/x pushed as feature-x).
+ * A tag with a digit (1.4.2, 2026.11.3, 1842, sha-3f9a1c0) names one build.
+ */
+const MOVING_TAG = /^(?:(?:main|master|trunk|head|develop|development|dev|staging|stage|stg|qa|test|uat|prod|production|prd|release|stable|edge|nightly|canary|beta|alpha|current|snapshot)|(?:feature|feat|fix|bugfix|hotfix|branch|pr)[-_].*)$/i;
+
 export const imageReference = z.string().superRefine((image, ctx) => {
     const groups = IMAGE.exec(image)?.groups;
     if (groups?.digest) {
@@ -29,6 +37,11 @@ export const imageReference = z.string().superRefine((image, ctx) => {
         ctx.addIssue({ code: "custom", input: image, message: "expected an image pinned by digest (repo@sha256:...) or by an immutable tag (repo:1.4.2); an image without a tag runs whatever latest is" });
     } else if (groups.tag === "latest") {
         ctx.addIssue({ code: "custom", input: image, message: "expected an image pinned by digest (repo@sha256:...) or by an immutable tag (repo:1.4.2), not :latest" });
+    } else if (MOVING_TAG.test(groups.tag)) {
+        ctx.addIssue({
+            code: "custom", input: image,
+            message: `expected an image pinned by digest (repo@sha256:...) or by an immutable tag (repo:1.4.2): :${groups.tag} names a branch or an environment, which CI moves to each new build`,
+        });
     }
 });
 
@@ -49,6 +62,9 @@ export function looksSecret(key: string): boolean {
     const words = key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[-.]/g, "_");
     return SECRET_PART.test(words.replace(/_/g, "")) || SECRET_WORD.test(words);
 }
+
+/** A URL with a password in its user info: `scheme://user:password@host`. */
+const URL_WITH_PASSWORD = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\/@\s:]*:[^\/@\s]+@/;
 
 /** The variables the platform sets from `rds` and the password Secret: `env` may not override them. */
 export const PLATFORM_ENV = ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"];
@@ -117,12 +133,19 @@ export const appSchema = z.strictObject({
             message: `expected no ${key} in env: the platform sets it from rds (and the password Secret), and env would silently replace it`,
         });
     }
+    for (const [key, value] of Object.entries(app.env).filter(([k, v]) => !looksSecret(k) && URL_WITH_PASSWORD.test(v))) {
+        ctx.addIssue({
+            code: "custom", path: ["env", key], input: `${value.slice(0, value.indexOf("://") + 3)}(not shown)`,
+            message: "expected no password in the ConfigMap: this URL carries user:password@, which belongs in a Secret; pass the URL without it and the password as a secret",
+        });
+    }
     for (const key of Object.keys(app.env).filter((k) => looksSecret(k))) {
         ctx.addIssue({
             code: "custom", path: ["env", key], input: "(not shown)",
             message: "expected no secret in the ConfigMap: a key that looks like a password, secret or token belongs in a Secret",
         });
     }
+    albRuleProblems(app.hosts, app.pathPrefix, ctx);
     if (app.autoscaling && app.replicas !== undefined) {
         ctx.addIssue({
             code: "custom", path: ["replicas"], input: app.replicas,
@@ -130,6 +153,47 @@ export const appSchema = z.strictObject({
         });
     }
 });
+
+/**
+ * ALB listener rule limits (ELB user guide, rule-condition-types: "up to three match evaluations
+ * per condition", "up to five match evaluations per rule", host and path values "up to 128
+ * characters"; quotas page: condition wildcards per rule, 5 in the older and 6 in the current
+ * text, so 5). An app's rule has its hosts in one host-header condition and 1 or 2 path patterns.
+ */
+export const ALB_RULE_LIMITS = { valuesPerCondition: 3, valuesPerRule: 5, wildcardsPerRule: 5, valueLength: 128 } as const;
+
+function albRuleProblems(hosts: string[], pathPrefix: string, ctx: z.core.$RefinementCtx<any>): void {
+    const paths = pathPatterns(pathPrefix);
+    const limits = ALB_RULE_LIMITS;
+    if (hosts.length > limits.valuesPerCondition) {
+        ctx.addIssue({
+            code: "custom", path: ["hosts"], input: hosts,
+            message: `expected at most ${limits.valuesPerCondition} hosts: they form the app's host-header condition, and an ALB condition takes at most ${limits.valuesPerCondition} values; give other hosts an app (or a wildcard) of their own`,
+        });
+    } else if (hosts.length + paths.length > limits.valuesPerRule) {
+        ctx.addIssue({
+            code: "custom", path: ["hosts"], input: hosts,
+            message: `expected at most ${limits.valuesPerRule - paths.length} hosts with pathPrefix ${pathPrefix}: an ALB rule takes at most ${limits.valuesPerRule} condition values, and the path takes ${paths.length} (${paths.join(", ")})`,
+        });
+    }
+    const wildcards = [...hosts, ...paths].join("").replace(/[^*?]/g, "").length;
+    if (wildcards > limits.wildcardsPerRule) {
+        ctx.addIssue({
+            code: "custom", path: ["hosts"], input: hosts,
+            message: `expected at most ${limits.wildcardsPerRule} wildcards (* or ?) in the app's rule: hosts and path patterns (${paths.join(", ")}) have ${wildcards}`,
+        });
+    }
+    hosts.filter((host) => host.length > limits.valueLength).forEach((host) => ctx.addIssue({
+        code: "custom", path: ["hosts", hosts.indexOf(host)], input: host, message: `expected a host of at most ${limits.valueLength} characters: the ALB's host-header values are limited to ${limits.valueLength}`,
+    }));
+    const longest = paths[paths.length - 1];
+    if (longest.length > limits.valueLength) {
+        ctx.addIssue({
+            code: "custom", path: ["pathPrefix"], input: pathPrefix,
+            message: `expected a path prefix of at most ${limits.valueLength - 2} characters: its pattern ${longest.slice(0, 20)}... exceeds the ${limits.valueLength} characters of an ALB path-pattern value`,
+        });
+    }
+}
 
 /**
  * The longest app name: it names the app's target group, which Pulumi names `alb-<app>-` plus 7

@@ -68,8 +68,32 @@ export function roleName(roleArn: string): string {
 export const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, {
     error: "expected a Kubernetes label key such as role or example.com/role",
 });
+
+/**
+ * Label domains a node's own labels may not use, each for the reason its owner gives:
+ * kubernetes.io and k8s.io (and their subdomains): the kubelet refuses unknown ones in
+ * --node-labels ("unknown 'kubernetes.io' or 'k8s.io' labels specified with --node-labels",
+ * kubernetes cmd/kubelet/app/options), EKS's node group API rejects them with eks.amazonaws.com
+ * (aws/containers-roadmap#1451), and Karpenter drops them from its kubelet labels
+ * (karpenter-provider-aws resolver.go RejectForbiddenLabels); karpenter.sh and karpenter.k8s.aws:
+ * Karpenter's own (RestrictedLabelDomains); eks-platform: the program's own node-group label.
+ */
+export const RESERVED_LABEL_DOMAINS = ["kubernetes.io", "k8s.io", "eks.amazonaws.com", "karpenter.sh", "karpenter.k8s.aws", "eks-platform"] as const;
+
+/** The reserved domain a label key is in (its prefix or a subdomain of it), if any. */
+export function reservedLabelDomain(key: string): string | undefined {
+    const slash = key.indexOf("/");
+    const prefix = slash < 0 ? "" : key.slice(0, slash);
+    return RESERVED_LABEL_DOMAINS.find((domain) => prefix === domain || prefix.endsWith(`.${domain}`));
+}
+
 export const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, {
     error: "expected a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.'",
 });
+
+/** Labels set on nodes by config (node groups, NodePools): none in a reserved domain. */
+export const nodeLabels = z.record(labelKey.refine((key) => reservedLabelDomain(key) === undefined, {
+    error: `expected a label of your own domain (such as role or example.com/role): ${RESERVED_LABEL_DOMAINS.join(", ")} and their subdomains are set by Kubernetes, EKS, Karpenter or the platform, which refuse or drop them`,
+}), labelValue);
 
 export type ContainerResources = z.output<typeof containerResources>;

@@ -1,7 +1,8 @@
 /** `eks-platform:cluster.nodeGroups.<name>`: EKS managed node groups and self-managed Auto Scaling groups. */
 import { z } from "zod";
-import { instanceArchitecture, nitroBased, parseInstanceType, tooSmallForPrefixDelegation } from "../instance-types";
-import { labelKey, labelValue } from "./fields";
+import { instanceArchitecture, knownInstanceType, KNOWN_INSTANCE_TYPE_NAMES, nitroBased, parseInstanceType, tooSmallForPrefixDelegation } from "../instance-types";
+import { didYouMean } from "../suggest";
+import { labelKey, labelValue, nodeLabels } from "./fields";
 
 export const taintSchema = z.strictObject({
     key: labelKey,
@@ -31,7 +32,7 @@ export const nodeGroupSchema = z.strictObject({
     diskSizeGiB: z.int({ error: "expected a whole number of GiB from 20 to 16384" })
         .min(20, { error: "expected a whole number of GiB from 20 to 16384" })
         .max(16384, { error: "expected a whole number of GiB from 20 to 16384" }).default(50),
-    labels: z.record(labelKey, labelValue).default({}),
+    labels: nodeLabels.default({}),
     taints: z.array(taintSchema).default([]),
     /**
      * IMDSv2 hop limit. 1 keeps pods (one hop further) away from the node's credentials;
@@ -60,6 +61,13 @@ export const nodeGroupSchema = z.strictObject({
     }
     group.instanceTypes.forEach((type, i) => {
         if (!parseInstanceType(type)) {
+            return;
+        }
+        if (!knownInstanceType(type)) {
+            ctx.addIssue({
+                code: "custom", path: ["instanceTypes", i], input: type,
+                message: `expected an EC2 instance type that exists: ${type} is not one${didYouMean(type, KNOWN_INSTANCE_TYPE_NAMES)}`,
+            });
             return;
         }
         const architecture = instanceArchitecture(type);

@@ -5,9 +5,13 @@
  * durations `^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$`, a schedule only with a duration.
  */
 import { z } from "zod";
+import { cronProblem } from "../cron";
 import { parseQuantity } from "../quantity";
-import { quantity, labelKey, labelValue } from "./fields";
+import { quantity, nodeLabels } from "./fields";
 import { taintSchema } from "./node-groups";
+import { instanceTypesOfFamily, knownInstanceFamily, KNOWN_INSTANCE_TYPE_NAMES, parseInstanceType } from "../instance-types";
+import { admittedInstanceTypes, kubernetesArch, smallestVcpus } from "../node-pool-types";
+import { didYouMean } from "../suggest";
 
 const duration = z.string().regex(/^(([0-9]+(s|m|h))+|Never)$/, { error: 'expected a duration such as 30s, 5m, 720h or "Never"' });
 
@@ -16,7 +20,12 @@ const budgetSchema = z.strictObject({
     nodes: z.string({ error: 'expected a quoted count or percentage such as "1" or "10%"' })
         .regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, { error: 'expected a count or a percentage such as "1" or "10%"' }),
     /** Cron schedule (UTC) when the budget applies; needs a duration. */
-    schedule: z.string().regex(/^(@(yearly|annually|monthly|weekly|daily|midnight|hourly))|(\S+( \S+){4})$/, { error: 'expected a cron schedule such as "0 9 * * mon-fri"' }).optional(),
+    schedule: z.string({ error: 'expected a cron schedule such as "0 9 * * mon-fri"' }).superRefine((schedule, ctx) => {
+        const problem = cronProblem(schedule);
+        if (problem) {
+            ctx.addIssue({ code: "custom", input: schedule, message: `expected a cron schedule Karpenter parses, such as "0 9 * * mon-fri" (UTC): ${problem}` });
+        }
+    }).optional(),
     duration: z.string().regex(/^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/, { error: "expected a duration in hours and minutes such as 8h or 1h30m" }).optional(),
     /** The disruption reasons it limits; all when absent. */
     reasons: z.array(z.enum(["Underutilized", "Empty", "Drifted"], { error: 'expected "Underutilized", "Empty" or "Drifted"' })).optional(),
@@ -56,7 +65,7 @@ export const nodePoolSchema = z.strictObject({
     expireAfter: duration.default("720h"),
     /** Pools with a higher weight are tried first (1 to 100). */
     weight: z.int({ error: "expected a whole number from 1 to 100" }).min(1, { error: "expected a whole number from 1 to 100" }).max(100, { error: "expected a whole number from 1 to 100" }).optional(),
-    labels: z.record(labelKey, labelValue).default({}),
+    labels: nodeLabels.default({}),
     taints: z.array(taintSchema).default([]),
 }).superRefine((pool, ctx) => {
     // Below one node's worth the pool can launch nothing: the smallest type the platform accepts
@@ -69,6 +78,7 @@ export const nodePoolSchema = z.strictObject({
     if (bytes !== undefined && bytes < MIN_NODE_MEMORY_BYTES) {
         ctx.addIssue({ code: "custom", path: ["limits", "memory"], input: pool.limits.memory, message: `expected at least 2Gi, one node's worth: ${pool.limits.memory} is ${bytes} bytes${/^\d+$/.test(pool.limits.memory) ? ` (did you mean ${pool.limits.memory}Gi?)` : ""}` });
     }
+    requirementProblems(pool, cores, ctx);
     // Spot alone from a single instance type is reclaimed all at once when that pool runs dry.
     const spotOnly = pool.capacityTypes.every((c) => c === "spot");
     if (spotOnly && pool.instanceFamilies?.length === 1 && pool.instanceSizes?.length === 1) {
@@ -78,6 +88,48 @@ export const nodePoolSchema = z.strictObject({
         });
     }
 });
+
+/** Requirements no instance type meets: Karpenter would launch nothing for the pool, silently. */
+function requirementProblems(pool: NodePoolInput, cores: number | undefined, ctx: z.core.$RefinementCtx<NodePoolInput>): void {
+    let precise = false;
+    for (const [i, family] of (pool.instanceFamilies ?? []).entries()) {
+        const sample = instanceTypesOfFamily(family)[0];
+        const parts = sample && parseInstanceType(sample);
+        const at = { code: "custom" as const, path: ["instanceFamilies", i], input: family };
+        if (!parts) {
+            const families = [...new Set(KNOWN_INSTANCE_TYPE_NAMES.map((type) => type.split(".")[0]))];
+            ctx.addIssue({ ...at, message: `expected an instance family EC2 has: no instance type of ${family} exists${knownInstanceFamily(family) ? "" : didYouMean(family, families)}` });
+        } else if (!pool.architectures.includes(kubernetesArch(sample)!)) {
+            ctx.addIssue({ ...at, message: `expected a family of the pool's architectures (${pool.architectures.join(", ")}): ${family} is ${kubernetesArch(sample)}` });
+        } else if (!pool.instanceCategories.includes(parts.category)) {
+            ctx.addIssue({ ...at, message: `expected a family in the pool's instanceCategories (${pool.instanceCategories.join(", ")}): ${family} is category ${parts.category}` });
+        } else if (parts.generation < pool.minGeneration) {
+            ctx.addIssue({ ...at, message: `expected a family of generation ${pool.minGeneration} or newer (minGeneration): ${family} is generation ${parts.generation}` });
+        } else {
+            continue;
+        }
+        precise = true;
+    }
+    if (precise) {
+        return;
+    }
+    const admitted = admittedInstanceTypes(pool);
+    if (admitted.length === 0) {
+        ctx.addIssue({
+            code: "custom", path: [pool.instanceSizes ? "instanceSizes" : "instanceCategories"], input: pool.instanceSizes ?? pool.instanceCategories,
+            message: `expected requirements some instance type meets: no Nitro EC2 instance type is ${pool.architectures.join(" or ")}, of category ${pool.instanceCategories.join(", ")}, generation ${pool.minGeneration} or newer${pool.instanceFamilies ? `, family ${pool.instanceFamilies.join(", ")}` : ""}${pool.instanceSizes ? `, size ${pool.instanceSizes.join(", ")}` : " and large or bigger"}`,
+        });
+        return;
+    }
+    const smallest = smallestVcpus(admitted);
+    // Below one node's worth the limit is refused above already.
+    if (cores !== undefined && cores >= MIN_NODE_CORES && smallest !== undefined && smallest > cores) {
+        ctx.addIssue({
+            code: "custom", path: ["limits", "cpu"], input: pool.limits.cpu,
+            message: `expected a limit of at least ${smallest} cores, the smallest instance type the pool admits: below it Karpenter can launch no node`,
+        });
+    }
+}
 
 const MIN_NODE_CORES = 2;
 const MIN_NODE_MEMORY_BYTES = 2 * 2 ** 30;

@@ -16,3 +16,8 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 /** How long each stage keeps its control-plane logs (audit included) unless the stack says otherwise. */
 export const CONTROL_PLANE_LOG_RETENTION_DAYS: Record<Stage, number> = { dev: 7, stg: 30, prd: 365 };
+
+/** prd runs two replicas of each controller so a node drain never takes one away; others run one. */
+export function defaultReplicas(stage: Stage): number {
+    return stage === "prd" ? 2 : 1;
+}

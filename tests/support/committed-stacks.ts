@@ -5,18 +5,22 @@
  */
 import { projectStacks } from "../../scripts/ci-settings";
 import { parseStackConfig } from "../../stacks/config";
+import { StackSummary, upgradeOrderProblems } from "../../stacks/checks/project";
 import { PROJECT_DIR, readStackConfig } from "./stack-files";
 
-/** Each committed stack's problem, as its loader words it; empty when every stack is valid. */
+/** Each committed stack's problem, as its loader words it, then the rules across stacks; empty when all hold. */
 export function committedStackProblems(projectDir = PROJECT_DIR): string[] {
-    return projectStacks(projectDir).flatMap((stack) => {
+    const summaries: StackSummary[] = [];
+    const problems = projectStacks(projectDir).flatMap((stack) => {
         try {
-            parseStackConfig(stack, readStackConfig(stack, { projectDir }));
+            const config = parseStackConfig(stack, readStackConfig(stack, { projectDir }));
+            summaries.push({ stack, stage: config.stage, kubernetesVersion: config.cluster.kubernetesVersion });
             return [];
         } catch (error) {
             return [error instanceof Error ? error.message : String(error)];
         }
     });
+    return [...problems, ...upgradeOrderProblems(summaries)];
 }
 
 export const mochaHooks = {
