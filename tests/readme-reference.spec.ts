@@ -9,8 +9,9 @@ import { MAX_FARGATE_PROFILES, MAX_NODE_GROUP_PREFIX, SELECTORS_PER_PROFILE } fr
 import { MAX_ALLOWED_ERROR_RATE } from "../stacks/checks/monitoring";
 import { MAX_RULE_CONDITION_VALUES } from "../stacks/checks/apps";
 import { FARGATE_MAX_CORES } from "../stacks/checks/capacity";
-import { MAX_APP_NAME } from "../stacks/schema/apps";
-import { MAX_CONTAINER_CPU, MIN_CONTAINER_MEMORY } from "../stacks/schema/fields";
+import { ALB_RULE_LIMITS, MAX_APP_NAME } from "../stacks/schema/apps";
+import { LOG_RETENTION_DAYS } from "../stacks/schema/stage";
+import { MAX_CONTAINER_CPU, MIN_CONTAINER_MEMORY, RESERVED_LABEL_DOMAINS } from "../stacks/schema/fields";
 import { MIN_SPOT_INSTANCE_TYPES } from "../stacks/schema/node-groups";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../stacks/config";
 import { MAX_ALARM_WINDOW_MINUTES } from "../stacks/checks/slo";
@@ -33,6 +34,10 @@ describe("README configuration reference", () => {
         ["Fargate pod size", `a Fargate pod (${FARGATE_MAX_CORES} vCPU`],
         ["longest burn-rate window", `long at most ${MAX_ALARM_WINDOW_MINUTES} (7 days)`],
         ["SLO windows", SLO_WINDOW_DAYS.join(" \\| ")],
+        ["hosts per app", `at most ${ALB_RULE_LIMITS.valuesPerCondition} hosts (an ALB condition takes at most ${ALB_RULE_LIMITS.valuesPerCondition} values)`],
+        ["wildcards per rule", `at most ${ALB_RULE_LIMITS.wildcardsPerRule} wildcards per rule`],
+        ["control-plane log retentions", LOG_RETENTION_DAYS.join(", ")],
+        ["reserved label domains", RESERVED_LABEL_DOMAINS.map((d) => `\`${d}\``).join(", ")],
         ["Kubernetes minors", `one of ${SUPPORTED_KUBERNETES_VERSIONS[0]}–${SUPPORTED_KUBERNETES_VERSIONS[SUPPORTED_KUBERNETES_VERSIONS.length - 1]}`],
     ];
     for (const [what, text] of statements) {
