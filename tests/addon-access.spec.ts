@@ -7,8 +7,9 @@ import * as nth from "../components/kube-system-addons/aws-node-termination-hand
 import * as externalDns from "../components/kube-system-addons/external-dns";
 import * as externalSecrets from "../components/kube-system-addons/external-secrets";
 import { ADDONS_PARENT, ASSOCIATION, releases, ROLE, values } from "./support/addons";
-import { resourceNamed, resourcesOfType, stackRun } from "./support/program-run";
+import { resourceNamed, resourcesOfType } from "./support/program-run";
 import { fieldReportRun } from "./support/compute-variants";
+import { fixtureRun } from "./support/fixtures";
 
 function allStatements(document: aws.iam.PolicyDocument): aws.iam.PolicyStatement[] {
     return document.Statement as aws.iam.PolicyStatement[];
@@ -51,7 +52,7 @@ describe("KubeSystemAddons access", () => {
         });
 
         it("uses no node role for addons: no addon role carries a node policy", async () => {
-            const run = await stackRun("prd");
+            const run = await fixtureRun("prd");
             const attachments = resourcesOfType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
             expect(attachments.every((a) => a.parent?.includes("EksCluster"))).to.equal(true);
         });
@@ -59,7 +60,7 @@ describe("KubeSystemAddons access", () => {
         it("starts an AWS-calling addon only after its Pod Identity association and the agent exist", async () => {
             for (const [run, addon, association] of [
                 [await fieldReportRun("prd"), "cluster-autoscaler", "eks-addons-cluster-autoscaler"],
-                [await stackRun("prd"), "karpenter", "eks-addons-karpenter"],
+                [await fixtureRun("prd"), "karpenter", "eks-addons-karpenter"],
             ] as const) {
                 const release = releases(run)[addon];
                 expect(release.dependencies).to.include(resourceNamed(run, ASSOCIATION, association).urn);
@@ -80,7 +81,7 @@ describe("KubeSystemAddons access", () => {
         });
 
         it("applies the load balancer controller's CRDs from its release tag before the chart, which skips its own", async () => {
-            const run = await stackRun("dev");
+            const run = await fixtureRun("dev");
             const crds = resourcesOfType(run, "kubernetes:yaml/v2:ConfigFile");
             expect(crds.map((c) => c.inputs.file)).to.deep.equal([
                 "https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/v3.5.0/helm/aws-load-balancer-controller/crds/crds.yaml",

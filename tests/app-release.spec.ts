@@ -2,9 +2,10 @@ import { expect } from "chai";
 import { accessLogBucketPolicy } from "../components/app/app-load-balancer";
 import { hostPatternCovers, pathPatterns, rulePriorities } from "../stacks/routing";
 import { configData, contentAddressedName, imageVersion, shutdownTiming } from "../components/app/app-release";
-import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
+import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK } from "./support/program-run";
 import { configProblems } from "./support/config-problems";
-import { SECRET_PLACEHOLDER_MARK, StackFileOptions, stackSection } from "./support/stack-files";
+import { SECRET_PLACEHOLDER_MARK, StackFileOptions } from "./support/stack-files";
+import { FIXTURE_DIR, fixtureRun, fixtureSection } from "./support/fixtures";
 
 const K = {
     namespace: "kubernetes:core/v1:Namespace",
@@ -22,7 +23,7 @@ const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
 const LISTENER = "aws:lb/listener:Listener";
 
 function apps(stack: string): Record<string, any> {
-    return stackSection(stack, "apps");
+    return fixtureSection(stack, "apps");
 }
 
 function appObjects(run: ProgramRun, app: string): RenderedResource[] {
@@ -63,14 +64,14 @@ function withWeb(stack: string, edit: (web: any) => void): StackFileOptions {
 describe("AppRelease", () => {
     it("renders every object of the app in each stage", async () => {
         for (const stack of ["dev", "stg", "prd"]) {
-            const types = appObjects(await stackRun(stack), "web").map((r) => r.type);
+            const types = appObjects(await fixtureRun(stack), "web").map((r) => r.type);
             expect(types, stack).to.have.members(Object.values(K));
         }
     });
 
     it("uses each stage's pod resources, autoscaling bounds and RDS values", async () => {
-        const dev = await stackRun("dev");
-        const prd = await stackRun("prd");
+        const dev = await fixtureRun("dev");
+        const prd = await fixtureRun("prd");
         expect(container(dev).resources).to.deep.equal({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } });
         expect(container(prd).resources).to.deep.equal({ requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } });
         expect(objectOf(dev, K.hpa).spec).to.deep.include({ minReplicas: 1, maxReplicas: 3 });
@@ -81,7 +82,7 @@ describe("AppRelease", () => {
     });
 
     it("keeps the password out of the ConfigMap and masked in the Secret", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         const data = objectOf(run, K.configMap).data;
         expect(Object.keys(data).filter((k) => /pass|secret|token/i.test(k))).to.deep.equal([]);
         expect(objectOf(run, K.configMap).immutable).to.equal(true);
@@ -94,22 +95,22 @@ describe("AppRelease", () => {
     });
 
     it("leaves replicas to the HPA when there is one, and sets them when there is not", async () => {
-        expect(objectOf(await stackRun("prd"), K.deployment).spec).not.to.have.property("replicas");
-        const run = await runProgram({ stack: "stg", ...withWeb("stg", (web) => { delete web.autoscaling; web.replicas = 3; }) });
+        expect(objectOf(await fixtureRun("prd"), K.deployment).spec).not.to.have.property("replicas");
+        const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "stg", ...withWeb("stg", (web) => { delete web.autoscaling; web.replicas = 3; }) });
         expect(objectOf(run, K.deployment).spec.replicas).to.equal(3);
         expect(appObjects(run, "web").map((r) => r.type)).not.to.include(K.hpa);
     });
 
     it("rolls the pods when the ConfigMap changes: its name follows its content", async () => {
-        const before = await stackRun("stg");
-        const after = await runProgram({ stack: "stg", ...withWeb("stg", (web) => { web.env.LOG_LEVEL = "warn"; }) });
+        const before = await fixtureRun("stg");
+        const after = await runProgram({ stackDir: FIXTURE_DIR, stack: "stg", ...withWeb("stg", (web) => { web.env.LOG_LEVEL = "warn"; }) });
         const name = (run: ProgramRun) => container(run).envFrom[0].configMapRef.name;
         expect(name(before)).to.match(/^web-config-[0-9a-f]{10}$/);
         expect(name(after)).not.to.equal(name(before));
     });
 
     it("pins the image, probes readiness and liveness, and drains before it stops", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         const app = container(run);
         expect(app.image).to.match(/@sha256:[0-9a-f]{64}$/);
         expect(app.readinessProbe.httpGet).to.deep.equal({ path: "/healthz", port: "http" });
@@ -120,38 +121,38 @@ describe("AppRelease", () => {
     });
 
     it("has no preStop hook when the target group does not drain (deregistrationDelaySeconds 0)", async () => {
-        const run = await runProgram({ stack: "prd", ...withWeb("prd", (web) => { web.deregistrationDelaySeconds = 0; }) });
+        const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", ...withWeb("prd", (web) => { web.deregistrationDelaySeconds = 0; }) });
         expect(container(run)).not.to.have.property("lifecycle");
         expect(resourceNamed(run, TARGET_GROUP, "alb-web").inputs.deregistrationDelay).to.equal(0);
         expect(objectOf(run, K.deployment).spec.template.spec.terminationGracePeriodSeconds).to.equal(15);
     });
 
     it("runs as non-root under the restricted Pod Security Standard, spread across zones", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         const labels = objectOf(run, K.namespace).metadata.labels;
         expect(labels).to.include({ "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "v1.35" });
         const pod = objectOf(run, K.deployment).spec.template.spec;
         expect(pod.securityContext).to.deep.equal({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
         expect(pod.containers[0].securityContext).to.deep.include({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
         expect(pod.topologySpreadConstraints[0]).to.include({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" });
-        const devPod = objectOf(await stackRun("dev"), K.deployment).spec.template.spec;
+        const devPod = objectOf(await fixtureRun("dev"), K.deployment).spec.template.spec;
         expect(devPod.topologySpreadConstraints[0].whenUnsatisfiable).to.equal("ScheduleAnyway");
     });
 
     it("gives the app its own service account with no API token mounted", async () => {
-        const run = await stackRun("dev");
+        const run = await fixtureRun("dev");
         expect(objectOf(run, K.serviceAccount)).to.deep.include({ automountServiceAccountToken: false });
         expect(objectOf(run, K.deployment).spec.template.spec).to.include({ serviceAccountName: "web", automountServiceAccountToken: false });
     });
 
     it("exposes a ClusterIP Service and a PodDisruptionBudget that never blocks a drain", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         expect(objectOf(run, K.service).spec).to.deep.include({ type: "ClusterIP", ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] });
         expect(objectOf(run, K.pdb).spec).to.deep.include({ maxUnavailable: 1 });
     });
 
     it("binds the Service to the app's target group, opening the pods to the ALB only, once the controller is up", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         const tgb = appObjects(run, "web").find((r) => r.type === K.tgb)!;
         const targetGroup = resourceNamed(run, TARGET_GROUP, "alb-web");
         expect(tgb.inputs.spec).to.deep.include({
@@ -167,7 +168,7 @@ describe("AppRelease", () => {
     });
 
     it("serves several apps, each in its own namespace, with its own target group and routing rule", async () => {
-        const run = await runProgram({ stack: "prd", overrides: { "eks-platform:apps": { ...apps("prd"), api: API_APP } } });
+        const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", overrides: { "eks-platform:apps": { ...apps("prd"), api: API_APP } } });
         expect(objectOf(run, K.namespace, "api").metadata.name).to.equal("api");
         expect(objectOf(run, K.deployment, "api").spec.replicas).to.equal(2);
         expect(resourcesOfType(run, TARGET_GROUP).map((t) => t.name)).to.deep.equal(["alb-web", "alb-api"]);
@@ -177,8 +178,8 @@ describe("AppRelease", () => {
     });
 
     it("removing an app from config removes every object it had", async () => {
-        const both = await runProgram({ stack: "prd", overrides: { "eks-platform:apps": { ...apps("prd"), api: API_APP } } });
-        const webOnly = await stackRun("prd");
+        const both = await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", overrides: { "eks-platform:apps": { ...apps("prd"), api: API_APP } } });
+        const webOnly = await fixtureRun("prd");
         const remaining = new Set(webOnly.resources.map((r) => r.urn));
         const removed = both.resources.filter((r) => !remaining.has(r.urn));
         const alarm = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -197,7 +198,7 @@ describe("AppRelease", () => {
 
 describe("AppLoadBalancer", () => {
     it("prd: HTTPS with the certificate and a TLS 1.3 policy, HTTP redirected, deletion protection and access logs", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         const https = resourceNamed(run, LISTENER, "alb-https").inputs;
         expect(https).to.deep.include({
             port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
@@ -215,7 +216,7 @@ describe("AppLoadBalancer", () => {
     });
 
     it("dev: HTTP only, no access logs, no deletion protection, reachable from the configured CIDRs only", async () => {
-        const run = await stackRun("dev");
+        const run = await fixtureRun("dev");
         expect(resourcesOfType(run, LISTENER).map((l) => l.inputs.protocol)).to.deep.equal(["HTTP"]);
         expect(resourceNamed(run, ALB, "alb").inputs).to.deep.include({ enableDeletionProtection: false });
         expect(resourceNamed(run, ALB, "alb").inputs).not.to.have.property("accessLogs");
@@ -225,23 +226,23 @@ describe("AppLoadBalancer", () => {
     });
 
     it("sends traffic only to the VPC, on the apps' ports", async () => {
-        const egress = resourcesOfType(await stackRun("stg"), "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => r.inputs);
+        const egress = resourcesOfType(await fixtureRun("stg"), "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => r.inputs);
         expect(egress).to.deep.equal([{ securityGroupId: "sg-alb", ipProtocol: "tcp", fromPort: 8080, toPort: 8080, cidrIpv4: "10.20.0.0/16", description: "to app pods" }]);
     });
 
     it("uses an IP target group with the app's health check and deregistration delay", async () => {
-        const targetGroup = resourceNamed(await stackRun("stg"), TARGET_GROUP, "alb-web").inputs;
+        const targetGroup = resourceNamed(await fixtureRun("stg"), TARGET_GROUP, "alb-web").inputs;
         expect(targetGroup).to.deep.include({ targetType: "ip", port: 8080, protocol: "HTTP", deregistrationDelay: 30, vpcId: "vpc-network-vpc" });
         expect(targetGroup.healthCheck).to.deep.include({ path: "/healthz", matcher: "200-399" });
     });
 
     it("routes by host in stg and prd and exports each app's URL", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         expect(resourceNamed(run, "aws:lb/listenerRule:ListenerRule", "alb-web").inputs.conditions).to.deep.equal([
             { hostHeader: { values: ["www.example.com"] } }, { pathPattern: { values: ["/*"] } },
         ]);
         expect(run.outputs.appUrls).to.deep.equal({ web: "https://www.example.com/" });
-        expect((await stackRun("dev")).outputs.appUrls).to.deep.equal({ web: "http://alb-1234567890.eu-west-1.elb.amazonaws.com/" });
+        expect((await fixtureRun("dev")).outputs.appUrls).to.deep.equal({ web: "http://alb-1234567890.eu-west-1.elb.amazonaws.com/" });
     });
 
     it("orders rules from the most specific route to the catch-all", () => {
@@ -276,7 +277,7 @@ describe("AppLoadBalancer", () => {
     });
 
     it("waits for nothing but the network: it does not depend on the cluster", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         const albResources = run.resources.filter((r) => r.urn.includes("eks-platform:alb:AppLoadBalancer"));
         for (const r of albResources) {
             for (const dependency of r.dependencies) {
@@ -340,7 +341,7 @@ describe("app and load balancer config", () => {
     });
 
     it("rejects switching prd's access logs or deletion protection off", () => {
-        const lb = stackSection("prd", "loadBalancer");
+        const lb = fixtureSection("prd", "loadBalancer");
         expect(problems("prd", { overrides: { "eks-platform:loadBalancer": { ...lb, accessLogs: false, deletionProtection: false } } })).to.deep.equal([
             "[prd] eks-platform:loadBalancer.accessLogs = false: expected true in prd: access logs are the record of every request",
             "[prd] eks-platform:loadBalancer.deletionProtection = false: expected true in prd: the ALB outlives clusters and carries the stage's DNS",
@@ -348,7 +349,7 @@ describe("app and load balancer config", () => {
     });
 
     it("rejects a TLS policy older than TLS 1.3", () => {
-        const lb = stackSection("prd", "loadBalancer");
+        const lb = fixtureSection("prd", "loadBalancer");
         const [problem] = problems("prd", { overrides: { "eks-platform:loadBalancer": { ...lb, sslPolicy: "ELBSecurityPolicy-2016-08" } } });
         expect(problem).to.match(/^\[prd\] eks-platform:loadBalancer.sslPolicy = "ELBSecurityPolicy-2016-08": expected a TLS 1.3 policy: /);
     });

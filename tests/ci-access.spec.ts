@@ -16,7 +16,7 @@ import { parseStackConfig } from "../stacks/config";
 import { ciEnvironments } from "../stacks/schema/ci";
 import { resourceNamed, runProgram, stackRun } from "./support/program-run";
 import { accessEntries, adminPrincipals } from "./support/access";
-import { fixtureRun, FIXTURE_DIR } from "./support/fixtures";
+import { FIXTURE_DIR, fixtureRun, fixtureSection, readFixtureConfig } from "./support/fixtures";
 import { configProblems } from "./support/config-problems";
 import { PROJECT_DIR, readStackConfig, stackSection } from "./support/stack-files";
 import { fieldReportRun } from "./support/compute-variants";
@@ -26,7 +26,7 @@ const CLUSTER = "eks:index:Cluster";
 function withSections(stack: string, edits: Record<string, (value: any) => void>) {
     const overrides: Record<string, unknown> = {};
     for (const [section, edit] of Object.entries(edits)) {
-        const value = stackSection(stack, section);
+        const value = fixtureSection(stack, section);
         edit(value);
         overrides[`eks-platform:${section}`] = value;
     }
@@ -84,7 +84,7 @@ describe("cluster access", () => {
     });
 
     it("creates no preview entry or RBAC when the stack names no preview role", async () => {
-        const run = await runProgram({ stack: "dev", ...withSections("dev", { ci: (c) => { delete c.previewRoleArn; } }) });
+        const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "dev", ...withSections("dev", { ci: (c) => { delete c.previewRoleArn; } }) });
         expect(accessEntries(run)).not.to.have.property("eks-ci-preview");
         expect(run.resources.filter((r) => r.name === "eks-ci-preview")).to.deep.equal([]);
     });
@@ -150,6 +150,7 @@ describe("CI workflows", () => {
     it("read each stack's stage, runners, roles, environments and region from its config", () => {
         expect(Object.keys(settings)).to.deep.equal(projectStacks());
         for (const stack of projectStacks()) {
+            // The committed stack files: the settings the workflows really get.
             const ci = stackSection(stack, "ci");
             expect(settings[stack]).to.deep.include({
                 stage: readStackConfig(stack).values["eks-platform:stage"],
@@ -160,7 +161,7 @@ describe("CI workflows", () => {
     });
 
     it("default a stack's environments to its name, and list stacks by stage", () => {
-        const fixture = parseStackConfig("fargate", readStackConfig("fargate", { stackDir: FIXTURE_DIR }));
+        const fixture = parseStackConfig("fargate", readFixtureConfig("fargate"));
         expect(ciEnvironments("fargate", fixture.ci)).to.deep.equal({ deploy: "fargate", preview: "preview-fargate" });
         const byStage = stacksOfStage({ a: { stage: "stg" } as any, b: { stage: "prd" } as any, c: { stage: "stg" } as any }, "stg");
         expect(byStage).to.deep.equal(["a", "c"]);
@@ -296,7 +297,7 @@ describe("CI roles", () => {
 
     it("refuse a repository that is not owner/repo, and a preview environment that is the deploy one", () => {
         expect(() => ciRoles("fargate", "shop-platform", { stackDir: FIXTURE_DIR })).to.throw('ci-roles: --repository "shop-platform": expected <owner>/<repo>, such as acme/eks-platform');
-        const ci = JSON.parse(readStackConfig("fargate", { stackDir: FIXTURE_DIR }).values["eks-platform:ci"]!);
+        const ci = JSON.parse(readFixtureConfig("fargate").values["eks-platform:ci"]!);
         Object.assign(ci, { deployEnvironment: "shop", previewEnvironment: "shop" });
         expect(configProblems("fargate", { stackDir: FIXTURE_DIR, overrides: { "eks-platform:ci": ci } })).to.deep.equal([
             '[fargate] eks-platform:ci.previewEnvironment = "shop": expected an environment other than deployEnvironment: the deploy role trusts that environment\'s OIDC subject, and pull-request code runs in the preview job',

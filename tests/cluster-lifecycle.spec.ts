@@ -7,16 +7,12 @@ import { expect } from "chai";
 import { controlPlaneLogGroupName } from "../components/cluster/eks-cluster";
 import { CONTROL_PLANE_LOG_RETENTION_DAYS } from "../stacks/schema/stage";
 import { configProblems } from "./support/config-problems";
-import { fixtureRun, fixtureVariant, FIXTURE_DIR } from "./support/fixtures";
+import { FIXTURE_DIR, fixtureRun, fixtureSection, fixtureVariant } from "./support/fixtures";
 import { ProgramRun, resourceNamed, resourcesOfType } from "./support/program-run";
-import { readStackConfig } from "./support/stack-files";
 
 const CLUSTER = "eks:index:Cluster";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 
-function fixtureSection(stack: string, section: string): any {
-    return JSON.parse(readStackConfig(stack, { stackDir: FIXTURE_DIR }).values[`eks-platform:${section}`] ?? "{}");
-}
 
 /** The fargate fixture deployed as a prd stage: protection on. */
 function prdRun(edit: (cluster: any) => void = () => undefined): Promise<ProgramRun> {

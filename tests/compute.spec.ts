@@ -10,10 +10,10 @@ import { parse as parseToml } from "smol-toml";
 import * as karpenter from "../components/kube-system-addons/karpenter";
 import { amiParameter, amiType, bottlerocketUserData, managedUserData } from "../components/cluster/user-data";
 import { instanceArchitecture, nitroBased, tooSmallForPrefixDelegation } from "../stacks/instance-types";
-import { ProgramRun, resourceNamed, resourcesOfType, runProgram, stackRun } from "./support/program-run";
+import { ProgramRun, resourceNamed, resourcesOfType, runProgram } from "./support/program-run";
 import { configProblems } from "./support/config-problems";
 import { fieldReportCluster, fieldReportRun } from "./support/compute-variants";
-import { stackSection } from "./support/stack-files";
+import { FIXTURE_DIR, fixtureRun, fixtureSection } from "./support/fixtures";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
@@ -30,7 +30,7 @@ function decode(userData: unknown): string {
 }
 
 function withCluster(stack: string, edit: (cluster: any) => void) {
-    const cluster = stackSection(stack, "cluster");
+    const cluster = fixtureSection(stack, "cluster");
     edit(cluster);
     return { overrides: { "eks-platform:cluster": cluster } };
 }
@@ -39,7 +39,7 @@ describe("compute", () => {
     describe("Karpenter (the default)", () => {
         for (const stack of ["stg", "prd"]) {
             it(`${stack}: a pinned Karpenter release from its OCI chart, its CRDs from their own chart, on the managed system group`, async () => {
-                const run = await stackRun(stack);
+                const run = await fixtureRun(stack);
                 const controller = release(run, "karpenter");
                 const crds = release(run, "karpenter-crd");
                 expect(controller.inputs).to.deep.include({ chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.14.1", skipCrds: true, namespace: "kube-system" });
@@ -55,7 +55,7 @@ describe("compute", () => {
             });
 
             it(`${stack}: karpenter.sh/v1 NodePools for spot and on-demand, arm64 and amd64, on a karpenter.k8s.aws/v1 EC2NodeClass`, async () => {
-                const run = await stackRun(stack);
+                const run = await fixtureRun(stack);
                 const pools = Object.fromEntries(resourcesOfType(run, NODE_POOL).map((p) => [(p.inputs.metadata as any).name, p.inputs.spec as any]));
                 expect(Object.keys(pools)).to.deep.equal(["on-demand", "spot"]);
                 const requirement = (pool: any, key: string) => pool.template.spec.requirements.find((r: any) => r.key === key);
@@ -73,7 +73,7 @@ describe("compute", () => {
                 expect(nodeClass.apiVersion).to.equal("karpenter.k8s.aws/v1");
                 expect(nodeClass.spec).to.deep.include({
                     role: "eks-karpenter-nodes-mock",
-                    amiSelectorTerms: [{ alias: `al2023@${KUBERNETES_MINORS[stackSection(stack, "cluster").kubernetesVersion].al2023AmiRelease}` }],
+                    amiSelectorTerms: [{ alias: `al2023@${KUBERNETES_MINORS[fixtureSection(stack, "cluster").kubernetesVersion].al2023AmiRelease}` }],
                     securityGroupSelectorTerms: [{ id: `sg-cluster-eks-platform-${stack}` }],
                     kubelet: { maxPods: 110 },
                 });
@@ -84,6 +84,7 @@ describe("compute", () => {
 
         it("takes each pool's settings from the stack config: families, sizes, limits, budgets, consolidation, expiry", async () => {
             const run = await runProgram({
+                stackDir: FIXTURE_DIR,
                 stack: "prd", ...withCluster("prd", (c) => {
                     c.nodePools.spot = {
                         capacityTypes: ["spot"], architectures: ["arm64"], instanceFamilies: ["m7g", "c7g"], instanceSizes: ["large", "xlarge"],
@@ -110,7 +111,7 @@ describe("compute", () => {
         });
 
         it("feeds its interruption queue from EventBridge: spot interruption, rebalance, state change, scheduled change, capacity reservation", async () => {
-            const run = await stackRun("prd");
+            const run = await fixtureRun("prd");
             const queue = resourceNamed(run, "aws:sqs/queue:Queue", "eks-addons-karpenter-interruption");
             expect(queue.inputs).to.include({ messageRetentionSeconds: 300, sqsManagedSseEnabled: true });
             const rules = resourcesOfType(run, "aws:cloudwatch/eventRule:EventRule").filter((r) => r.name.startsWith("eks-addons-karpenter-"));
@@ -126,7 +127,7 @@ describe("compute", () => {
         });
 
         it("gives its nodes a role of their own with an EC2_LINUX access entry, and its controller a Pod Identity role that may pass only that role", async () => {
-            const run = await stackRun("prd");
+            const run = await fixtureRun("prd");
             const entry = resourceNamed(run, "aws:eks/accessEntry:AccessEntry", "eks-karpenter-nodes");
             expect(entry.inputs).to.deep.include({ principalArn: "arn:aws:iam::123456789012:role/eks-karpenter-nodes-mock", type: "EC2_LINUX" });
             // Karpenter launches nodes for the node class; a node launched before the entry cannot join.
@@ -139,7 +140,7 @@ describe("compute", () => {
         });
 
         it("creates its NodePools after the controller and deletes them before it (their finalizers terminate the nodes)", async () => {
-            const run = await stackRun("prd");
+            const run = await fixtureRun("prd");
             const controller = release(run, "karpenter");
             const nodeClass = resourcesOfType(run, NODE_CLASS)[0];
             expect(nodeClass.dependencies).to.include(controller.urn);
@@ -167,6 +168,7 @@ describe("compute", () => {
     describe("node groups by OS and architecture", () => {
         it("a group with os: bottlerocket and architecture: arm64 renders a BOTTLEROCKET_ARM_64 managed group with TOML user data", async () => {
             const run = await runProgram({
+                stackDir: FIXTURE_DIR,
                 stack: "prd", ...withCluster("prd", (c) => { c.nodeGroups.system.os = "bottlerocket"; }),
             });
             const group = resourceNamed(run, MANAGED_GROUP, "eks-system");
@@ -177,7 +179,7 @@ describe("compute", () => {
         });
 
         it("AL2023 managed groups get a nodeadm NodeConfig with the kubelet's max pods, for prefix delegation", async () => {
-            const template = resourceNamed(await stackRun("dev"), "aws:ec2/launchTemplate:LaunchTemplate", "eks-system");
+            const template = resourceNamed(await fixtureRun("dev"), "aws:ec2/launchTemplate:LaunchTemplate", "eks-system");
             const userData = decode(template.inputs.userData);
             expect(userData).to.match(/^MIME-Version: 1.0\nContent-Type: multipart\/mixed; boundary="NODEADM"/);
             const nodeConfig = parseYaml(userData.split("application/node.eks.aws\n\n")[1].split("\n--NODEADM--")[0]);
@@ -187,7 +189,7 @@ describe("compute", () => {
         it("self-managed Bottlerocket nodes join with their cluster, labels, taints and max pods in TOML, from the Bottlerocket AMI of their architecture", async () => {
             const cluster = fieldReportCluster("prd");
             Object.assign(cluster.nodeGroups.burst, { os: "bottlerocket", architecture: "arm64", instanceTypes: ["m7g.xlarge", "m6g.xlarge"], taints: [{ key: "spot", value: "true", effect: "NoSchedule" }] });
-            const run = await runProgram({ stack: "prd", overrides: { "eks-platform:cluster": cluster } });
+            const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", overrides: { "eks-platform:cluster": cluster } });
             const template = resourceNamed(run, "aws:ec2/launchTemplate:LaunchTemplate", "eks-burst");
             expect(template.inputs.imageId).to.equal("resolve:ssm:/aws/service/bottlerocket/aws-k8s-1.35/arm64/latest/image_id");
             expect(parseToml(decode(template.inputs.userData))).to.deep.equal({
@@ -230,7 +232,7 @@ describe("compute", () => {
 
     describe("storage", () => {
         it("runs the EBS CSI driver as an EKS add-on at the table's version, with its own Pod Identity role, after the nodes", async () => {
-            const run = await stackRun("prd");
+            const run = await fixtureRun("prd");
             const driver = resourceNamed(run, ADDON, "eks-ebs-csi-driver");
             expect(driver.inputs).to.deep.include({ addonName: "aws-ebs-csi-driver", addonVersion: "v1.66.0-eksbuild.1" });
             expect(driver.inputs.podIdentityAssociations).to.deep.equal([{ roleArn: "arn:aws:iam::123456789012:role/eks-ebs-csi-driver-mock", serviceAccount: "ebs-csi-controller-sa" }]);
@@ -240,7 +242,7 @@ describe("compute", () => {
         });
 
         it("makes an encrypted gp3 class the default and takes the default away from the legacy gp2 class", async () => {
-            const run = await stackRun("prd");
+            const run = await fixtureRun("prd");
             const gp3 = resourceNamed(run, "kubernetes:storage.k8s.io/v1:StorageClass", "eks-gp3").inputs as any;
             expect(gp3.metadata.annotations).to.deep.equal({ "storageclass.kubernetes.io/is-default-class": "true" });
             expect(gp3).to.deep.include({ provisioner: "ebs.csi.aws.com", volumeBindingMode: "WaitForFirstConsumer", allowVolumeExpansion: true });
@@ -252,7 +254,7 @@ describe("compute", () => {
 
     describe("pod density", () => {
         it("turns VPC CNI prefix delegation on before any node exists", async () => {
-            const run = await stackRun("prd");
+            const run = await fixtureRun("prd");
             const vpcCni = resourceNamed(run, ADDON, "eks-vpc-cni");
             expect(JSON.parse(vpcCni.inputs.configurationValues as string)).to.deep.equal({ env: { ENABLE_PREFIX_DELEGATION: "true", WARM_PREFIX_TARGET: "1" } });
             expect(resourceNamed(run, MANAGED_GROUP, "eks-system").dependencies).to.include(vpcCni.urn);

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { configProblems } from "./support/config-problems";
-import { stackSection } from "./support/stack-files";
+import { fixtureSection } from "./support/fixtures";
 
 type Edit = (value: any) => void;
 
@@ -106,7 +106,7 @@ const CASES: [string, string, string, Edit, string][] = [
 describe("config messages", () => {
     for (const [what, stack, key, edit, expected] of CASES) {
         it(`rejects ${what}`, () => {
-            const value = stackSection(stack, key);
+            const value = fixtureSection(stack, key);
             edit(value);
             expect(configProblems(stack, { overrides: { [`eks-platform:${key}`]: value } })).to.deep.equal([expected]);
         });

@@ -8,6 +8,7 @@ import { configProblems } from "./support/config-problems";
 import { MISTAKES, VALID_VARIANTS } from "./support/config-mistakes";
 import { runProgram } from "./support/program-run";
 import { readStackConfig } from "./support/stack-files";
+import { FIXTURE_DIR } from "./support/fixtures";
 
 /** What each mistake is told, line for line. */
 const TOLD: Record<string, string[]> = {
@@ -244,7 +245,7 @@ describe("config mistakes", () => {
     describe("valid variants render", () => {
         for (const variant of VALID_VARIANTS) {
             it(variant.what, async () => {
-                const options = { stack: variant.stack, overrides: variant.overrides(), secrets: variant.secrets };
+                const options = { stack: variant.stack, stackDir: FIXTURE_DIR, overrides: variant.overrides(), secrets: variant.secrets };
                 expect(() => parseStackConfig(variant.stack, readStackConfig(variant.stack, options))).not.to.throw();
                 const run = await runProgram(options);
                 for (const resource of run.resources.filter((r) => r.type.startsWith("kubernetes:"))) {

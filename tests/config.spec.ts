@@ -2,33 +2,32 @@ import { expect } from "chai";
 import { largestNodeRoom } from "../stacks/checks/capacity";
 import { KUBE_RESERVED_MEMORY_BYTES, kubeReservedCores } from "../stacks/instance-types";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    dbPasswordKey, parseStackConfig, PlatformConfig, StackConfigError, STAGES, SUPPORTED_KUBERNETES_VERSIONS,
-} from "../stacks/config";
+import { dbPasswordKey, parseStackConfig, PlatformConfig, StackConfigError, STAGES, SUPPORTED_KUBERNETES_VERSIONS } from "../stacks/config";
 import { configProblems } from "./support/config-problems";
-import { readStackConfig, StackFileOptions, stackSection } from "./support/stack-files";
+import { readStackConfig, StackFileOptions } from "./support/stack-files";
+import { FIXTURE_DIR, fixtureSection } from "./support/fixtures";
 
-/** Parses a committed stack file with changes on top. */
+/** Parses a fixture stack with changes on top. */
 function load(stack: string, options: StackFileOptions = {}): PlatformConfig {
-    return parseStackConfig(stack, readStackConfig(stack, options));
+    return parseStackConfig(stack, readStackConfig(stack, { stackDir: FIXTURE_DIR, ...options }));
 }
 
 const problemsOf = configProblems;
 
 function withCluster(stack: string, edit: (cluster: any) => void): StackFileOptions {
-    const cluster = stackSection(stack, "cluster");
+    const cluster = fixtureSection(stack, "cluster");
     edit(cluster);
     return { overrides: { "eks-platform:cluster": cluster } };
 }
 
 function withNetwork(stack: string, edit: (network: any) => void): StackFileOptions {
-    const network = stackSection(stack, "network");
+    const network = fixtureSection(stack, "network");
     edit(network);
     return { overrides: { "eks-platform:network": network } };
 }
 
 function withApp(stack: string, edit: (app: any) => void): StackFileOptions {
-    const apps = stackSection(stack, "apps");
+    const apps = fixtureSection(stack, "apps");
     edit(apps.web);
     return { overrides: { "eks-platform:apps": apps } };
 }
@@ -242,11 +241,11 @@ describe("stack config", () => {
         });
 
         it("with ONE error that lists every problem", () => {
-            const cluster = stackSection("prd", "cluster");
+            const cluster = fixtureSection("prd", "cluster");
             cluster.kubernetesVersion = "1.99";
             cluster.nodeGroups.system.minSize = -2;
             cluster.serviceCidr = "10.30.0.0/20";
-            const network = stackSection("prd", "network");
+            const network = fixtureSection("prd", "network");
             network.availabilityZones = ["eu-west-1a"];
             const problems = problemsOf("prd", {
                 overrides: { "eks-platform:stage": "prd", "eks-platform:cluster": cluster, "eks-platform:network": network },

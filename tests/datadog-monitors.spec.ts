@@ -10,8 +10,8 @@ import { resolveDatadogThresholds } from "../stacks/schema/datadog-monitors";
 import { monitoringSchema } from "../stacks/schema/monitoring";
 import { configProblems } from "./support/config-problems";
 import { transitiveDependencies } from "./support/graph";
-import { resourceNamed, resourcesOfType, runProgram, stackRun } from "./support/program-run";
-import { stackSection } from "./support/stack-files";
+import { resourceNamed, resourcesOfType, runProgram } from "./support/program-run";
+import { FIXTURE_DIR, fixtureRun, fixtureSection } from "./support/fixtures";
 
 const MONITOR = "datadog:index/monitor:Monitor";
 const CHANNEL: Record<string, string> = { dev: "@slack-acme-alerts-dev", stg: "@slack-acme-alerts-stg", prd: "@slack-acme-oncall-web" };
@@ -32,7 +32,7 @@ function definitions(clusterName = "c", thresholds = DEFAULT_THRESHOLDS) {
 describe("DatadogMonitors", () => {
     for (const stack of ["dev", "stg", "prd"]) {
         it(`${stack}: sixteen monitors scoped to the cluster, routed to the stage's Slack channel, each with its runbook`, async () => {
-            const monitors = resourcesOfType(await stackRun(stack), MONITOR);
+            const monitors = resourcesOfType(await fixtureRun(stack), MONITOR);
             expect(monitors.map((m) => m.name)).to.deep.equal(KEYS.map((key) => `monitors-${key}`));
             for (const monitor of monitors) {
                 expect(monitor.inputs.query as string, monitor.name).to.contain(`kube_cluster_name:eks-platform-${stack}`);
@@ -49,19 +49,19 @@ describe("DatadogMonitors", () => {
     }
 
     it("use the stage's thresholds: dev tolerates more restarts than prd", async () => {
-        const restarts = async (stack: string) => resourceNamed(await stackRun(stack), MONITOR, "monitors-container-restarts").inputs.monitorThresholds;
+        const restarts = async (stack: string) => resourceNamed(await fixtureRun(stack), MONITOR, "monitors-container-restarts").inputs.monitorThresholds;
         expect(await restarts("dev")).to.deep.equal({ critical: "5", warning: "3" });
         expect(await restarts("prd")).to.deep.equal({ critical: "3", warning: "2" });
-        const availability = resourceNamed(await stackRun("prd"), MONITOR, "monitors-deployment-availability").inputs;
+        const availability = resourceNamed(await fixtureRun("prd"), MONITOR, "monitors-deployment-availability").inputs;
         expect(availability.monitorThresholds).to.deep.equal({ critical: "0.5", warning: "0.8" });
         expect(availability.query as string).to.match(/ <= 0\.5$/);
     });
 
     it("page only in prd, and only on alert", async () => {
-        const prd = resourceNamed(await stackRun("prd"), MONITOR, "monitors-crashloopbackoff").inputs;
+        const prd = resourceNamed(await fixtureRun("prd"), MONITOR, "monitors-crashloopbackoff").inputs;
         expect(prd.message as string).to.contain("{{#is_alert}}@pagerduty-web-oncall{{/is_alert}}");
         expect(prd.priority).to.equal("1");
-        const stg = resourceNamed(await stackRun("stg"), MONITOR, "monitors-crashloopbackoff").inputs;
+        const stg = resourceNamed(await fixtureRun("stg"), MONITOR, "monitors-crashloopbackoff").inputs;
         expect(stg.message as string).not.to.contain("pagerduty");
     });
 
@@ -90,7 +90,7 @@ describe("DatadogMonitors", () => {
     });
 
     it("depend on the Slack channel and the Datadog provider, never on the cluster", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         for (const monitor of resourcesOfType(run, MONITOR)) {
             const dependencies = [...transitiveDependencies(run, monitor)];
             expect(dependencies.filter((d) => /EksCluster|KubeSystemAddons|eks:index/.test(d)), monitor.name).to.deep.equal([]);
@@ -184,23 +184,23 @@ describe("Datadog monitors beyond the field report", () => {
     });
 
     it("take thresholds and windows from config, and default them per stage", async () => {
-        const inputs = async (stack: string, key: string) => resourceNamed(await stackRun(stack), MONITOR, `monitors-${key}`).inputs;
+        const inputs = async (stack: string, key: string) => resourceNamed(await fixtureRun(stack), MONITOR, `monitors-${key}`).inputs;
         expect((await inputs("prd", "node-not-ready")).query as string).to.match(/^min\(last_5m\):/);
         expect((await inputs("stg", "node-not-ready")).query as string).to.match(/^min\(last_10m\):/);
         expect((await inputs("dev", "node-not-ready")).query as string).to.match(/^min\(last_15m\):/);
         expect((await inputs("prd", "failed-pods")).monitorThresholds).to.deep.equal({ critical: "5", warning: "3" });
         expect((await inputs("dev", "failed-pods")).monitorThresholds).to.deep.equal({ critical: "20", warning: "10" });
         expect((await inputs("prd", "cluster-cpu-requests")).monitorThresholds).to.deep.equal({ critical: "90", warning: "80" });
-        const monitoring = stackSection("prd", "monitoring");
+        const monitoring = fixtureSection("prd", "monitoring");
         monitoring.datadog.nodeDisk = { critical: 85, warning: 75, windowMinutes: 30 };
-        const run = await runProgram({ stack: "prd", overrides: { "eks-platform:monitoring": monitoring } });
+        const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", overrides: { "eks-platform:monitoring": monitoring } });
         const disk = resourceNamed(run, MONITOR, "monitors-node-disk").inputs;
         expect(disk.query).to.equal("max(last_30m):max:kubernetes.node.filesystem.usage_pct{kube_cluster_name:eks-platform-prd} * 100 >= 85");
         expect(disk.monitorThresholds).to.deep.equal({ critical: "85", warning: "75" });
     });
 
     it("refuse a window Datadog would not take and a disk threshold written as a fraction", () => {
-        const monitoring = stackSection("prd", "monitoring");
+        const monitoring = fixtureSection("prd", "monitoring");
         monitoring.datadog.nodeNotReady = { windowMinutes: 0 };
         monitoring.datadog.nodeDisk = { critical: 0.9 };
         expect(configProblems("prd", { overrides: { "eks-platform:monitoring": monitoring } })).to.deep.equal([
@@ -220,11 +220,11 @@ describe("Datadog monitors beyond the field report", () => {
     });
 
     it("exist only while the Datadog agent runs", async () => {
-        const monitoring = stackSection("stg", "monitoring");
+        const monitoring = fixtureSection("stg", "monitoring");
         delete monitoring.slack.datadogAccount;
         delete monitoring.datadog;
-        const run = await runProgram({ stack: "stg", overrides: {
-            "eks-platform:addons": { ...stackSection("stg", "addons"), datadog: { enabled: false } }, "eks-platform:monitoring": monitoring,
+        const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "stg", overrides: {
+            "eks-platform:addons": { ...fixtureSection("stg", "addons"), datadog: { enabled: false } }, "eks-platform:monitoring": monitoring,
         } });
         expect(resourcesOfType(run, MONITOR)).to.deep.equal([]);
         expect(resourcesOfType(run, "datadog:index/serviceLevelObjective:ServiceLevelObjective")).to.deep.equal([]);

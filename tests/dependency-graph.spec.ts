@@ -5,9 +5,10 @@
  * their contents.
  */
 import { expect } from "chai";
-import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, stackRun } from "./support/program-run";
+import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram } from "./support/program-run";
 import { dependencyChain, transitiveDependencies } from "./support/graph";
 import { fargateOnlyCluster } from "./support/compute-variants";
+import { FIXTURE_DIR, fixtureRun } from "./support/fixtures";
 
 const COMPUTE_TYPES = ["eks:index:ManagedNodeGroup", "aws:autoscaling/group:Group", "aws:eks/fargateProfile:FargateProfile"];
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -25,13 +26,13 @@ function typeOf(run: ProgramRun, urn: string): string {
 }
 
 function fargateOnlyRun() {
-    return runProgram({ stack: "stg", overrides: { "eks-platform:cluster": fargateOnlyCluster("stg") } });
+    return runProgram({ stackDir: FIXTURE_DIR, stack: "stg", overrides: { "eks-platform:cluster": fargateOnlyCluster("stg") } });
 }
 
 describe("dependency graph", () => {
     for (const stack of ["dev", "stg", "prd"]) {
         it(`${stack}: every Helm release, Deployment and TargetGroupBinding waits for a node group`, async () => {
-            const run = await stackRun(stack);
+            const run = await fixtureRun(stack);
             const found = workloads(run);
             expect(found.length).to.be.greaterThan(5);
             for (const workload of found) {
@@ -41,7 +42,7 @@ describe("dependency graph", () => {
         });
 
         it(`${stack}: deploys along VPC -> cluster -> node group -> addon -> app`, async () => {
-            const run = await stackRun(stack);
+            const run = await fixtureRun(stack);
             const app = resourceNamed(run, DEPLOYMENT, "web");
             const chain = dependencyChain(run, app, [RELEASE, "eks:index:ManagedNodeGroup", "eks:index:Cluster", "awsx:ec2:Vpc"]);
             expect(chain, "no such chain").to.not.equal(undefined);
@@ -62,7 +63,7 @@ describe("dependency graph", () => {
     });
 
     it("deletes a TargetGroupBinding before the load balancer controller that clears its finalizer", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         const controller = resourceNamed(run, RELEASE, "eks-addons-aws-load-balancer-controller");
         for (const binding of resourcesOfType(run, BINDING)) {
             expect(binding.dependencies).to.include(controller.urn);
@@ -71,7 +72,7 @@ describe("dependency graph", () => {
 
     it("deletes each namespace the program creates after everything in it", async () => {
         for (const stack of ["dev", "prd"]) {
-            const run = await stackRun(stack);
+            const run = await fixtureRun(stack);
             const namespaces = new Map(resourcesOfType(run, NAMESPACE).map((n) => [(n.inputs.metadata as any).name as string, n.urn]));
             const inside = run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== NAMESPACE
                 && namespaces.has(((r.inputs.metadata as any)?.namespace ?? r.inputs.namespace) as string));

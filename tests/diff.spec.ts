@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import { diffFlat, flatten, formatStageDiff, stageDiff } from "../scripts/diff";
-import { stackRun } from "./support/program-run";
-import { readStackConfig, SECRET_PLACEHOLDER_MARK } from "./support/stack-files";
+import { SECRET_PLACEHOLDER_MARK } from "./support/stack-files";
+import { fixtureRun, readFixtureConfig } from "./support/fixtures";
 
 describe("stage diff", () => {
     let text: string;
     let diff: ReturnType<typeof stageDiff>;
     before(async () => {
-        diff = stageDiff(await stackRun("dev"), await stackRun("prd"), readStackConfig("dev"), readStackConfig("prd"));
+        diff = stageDiff(await fixtureRun("dev"), await fixtureRun("prd"), readFixtureConfig("dev"), readFixtureConfig("prd"));
         text = formatStageDiff(diff);
     });
 

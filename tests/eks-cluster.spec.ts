@@ -7,9 +7,9 @@ import { nodeadmUserData } from "../components/cluster/user-data";
 import { AppRelease } from "../components/app/app-release";
 import { KubeSystemAddons } from "../components/kube-system-addons";
 import { loadStackConfig } from "../stacks/config";
-import { resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
-import { stackSection } from "./support/stack-files";
+import { resourceNamed, resourcesOfType, runProgram, SECRET_MASK } from "./support/program-run";
 import { fieldReportRun } from "./support/compute-variants";
+import { FIXTURE_DIR, fixtureRun, fixtureSection } from "./support/fixtures";
 
 const CLUSTER = "eks:index:Cluster";
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
@@ -22,7 +22,7 @@ function asgTags(inputs: Record<string, any>): Record<string, string> {
 
 describe("EksCluster", () => {
     it("puts the cluster in the private subnets with API access entries for the configured admins", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         const cluster = resourceNamed(run, CLUSTER, "eks-cluster").inputs as Record<string, any>;
         expect(cluster.privateSubnetIds).to.deep.equal(["subnet-private-network-vpc-0", "subnet-private-network-vpc-1", "subnet-private-network-vpc-2"]);
         expect(cluster).not.to.have.property("publicSubnetIds");
@@ -34,7 +34,7 @@ describe("EksCluster", () => {
     });
 
     it("encrypts secrets with its own KMS key, rotation on", async () => {
-        const run = await stackRun("dev");
+        const run = await fixtureRun("dev");
         const key = resourceNamed(run, "aws:kms/key:Key", "eks-secrets");
         expect(key.inputs.enableKeyRotation).to.equal(true);
         const cluster = resourceNamed(run, CLUSTER, "eks-cluster");
@@ -44,25 +44,25 @@ describe("EksCluster", () => {
 
     it("sends api, audit and authenticator logs in every stage, and all five in prd", async () => {
         for (const stack of ["dev", "stg"]) {
-            const cluster = resourceNamed(await stackRun(stack), CLUSTER, "eks-cluster");
+            const cluster = resourceNamed(await fixtureRun(stack), CLUSTER, "eks-cluster");
             expect(cluster.inputs.enabledClusterLogTypes, stack).to.deep.equal(["api", "audit", "authenticator"]);
         }
-        const prd = resourceNamed(await stackRun("prd"), CLUSTER, "eks-cluster");
+        const prd = resourceNamed(await fixtureRun("prd"), CLUSTER, "eks-cluster");
         expect(prd.inputs.enabledClusterLogTypes).to.deep.equal(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
     });
 
     it("restricts the public endpoint to the configured CIDRs and keeps the private endpoint on", async () => {
-        const cluster = resourceNamed(await stackRun("prd"), CLUSTER, "eks-cluster").inputs;
+        const cluster = resourceNamed(await fixtureRun("prd"), CLUSTER, "eks-cluster").inputs;
         expect(cluster.endpointPrivateAccess).to.equal(true);
         expect(cluster.endpointPublicAccess).to.equal(true);
         expect(cluster.publicAccessCidrs).to.deep.equal(["203.0.113.0/24", "198.51.100.10/32"]);
     });
 
     it("makes a private-only endpoint when public access is off, reached by CI runners inside the VPC", async () => {
-        const cluster = stackSection("stg", "cluster");
+        const cluster = fixtureSection("stg", "cluster");
         cluster.endpoint = { publicAccess: false };
-        const ci = { ...stackSection("stg", "ci"), runnerCidrs: ["10.20.250.0/24"] };
-        const run = await runProgram({ stack: "stg", overrides: { "eks-platform:cluster": cluster, "eks-platform:ci": ci } });
+        const ci = { ...fixtureSection("stg", "ci"), runnerCidrs: ["10.20.250.0/24"] };
+        const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "stg", overrides: { "eks-platform:cluster": cluster, "eks-platform:ci": ci } });
         const inputs = resourceNamed(run, CLUSTER, "eks-cluster").inputs;
         expect(inputs.endpointPublicAccess).to.equal(false);
         expect(inputs).not.to.have.property("publicAccessCidrs");
@@ -71,18 +71,18 @@ describe("EksCluster", () => {
     });
 
     it("opens no security group to runners that use the public endpoint", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         expect(resourcesOfType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.startsWith("eks-api-from-ci"))).to.deep.equal([]);
     });
 
     it("pins the Kubernetes version per stack", async () => {
-        expect(resourceNamed(await stackRun("dev"), CLUSTER, "eks-cluster").inputs.version).to.equal("1.36");
-        expect(resourceNamed(await stackRun("prd"), CLUSTER, "eks-cluster").inputs.version).to.equal("1.35");
+        expect(resourceNamed(await fixtureRun("dev"), CLUSTER, "eks-cluster").inputs.version).to.equal("1.36");
+        expect(resourceNamed(await fixtureRun("prd"), CLUSTER, "eks-cluster").inputs.version).to.equal("1.35");
     });
 
     it("runs node groups on launch templates that require IMDSv2 with a hop limit of 1", async () => {
         for (const stack of ["dev", "stg", "prd"]) {
-            const templates = resourcesOfType(await stackRun(stack), LAUNCH_TEMPLATE);
+            const templates = resourcesOfType(await fixtureRun(stack), LAUNCH_TEMPLATE);
             expect(templates.length, stack).to.be.greaterThan(0);
             for (const template of templates) {
                 expect(template.inputs.metadataOptions, `${stack} ${template.name}`).to.deep.include({
@@ -94,7 +94,7 @@ describe("EksCluster", () => {
     });
 
     it("dev has one small on-demand Graviton system group and no self-managed capacity", async () => {
-        const run = await stackRun("dev");
+        const run = await fixtureRun("dev");
         const [group] = resourcesOfType(run, MANAGED_GROUP);
         expect(resourcesOfType(run, MANAGED_GROUP)).to.have.length(1);
         expect(group.inputs).to.deep.include({
@@ -167,12 +167,12 @@ describe("EksCluster", () => {
     });
 
     it("exports the kubeconfig as a secret", async () => {
-        expect((await stackRun("dev")).outputs.kubeconfig).to.equal(SECRET_MASK);
+        expect((await fixtureRun("dev")).outputs.kubeconfig).to.equal(SECRET_MASK);
     });
 
     it("protects the cluster and its secrets key in prd only", async () => {
         for (const stack of ["dev", "prd"]) {
-            const run = await stackRun(stack);
+            const run = await fixtureRun(stack);
             for (const [type, name] of [[CLUSTER, "eks-cluster"], ["aws:kms/key:Key", "eks-secrets"]]) {
                 expect(run.options.get(resourceNamed(run, type, name).urn)!.protect, `${stack} ${name}`).to.equal(stack === "prd");
             }
@@ -181,7 +181,7 @@ describe("EksCluster", () => {
     });
 
     it("installs the Pod Identity agent for addon roles, and no OIDC provider", async () => {
-        const run = await stackRun("stg");
+        const run = await fixtureRun("stg");
         const agent = resourceNamed(run, "aws:eks/addon:Addon", "eks-pod-identity-agent");
         expect(agent.inputs).to.include({ addonName: "eks-pod-identity-agent", clusterName: "eks-platform-stg", addonVersion: "v1.4.0-eksbuild.2" });
         expect(resourceNamed(run, CLUSTER, "eks-cluster").inputs.createOidcProvider).to.equal(false);
@@ -189,6 +189,7 @@ describe("EksCluster", () => {
 
     it("can be instantiated twice in one stack (blue/green), with its addons and apps, without name collisions", async () => {
         const run = await runProgram({
+            stackDir: FIXTURE_DIR,
             stack: "stg",
             program: async () => {
                 const config = loadStackConfig();

@@ -5,11 +5,12 @@ import * as datadog from "../components/kube-system-addons/datadog-agent";
 import * as metricsServer from "../components/kube-system-addons/metrics-server";
 import { mergeValues } from "../components/kube-system-addons/addon";
 import { parseStackConfig, StackConfigError, SUPPORTED_KUBERNETES_VERSIONS } from "../stacks/config";
-import { ProgramRun, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
+import { ProgramRun, resourceNamed, resourcesOfType, runProgram, SECRET_MASK } from "./support/program-run";
 import { configProblems } from "./support/config-problems";
 import { ASSOCIATION, RELEASE, releases, ROLE, values, withAddons } from "./support/addons";
-import { readStackConfig, SECRET_PLACEHOLDER_MARK, stackSection } from "./support/stack-files";
+import { SECRET_PLACEHOLDER_MARK } from "./support/stack-files";
 import { fargateOnlyCluster, fieldReportCluster, fieldReportRun } from "./support/compute-variants";
+import { FIXTURE_DIR, fixtureRun, fixtureSection, readFixtureConfig } from "./support/fixtures";
 
 /** Release name -> [chart, version, repository, namespace], as the README's addon table says. */
 const EXPECTED_RELEASES: Record<string, [string, string, string, string]> = {
@@ -29,9 +30,9 @@ describe("KubeSystemAddons", () => {
     describe("per stage", () => {
         const karpenterStack = ["karpenter-crd", "karpenter", "metrics-server", "kube-state-metrics", "datadog", "aws-load-balancer-controller"];
         const expected: [string, string, () => Promise<ProgramRun>, string[]][] = [
-            ["dev", "Karpenter", () => stackRun("dev"), karpenterStack],
-            ["stg", "Karpenter", () => stackRun("stg"), karpenterStack],
-            ["prd", "Karpenter", () => stackRun("prd"), karpenterStack],
+            ["dev", "Karpenter", () => fixtureRun("dev"), karpenterStack],
+            ["stg", "Karpenter", () => fixtureRun("stg"), karpenterStack],
+            ["prd", "Karpenter", () => fixtureRun("prd"), karpenterStack],
             ["dev", "cluster-autoscaler", () => fieldReportRun("dev"), ["cluster-autoscaler", "metrics-server", "kube-state-metrics", "datadog", "aws-load-balancer-controller"]],
             ["prd", "cluster-autoscaler", () => fieldReportRun("prd"), [
                 "cluster-autoscaler", "metrics-server", "kube-state-metrics", "datadog", "aws-load-balancer-controller", "aws-node-termination-handler",
@@ -51,7 +52,7 @@ describe("KubeSystemAddons", () => {
         }
 
         it("installs no kubernetes-dashboard, tiller or asg-lifecycle-manager", async () => {
-            for (const run of [await stackRun("dev"), await stackRun("stg"), await stackRun("prd"), await fieldReportRun("prd")]) {
+            for (const run of [await fixtureRun("dev"), await fixtureRun("stg"), await fixtureRun("prd"), await fieldReportRun("prd")]) {
                 const stack = run.stack;
                 const charts = resourcesOfType(run, RELEASE).map((r) => r.inputs.chart);
                 for (const absent of ["kubernetes-dashboard", "tiller", "asg-lifecycle-manager"]) {
@@ -61,7 +62,7 @@ describe("KubeSystemAddons", () => {
         });
 
         it("prd runs two replicas of each controller with a PodDisruptionBudget; dev runs one without", async () => {
-            const prd = await stackRun("prd");
+            const prd = await fixtureRun("prd");
             expect(values(prd, "karpenter")).to.deep.include({ replicas: 2 });
             const field = await fieldReportRun("prd");
             expect(values(field, "cluster-autoscaler").replicaCount).to.equal(2);
@@ -69,14 +70,14 @@ describe("KubeSystemAddons", () => {
             expect(values(prd, "metrics-server")).to.deep.include({ replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } });
             expect(values(prd, "aws-load-balancer-controller")).to.deep.include({ replicaCount: 2, podDisruptionBudget: { maxUnavailable: 1 } });
             expect(values(prd, "datadog").clusterAgent).to.deep.include({ replicas: 2, pdb: { create: true, minAvailable: 1 } });
-            const dev = await stackRun("dev");
+            const dev = await fixtureRun("dev");
             expect(values(dev, "karpenter")).to.deep.include({ replicas: 1 });
             expect(values(dev, "metrics-server")).to.deep.include({ replicas: 1, podDisruptionBudget: { enabled: false, minAvailable: 1 } });
             expect(values(dev, "aws-load-balancer-controller")).to.deep.include({ replicaCount: 1, podDisruptionBudget: {} });
         });
 
         it("keeps kube-state-metrics at one replica in every stage", async () => {
-            expect(values(await stackRun("prd"), "kube-state-metrics").replicas).to.equal(1);
+            expect(values(await fixtureRun("prd"), "kube-state-metrics").replicas).to.equal(1);
         });
     });
 
@@ -96,13 +97,13 @@ describe("KubeSystemAddons", () => {
         });
 
         it("give the load balancer controller the cluster, the region and the VPC, so it needs no instance metadata", async () => {
-            expect(values(await stackRun("stg"), "aws-load-balancer-controller")).to.deep.include({
+            expect(values(await fixtureRun("stg"), "aws-load-balancer-controller")).to.deep.include({
                 clusterName: "eks-platform-stg", region: "eu-west-1", vpcId: "vpc-network-vpc", enableServiceMutatorWebhook: false,
             });
         });
 
         it("give Datadog the cluster name, the site, the key's Secret and node groups as tags, never the key itself", async () => {
-            const run = await stackRun("prd");
+            const run = await fixtureRun("prd");
             const dd = values(run, "datadog");
             expect(dd.datadog).to.deep.include({
                 site: "datadoghq.com", clusterName: "eks-platform-prd", apiKeyExistingSecret: datadog.API_KEY_SECRET,
@@ -135,7 +136,7 @@ describe("KubeSystemAddons", () => {
         it("take per-addon replicas and resources from the stack config", async () => {
             const resources = { requests: { cpu: "300m", memory: "400Mi" }, limits: { cpu: "600m", memory: "800Mi" } };
             // Three Karpenter replicas need three system nodes (their chart keeps each on its own).
-            const cluster = stackSection("dev", "cluster");
+            const cluster = fixtureSection("dev", "cluster");
             Object.assign(cluster.nodeGroups.system, { minSize: 3, desiredSize: 3, maxSize: 3 });
             const run = await withAddons("dev", { karpenter: { replicas: 3, resources } }, cluster);
             expect(values(run, "karpenter")).to.deep.include({ replicas: 3, controller: { resources } });
@@ -169,12 +170,12 @@ describe("KubeSystemAddons", () => {
         }
 
         it("datadog: the agent, every Datadog monitor and dashboard and the Datadog Slack channel disappear; CloudWatch alarms stay", async () => {
-            const before = await stackRun("prd");
-            const monitoring = stackSection("prd", "monitoring");
+            const before = await fixtureRun("prd");
+            const monitoring = fixtureSection("prd", "monitoring");
             delete monitoring.slack.datadogAccount;
             delete monitoring.pageHandles;
             delete monitoring.datadog;
-            const after = await runProgram({ stack: "prd", overrides: {
+            const after = await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", overrides: {
                 "eks-platform:addons": { datadog: { enabled: false } }, "eks-platform:monitoring": monitoring,
                 "datadog:apiKey": undefined, "datadog:appKey": undefined,
             } });
@@ -199,7 +200,7 @@ describe("KubeSystemAddons", () => {
         });
 
         it("external-dns and external-secrets are off by default and come with their own namespace and role when on", async () => {
-            expect(Object.keys(releases(await stackRun("prd")))).not.to.include.members(["external-dns", "external-secrets"]);
+            expect(Object.keys(releases(await fixtureRun("prd")))).not.to.include.members(["external-dns", "external-secrets"]);
             const run = await withAddons("prd", {
                 externalDns: { enabled: true, hostedZoneIds: ["Z0123456789ABC"], domainFilters: ["example.com"] },
                 externalSecrets: { enabled: true, secretArns: ["arn:aws:secretsmanager:eu-west-1:333344445555:secret:web/*"] },
@@ -260,14 +261,14 @@ describe("KubeSystemAddons", () => {
         });
 
         it("injects nothing and creates no sidecar objects on a cluster with nodes", async () => {
-            const run = await stackRun("stg");
+            const run = await fixtureRun("stg");
             expect(values(run, "datadog").clusterAgent).not.to.have.property("admissionController");
             expect(run.resources.filter((r) => /datadog-agent|web-datadog|cluster-agent-token/.test(r.name))).to.deep.equal([]);
             expect((resourceNamed(run, "kubernetes:apps/v1:Deployment", "web").inputs.spec as any).template.spec.automountServiceAccountToken).to.equal(false);
         });
 
         it("refuses a forced autoscaler and termination handler with a clear error", () => {
-            const raw = readStackConfig("stg", {
+            const raw = readFixtureConfig("stg", {
                 overrides: {
                     "eks-platform:addons": { clusterAutoscaler: { enabled: true }, nodeTerminationHandler: { enabled: true } },
                     "eks-platform:cluster": fargateOnlyCluster("stg"),

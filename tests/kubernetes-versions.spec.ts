@@ -3,26 +3,22 @@
  * refused when its minor would bill extended support without saying so.
  */
 import { expect } from "chai";
-import {
-    amiReleaseProblems, daysOfStandardSupportLeft, EKS_MANAGED_ADDONS, KUBERNETES_MINORS, pastExtendedSupport, pastStandardSupport, RETIRED_MINORS,
-    SUPPORTED_KUBERNETES_VERSIONS,
-} from "../stacks/kubernetes-versions";
+import { amiReleaseProblems, daysOfStandardSupportLeft, EKS_MANAGED_ADDONS, KUBERNETES_MINORS, pastExtendedSupport, pastStandardSupport, RETIRED_MINORS, SUPPORTED_KUBERNETES_VERSIONS } from "../stacks/kubernetes-versions";
 import { NODE_POLICIES } from "../components/cluster/eks-cluster";
 import { amiAlias } from "../components/kube-system-addons/karpenter";
-import { fixtureRun } from "./support/fixtures";
+import { FIXTURE_DIR, fixtureRun, fixtureSection, readFixtureConfig } from "./support/fixtures";
 import { parseStackConfig, StackConfigError } from "../stacks/config";
-import { resourceNamed, resourcesOfType, runProgram, stackRun } from "./support/program-run";
-import { readStackConfig, stackSection } from "./support/stack-files";
+import { resourceNamed, resourcesOfType, runProgram } from "./support/program-run";
 import { fargateOnlyCluster, fieldReportRun } from "./support/compute-variants";
 
 const ADDON = "aws:eks/addon:Addon";
 const ON = (day: string) => new Date(`${day}T12:00:00Z`);
 
 function problemsOn(stack: string, day: string, edit: (cluster: any) => void): string[] {
-    const cluster = stackSection(stack, "cluster");
+    const cluster = fixtureSection(stack, "cluster");
     edit(cluster);
     try {
-        parseStackConfig(stack, readStackConfig(stack, { overrides: { "eks-platform:cluster": cluster } }), { today: ON(day) });
+        parseStackConfig(stack, readFixtureConfig(stack, { overrides: { "eks-platform:cluster": cluster } }), { today: ON(day) });
         return [];
     } catch (error) {
         if (!(error instanceof StackConfigError)) {
@@ -112,7 +108,7 @@ describe("Kubernetes versions", () => {
         it("run STANDARD with at least 60 days of standard support left on 2026-11-26; dev rehearses the newest minor", async () => {
             const versions: Record<string, string> = {};
             for (const stack of ["dev", "stg", "prd"]) {
-                const cluster = resourceNamed(await stackRun(stack), "eks:index:Cluster", "eks-cluster").inputs;
+                const cluster = resourceNamed(await fixtureRun(stack), "eks:index:Cluster", "eks-cluster").inputs;
                 expect(cluster.upgradePolicy, stack).to.deep.equal({ supportType: "STANDARD" });
                 versions[stack] = cluster.version as string;
                 expect(daysOfStandardSupportLeft(KUBERNETES_MINORS[versions[stack]], ON("2026-11-26")), stack).to.be.at.least(60);
@@ -121,9 +117,9 @@ describe("Kubernetes versions", () => {
         });
 
         it("a stack set to 1.36 renders", async () => {
-            const cluster = stackSection("prd", "cluster");
+            const cluster = fixtureSection("prd", "cluster");
             cluster.kubernetesVersion = "1.36";
-            const run = await runProgram({ stack: "prd", overrides: { "eks-platform:cluster": cluster } });
+            const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", overrides: { "eks-platform:cluster": cluster } });
             expect(resourceNamed(run, "eks:index:Cluster", "eks-cluster").inputs.version).to.equal("1.36");
         });
     });
@@ -131,7 +127,7 @@ describe("Kubernetes versions", () => {
     describe("EKS-managed add-ons", () => {
         for (const stack of ["dev", "prd"]) {
             it(`${stack}: vpc-cni, kube-proxy, CoreDNS and the Pod Identity agent at the table's versions, and @pulumi/eks installs none of its own`, async () => {
-                const run = await stackRun(stack);
+                const run = await fixtureRun(stack);
                 const cluster = resourceNamed(run, "eks:index:Cluster", "eks-cluster").inputs;
                 const minor = KUBERNETES_MINORS[cluster.version as string];
                 const addons = Object.fromEntries(resourcesOfType(run, ADDON).map((a) => [a.inputs.addonName, a.inputs]));
@@ -145,7 +141,7 @@ describe("Kubernetes versions", () => {
         }
 
         it("gives vpc-cni its own Pod Identity role with the CNI policy, and takes that policy off the node role", async () => {
-            const run = await stackRun("prd");
+            const run = await fixtureRun("prd");
             const vpcCni = resourceNamed(run, ADDON, "eks-vpc-cni");
             const role = resourceNamed(run, "aws:iam/role:Role", "eks-vpc-cni");
             expect(vpcCni.inputs.podIdentityAssociations).to.deep.equal([{ roleArn: "arn:aws:iam::123456789012:role/eks-vpc-cni-mock", serviceAccount: "aws-node" }]);
@@ -166,14 +162,14 @@ describe("Kubernetes versions", () => {
         });
 
         it("keeps vpc-cni, kube-proxy and CoreDNS running if their managed add-on is ever removed", async () => {
-            const run = await stackRun("dev");
+            const run = await fixtureRun("dev");
             for (const name of ["eks-vpc-cni", "eks-kube-proxy", "eks-coredns"]) {
                 expect(resourceNamed(run, ADDON, name).inputs.preserve, name).to.equal(true);
             }
         });
 
         it("runs CoreDNS on Fargate on a Fargate-only cluster, after its profiles", async () => {
-            const run = await runProgram({ stack: "stg", overrides: { "eks-platform:cluster": fargateOnlyCluster("stg") } });
+            const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "stg", overrides: { "eks-platform:cluster": fargateOnlyCluster("stg") } });
             const coreDns = resourceNamed(run, ADDON, "eks-coredns");
             expect(JSON.parse(coreDns.inputs.configurationValues as string)).to.deep.equal({ computeType: "Fargate" });
             for (const profile of resourcesOfType(run, "aws:eks/fargateProfile:FargateProfile")) {

@@ -4,11 +4,11 @@ import { dashboardQueries, namespaceDashboard } from "../components/monitoring/d
 import { checkQuery } from "../components/monitoring/datadog-queries";
 import { datadogSlackHandle, topicKeyPolicy } from "../components/monitoring/slack-notifications";
 import { monitoringSchema } from "../stacks/schema/monitoring";
-import { ProgramRun, resourceNamed, resourcesOfType, runProgram, SECRET_MASK, stackRun } from "./support/program-run";
+import { ProgramRun, resourceNamed, resourcesOfType, runProgram, SECRET_MASK } from "./support/program-run";
 import { configProblems } from "./support/config-problems";
 import { transitiveDependencies } from "./support/graph";
 import { albAlarmsOf } from "./support/alarms";
-import { stackSection } from "./support/stack-files";
+import { FIXTURE_DIR, fixtureRun, fixtureSection } from "./support/fixtures";
 
 const DASHBOARD = "datadog:index/dashboardJson:DashboardJson";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -23,7 +23,7 @@ function dashboards(run: ProgramRun): Record<string, any> {
 
 describe("DatadogDashboards", () => {
     it("passes every dashboard widget query", async () => {
-        for (const dashboard of Object.values(dashboards(await stackRun("prd")))) {
+        for (const dashboard of Object.values(dashboards(await fixtureRun("prd")))) {
             for (const query of dashboardQueries(dashboard)) {
                 expect(checkQuery(query), query).to.deep.equal([]);
             }
@@ -31,11 +31,11 @@ describe("DatadogDashboards", () => {
     });
 
     it("one dashboard per namespace: each app's and kube-system", async () => {
-        expect(Object.keys(dashboards(await stackRun("prd")))).to.deep.equal(["web", "kube-system"]);
+        expect(Object.keys(dashboards(await fixtureRun("prd")))).to.deep.equal(["web", "kube-system"]);
     });
 
     it("have cluster and namespace variables, the four widget groups, failures, and an app's service level", async () => {
-        const all = dashboards(await stackRun("stg"));
+        const all = dashboards(await fixtureRun("stg"));
         const web = all.web;
         expect(web.template_variables).to.deep.equal([
             { name: "cluster", prefix: "kube_cluster_name", defaults: ["eks-platform-stg"] },
@@ -72,7 +72,7 @@ describe("AlbAlarms", () => {
     });
 
     it("prd: the ALB's and each target group's alarms, with the stage's thresholds", async () => {
-        const alarms = Object.fromEntries(albAlarmsOf(await stackRun("prd")).map((a) => [a.name, a.inputs]));
+        const alarms = Object.fromEntries(albAlarmsOf(await fixtureRun("prd")).map((a) => [a.name, a.inputs]));
         expect(Object.keys(alarms)).to.deep.equal([
             "alb-alarms-elb-5xx", "alb-alarms-elb-4xx", "alb-alarms-error-rate",
             "alb-alarms-web-target-5xx", "alb-alarms-web-response-time", "alb-alarms-web-unhealthy-hosts",
@@ -88,7 +88,7 @@ describe("AlbAlarms", () => {
     });
 
     it("use arnSuffix dimensions, never names or ARNs, and send alarm and OK to the Slack topic", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         const topic = resourceNamed(run, "aws:sns/topic:Topic", "alerts").inputs.name;
         for (const alarm of albAlarmsOf(run)) {
             const dimensions = [alarm.inputs.dimensions, ...((alarm.inputs.metricQueries as any[] | undefined) ?? []).map((q) => q.metric?.dimensions)]
@@ -127,7 +127,7 @@ describe("AlbAlarms", () => {
     });
 
     it("wait for the ALB and the topic only, never the cluster", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         for (const alarm of resourcesOfType(run, ALARM)) {
             expect([...transitiveDependencies(run, alarm)].filter((d) => /EksCluster|KubeSystemAddons|eks:index/.test(d)), alarm.name).to.deep.equal([]);
         }
@@ -136,12 +136,12 @@ describe("AlbAlarms", () => {
 
 describe("removing an app", () => {
     it("removes its dashboard and its alarms", async () => {
-        const apps = stackSection("prd", "apps");
+        const apps = fixtureSection("prd", "apps");
         const api = { ...apps.web, image: "r/api:1.0.0", hosts: ["api.example.com"], rds: { ...apps.web.rds, database: "api" } };
-        const both = await runProgram({ stack: "prd", overrides: { "eks-platform:apps": { ...apps, api } } });
+        const both = await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", overrides: { "eks-platform:apps": { ...apps, api } } });
         expect(Object.keys(dashboards(both))).to.deep.equal(["web", "api", "kube-system"]);
         expect(resourcesOfType(both, ALARM).map((a) => a.name)).to.include.members(["alb-alarms-api-target-5xx", "alb-alarms-api-response-time", "alb-alarms-api-unhealthy-hosts"]);
-        const webOnly = await stackRun("prd");
+        const webOnly = await fixtureRun("prd");
         expect(Object.keys(dashboards(webOnly))).to.deep.equal(["web", "kube-system"]);
         expect(resourcesOfType(webOnly, ALARM).map((a) => a.name).filter((n) => n.includes("api"))).to.deep.equal([]);
     });
@@ -149,7 +149,7 @@ describe("removing an app", () => {
 
 describe("SlackNotifications", () => {
     it("encrypts the stage's topic with a key CloudWatch may use", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         const key = resourceNamed(run, "aws:kms/key:Key", "alerts");
         const topic = resourceNamed(run, "aws:sns/topic:Topic", "alerts");
         expect(topic.inputs.kmsMasterKeyId).to.equal("arn:aws:kms:eu-west-1:123456789012:key/key-alerts");
@@ -162,14 +162,14 @@ describe("SlackNotifications", () => {
 
     it("stg and prd deliver through AWS Chatbot to their own channel; prd to on-call", async () => {
         for (const [stack, channelId] of [["stg", "C0456STG1"], ["prd", "C0789ONCALL"]]) {
-            const config = resourceNamed(await stackRun(stack), "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration", "alerts").inputs;
+            const config = resourceNamed(await fixtureRun(stack), "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration", "alerts").inputs;
             expect(config, stack).to.deep.include({ slackTeamId: "T0123ABCD", slackChannelId: channelId, guardrailPolicyArns: ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"] });
             expect(config.snsTopicArns).to.deep.equal([`arn:aws:sns:eu-west-1:123456789012:eks-platform-${stack}-alerts`]);
         }
     });
 
     it("dev delivers through the notifier Lambda, its webhook a SecureString never in plain text", async () => {
-        const run = await stackRun("dev");
+        const run = await fixtureRun("dev");
         expect(resourcesOfType(run, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration")).to.deep.equal([]);
         const fn = resourceNamed(run, "aws:lambda/function:Function", "alerts").inputs as any;
         expect(fn).to.deep.include({ runtime: "nodejs24.x", handler: "index.handler" });
@@ -181,7 +181,7 @@ describe("SlackNotifications", () => {
     });
 
     it("gives the monitors the Datadog handle of the stage's channel", async () => {
-        const channel = resourceNamed(await stackRun("prd"), "datadog:slack/channel:Channel", "alerts").inputs;
+        const channel = resourceNamed(await fixtureRun("prd"), "datadog:slack/channel:Channel", "alerts").inputs;
         expect(channel).to.deep.include({ accountName: "acme", channelName: "#oncall-web" });
         expect(datadogSlackHandle("acme", "#oncall-web")).to.equal("@slack-acme-oncall-web");
     });
@@ -189,7 +189,7 @@ describe("SlackNotifications", () => {
 
 describe("monitoring config", () => {
     const problems = configProblems;
-    const monitoring = (stack: string) => stackSection(stack, "monitoring");
+    const monitoring = (stack: string) => fixtureSection(stack, "monitoring");
 
     it("requires Slack ids for chatbot delivery", () => {
         const m = monitoring("stg");

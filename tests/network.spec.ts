@@ -1,25 +1,26 @@
 import { expect } from "chai";
 import { subnetLayout, subnetPrefixes, subnetTags } from "../components/network";
-import { resourceNamed, resourcesOfType, stackRun } from "./support/program-run";
+import { resourceNamed, resourcesOfType } from "./support/program-run";
+import { fixtureRun } from "./support/fixtures";
 
 const VPC = "awsx:ec2:Vpc";
 
 describe("Network", () => {
     it("dev: two zones and a single NAT gateway", async () => {
-        const vpc = resourceNamed(await stackRun("dev"), VPC, "network-vpc");
+        const vpc = resourceNamed(await fixtureRun("dev"), VPC, "network-vpc");
         expect(vpc.inputs.availabilityZoneNames).to.deep.equal(["eu-west-1a", "eu-west-1b"]);
         expect(vpc.inputs.natGateways).to.deep.equal({ strategy: "Single" });
         expect(vpc.inputs.cidrBlock).to.equal("10.10.0.0/16");
     });
 
     it("prd: three zones and a NAT gateway per zone", async () => {
-        const vpc = resourceNamed(await stackRun("prd"), VPC, "network-vpc");
+        const vpc = resourceNamed(await fixtureRun("prd"), VPC, "network-vpc");
         expect(vpc.inputs.availabilityZoneNames).to.deep.equal(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
         expect(vpc.inputs.natGateways).to.deep.equal({ strategy: "OnePerAz" });
     });
 
     it("tags public subnets for internet-facing and private subnets for internal load balancers, and both for the cluster", async () => {
-        const vpc = resourceNamed(await stackRun("stg"), VPC, "network-vpc");
+        const vpc = resourceNamed(await fixtureRun("stg"), VPC, "network-vpc");
         const specs = vpc.inputs.subnetSpecs as { type: string; cidrBlocks: string[]; tags: Record<string, string> }[];
         const byType = Object.fromEntries(specs.map((s) => [s.type, s]));
         expect(byType.Public.tags).to.include({ "kubernetes.io/role/elb": "1", "kubernetes.io/cluster/eks-platform-stg": "shared" });
@@ -30,7 +31,7 @@ describe("Network", () => {
     });
 
     it("reserves the upper half of each private subnet for VPC CNI's /28 pod prefixes", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         const reservations = resourcesOfType(run, "aws:ec2/subnetCidrReservation:SubnetCidrReservation");
         expect(reservations.map((r) => [r.inputs.subnetId, r.inputs.cidrBlock, r.inputs.reservationType])).to.deep.equal([
             ["subnet-private-network-vpc-0", "10.30.16.0/20", "prefix"],
@@ -50,7 +51,7 @@ describe("Network", () => {
 
     it("protects the VPC in prd only", async () => {
         for (const stack of ["dev", "stg", "prd"]) {
-            const run = await stackRun(stack);
+            const run = await fixtureRun(stack);
             const vpc = resourceNamed(run, VPC, "network-vpc");
             expect(run.options.get(vpc.urn)!.protect, stack).to.equal(stack === "prd");
         }

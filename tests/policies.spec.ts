@@ -3,7 +3,8 @@ import { supportWindowRule } from "../policies/aws-rules";
 import { isPinnedImage } from "../policies/kubernetes-rules";
 import { evaluate, formatViolations, PolicyResource } from "../policies/rule";
 import { RESOURCE_RULES, STACK_RULES } from "../policies/rules";
-import { ProgramRun, stackRun } from "./support/program-run";
+import { ProgramRun } from "./support/program-run";
+import { fixtureRun } from "./support/fixtures";
 
 /** Rules that read the date, judged on a fixed day here. */
 const ON_2026_11_26: Record<string, ReturnType<typeof supportWindowRule>> = {
@@ -157,7 +158,7 @@ describe("policy pack", () => {
 
     for (const stack of ["dev", "stg", "prd"]) {
         it(`${stack}: the whole pack finds no violation in the render (warnings aside)`, async () => {
-            const violations = violationsOf(await stackRun(stack)).filter((v) => !v.advisory);
+            const violations = violationsOf(await fixtureRun(stack)).filter((v) => !v.advisory);
             expect(violations, `policy violations in ${stack}:\n${formatViolations(violations)}`).to.deep.equal([]);
         });
     }
@@ -170,13 +171,13 @@ describe("policy pack", () => {
     it("warns about no committed stack on 2026-11-26 (each has at least 60 days of standard support left)", async () => {
         const onThatDay = supportWindowRule(() => new Date("2026-11-26T00:00:00Z"));
         for (const stack of ["dev", "stg", "prd"]) {
-            const cluster = (await stackRun(stack)).resources.find((r) => r.type === "eks:index:Cluster")!;
+            const cluster = (await fixtureRun(stack)).resources.find((r) => r.type === "eks:index:Cluster")!;
             expect(onThatDay.check(cluster), stack).to.deep.equal([]);
         }
     });
 
     it("names the rule and the resource when a rendered stack breaks one", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         const broken: PolicyResource[] = JSON.parse(JSON.stringify(run.resources));
         broken.find((r) => r.type === "eks:index:Cluster")!.inputs.publicAccessCidrs = ["0.0.0.0/0"];
         broken.find((r) => r.type === "kubernetes:apps/v1:Deployment")!.inputs.spec.template.spec.containers[0].image = "web:latest";

@@ -8,6 +8,7 @@ import { renderStack } from "../scripts/render";
 import { StackConfigError } from "../stacks/config";
 import { runProgram } from "./support/program-run";
 import { committedStackProblems } from "./support/committed-stacks";
+import { FIXTURE_DIR } from "./support/fixtures";
 import { PROJECT_DIR, SECRET_PLACEHOLDER_MARK } from "./support/stack-files";
 
 function filesUnder(dir: string): string[] {
@@ -73,7 +74,7 @@ describe("offline render", () => {
     }
 
     it("stops a bad config before registering anything", async () => {
-        const error = await runProgram({ stack: "dev", overrides: { "eks-platform:stage": "qa" } }).then(
+        const error = await runProgram({ stackDir: FIXTURE_DIR, stack: "dev", overrides: { "eks-platform:stage": "qa" } }).then(
             () => { throw new Error("expected the run to fail"); }, (e) => e);
         expect(error).to.be.instanceOf(StackConfigError);
         expect(error.registeredBeforeFailure).to.equal(0);
@@ -83,7 +84,7 @@ describe("offline render", () => {
         const project = fs.mkdtempSync(path.join(os.tmpdir(), "bad-stack-"));
         try {
             fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
-            const devFile = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
+            const devFile = fs.readFileSync(path.join(FIXTURE_DIR, "Pulumi.dev.yaml"), "utf8");
             fs.writeFileSync(path.join(project, "Pulumi.bad.yaml"), devFile.replace('kubernetesVersion: "1.36"', 'kubernetesVersion: "1.29"'));
             const result = renderCli(project, ["bad"]);
             expect(result.status).to.equal(1);
@@ -99,7 +100,7 @@ describe("offline render", () => {
         const project = fs.mkdtempSync(path.join(os.tmpdir(), "stacks-"));
         try {
             fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
-            const devFile = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
+            const devFile = fs.readFileSync(path.join(FIXTURE_DIR, "Pulumi.dev.yaml"), "utf8");
             fs.writeFileSync(path.join(project, "Pulumi.good.yaml"), devFile);
             fs.writeFileSync(path.join(project, "Pulumi.bad.yaml"), devFile.replace("natGateways: single", "natGateways: one"));
             // An unclosed flow sequence: the classic hand-edit slip.
@@ -129,7 +130,7 @@ describe("committed stack files", () => {
         try {
             fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
             for (const stack of ["dev", "stg", "prd"]) {
-                fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), path.join(project, `Pulumi.${stack}.yaml`));
+                fs.copyFileSync(path.join(FIXTURE_DIR, `Pulumi.${stack}.yaml`), path.join(project, `Pulumi.${stack}.yaml`));
             }
             expect(committedStackProblems(project)).to.deep.equal([]);
             const stg = fs.readFileSync(path.join(project, "Pulumi.stg.yaml"), "utf8");

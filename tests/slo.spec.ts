@@ -11,8 +11,8 @@ import { burnRate, DEFAULT_BURN_RATE_TIERS, errorRatioThreshold } from "../stack
 import { COMPOSITE_ALARM, sloWindowAlarmsOf } from "./support/alarms";
 import { configProblems } from "./support/config-problems";
 import { transitiveDependencies } from "./support/graph";
-import { ProgramRun, resourceNamed, resourcesOfType, runProgram, stackRun } from "./support/program-run";
-import { stackSection } from "./support/stack-files";
+import { ProgramRun, resourceNamed, resourcesOfType, runProgram } from "./support/program-run";
+import { FIXTURE_DIR, fixtureRun, fixtureSection } from "./support/fixtures";
 
 const SLO = "datadog:index/serviceLevelObjective:ServiceLevelObjective";
 const LB = "app/alb/50dc6c495c0c9188";
@@ -32,7 +32,7 @@ describe("burn-rate alerts (CloudWatch)", () => {
     });
 
     it("prd: per tier of web's objective, a composite alarm ANDing its long and short window, posting to Slack", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         const topic = "arn:aws:sns:eu-west-1:123456789012:eks-platform-prd-alerts";
         const all = composites(run);
         expect(Object.keys(all)).to.deep.equal(["slo-alarms-web-slo-1h-5m", "slo-alarms-web-slo-6h-30m", "slo-alarms-web-slo-3d-6h"]);
@@ -55,7 +55,7 @@ describe("burn-rate alerts (CloudWatch)", () => {
     });
 
     it("prd: each window is one period of its length, the failed share of web's requests above a traffic floor", async () => {
-        const windows = Object.fromEntries(sloWindowAlarmsOf(await stackRun("prd")).map((a) => [a.name, a.inputs]));
+        const windows = Object.fromEntries(sloWindowAlarmsOf(await fixtureRun("prd")).map((a) => [a.name, a.inputs]));
         // [window alarm, period (s), threshold (5XX share), traffic floor (500 requests a minute x window)]
         const expected: [string, number, number, number][] = [
             ["slo-alarms-web-slo-1h-5m-long", 3600, 0.0144, 30_000],
@@ -85,25 +85,25 @@ describe("burn-rate alerts (CloudWatch)", () => {
     });
 
     it("tell Slack the burn rate, the objective and the budget left", async () => {
-        const fast = composites(await stackRun("prd"))["slo-alarms-web-slo-1h-5m"].inputs.alarmDescription;
+        const fast = composites(await fixtureRun("prd"))["slo-alarms-web-slo-1h-5m"].inputs.alarmDescription;
         expect(fast).to.equal("[page] web is burning its error budget at 14.4x or faster: over the last 1h and 5m at least 1.44% of its requests failed (5XX or no connection). "
             + "Objective 99.9% over 30 days: a budget of 0.1% of requests. At this rate the whole budget lasts 50 h; 2% of it is already spent, so at most 98% is left. "
             + "Runbook: https://github.com/example/eks-platform/blob/main/README.md#slo-burn-rate");
     });
 
     it("default the objective per stage: dev 99%, stg 99.5%, prd 99.9%", async () => {
-        const threshold = async (stack: string) => resourceNamed(await stackRun(stack), "aws:cloudwatch/metricAlarm:MetricAlarm", "slo-alarms-web-slo-1h-5m-long").inputs.threshold;
+        const threshold = async (stack: string) => resourceNamed(await fixtureRun(stack), "aws:cloudwatch/metricAlarm:MetricAlarm", "slo-alarms-web-slo-1h-5m-long").inputs.threshold;
         expect(await threshold("dev")).to.equal(0.144);
         expect(await threshold("stg")).to.equal(0.072);
         expect(await threshold("prd")).to.equal(0.0144);
     });
 
     it("follow an app's own objective and the stack's own tiers", async () => {
-        const apps = stackSection("stg", "apps");
+        const apps = fixtureSection("stg", "apps");
         apps.web.slo = { availabilityPercent: 99.95, windowDays: 7 };
-        const monitoring = stackSection("stg", "monitoring");
+        const monitoring = fixtureSection("stg", "monitoring");
         monitoring.burnRateAlerts = [{ severity: "page", longWindowMinutes: 120, shortWindowMinutes: 10, budgetPercent: 5 }];
-        const run = await runProgram({ stack: "stg", overrides: { "eks-platform:apps": apps, "eks-platform:monitoring": monitoring } });
+        const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "stg", overrides: { "eks-platform:apps": apps, "eks-platform:monitoring": monitoring } });
         expect(Object.keys(composites(run))).to.deep.equal(["slo-alarms-web-slo-2h-10m"]);
         // 5% of 7 days in 2 hours: 0.05 x 168 / 2 = 4.2x; 4.2 x 0.05% = 0.21%.
         expect(resourceNamed(run, "aws:cloudwatch/metricAlarm:MetricAlarm", "slo-alarms-web-slo-2h-10m-short").inputs.threshold).to.equal(0.0021);
@@ -111,7 +111,7 @@ describe("burn-rate alerts (CloudWatch)", () => {
     });
 
     it("wait for the ALB and the topic only, never the cluster", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         for (const alarm of [...resourcesOfType(run, COMPOSITE_ALARM), ...sloWindowAlarmsOf(run)]) {
             expect([...transitiveDependencies(run, alarm)].filter((d) => /EksCluster|KubeSystemAddons|eks:index/.test(d)), alarm.name).to.deep.equal([]);
         }
@@ -132,7 +132,7 @@ describe("burn-rate alerts (CloudWatch)", () => {
 
 describe("the Datadog SLO of each app", () => {
     it("counts the target group's responses without a 5XX against all of them, over the objective's window", async () => {
-        const slo = resourceNamed(await stackRun("prd"), SLO, "slos-web").inputs;
+        const slo = resourceNamed(await fixtureRun("prd"), SLO, "slos-web").inputs;
         expect(slo).to.deep.include({ name: "[eks-platform-prd] web availability", type: "metric" });
         // Sums of response classes only: each is reported only when non-zero, so no subtraction.
         const count = (c: string) => `sum:aws.applicationelb.httpcode_target_${c}{targetgroup:${TG}}.as_count()`;
@@ -146,7 +146,7 @@ describe("the Datadog SLO of each app", () => {
     });
 
     it("sits on the app's dashboard with its budget, next to the burn rate of each alert tier", async () => {
-        const run = await stackRun("prd");
+        const run = await fixtureRun("prd");
         const dashboard = JSON.parse(resourceNamed(run, "datadog:index/dashboardJson:DashboardJson", "dashboards-web").inputs.dashboard as string);
         const panel = dashboard.widgets.find((w: any) => w.definition.title === "Service level: web").definition.widgets;
         expect(panel[0].definition).to.deep.equal({
@@ -168,12 +168,12 @@ describe("the Datadog SLO of each app", () => {
 
 describe("SLO config", () => {
     const withSlo = (slo: unknown) => {
-        const apps = stackSection("prd", "apps");
+        const apps = fixtureSection("prd", "apps");
         apps.web.slo = slo;
         return configProblems("prd", { overrides: { "eks-platform:apps": apps } });
     };
     const withTiers = (tiers: unknown) => {
-        const monitoring = stackSection("prd", "monitoring");
+        const monitoring = fixtureSection("prd", "monitoring");
         monitoring.burnRateAlerts = tiers;
         return configProblems("prd", { overrides: { "eks-platform:monitoring": monitoring } });
     };

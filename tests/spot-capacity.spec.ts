@@ -5,9 +5,8 @@
  */
 import { expect } from "chai";
 import { fieldReportRun } from "./support/compute-variants";
-import { fixtureRun, fixtureVariant, FIXTURE_DIR } from "./support/fixtures";
+import { fixtureRun, fixtureVariant, readFixtureConfig } from "./support/fixtures";
 import { ProgramRun, resourceNamed, resourcesOfType } from "./support/program-run";
-import { readStackConfig } from "./support/stack-files";
 
 function karpenterPolicy(run: ProgramRun): any[] {
     return JSON.parse(resourceNamed(run, "aws:iam/rolePolicy:RolePolicy", "eks-addons-karpenter").inputs.policy as string).Statement;
@@ -26,7 +25,7 @@ describe("spot capacity on a fresh account", () => {
     });
 
     it("grants nothing of the kind when no pool buys spot", async () => {
-        const cluster = JSON.parse(readStackConfig("notifier", { stackDir: FIXTURE_DIR }).values["eks-platform:cluster"]!);
+        const cluster = JSON.parse(readFixtureConfig("notifier").values["eks-platform:cluster"]!);
         cluster.nodePools.spot.capacityTypes = ["on-demand"];
         const run = await fixtureVariant("notifier", { overrides: { "eks-platform:cluster": cluster } });
         expect(karpenterPolicy(run).map((s) => s.Action).flat()).not.to.include("iam:CreateServiceLinkedRole");

@@ -1,5 +1,6 @@
 /** What the addon specs share: the release and role types, and a stack run with addons set. */
 import { ProgramRun, RenderedResource, resourcesOfType, runProgram } from "./program-run";
+import { FIXTURE_DIR } from "./fixtures";
 
 export const RELEASE = "kubernetes:helm.sh/v3:Release";
 export const ROLE = "aws:iam/role:Role";
@@ -20,6 +21,6 @@ export function withAddons(stack: string, addons: Record<string, unknown>, clust
     if (cluster) {
         overrides["eks-platform:cluster"] = cluster;
     }
-    return runProgram({ stack, overrides });
+    return runProgram({ stackDir: FIXTURE_DIR, stack, overrides });
 }
 

@@ -4,7 +4,7 @@
  * group with the termination handler), and Fargate only.
  */
 import { ProgramRun, runProgram } from "./program-run";
-import { stackSection } from "./stack-files";
+import { FIXTURE_DIR, fixtureSection } from "./fixtures";
 
 /** The field report's node groups, sized per stage as the stacks ran them before Karpenter. */
 const FIELD_REPORT_GROUPS: Record<string, Record<string, unknown>> = {
@@ -29,7 +29,7 @@ const FIELD_REPORT_GROUPS: Record<string, Record<string, unknown>> = {
 
 /** The stack's cluster section with the field report's compute. */
 export function fieldReportCluster(stack: string): any {
-    const cluster = stackSection(stack, "cluster");
+    const cluster = fixtureSection(stack, "cluster");
     cluster.autoscaler = "cluster-autoscaler";
     delete cluster.nodePools;
     cluster.nodeGroups = JSON.parse(JSON.stringify(FIELD_REPORT_GROUPS[stack]));
@@ -38,7 +38,7 @@ export function fieldReportCluster(stack: string): any {
 
 /** The stack's cluster section running every pod on Fargate. */
 export function fargateOnlyCluster(stack: string): any {
-    const cluster = stackSection(stack, "cluster");
+    const cluster = fixtureSection(stack, "cluster");
     cluster.fargateOnly = true;
     cluster.nodeGroups = {};
     delete cluster.autoscaler;
@@ -51,7 +51,7 @@ const fieldReportRuns = new Map<string, Promise<ProgramRun>>();
 /** The run of a committed stack with the field report's compute, shared by the specs that only read it. */
 export function fieldReportRun(stack: string): Promise<ProgramRun> {
     if (!fieldReportRuns.has(stack)) {
-        fieldReportRuns.set(stack, runProgram({ stack, overrides: { "eks-platform:cluster": fieldReportCluster(stack) } }));
+        fieldReportRuns.set(stack, runProgram({ stackDir: FIXTURE_DIR, stack, overrides: { "eks-platform:cluster": fieldReportCluster(stack) } }));
     }
     return fieldReportRuns.get(stack)!;
 }

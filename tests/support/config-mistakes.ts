@@ -3,7 +3,7 @@
  * Datadog would refuse, or that would deploy and not do what was meant. Each is an edit of a
  * committed stack file; tests/config-mistakes.spec.ts pins the message each one gets.
  */
-import { stackSection } from "./stack-files";
+import { fixtureSection } from "./fixtures";
 
 export interface Mistake {
     /** What the user did, as a sentence fragment. */
@@ -18,7 +18,7 @@ export interface Mistake {
 /** The committed section with `edit` applied. */
 function edit(stack: string, section: string, change: (value: any) => void): () => Record<string, unknown> {
     return () => {
-        const value = stackSection(stack, section);
+        const value = fixtureSection(stack, section);
         change(value);
         return { [`eks-platform:${section}`]: value };
     };
@@ -49,8 +49,8 @@ export const MISTAKES: readonly Mistake[] = [
         overrides: withApp("dev", "3d-viewer", { pathPrefix: "/viewer" }) },
     { what: "a Fargate-only cluster with more app namespaces than its profiles can select", stack: "dev",
         overrides: () => {
-            const cluster = stackSection("dev", "cluster");
-            const apps = stackSection("dev", "apps");
+            const cluster = fixtureSection("dev", "cluster");
+            const apps = fixtureSection("dev", "apps");
             for (let i = 0; i < 46; i++) {
                 apps[`app${i}`] = { ...apps.web, pathPrefix: `/app${i}`, rds: { ...apps.web.rds, host: `app${i}-dev.c9akciq32xyz.eu-west-1.rds.amazonaws.com` } };
             }
@@ -226,12 +226,12 @@ export const VALID_VARIANTS: readonly Mistake[] = [
         overrides: set({ "pulumi:tags": { team: "platform" }, "aws:defaultTags": { tags: { CostCenter: "42" } } }) },
     { what: "Datadog switched off, with its settings and keys removed", stack: "prd",
         overrides: () => {
-            const monitoring = stackSection("prd", "monitoring");
+            const monitoring = fixtureSection("prd", "monitoring");
             delete monitoring.slack.datadogAccount;
             delete monitoring.pageHandles;
             delete monitoring.datadog;
             return {
-                "eks-platform:addons": { ...stackSection("prd", "addons"), datadog: { enabled: false } },
+                "eks-platform:addons": { ...fixtureSection("prd", "addons"), datadog: { enabled: false } },
                 "eks-platform:monitoring": monitoring, "datadog:apiKey": undefined, "datadog:appKey": undefined,
             };
         } },

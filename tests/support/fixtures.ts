@@ -1,10 +1,12 @@
 /**
- * The specs' own stacks (tests/fixtures/Pulumi.<stack>.yaml): purpose-built, with values unlike
- * the committed examples, so behaviour is asserted on inputs the specs own.
+ * The specs' own stacks (tests/fixtures/Pulumi.<stack>.yaml): behaviour is asserted on inputs
+ * the specs own, never on the committed Pulumi.<stack>.yaml files, which are examples a team
+ * replaces with its own values.
  */
 import * as path from "path";
-import { ProgramRun, runProgram } from "./program-run";
-import { StackFileOptions } from "./stack-files";
+import { PROJECT, RawStackConfig } from "../../stacks/config";
+import { ProgramRun, RunOptions, runProgram } from "./program-run";
+import { readStackConfig, StackFileOptions } from "./stack-files";
 
 export const FIXTURE_DIR = path.resolve(__dirname, "..", "fixtures");
 
@@ -18,7 +20,17 @@ export function fixtureRun(stack: string): Promise<ProgramRun> {
     return runs.get(stack)!;
 }
 
-/** A run of a fixture stack with some keys changed. */
-export function fixtureVariant(stack: string, options: Omit<StackFileOptions, "stackDir">): Promise<ProgramRun> {
+/** A run of a fixture stack with some keys changed (or another program). */
+export function fixtureVariant(stack: string, options: Omit<RunOptions, "stack" | "stackDir"> = {}): Promise<ProgramRun> {
     return runProgram({ stack, stackDir: FIXTURE_DIR, ...options });
+}
+
+/** The raw config of a fixture stack, as the CLI would hand it to the program. */
+export function readFixtureConfig(stack: string, options: Omit<StackFileOptions, "stackDir"> = {}): RawStackConfig {
+    return readStackConfig(stack, { stackDir: FIXTURE_DIR, ...options });
+}
+
+/** A structured section of a fixture stack (`cluster`, `apps`, ...), parsed afresh for editing; {} when absent. */
+export function fixtureSection(stack: string, section: string): any {
+    return JSON.parse(readFixtureConfig(stack).values[`${PROJECT}:${section}`] ?? "{}");
 }
