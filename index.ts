@@ -17,11 +17,12 @@ import { SlackNotifications } from "./components/monitoring/slack-notifications"
 import { SloAlarms } from "./components/monitoring/slo-alarms";
 import { loadStackConfig } from "./stacks/config";
 import { runnerCidrsInsideVpc } from "./stacks/schema/ci";
+import { stageProfile } from "./stacks/schema/stage";
 
 export = async () => {
     // Throws one error listing every config problem before any resource is registered.
     const config = loadStackConfig();
-    const protect = config.stage === "prd";
+    const protect = stageProfile(config.stage).protect;
     // Physical names of the stage's alerting resources, unique in the account and region.
     const namePrefix = `eks-platform-${config.stack}`;
     const apps = Object.values(config.apps);

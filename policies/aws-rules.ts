@@ -1,7 +1,7 @@
 /** Rules for the AWS side: EKS, nodes, the VPC, the ALB, SNS. */
 import { daysOfStandardSupportLeft, KUBERNETES_MINORS, UPGRADE_WARNING_DAYS } from "../stacks/kubernetes-versions";
 import { MODERN_TLS_POLICIES } from "../stacks/schema/load-balancer";
-import { PolicyResource, ResourceRule, stageOf } from "./rule";
+import { PolicyResource, profileOf, ResourceRule, stageOf } from "./rule";
 
 const REQUIRED_LOGS = ["api", "audit", "authenticator"];
 
@@ -129,8 +129,8 @@ export const AWS_RULES: ResourceRule[] = [
                 return [];
             }
             const zones = ((r.inputs.availabilityZoneNames ?? []) as string[]).length || r.inputs.numberOfAvailabilityZones || 0;
-            const minimum = stageOf(r) === "prd" ? 3 : 2;
-            return zones < minimum ? [`${zones} availability zones, expected at least ${minimum}${minimum === 3 ? " in prd" : ""}`] : [];
+            const minimum = profileOf(r).minAvailabilityZones;
+            return zones < minimum ? [`${zones} availability zones, expected at least ${minimum} in ${stageOf(r) ?? "dev"}`] : [];
         },
     },
     {
@@ -152,14 +152,14 @@ export const AWS_RULES: ResourceRule[] = [
             }
             const actions = (r.inputs.defaultActions ?? []) as { type: string; redirect?: { protocol?: string } }[];
             const redirects = actions.length > 0 && actions.every((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS");
-            return redirects || stageOf(r) === "dev" ? [] : [`a ${r.inputs.protocol} listener serves traffic instead of redirecting to HTTPS`];
+            return redirects || profileOf(r).httpOnlyAllowed ? [] : [`a ${r.inputs.protocol} listener serves traffic instead of redirecting to HTTPS`];
         },
     },
     {
         name: "alb-prd-logs-and-protection",
         description: "In prd the ALB writes access logs and has deletion protection.",
         check: (r) => {
-            if (r.type !== "aws:lb/loadBalancer:LoadBalancer" || stageOf(r) !== "prd") {
+            if (r.type !== "aws:lb/loadBalancer:LoadBalancer" || !profileOf(r).loadBalancerSafeguards) {
                 return [];
             }
             const problems: string[] = [];

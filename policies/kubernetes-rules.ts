@@ -1,6 +1,6 @@
 /** Rules for the Kubernetes objects the platform creates. */
 import { API_ACCESS_ANNOTATION, looksSecret } from "../stacks/schema/apps";
-import { PolicyResource, ResourceRule, stageOf } from "./rule";
+import { PolicyResource, profileOf, ResourceRule, stageOf } from "./rule";
 
 /** An object declared directly (not a Helm release or a YAML file). */
 function kubernetesObject(r: PolicyResource): { kind: string; apiVersion: string } | undefined {
@@ -65,8 +65,8 @@ export const KUBERNETES_RULES: ResourceRule[] = [
     {
         name: "k8s-hpa-prd-minimum",
         description: "In prd an HPA keeps at least 2 replicas.",
-        check: (r) => (kubernetesObject(r)?.kind === "HorizontalPodAutoscaler" && stageOf(r) === "prd" && !(r.inputs.spec?.minReplicas >= 2)
-            ? [`minReplicas is ${r.inputs.spec?.minReplicas ?? 1}, expected at least 2 in prd`]
+        check: (r) => (kubernetesObject(r)?.kind === "HorizontalPodAutoscaler" && !(r.inputs.spec?.minReplicas >= profileOf(r).minAppReplicas)
+            ? [`minReplicas is ${r.inputs.spec?.minReplicas ?? 1}, expected at least ${profileOf(r).minAppReplicas} in ${stageOf(r)}`]
             : []),
     },
     {

@@ -3,6 +3,7 @@
  * all of a stack's resources), so they run the same in the policy pack (`pulumi preview
  * --policy-pack policies`) and over the offline render in the specs.
  */
+import { Stage, STAGE_PROFILES, StageProfile, STAGES } from "../stacks/schema/stage";
 
 /** A resource as a rule sees it. */
 export interface PolicyResource {
@@ -60,4 +61,10 @@ export function formatViolations(violations: readonly Violation[]): string {
 /** The stage an AWS resource belongs to, from the tags the platform puts on everything. */
 export function stageOf(resource: PolicyResource): string | undefined {
     return resource.inputs.tags?.Stage ?? resource.inputs.metadata?.labels?.["eks-platform/stage"];
+}
+
+/** The profile of the stage a resource is tagged with (dev's rules when untagged or unknown). */
+export function profileOf(resource: PolicyResource): StageProfile {
+    const stage = stageOf(resource);
+    return STAGE_PROFILES[(STAGES as readonly string[]).includes(stage ?? "") ? stage as Stage : "dev"];
 }

@@ -6,6 +6,9 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 
 
 /** The charts that call AWS, and where their values name the service account. */
+/** The service-account annotation of IAM roles for service accounts (EKS user guide). */
+const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+
 const AWS_CALLING_CHARTS: Record<string, string[]> = {
     "cluster-autoscaler": ["rbac", "serviceAccount", "name"],
     "aws-load-balancer-controller": ["serviceAccount", "name"],
@@ -34,12 +37,15 @@ export const STACK_RULES: StackRule[] = [
             const associations = resources.filter((r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation");
             const violations: { urn?: string; message: string }[] = [];
             for (const release of resources.filter((r) => r.type === RELEASE && r.inputs.chart in AWS_CALLING_CHARTS)) {
-                const serviceAccount = pathIn(release.inputs.values, AWS_CALLING_CHARTS[release.inputs.chart]);
+                const path = AWS_CALLING_CHARTS[release.inputs.chart];
+                const serviceAccount = pathIn(release.inputs.values, path);
                 const bound = associations.some((a) => a.inputs.namespace === release.inputs.namespace && a.inputs.serviceAccount === serviceAccount);
-                if (!bound) {
+                // On Fargate: an IAM role for the service account, through the chart's annotation.
+                const irsaRole = (pathIn(release.inputs.values, [...path.slice(0, -1), "annotations"]) as Record<string, unknown> | undefined)?.[IRSA_ROLE_ANNOTATION];
+                if (!bound && !irsaRole) {
                     violations.push({
                         urn: release.urn,
-                        message: `${release.inputs.chart} (service account ${release.inputs.namespace}/${String(serviceAccount)}) has no Pod Identity association: it would fall back to the node role`,
+                        message: `${release.inputs.chart} (service account ${release.inputs.namespace}/${String(serviceAccount)}) has neither a Pod Identity association nor an IAM role annotation: it would fall back to the node role`,
                     });
                 }
             }

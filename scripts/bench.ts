@@ -10,9 +10,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { projectStacks } from "../offline/stack-files";
 
 const ROOT = path.resolve(__dirname, "..");
-const STACKS = ["dev", "stg", "prd"];
+// Every stack of the project: one per Pulumi.<stack>.yaml.
+const STACKS = projectStacks();
 /** The render may take at most this many times the floor. */
 export const BUDGET_RATIO = 2;
 

@@ -12,7 +12,7 @@
 import type { PolicyDocument } from "@pulumi/aws/iam";
 import { parseStackConfig } from "../stacks/config";
 import { ciEnvironments } from "../stacks/schema/ci";
-import { readStackConfig, StackFileOptions } from "../tests/support/stack-files";
+import { readStackConfig, StackFileOptions } from "../offline/stack-files";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 

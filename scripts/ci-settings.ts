@@ -8,11 +8,10 @@
  *   npm run --silent ci-settings -- --stacks      # ["dev","prd","stg"]: every stack
  *   npm run --silent ci-settings -- --stage stg   # the stacks of one stage, deployed together
  */
-import * as fs from "fs";
 import { parseStackConfig, Stage, STAGES } from "../stacks/config";
 import { upgradeOrderProblems } from "../stacks/checks/project";
 import { ciEnvironments } from "../stacks/schema/ci";
-import { PROJECT_DIR, readStackConfig } from "../tests/support/stack-files";
+import { PROJECT_DIR, projectStacks, readStackConfig } from "../offline/stack-files";
 
 export interface CiSettings {
     readonly stage: Stage;
@@ -26,10 +25,7 @@ export interface CiSettings {
     readonly previewEnvironment: string;
 }
 
-/** The project's stacks: one per Pulumi.<stack>.yaml. */
-export function projectStacks(projectDir = PROJECT_DIR): string[] {
-    return fs.readdirSync(projectDir).map((file) => /^Pulumi\.([a-z0-9-]+)\.yaml$/.exec(file)?.[1]).filter((s): s is string => !!s).sort();
-}
+export { projectStacks };
 
 export function ciSettings(projectDir = PROJECT_DIR): Record<string, CiSettings> {
     const configs = projectStacks(projectDir).map((stack) => parseStackConfig(stack, readStackConfig(stack, { projectDir })));

@@ -7,8 +7,8 @@
  *   npm run diff -- dev prd
  */
 import { RawStackConfig } from "../stacks/config";
-import { ProgramRun, RenderedResource, runProgram, SECRET_MASK } from "../tests/support/program-run";
-import { readStackConfig } from "../tests/support/stack-files";
+import { ProgramRun, RenderedResource, runProgram, SECRET_MASK } from "../offline/program-run";
+import { readStackConfig } from "../offline/stack-files";
 
 export type Flat = Record<string, string>;
 

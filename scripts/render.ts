@@ -8,8 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { StackConfigError } from "../stacks/config";
-import { ProgramRun, RenderedResource, runProgram } from "../tests/support/program-run";
-import { PROJECT_DIR } from "../tests/support/stack-files";
+import { ProgramRun, RenderedResource, runProgram } from "../offline/program-run";
+import { PROJECT_DIR, projectStacks } from "../offline/stack-files";
 
 export interface RenderOptions {
     projectDir?: string;
@@ -103,25 +103,39 @@ export function formatTree(run: ProgramRun): string {
     return lines.join("\n");
 }
 
-function parseArgs(argv: string[]): { stacks: string[]; options: RenderOptions } {
+const USAGE = "usage: npm run render -- <stack> [<stack> ...] | --all [--project <dir>] [--out <dir>]";
+
+function parseArgs(argv: string[]): { stacks: string[]; all: boolean; help: boolean; options: RenderOptions } {
     const stacks: string[] = [];
     const options: RenderOptions = {};
+    let all = false;
+    let help = false;
     for (let i = 0; i < argv.length; i++) {
         if (argv[i] === "--project") {
             options.projectDir = path.resolve(argv[++i]);
         } else if (argv[i] === "--out") {
             options.outDir = path.resolve(argv[++i]);
+        } else if (argv[i] === "--all") {
+            all = true;
+        } else if (argv[i] === "--help" || argv[i] === "-h") {
+            help = true;
         } else {
             stacks.push(argv[i]);
         }
     }
-    return { stacks, options };
+    return { stacks, all, help, options };
 }
 
 async function main(): Promise<void> {
-    const { stacks, options } = parseArgs(process.argv.slice(2));
+    const parsed = parseArgs(process.argv.slice(2));
+    if (parsed.help) {
+        console.log(`${USAGE}\n\nRenders each stack offline into <out>/<stack>/ (default out/); --all renders every Pulumi.<stack>.yaml.`);
+        return;
+    }
+    const { options } = parsed;
+    const stacks = parsed.all ? projectStacks(options.projectDir) : parsed.stacks;
     if (stacks.length === 0) {
-        console.error("usage: npm run render -- <stack> [<stack> ...] [--project <dir>] [--out <dir>]");
+        console.error(USAGE);
         process.exit(2);
     }
     // Every stack is rendered, so one run reports every bad stack, not just the first.

@@ -8,8 +8,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { runProgram } from "../tests/support/program-run";
-import { PROJECT_DIR } from "../tests/support/stack-files";
+import { runProgram } from "../offline/program-run";
+import { PROJECT_DIR, projectStacks } from "../offline/stack-files";
 
 export const SNAPSHOT_DIR = path.join(PROJECT_DIR, "tests", "snapshots");
 
@@ -22,7 +22,8 @@ export function snapshotOf(urns: string[]): string {
 }
 
 async function main(): Promise<void> {
-    const stacks = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["dev", "stg", "prd"];
+    // Every stack of the project (one per Pulumi.<stack>.yaml) unless named.
+    const stacks = process.argv.slice(2).length > 0 ? process.argv.slice(2) : projectStacks();
     fs.mkdirSync(SNAPSHOT_DIR, { recursive: true });
     for (const stack of stacks) {
         const run = await runProgram({ stack });

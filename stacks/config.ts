@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { crossSectionProblems } from "./checks";
+import { clusterName } from "./checks/names";
 import { ConfigProblem, problemsFromIssues, StackConfigError } from "./problems";
 import { AddonsConfig, addonsSchema, datadogSiteSchema, resolveAddons } from "./schema/addons";
 import { appSchema, appsSchema } from "./schema/apps";
@@ -20,7 +21,7 @@ import { MonitoringInput, monitoringSchema } from "./schema/monitoring";
 import { regionProblems, unknownKeyProblems } from "./checks/keys";
 import { networkSchema } from "./schema/network";
 import { resolveSlo, Slo } from "./schema/slo";
-import { CONTROL_PLANE_LOG_RETENTION_DAYS, PROJECT, Stage, STAGES } from "./schema/stage";
+import { PROJECT, Stage, stageProfile, STAGES } from "./schema/stage";
 import {
     DATADOG_API_KEY, DATADOG_APP_KEY, dbPasswordKey, readSecret, requiredSecrets, SLACK_WEBHOOK_KEY,
 } from "./secrets";
@@ -190,9 +191,9 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
         network,
         cluster: {
             ...cluster,
-            name: cluster.name ?? `${PROJECT}-${stage}`,
+            name: clusterName(cluster, stack),
             autoscaler: resolveAutoscaler(cluster),
-            logRetentionDays: cluster.logRetentionDays ?? CONTROL_PLANE_LOG_RETENTION_DAYS[stage],
+            logRetentionDays: cluster.logRetentionDays ?? stageProfile(stage).controlPlaneLogRetentionDays,
         },
         apps: Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, {
             ...app, name, namespace: app.namespace ?? name, slo: resolveSlo(app.slo, stage), dbPassword: secrets[dbPasswordKey(name)],
@@ -201,8 +202,8 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
         ci,
         loadBalancer: {
             ...loadBalancer,
-            accessLogs: loadBalancer.accessLogs ?? stage === "prd",
-            deletionProtection: loadBalancer.deletionProtection ?? stage === "prd",
+            accessLogs: loadBalancer.accessLogs ?? stageProfile(stage).loadBalancerSafeguards,
+            deletionProtection: loadBalancer.deletionProtection ?? stageProfile(stage).loadBalancerSafeguards,
         },
         monitoring: { ...monitoring, datadog: resolveDatadogThresholds(monitoring.datadog, stage), slackWebhookUrl: secrets[SLACK_WEBHOOK_KEY] },
         datadog: resolved!.addons.datadog.enabled

@@ -7,7 +7,7 @@ import * as nth from "../components/kube-system-addons/aws-node-termination-hand
 import * as externalDns from "../components/kube-system-addons/external-dns";
 import * as externalSecrets from "../components/kube-system-addons/external-secrets";
 import { ADDONS_PARENT, ASSOCIATION, releases, ROLE, values } from "./support/addons";
-import { resourceNamed, resourcesOfType } from "./support/program-run";
+import { resourceNamed, resourcesOfType } from "../offline/program-run";
 import { fieldReportRun } from "./support/compute-variants";
 import { fixtureRun } from "./support/fixtures";
 

@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { accessLogBucketPolicy } from "../components/app/app-load-balancer";
 import { hostPatternCovers, pathPatterns, rulePriorities } from "../stacks/routing";
 import { configData, contentAddressedName, imageVersion, shutdownTiming } from "../components/app/app-release";
-import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK } from "./support/program-run";
+import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK } from "../offline/program-run";
 import { configProblems } from "./support/config-problems";
-import { SECRET_PLACEHOLDER_MARK, StackFileOptions } from "./support/stack-files";
+import { SECRET_PLACEHOLDER_MARK, StackFileOptions } from "../offline/stack-files";
 import { FIXTURE_DIR, fixtureRun, fixtureSection } from "./support/fixtures";
 
 const K = {

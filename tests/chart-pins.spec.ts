@@ -15,7 +15,7 @@ import * as externalSecrets from "../components/kube-system-addons/external-secr
 import * as karpenter from "../components/kube-system-addons/karpenter";
 import * as kubeStateMetrics from "../components/kube-system-addons/kube-state-metrics";
 import * as metricsServer from "../components/kube-system-addons/metrics-server";
-import { resourcesOfType } from "./support/program-run";
+import { resourcesOfType } from "../offline/program-run";
 import { fieldReportRun } from "./support/compute-variants";
 
 interface ServedPin {

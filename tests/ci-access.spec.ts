@@ -14,11 +14,11 @@ import { ciRoles } from "../scripts/ci-roles";
 import { ciSettings, ciSettingsCli, projectStacks, stacksOfStage } from "../scripts/ci-settings";
 import { parseStackConfig } from "../stacks/config";
 import { ciEnvironments } from "../stacks/schema/ci";
-import { resourceNamed, runProgram, stackRun } from "./support/program-run";
+import { resourceNamed, runProgram, stackRun } from "../offline/program-run";
 import { accessEntries, adminPrincipals } from "./support/access";
 import { FIXTURE_DIR, fixtureRun, fixtureSection, readFixtureConfig } from "./support/fixtures";
 import { configProblems } from "./support/config-problems";
-import { PROJECT_DIR, readStackConfig, stackSection } from "./support/stack-files";
+import { PROJECT_DIR, readStackConfig, stackSection } from "../offline/stack-files";
 import { fieldReportRun } from "./support/compute-variants";
 
 const CLUSTER = "eks:index:Cluster";

@@ -8,7 +8,7 @@ import { controlPlaneLogGroupName } from "../components/cluster/eks-cluster";
 import { CONTROL_PLANE_LOG_RETENTION_DAYS } from "../stacks/schema/stage";
 import { configProblems } from "./support/config-problems";
 import { FIXTURE_DIR, fixtureRun, fixtureSection, fixtureVariant } from "./support/fixtures";
-import { ProgramRun, resourceNamed, resourcesOfType } from "./support/program-run";
+import { ProgramRun, resourceNamed, resourcesOfType } from "../offline/program-run";
 
 const CLUSTER = "eks:index:Cluster";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";

@@ -10,7 +10,7 @@ import { parse as parseToml } from "smol-toml";
 import * as karpenter from "../components/kube-system-addons/karpenter";
 import { amiParameter, amiType, bottlerocketUserData, managedUserData } from "../components/cluster/user-data";
 import { instanceArchitecture, nitroBased, tooSmallForPrefixDelegation } from "../stacks/instance-types";
-import { ProgramRun, resourceNamed, resourcesOfType, runProgram } from "./support/program-run";
+import { ProgramRun, resourceNamed, resourcesOfType, runProgram } from "../offline/program-run";
 import { configProblems } from "./support/config-problems";
 import { fieldReportCluster, fieldReportRun } from "./support/compute-variants";
 import { FIXTURE_DIR, fixtureRun, fixtureSection } from "./support/fixtures";

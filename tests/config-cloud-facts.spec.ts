@@ -10,7 +10,7 @@ import { cronProblem } from "../stacks/cron";
 import { admittedInstanceTypes } from "../stacks/node-pool-types";
 import { configProblems } from "./support/config-problems";
 import { FIXTURE_DIR } from "./support/fixtures";
-import { readStackConfig } from "./support/stack-files";
+import { readStackConfig } from "../offline/stack-files";
 
 function section(stack: string, name: string): any {
     return JSON.parse(readStackConfig(stack, { stackDir: FIXTURE_DIR }).values[`eks-platform:${name}`] ?? "{}");

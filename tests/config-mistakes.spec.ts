@@ -6,8 +6,8 @@ import { expect } from "chai";
 import { parseStackConfig } from "../stacks/config";
 import { configProblems } from "./support/config-problems";
 import { MISTAKES, VALID_VARIANTS } from "./support/config-mistakes";
-import { runProgram } from "./support/program-run";
-import { readStackConfig } from "./support/stack-files";
+import { runProgram } from "../offline/program-run";
+import { readStackConfig } from "../offline/stack-files";
 import { FIXTURE_DIR } from "./support/fixtures";
 
 /** What each mistake is told, line for line. */

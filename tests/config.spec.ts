@@ -4,7 +4,7 @@ import { KUBE_RESERVED_MEMORY_BYTES, kubeReservedCores } from "../stacks/instanc
 import * as pulumi from "@pulumi/pulumi";
 import { dbPasswordKey, parseStackConfig, PlatformConfig, StackConfigError, STAGES, SUPPORTED_KUBERNETES_VERSIONS } from "../stacks/config";
 import { configProblems } from "./support/config-problems";
-import { readStackConfig, StackFileOptions } from "./support/stack-files";
+import { readStackConfig, StackFileOptions } from "../offline/stack-files";
 import { FIXTURE_DIR, fixtureSection } from "./support/fixtures";
 
 /** Parses a fixture stack with changes on top. */

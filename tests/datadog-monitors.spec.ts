@@ -10,7 +10,7 @@ import { resolveDatadogThresholds } from "../stacks/schema/datadog-monitors";
 import { monitoringSchema } from "../stacks/schema/monitoring";
 import { configProblems } from "./support/config-problems";
 import { transitiveDependencies } from "./support/graph";
-import { resourceNamed, resourcesOfType, runProgram } from "./support/program-run";
+import { resourceNamed, resourcesOfType, runProgram } from "../offline/program-run";
 import { FIXTURE_DIR, fixtureRun, fixtureSection } from "./support/fixtures";
 
 const MONITOR = "datadog:index/monitor:Monitor";

@@ -5,7 +5,7 @@
  * their contents.
  */
 import { expect } from "chai";
-import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram } from "./support/program-run";
+import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram } from "../offline/program-run";
 import { dependencyChain, transitiveDependencies } from "./support/graph";
 import { fargateOnlyCluster } from "./support/compute-variants";
 import { FIXTURE_DIR, fixtureRun } from "./support/fixtures";

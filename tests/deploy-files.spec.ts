@@ -7,8 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { projectStacks } from "../scripts/ci-settings";
 import { fixtureRun } from "./support/fixtures";
-import { ProgramRun, resourcesOfType, stackRun } from "./support/program-run";
-import { PROJECT_DIR } from "./support/stack-files";
+import { ProgramRun, resourcesOfType, stackRun } from "../offline/program-run";
+import { PROJECT_DIR } from "../offline/stack-files";
 
 const ASSET_KINDS = ["FileArchive", "FileAsset", "AssetArchive"];
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { diffFlat, flatten, formatStageDiff, stageDiff } from "../scripts/diff";
-import { SECRET_PLACEHOLDER_MARK } from "./support/stack-files";
+import { SECRET_PLACEHOLDER_MARK } from "../offline/stack-files";
 import { fixtureRun, readFixtureConfig } from "./support/fixtures";
 
 describe("stage diff", () => {

@@ -7,7 +7,7 @@ import { nodeadmUserData } from "../components/cluster/user-data";
 import { AppRelease } from "../components/app/app-release";
 import { KubeSystemAddons } from "../components/kube-system-addons";
 import { loadStackConfig } from "../stacks/config";
-import { resourceNamed, resourcesOfType, runProgram, SECRET_MASK } from "./support/program-run";
+import { resourceNamed, resourcesOfType, runProgram, SECRET_MASK } from "../offline/program-run";
 import { fieldReportRun } from "./support/compute-variants";
 import { FIXTURE_DIR, fixtureRun, fixtureSection } from "./support/fixtures";
 

@@ -10,7 +10,7 @@ import { IRSA_ROLE_ANNOTATION } from "../components/kube-system-addons/addon";
 import { FARGATE_PORT } from "../components/kube-system-addons/metrics-server";
 import { FARGATE_WEBHOOK_PORT } from "../components/kube-system-addons/external-secrets";
 import { fixtureRun } from "./support/fixtures";
-import { ProgramRun, resourceNamed, resourcesOfType } from "./support/program-run";
+import { ProgramRun, resourceNamed, resourcesOfType } from "../offline/program-run";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const ROLE = "aws:iam/role:Role";
@@ -52,7 +52,8 @@ describe("Fargate-only cluster", () => {
         it(`${addon} assumes its role through the OIDC provider, bound to ${subject} only`, () => {
             const role = resourceNamed(run, ROLE, `eks-addons-${addon}`);
             const [statement] = JSON.parse(role.inputs.assumeRolePolicy as string).Statement;
-            const issuer = "oidc.eks.mock.amazonaws.com/id/EKS-PLATFORM-STG";
+            // The fixture's cluster is named after its stack: eks-platform-fargate.
+            const issuer = "oidc.eks.mock.amazonaws.com/id/EKS-PLATFORM-FARGATE";
             expect(statement).to.deep.equal({
                 Effect: "Allow",
                 Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/${issuer}` },

@@ -5,10 +5,10 @@ import * as datadog from "../components/kube-system-addons/datadog-agent";
 import * as metricsServer from "../components/kube-system-addons/metrics-server";
 import { mergeValues } from "../components/kube-system-addons/addon";
 import { parseStackConfig, StackConfigError, SUPPORTED_KUBERNETES_VERSIONS } from "../stacks/config";
-import { ProgramRun, resourceNamed, resourcesOfType, runProgram, SECRET_MASK } from "./support/program-run";
+import { ProgramRun, resourceNamed, resourcesOfType, runProgram, SECRET_MASK } from "../offline/program-run";
 import { configProblems } from "./support/config-problems";
 import { ASSOCIATION, RELEASE, releases, ROLE, values, withAddons } from "./support/addons";
-import { SECRET_PLACEHOLDER_MARK } from "./support/stack-files";
+import { SECRET_PLACEHOLDER_MARK } from "../offline/stack-files";
 import { fargateOnlyCluster, fieldReportCluster, fieldReportRun } from "./support/compute-variants";
 import { FIXTURE_DIR, fixtureRun, fixtureSection, readFixtureConfig } from "./support/fixtures";
 

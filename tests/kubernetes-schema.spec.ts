@@ -2,20 +2,30 @@ import { expect } from "chai";
 import { APP_VERSION } from "../components/kube-system-addons/aws-load-balancer-controller";
 import { kubernetesObjects } from "../scripts/render";
 import { formatSchemaProblems, validateKubernetesObject } from "./support/kubernetes-schemas";
-import { stackRun } from "./support/program-run";
+import { stackRun } from "../offline/program-run";
+import { projectStacks } from "../offline/stack-files";
+import { fixtureRun } from "./support/fixtures";
 import { CONTROLLER_VERSION } from "./support/target-group-binding-schema";
 import { KARPENTER_VERSION } from "./support/karpenter-schemas";
 import * as karpenter from "../components/kube-system-addons/karpenter";
 
-async function objectsOf(stack: string) {
-    const run = await stackRun(stack);
+async function objectsOf(stack: string, committed = false) {
+    const run = await (committed ? stackRun(stack) : fixtureRun(stack));
     const version = run.resources.find((r) => r.type === "eks:index:Cluster")!.inputs.version as string;
     return { version, objects: kubernetesObjects(run.resources) };
 }
 
 describe("Kubernetes schema validation", () => {
-    for (const stack of ["dev", "stg", "prd"]) {
-        it(`${stack}: every rendered object is valid for the stack's Kubernetes version`, async () => {
+    for (const stack of projectStacks()) {
+        it(`committed stack ${stack}: every rendered object is valid for the stack's Kubernetes version`, async () => {
+            const { version, objects } = await objectsOf(stack, true);
+            const problems = (await Promise.all(objects.map((o) => validateKubernetesObject(o, version)))).flat();
+            expect(problems, `invalid objects in ${stack}:\n${formatSchemaProblems(problems)}`).to.deep.equal([]);
+        });
+    }
+
+    for (const stack of ["dev", "stg", "prd", "fargate", "notifier"]) {
+        it(`fixture ${stack}: every rendered object, apps' included, is valid for the stack's Kubernetes version`, async () => {
             const { version, objects } = await objectsOf(stack);
             expect(objects.map((o) => o.kind)).to.include.members(["Deployment", "TargetGroupBinding", "HorizontalPodAutoscaler", "Namespace"]);
             const problems = (await Promise.all(objects.map((o) => validateKubernetesObject(o, version)))).flat();

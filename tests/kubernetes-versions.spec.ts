@@ -8,7 +8,7 @@ import { NODE_POLICIES } from "../components/cluster/eks-cluster";
 import { amiAlias } from "../components/kube-system-addons/karpenter";
 import { FIXTURE_DIR, fixtureRun, fixtureSection, readFixtureConfig } from "./support/fixtures";
 import { parseStackConfig, StackConfigError } from "../stacks/config";
-import { resourceNamed, resourcesOfType, runProgram } from "./support/program-run";
+import { resourceNamed, resourcesOfType, runProgram } from "../offline/program-run";
 import { fargateOnlyCluster, fieldReportRun } from "./support/compute-variants";
 
 const ADDON = "aws:eks/addon:Addon";

@@ -4,7 +4,7 @@ import { dashboardQueries, namespaceDashboard } from "../components/monitoring/d
 import { checkQuery } from "../components/monitoring/datadog-queries";
 import { datadogSlackHandle, topicKeyPolicy } from "../components/monitoring/slack-notifications";
 import { monitoringSchema } from "../stacks/schema/monitoring";
-import { ProgramRun, resourceNamed, resourcesOfType, runProgram, SECRET_MASK } from "./support/program-run";
+import { ProgramRun, resourceNamed, resourcesOfType, runProgram, SECRET_MASK } from "../offline/program-run";
 import { configProblems } from "./support/config-problems";
 import { transitiveDependencies } from "./support/graph";
 import { albAlarmsOf } from "./support/alarms";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { subnetLayout, subnetPrefixes, subnetTags } from "../components/network";
-import { resourceNamed, resourcesOfType } from "./support/program-run";
+import { resourceNamed, resourcesOfType } from "../offline/program-run";
 import { fixtureRun } from "./support/fixtures";
 
 const VPC = "awsx:ec2:Vpc";

@@ -3,7 +3,8 @@ import { supportWindowRule } from "../policies/aws-rules";
 import { isPinnedImage } from "../policies/kubernetes-rules";
 import { evaluate, formatViolations, PolicyResource } from "../policies/rule";
 import { RESOURCE_RULES, STACK_RULES } from "../policies/rules";
-import { ProgramRun } from "./support/program-run";
+import { ProgramRun, stackRun } from "../offline/program-run";
+import { projectStacks } from "../offline/stack-files";
 import { fixtureRun } from "./support/fixtures";
 
 /** Rules that read the date, judged on a fixed day here. */
@@ -108,7 +109,12 @@ const STACK_CASES: [string, PolicyResource[], PolicyResource[], string][] = [
     ["addon-own-role",
         [release("cluster-autoscaler", { rbac: { serviceAccount: { name: "ca" } } }), association("ca", "arn:role/ca")],
         [release("cluster-autoscaler", { rbac: { serviceAccount: { name: "ca" } } }), release("external-dns", { serviceAccount: { name: "dns" } }), association("ca", "arn:role/ca")],
-        "external-dns (service account kube-system/dns) has no Pod Identity association: it would fall back to the node role"],
+        "external-dns (service account kube-system/dns) has neither a Pod Identity association nor an IAM role annotation: it would fall back to the node role"],
+    // On Fargate the role comes through the service account's IRSA annotation.
+    ["addon-own-role",
+        [release("external-dns", { serviceAccount: { name: "dns", annotations: { "eks.amazonaws.com/role-arn": "arn:role/dns" } } })],
+        [release("external-dns", { serviceAccount: { name: "dns", annotations: { team: "x" } } })],
+        "external-dns (service account kube-system/dns) has neither a Pod Identity association nor an IAM role annotation: it would fall back to the node role"],
     ["stage-alerting", alerting("… @slack-acme-alerts"), alerting("no handle"), "monitor m notifies no Slack channel"],
     // Burn-rate windows notify through their composite; without one they would alert no one.
     ["stage-alerting", [...alerting("@slack-a"), window, composite(["arn:topic"])], [...alerting("@slack-a"), window],
@@ -156,9 +162,16 @@ describe("policy pack", () => {
         });
     });
 
-    for (const stack of ["dev", "stg", "prd"]) {
-        it(`${stack}: the whole pack finds no violation in the render (warnings aside)`, async () => {
+    for (const stack of ["dev", "stg", "prd", "fargate", "notifier"]) {
+        it(`fixture ${stack}: the whole pack finds no violation in the render (warnings aside)`, async () => {
             const violations = violationsOf(await fixtureRun(stack)).filter((v) => !v.advisory);
+            expect(violations, `policy violations in ${stack}:\n${formatViolations(violations)}`).to.deep.equal([]);
+        });
+    }
+
+    for (const stack of projectStacks()) {
+        it(`committed stack ${stack}: the whole pack finds no violation in the render (warnings aside)`, async () => {
+            const violations = violationsOf(await stackRun(stack)).filter((v) => !v.advisory);
             expect(violations, `policy violations in ${stack}:\n${formatViolations(violations)}`).to.deep.equal([]);
         });
     }
@@ -168,7 +181,7 @@ describe("policy pack", () => {
         expect(RESOURCE_RULES.find((r) => r.name === "eks-upgrade-policy")!.advisory).to.equal(undefined);
     });
 
-    it("warns about no committed stack on 2026-11-26 (each has at least 60 days of standard support left)", async () => {
+    it("warns about no fixture stage stack on 2026-11-26 (each has at least 60 days of standard support left)", async () => {
         const onThatDay = supportWindowRule(() => new Date("2026-11-26T00:00:00Z"));
         for (const stack of ["dev", "stg", "prd"]) {
             const cluster = (await fixtureRun(stack)).resources.find((r) => r.type === "eks:index:Cluster")!;

@@ -16,7 +16,7 @@ import { MIN_SPOT_INSTANCE_TYPES } from "../stacks/schema/node-groups";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../stacks/config";
 import { MAX_ALARM_WINDOW_MINUTES } from "../stacks/checks/slo";
 import { SLO_WINDOW_DAYS } from "../stacks/schema/slo";
-import { PROJECT_DIR } from "./support/stack-files";
+import { PROJECT_DIR } from "../offline/stack-files";
 
 const README = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
 const REFERENCE = README.slice(README.indexOf("## Configuration reference"), README.indexOf("## Project layout"));

@@ -6,10 +6,10 @@ import * as path from "path";
 import { parse } from "yaml";
 import { renderStack } from "../scripts/render";
 import { StackConfigError } from "../stacks/config";
-import { runProgram } from "./support/program-run";
+import { runProgram } from "../offline/program-run";
 import { committedStackProblems } from "./support/committed-stacks";
 import { FIXTURE_DIR } from "./support/fixtures";
-import { PROJECT_DIR, SECRET_PLACEHOLDER_MARK } from "./support/stack-files";
+import { PROJECT_DIR, projectStacks, SECRET_PLACEHOLDER_MARK } from "../offline/stack-files";
 
 function filesUnder(dir: string): string[] {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -27,7 +27,7 @@ describe("offline render", () => {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "render-"));
     after(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
-    for (const stack of ["dev", "stg", "prd"]) {
+    for (const stack of projectStacks()) {
         describe(stack, () => {
             let resources: any[];
             let dir: string;

@@ -17,7 +17,7 @@ import * as karpenter from "../components/kube-system-addons/karpenter";
 import * as kubeStateMetrics from "../components/kube-system-addons/kube-state-metrics";
 import * as metricsServer from "../components/kube-system-addons/metrics-server";
 import { KUBERNETES_MINORS } from "../stacks/kubernetes-versions";
-import { PROJECT_DIR } from "./support/stack-files";
+import { PROJECT_DIR } from "../offline/stack-files";
 
 interface CustomManager {
     customType: "regex";

@@ -11,7 +11,7 @@ import { burnRate, DEFAULT_BURN_RATE_TIERS, errorRatioThreshold } from "../stack
 import { COMPOSITE_ALARM, sloWindowAlarmsOf } from "./support/alarms";
 import { configProblems } from "./support/config-problems";
 import { transitiveDependencies } from "./support/graph";
-import { ProgramRun, resourceNamed, resourcesOfType, runProgram } from "./support/program-run";
+import { ProgramRun, resourceNamed, resourcesOfType, runProgram } from "../offline/program-run";
 import { FIXTURE_DIR, fixtureRun, fixtureSection } from "./support/fixtures";
 
 const SLO = "datadog:index/serviceLevelObjective:ServiceLevelObjective";

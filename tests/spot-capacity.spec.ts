@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { fieldReportRun } from "./support/compute-variants";
 import { fixtureRun, fixtureVariant, readFixtureConfig } from "./support/fixtures";
-import { ProgramRun, resourceNamed, resourcesOfType } from "./support/program-run";
+import { ProgramRun, resourceNamed, resourcesOfType } from "../offline/program-run";
 
 function karpenterPolicy(run: ProgramRun): any[] {
     return JSON.parse(resourceNamed(run, "aws:iam/rolePolicy:RolePolicy", "eks-addons-karpenter").inputs.policy as string).Statement;

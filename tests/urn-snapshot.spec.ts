@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { snapshotOf, snapshotPath } from "../scripts/snapshot";
-import { stackRun } from "./support/program-run";
+import { stackRun } from "../offline/program-run";
+import { projectStacks } from "../offline/stack-files";
 
 /** The URNs added and removed between the committed snapshot and the current render. */
 export function urnChanges(committed: string, current: string): { added: string[]; removed: string[] } {
@@ -11,7 +12,7 @@ export function urnChanges(committed: string, current: string): { added: string[
 }
 
 describe("URN stability", () => {
-    for (const stack of ["dev", "stg", "prd"]) {
+    for (const stack of projectStacks()) {
         it(`${stack}: the render registers exactly the URNs of tests/snapshots/${stack}.urns.txt`, async () => {
             const current = snapshotOf((await stackRun(stack)).resources.map((r) => r.urn));
             const committed = fs.existsSync(snapshotPath(stack)) ? fs.readFileSync(snapshotPath(stack), "utf8") : "";

@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig, Stage } from "../../stacks/config";
+import { stageProfile } from "../../stacks/schema/stage";
 import { API_ACCESS_ANNOTATION, looksSecret } from "../../stacks/schema/apps";
 import { DatadogSidecar, SIDECAR_NAMESPACE_LABEL, SIDECAR_SECRET } from "../kube-system-addons/datadog-agent";
 
@@ -120,9 +121,9 @@ export function deploymentSpec(input: PodSpecInput) {
     const selector = appSelector(app);
     const timing = shutdownTiming(app.deregistrationDelaySeconds, app.shutdownSeconds);
     const httpGet = (path: string) => ({ httpGet: { path, port: "http" } });
-    const zoneSpread = input.stage === "prd" ? "DoNotSchedule" : "ScheduleAnyway";
+    const zoneSpread = stageProfile(input.stage).zoneSpread;
     return {
-        ...(app.autoscaling ? {} : { replicas: app.replicas ?? (input.stage === "prd" ? 2 : 1) }),
+        ...(app.autoscaling ? {} : { replicas: app.replicas ?? stageProfile(input.stage).appReplicas }),
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
         // Never below the current capacity during a rollout.

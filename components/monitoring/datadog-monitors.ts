@@ -2,6 +2,7 @@ import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatadogThresholds } from "../../stacks/schema/datadog-monitors";
 import type { Stage } from "../../stacks/config";
+import { stageProfile } from "../../stacks/schema/stage";
 import type { MonitorDefinition, MonitorInput } from "./monitor-definition";
 import { nodeMonitors } from "./node-monitors";
 import { workloadMonitors } from "./workload-monitors";
@@ -47,7 +48,7 @@ export function monitorMessage(definition: MonitorDefinition, clusterName: strin
 
 /** Critical alerts in prd are priority 1 (page); elsewhere 3. */
 export function monitorPriority(stage: Stage): string {
-    return stage === "prd" ? "1" : "3";
+    return stageProfile(stage).monitorPriority;
 }
 
 /**
@@ -59,7 +60,7 @@ export class DatadogMonitors extends pulumi.ComponentResource {
 
     constructor(name: string, args: DatadogMonitorsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:monitoring:DatadogMonitors", name, {}, opts);
-        const pageHandles = args.stage === "prd" ? args.pageHandles : [];
+        const pageHandles = stageProfile(args.stage).pages ? args.pageHandles : [];
         const monitors = monitorDefinitions({ clusterName: args.clusterName, thresholds: args.thresholds }).map((definition) =>
             new datadog.Monitor(`${name}-${definition.key}`, {
                 name: definition.name,
@@ -75,7 +76,7 @@ export class DatadogMonitors extends pulumi.ComponentResource {
                 noDataTimeframe: definition.noDataTimeframe,
                 requireFullWindow: false,
                 includeTags: true,
-                renotifyInterval: args.stage === "prd" ? 60 : 0,
+                renotifyInterval: stageProfile(args.stage).renotifyMinutes,
                 priority: monitorPriority(args.stage),
                 tags: [`env:${args.stage}`, `kube_cluster_name:${args.clusterName}`, "service:eks-platform", "managed-by:pulumi"],
             }, { parent: this, provider: args.provider }));

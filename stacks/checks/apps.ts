@@ -4,7 +4,7 @@ import { ConfigProblem, validOrUndefined } from "../problems";
 import { normalizedPathPrefix, Route, shadowedRoutes } from "../routing";
 import { dbPasswordKey } from "../secrets";
 import { ALB_RULE_LIMITS } from "../schema/apps";
-import { PROJECT, Stage, STAGES } from "../schema/stage";
+import { PROJECT, Stage, stageProfile, STAGES } from "../schema/stage";
 
 /** Values one ALB listener rule takes, shared by the hosts and the path patterns (ALB_RULE_LIMITS). */
 export const MAX_RULE_CONDITION_VALUES = ALB_RULE_LIMITS.valuesPerRule;
@@ -79,11 +79,12 @@ export function appStageProblems(stage: Stage | undefined, input: unknown): Conf
             }
         }
 
-        if (stage === "prd") {
-            const minimum = app.autoscaling ? app.autoscaling.minReplicas : app.replicas ?? 2;
-            if (minimum !== undefined && minimum < 2) {
+        const profile = stage && stageProfile(stage);
+        if (profile && profile.minAppReplicas > 1) {
+            const minimum = app.autoscaling ? app.autoscaling.minReplicas : app.replicas ?? profile.appReplicas;
+            if (minimum !== undefined && minimum < profile.minAppReplicas) {
                 const path = app.autoscaling ? "autoscaling.minReplicas" : "replicas";
-                problems.push({ key: `${key}.${path}`, value: minimum, expected: "expected at least 2 in prd, so a node drain or a zone loss leaves a pod serving" });
+                problems.push({ key: `${key}.${path}`, value: minimum, expected: `expected at least ${profile.minAppReplicas} in ${stage}, so a node drain or a zone loss leaves a pod serving` });
             }
         }
     }

@@ -9,7 +9,7 @@ import { cidrBlock } from "../schema/fields";
 import { loadBalancerSchema } from "../schema/load-balancer";
 import { AVAILABILITY_ZONE } from "../schema/network";
 import { unknownZones, zoneNames } from "../availability-zones";
-import { MIN_AVAILABILITY_ZONES, PROJECT, STAGES } from "../schema/stage";
+import { MIN_AVAILABILITY_ZONES, PROJECT, stageProfile, STAGES } from "../schema/stage";
 import { ciSchema } from "../schema/ci";
 import { datadogEnabledIn } from "../secrets";
 import { accessProblems } from "./access";
@@ -53,7 +53,7 @@ export function crossSectionProblems(stack: string, inputs: SectionInputs, valid
         if (azs.length < minimum) {
             problems.push({
                 key: azKey, value: azs,
-                expected: `expected at least ${minimum} availability zones${stage === "prd" ? " in prd" : ""}`,
+                expected: `expected at least ${minimum} availability zones${stage && minimum > Math.min(...Object.values(MIN_AVAILABILITY_ZONES)) ? ` in ${stage}` : ""}`,
             });
         }
         // Malformed names are reported by the schema; only well-formed ones can be in another region.
@@ -74,10 +74,10 @@ export function crossSectionProblems(stack: string, inputs: SectionInputs, valid
         });
     }
 
-    if (stage === "prd" && endpointCidrs?.some((c) => parseCidr(c)!.prefix === 0)) {
+    if (stage && !stageProfile(stage).openEndpointAllowed && endpointCidrs?.some((c) => parseCidr(c)!.prefix === 0)) {
         problems.push({
             key: `${PROJECT}:cluster.endpoint.publicAccessCidrs`, value: endpointCidrs,
-            expected: "expected specific CIDRs: the prd API endpoint is never open to 0.0.0.0/0",
+            expected: `expected specific CIDRs: the ${stage} API endpoint is never open to 0.0.0.0/0`,
         });
     }
 
@@ -89,7 +89,7 @@ export function crossSectionProblems(stack: string, inputs: SectionInputs, valid
     const account = stackAccount(inputs);
     problems.push(...account.problems);
     problems.push(...loadBalancerStageProblems(stage, inputs.loadBalancer, validRegion, account.id));
-    problems.push(...nameProblems(stack, stage, inputs.cluster, inputs.apps, inputs.monitoring));
+    problems.push(...nameProblems(stack, inputs.cluster, inputs.apps, inputs.monitoring));
     const idleTimeout = validOrUndefined(loadBalancerSchema, inputs.loadBalancer)?.idleTimeoutSeconds;
     problems.push(...monitoringProblems(stage, inputs.monitoring, idleTimeout, datadogEnabledIn(inputs.addons)));
     problems.push(...sloProblems(stage, inputs.monitoring, inputs.apps));

@@ -1,7 +1,7 @@
 /** Stage rules of `eks-platform:loadBalancer`. */
 import { z } from "zod";
 import { ConfigProblem, validOrUndefined } from "../problems";
-import { PROJECT, Stage } from "../schema/stage";
+import { PROJECT, Stage, stageProfile, stagesWhere } from "../schema/stage";
 
 /** The account an IAM role ARN belongs to. */
 export function accountOf(arn: string): string | undefined {
@@ -34,14 +34,14 @@ export function loadBalancerStageProblems(stage: Stage | undefined, input: unkno
     if (!stage) {
         return problems;
     }
-    if (stage !== "dev" && lb.certificateArn === undefined) {
-        problems.push({ key: `${key}.certificateArn`, value: undefined, expected: `expected an ACM certificate ARN: ${stage} serves HTTPS only (HTTP alone is for dev)` });
+    if (!stageProfile(stage).httpOnlyAllowed && lb.certificateArn === undefined) {
+        problems.push({ key: `${key}.certificateArn`, value: undefined, expected: `expected an ACM certificate ARN: ${stage} serves HTTPS only (HTTP alone is for ${stagesWhere((p) => p.httpOnlyAllowed).join(", ")})` });
     }
-    if (stage === "prd" && lb.accessLogs === false) {
-        problems.push({ key: `${key}.accessLogs`, value: false, expected: "expected true in prd: access logs are the record of every request" });
+    if (stageProfile(stage).loadBalancerSafeguards && lb.accessLogs === false) {
+        problems.push({ key: `${key}.accessLogs`, value: false, expected: `expected true in ${stage}: access logs are the record of every request` });
     }
-    if (stage === "prd" && lb.deletionProtection === false) {
-        problems.push({ key: `${key}.deletionProtection`, value: false, expected: "expected true in prd: the ALB outlives clusters and carries the stage's DNS" });
+    if (stageProfile(stage).loadBalancerSafeguards && lb.deletionProtection === false) {
+        problems.push({ key: `${key}.deletionProtection`, value: false, expected: `expected true in ${stage}: the ALB outlives clusters and carries the stage's DNS` });
     }
     return problems;
 }

@@ -3,7 +3,7 @@ import { ConfigProblem, validOrUndefined } from "../problems";
 import { FALLING_MONITORS, MONITOR_SETTINGS, MonitorName, resolveDatadogThresholds } from "../schema/datadog-monitors";
 import { monitoringSchema } from "../schema/monitoring";
 import type { Stage } from "../schema/stage";
-import { PROJECT } from "../schema/stage";
+import { PROJECT, stageProfile, stagesWhere } from "../schema/stage";
 
 /** The most 5XX responses the error budget may allow: above it, an outage stays within budget. */
 export const MAX_ALLOWED_ERROR_RATE = 0.05;
@@ -26,10 +26,10 @@ export function monitoringProblems(stage: Stage | undefined, input: unknown, idl
         });
     }
     // Only prd pages (components/monitoring/datadog-monitors.ts): elsewhere the handles would be dropped silently.
-    if (stage !== undefined && stage !== "prd" && monitoring.pageHandles.length > 0) {
+    if (stage !== undefined && !stageProfile(stage).pages && monitoring.pageHandles.length > 0) {
         problems.push({
             key: `${key}.pageHandles`, value: monitoring.pageHandles,
-            expected: `expected no page handles in ${stage}: only prd stages page, so these would be ignored; alerts of ${stage} go to the Slack channel`,
+            expected: `expected no page handles in ${stage}: only ${stagesWhere((p) => p.pages).join(", ")} stages page, so these would be ignored; alerts of ${stage} go to the Slack channel`,
         });
     }
     const alb = monitoring.alb;

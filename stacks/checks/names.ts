@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { ConfigProblem, validOrUndefined } from "../problems";
-import { PROJECT, Stage } from "../schema/stage";
+import { PROJECT } from "../schema/stage";
 
 /**
  * A managed node group's name is `<cluster>-<group>-` and the 26 characters Terraform's
@@ -17,18 +17,32 @@ export const SELECTORS_PER_PROFILE = 5;
 /** Lambda function names are at most 64 characters (Lambda CreateFunction). */
 export const MAX_LAMBDA_NAME = 64;
 
-export function clusterName(cluster: Record<string, any>, stage: Stage | undefined): string | undefined {
-    return validOrUndefined(z.string(), cluster.name) ?? (stage ? `${PROJECT}-${stage}` : undefined);
+/** The EKS cluster's name: `cluster.name`, else `eks-platform-<stack>`, so two stacks never share one. */
+export function clusterName(cluster: Record<string, any>, stack: string): string {
+    return validOrUndefined(z.string(), cluster.name) ?? defaultClusterName(stack);
 }
 
-export function nameProblems(stack: string, stage: Stage | undefined, clusterInput: unknown, appsInput: unknown, monitoringInput: unknown): ConfigProblem[] {
+export function defaultClusterName(stack: string): string {
+    return `${PROJECT}-${stack}`;
+}
+
+/** EKS CreateCluster: "^[0-9A-Za-z][A-Za-z0-9\\-_]*", 1 to 100 characters (EKS API reference). */
+const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+
+export function nameProblems(stack: string, clusterInput: unknown, appsInput: unknown, monitoringInput: unknown): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const cluster = (clusterInput ?? {}) as Record<string, any>;
-    const name = clusterName(cluster, stage);
+    const name = clusterName(cluster, stack);
+    if (cluster.name === undefined && !EKS_CLUSTER_NAME.test(name)) {
+        problems.push({
+            key: `${PROJECT}:cluster.name`, value: undefined,
+            expected: `is required for stack "${stack}": the default cluster name "${name}" is not one EKS accepts (letters, digits, '-' and '_', at most 100 characters)`,
+        });
+    }
     const groups = validOrUndefined(z.record(z.string(), z.looseObject({ kind: z.string().optional() })), cluster.nodeGroups ?? {}) ?? {};
     for (const [group, settings] of Object.entries(groups)) {
         const prefix = `${name}-${group}-`;
-        if (name !== undefined && (settings.kind ?? "managed") === "managed" && prefix.length > MAX_NODE_GROUP_PREFIX) {
+        if ((settings.kind ?? "managed") === "managed" && prefix.length > MAX_NODE_GROUP_PREFIX) {
             problems.push({
                 key: `${PROJECT}:cluster.nodeGroups.${group}`, value: group,
                 expected: `expected a shorter node group or cluster name: the managed node group's name prefix "${prefix}" has ${prefix.length} characters, and EKS allows ${MAX_NODE_GROUP_PREFIX} before the 26-character unique suffix`,

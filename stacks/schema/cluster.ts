@@ -34,7 +34,7 @@ const kubernetesVersion = z.string({
 
 /** `eks-platform:cluster`: the EKS cluster and its node groups. */
 export const clusterSchema = z.strictObject({
-    /** The EKS cluster's name; defaults to `eks-platform-<stage>`. */
+    /** The EKS cluster's name; defaults to `eks-platform-<stack>`, unique per stack. */
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, {
         error: "expected an EKS cluster name: letters, digits, '-' and '_', at most 100 characters",
     }).optional(),

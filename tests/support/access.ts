@@ -1,6 +1,6 @@
 /** Queries over a run's EKS access entries, by logical name. */
 import { CLUSTER_ADMIN_POLICY } from "../../components/cluster/access";
-import { ProgramRun, resourcesOfType } from "./program-run";
+import { ProgramRun, resourcesOfType } from "../../offline/program-run";
 
 export function accessEntries(run: ProgramRun): Record<string, Record<string, any>> {
     return Object.fromEntries(resourcesOfType(run, "aws:eks/accessEntry:AccessEntry").map((r) => [r.name, r.inputs]));

@@ -1,5 +1,5 @@
 /** What the addon specs share: the release and role types, and a stack run with addons set. */
-import { ProgramRun, RenderedResource, resourcesOfType, runProgram } from "./program-run";
+import { ProgramRun, RenderedResource, resourcesOfType, runProgram } from "../../offline/program-run";
 import { FIXTURE_DIR } from "./fixtures";
 
 export const RELEASE = "kubernetes:helm.sh/v3:Release";

@@ -1,5 +1,5 @@
 /** The CloudWatch alarms of a run, by the component that made them. */
-import { ProgramRun, RenderedResource, resourcesOfType } from "./program-run";
+import { ProgramRun, RenderedResource, resourcesOfType } from "../../offline/program-run";
 
 export const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 export const COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm";

@@ -6,7 +6,7 @@
 import { projectStacks } from "../../scripts/ci-settings";
 import { parseStackConfig } from "../../stacks/config";
 import { StackSummary, upgradeOrderProblems } from "../../stacks/checks/project";
-import { PROJECT_DIR, readStackConfig } from "./stack-files";
+import { PROJECT_DIR, readStackConfig } from "../../offline/stack-files";
 
 /** Each committed stack's problem, as its loader words it, then the rules across stacks; empty when all hold. */
 export function committedStackProblems(projectDir = PROJECT_DIR): string[] {

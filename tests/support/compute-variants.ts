@@ -3,7 +3,7 @@
  * specs: the field report's (cluster-autoscaler, an on-demand managed group, a self-managed spot
  * group with the termination handler), and Fargate only.
  */
-import { ProgramRun, runProgram } from "./program-run";
+import { ProgramRun, runProgram } from "../../offline/program-run";
 import { FIXTURE_DIR, fixtureSection } from "./fixtures";
 
 /** The field report's node groups, sized per stage as the stacks ran them before Karpenter. */

@@ -1,7 +1,7 @@
 /** The problems a stack's config is rejected with, one line each, for the specs that pin them. */
 import { parseStackConfig, StackConfigError } from "../../stacks/config";
 import { FIXTURE_DIR } from "./fixtures";
-import { readStackConfig, StackFileOptions } from "./stack-files";
+import { readStackConfig, StackFileOptions } from "../../offline/stack-files";
 
 /** Parses a fixture stack (tests/fixtures) with changes on top; the lines of the error (without the header). */
 export function configProblems(stack: string, options: StackFileOptions = {}): string[] {

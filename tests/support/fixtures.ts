@@ -5,8 +5,8 @@
  */
 import * as path from "path";
 import { PROJECT, RawStackConfig } from "../../stacks/config";
-import { ProgramRun, RunOptions, runProgram } from "./program-run";
-import { readStackConfig, StackFileOptions } from "./stack-files";
+import { ProgramRun, RunOptions, runProgram } from "../../offline/program-run";
+import { readStackConfig, StackFileOptions } from "../../offline/stack-files";
 
 export const FIXTURE_DIR = path.resolve(__dirname, "..", "fixtures");
 

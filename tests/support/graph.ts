@@ -1,5 +1,5 @@
 /** Queries over the rendered dependency graph: what a resource waits for, and through what. */
-import type { ProgramRun, RenderedResource } from "./program-run";
+import type { ProgramRun, RenderedResource } from "../../offline/program-run";
 
 /** Everything a resource waits for, directly or through what it waits for. */
 export function transitiveDependencies(run: ProgramRun, resource: RenderedResource): Set<string> {

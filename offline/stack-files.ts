@@ -5,9 +5,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
-import { PROJECT, RawStackConfig, requiredSecrets } from "../../stacks/config";
+import { PROJECT, RawStackConfig, requiredSecrets } from "../stacks/config";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 /** Stands in for a secret in offline runs; never printed: a test fails if it reaches any output. */
 export const SECRET_PLACEHOLDER_MARK = "RENDER-PLACEHOLDER-SECRET";
@@ -61,6 +61,11 @@ export interface StackFileOptions {
     fillMissingSecrets?: boolean;
 }
 
+/** The project's stacks: one per Pulumi.<stack>.yaml, in name order. */
+export function projectStacks(projectDir = PROJECT_DIR): string[] {
+    return fs.readdirSync(projectDir).map((file) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(file)?.[1]).filter((s): s is string => !!s).sort();
+}
+
 export function stackFilePath(stack: string, projectDir = PROJECT_DIR): string {
     return path.join(projectDir, `Pulumi.${stack}.yaml`);
 }
@@ -83,7 +88,8 @@ export function readStackConfig(stack: string, options: StackFileOptions = {}): 
 
     const file = stackFilePath(stack, options.stackDir ?? projectDir);
     if (!fs.existsSync(file)) {
-        throw new Error(`No stack file ${file}: expected one of the project's stacks (Pulumi.<stack>.yaml).`);
+        const known = projectStacks(options.stackDir ?? projectDir);
+        throw new Error(`No stack file ${file}: expected one of the project's stacks (${known.join(", ") || "none"}), one Pulumi.<stack>.yaml each.`);
     }
     const stackFile = readYamlFile(file);
     for (const [key, value] of Object.entries<unknown>(stackFile.config ?? {})) {

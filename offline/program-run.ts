@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../../stacks/config";
+import { PROJECT } from "../stacks/config";
 import { PlatformMocks } from "./mocks";
 import { PROJECT_DIR, readStackConfig, StackFileOptions } from "./stack-files";
 
@@ -56,7 +56,7 @@ interface Registration {
 
 // The program is a function (`export = async () => ...`), so one process can run it per stack.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const program = require("../../index") as () => Promise<Record<string, unknown>>;
+const program = require("../index") as () => Promise<Record<string, unknown>>;
 
 const cache = new Map<string, Promise<ProgramRun>>();
 

@@ -1,0 +1,55 @@
+/**
+ * Stacks are free, stages are profiles: a stack copied under a new name deploys a new set of
+ * physical names. Two stacks in one account and region never collide.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { FIXTURE_DIR } from "./support/fixtures";
+import { ProgramRun, runProgram } from "../offline/program-run";
+
+/** Inputs that name something in the cloud account (AWS) or the Datadog organisation. */
+const PHYSICAL_KEYS = ["name", "namePrefix", "configurationName", "nodeGroupNamePrefix", "functionName"];
+
+function physicalNames(run: ProgramRun): Map<string, string> {
+    const names = new Map<string, string>();
+    for (const r of run.resources.filter((x) => /^(aws|awsx|eks|datadog):/.test(x.type))) {
+        for (const key of PHYSICAL_KEYS) {
+            const value = r.inputs[key];
+            if (typeof value === "string") {
+                names.set(value, `${r.type} ${r.name}.${key}`);
+            }
+        }
+        if (r.type === "datadog:index/dashboardJson:DashboardJson") {
+            names.set(JSON.parse(r.inputs.dashboard as string).title, `${r.type} ${r.name}.title`);
+        }
+    }
+    return names;
+}
+
+describe("stack names", () => {
+    it("a copy of a stack under another name shares no physical name with it", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qa-"));
+        try {
+            fs.copyFileSync(path.join(FIXTURE_DIR, "Pulumi.stg.yaml"), path.join(dir, "Pulumi.qa.yaml"));
+            const source = await runProgram({ stack: "stg", stackDir: FIXTURE_DIR });
+            const copy = await runProgram({ stack: "qa", stackDir: dir });
+            const sourceNames = physicalNames(source);
+            const copyNames = physicalNames(copy);
+            expect(sourceNames.size).to.be.greaterThan(10);
+            const shared = [...copyNames.keys()].filter((name) => sourceNames.has(name)).map((name) => `${name} (${copyNames.get(name)})`);
+            expect(shared).to.deep.equal([]);
+            const cluster = copy.resources.find((r) => r.type === "eks:index:Cluster")!;
+            expect(cluster.inputs.name).to.equal("eks-platform-qa");
+            expect(copy.resources.find((r) => r.type === "aws:kms/alias:Alias")!.inputs.name).to.equal("alias/eks-platform-qa-secrets");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("names a stack's cluster after the stack, as it was named after the stage when the two were one", async () => {
+        const run = await runProgram({ stack: "prd", stackDir: FIXTURE_DIR });
+        expect(run.resources.find((r) => r.type === "eks:index:Cluster")!.inputs.name).to.equal("eks-platform-prd");
+    });
+});
