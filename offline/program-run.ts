@@ -27,6 +27,8 @@ export interface RenderedResource {
 export interface RenderedOptions {
     readonly protect: boolean;
     readonly ignoreChanges: string[];
+    /** URNs this resource had under earlier names (`aliases`): the engine moves them instead of replacing. */
+    readonly aliasUrns: string[];
     /** URNs named in `dependsOn` only. */
     readonly dependsOn: string[];
 }
@@ -160,11 +162,21 @@ async function serialize(stack: string, registrations: Registration[], stackOutp
         options.set(urn, {
             protect: effective.__protect === true,
             ignoreChanges: r.opts.ignoreChanges ?? [],
+            aliasUrns: aliasUrns(urn, r.name, r.opts.aliases),
             dependsOn: dependsOn.map((d) => urns.get(d)).filter((u): u is string => !!u),
         });
     }
     const outputs = (await toPlain(stackOutputs, new Set(), urns)) as Record<string, unknown>;
     return { stack, resources, options, outputs };
+}
+
+/** The URNs of name aliases (`{ name }`, same type and parent); other alias forms are not used here. */
+function aliasUrns(urn: string, name: string, aliases: pulumi.ResourceOptions["aliases"]): string[] {
+    const prefix = urn.slice(0, urn.length - name.length);
+    return (aliases ?? []).flatMap((alias) => {
+        const aliasName = typeof alias === "object" && alias !== null && "name" in alias ? (alias as { name?: unknown }).name : undefined;
+        return typeof aliasName === "string" ? [`${prefix}${aliasName}`] : [];
+    });
 }
 
 async function explicitDependencies(dependsOn: pulumi.ResourceOptions["dependsOn"]): Promise<pulumi.Resource[]> {

@@ -48,3 +48,8 @@ export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].
 export function isPrivateRange(range: Ipv4Range): boolean {
     return PRIVATE_RANGES.some((p) => cidrContains(p, range));
 }
+
+/** A CIDR as part of a resource name: `203.0.113.0/24` -> `203-0-113-0-24`. Resources made from a list of CIDRs are named by it, never by position. */
+export function cidrKey(cidr: string): string {
+    return cidr.replace(/[./:]/g, "-");
+}

@@ -66,7 +66,7 @@ describe("EksCluster", () => {
         const inputs = resourceNamed(run, CLUSTER, "eks-cluster").inputs;
         expect(inputs.endpointPublicAccess).to.equal(false);
         expect(inputs).not.to.have.property("publicAccessCidrs");
-        const rule = resourceNamed(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "eks-api-from-ci-0");
+        const rule = resourceNamed(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "eks-api-from-ci-10-20-250-0-24");
         expect(rule.inputs).to.deep.include({ securityGroupId: "sg-cluster-eks-platform-stg", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.20.250.0/24" });
     });
 

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { cidrKey } from "../../stacks/cidr";
 import { pathPatterns, rulePriorities } from "../../stacks/routing";
 
 /** How the ALB reaches one app. */
@@ -94,11 +95,13 @@ export class AppLoadBalancer extends pulumi.ComponentResource {
         }, { parent: this });
         const listenerPorts = https ? [443, 80] : [80];
         for (const port of listenerPorts) {
-            args.allowedCidrs.forEach((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}-${i}`, {
+            // Named by the CIDR, so editing the list touches only the CIDRs edited; the alias keeps
+            // the rule of stacks made when rules were named by position.
+            args.allowedCidrs.forEach((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}-${cidrKey(cidr)}`, {
                 securityGroupId: securityGroup.id,
                 ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: cidr,
                 description: port === 80 && https ? "HTTP, redirected to HTTPS" : "clients",
-            }, { parent: this }));
+            }, { parent: this, aliases: [{ name: `${name}-in-${port}-${i}` }] }));
         }
         for (const port of [...new Set(args.apps.map((a) => a.port))]) {
             new aws.vpc.SecurityGroupEgressRule(`${name}-out-${port}`, {

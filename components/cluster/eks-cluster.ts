@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { cidrKey } from "../../stacks/cidr";
 import type { NodeGroupConfig } from "../../stacks/config";
 import type { ServiceAccountOidc } from "../kube-system-addons/addon";
 import { serviceTrustPolicy } from "../trust-policies";
@@ -204,11 +205,12 @@ export class EksCluster extends pulumi.ComponentResource {
         this.coreDns = computeAddons.coreDns;
 
         // CI runners inside the VPC reach the private endpoint through the control plane's security group.
-        args.privateEndpointClientCidrs.forEach((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-api-from-ci-${i}`, {
+        // Named by the CIDR (the alias keeps rules named by position before).
+        args.privateEndpointClientCidrs.forEach((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-api-from-ci-${cidrKey(cidr)}`, {
             securityGroupId: cluster.clusterSecurityGroupId,
             ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: cidr,
             description: "Kubernetes API from CI runners",
-        }, { parent: this }));
+        }, { parent: this, aliases: [{ name: `${name}-api-from-ci-${i}` }] }));
 
         this.clusterName = cluster.eksCluster.name;
         this.kubernetesVersion = args.kubernetesVersion;

@@ -16,6 +16,15 @@ export function fargateSelectorGroups(namespaces: readonly string[]): string[][]
     return groups;
 }
 
+/**
+ * A profile is named by the first namespace it selects, not its position: a profile whose
+ * namespaces are unchanged keeps its name. (Its selectors cannot change in place: EKS replaces a
+ * profile whose selectors change, so adding or removing a namespace re-creates the groups after it.)
+ */
+export function fargateProfileKey(group: readonly string[]): string {
+    return group[0];
+}
+
 export interface FargateContext {
     /** The EksCluster component's name: every child name starts with it. */
     componentName: string;
@@ -38,11 +47,11 @@ export function createFargateProfiles(ctx: FargateContext, namespaces: readonly 
         role: role.name,
         policyArn: aws.iam.ManagedPolicy.AmazonEKSFargatePodExecutionRolePolicy,
     }, { parent: ctx.parent });
-    return fargateSelectorGroups(namespaces).map((group, i) => new aws.eks.FargateProfile(`${ctx.componentName}-fargate-${i}`, {
+    return fargateSelectorGroups(namespaces).map((group, i) => new aws.eks.FargateProfile(`${ctx.componentName}-fargate-${fargateProfileKey(group)}`, {
         clusterName: ctx.clusterName,
         podExecutionRoleArn: role.arn,
         subnetIds: ctx.subnetIds,
         selectors: group.map((namespace) => ({ namespace })),
         tags: ctx.tags,
-    }, { parent: ctx.parent, dependsOn: [policy] }));
+    }, { parent: ctx.parent, dependsOn: [policy], aliases: [{ name: `${ctx.componentName}-fargate-${i}` }] }));
 }
