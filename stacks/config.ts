@@ -23,14 +23,14 @@ import { networkSchema } from "./schema/network";
 import { resolveSlo, Slo } from "./schema/slo";
 import { PROJECT, Stage, stageProfile, STAGES } from "./schema/stage";
 import {
-    DATADOG_API_KEY, DATADOG_APP_KEY, dbPasswordKey, readSecret, requiredSecrets, SLACK_WEBHOOK_KEY,
+    DATADOG_API_KEY, DATADOG_APP_KEY, dbPasswordKey, readSecret, requiredSecrets, secretEnvKey, SLACK_WEBHOOK_KEY,
 } from "./secrets";
 
 export { AddonsConfig, ContainerResources, PROJECT, Stage, STAGES };
 export { REQUIRED_CLUSTER_LOG_TYPES } from "./schema/cluster";
 export { SUPPORTED_KUBERNETES_VERSIONS } from "./kubernetes-versions";
 export { ConfigProblem, formatProblems, StackConfigError } from "./problems";
-export { DATADOG_API_KEY, DATADOG_APP_KEY, dbPasswordKey, RequiredSecret, requiredSecrets, SLACK_WEBHOOK_KEY } from "./secrets";
+export { DATADOG_API_KEY, DATADOG_APP_KEY, dbPasswordKey, RequiredSecret, requiredSecrets, secretEnvKey, SLACK_WEBHOOK_KEY } from "./secrets";
 
 /** Every `eks-platform:` key a stack file may set, with its schema. */
 const SECTIONS = {
@@ -68,8 +68,10 @@ export interface AppConfig extends Omit<z.output<typeof appSchema>, "namespace" 
     readonly namespace: string;
     /** The availability objective, with the stage's default decided. */
     readonly slo: Slo;
-    /** The database password, from the secret config key named by `dbPasswordKey`. */
-    readonly dbPassword: pulumi.Output<string>;
+    /** The database password, from the secret config key named by `dbPasswordKey`; none without rds. */
+    readonly dbPassword?: pulumi.Output<string>;
+    /** The secret variables, by name, from the keys named by `secretEnvKey`. */
+    readonly secretEnvValues: Readonly<Record<string, pulumi.Output<string>>>;
 }
 
 /** The validated configuration of one stack. */
@@ -196,7 +198,9 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
             logRetentionDays: cluster.logRetentionDays ?? stageProfile(stage).controlPlaneLogRetentionDays,
         },
         apps: Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, {
-            ...app, name, namespace: app.namespace ?? name, slo: resolveSlo(app.slo, stage), dbPassword: secrets[dbPasswordKey(name)],
+            ...app, name, namespace: app.namespace ?? name, slo: resolveSlo(app.slo, stage),
+            dbPassword: app.rds ? secrets[dbPasswordKey(name)] : undefined,
+            secretEnvValues: Object.fromEntries(app.secretEnv.map((variable) => [variable, secrets[secretEnvKey(name, variable)]])),
         }])),
         addons: resolved!.addons,
         ci,

@@ -10,6 +10,16 @@ export function dbPasswordKey(app: string): string {
     return `${PROJECT}:${camel}DbPassword`;
 }
 
+/**
+ * The secret config key of an app's secret variable: app `web`, STRIPE_API_KEY ->
+ * `eks-platform:webEnvStripeApiKey` (camelCase, as Pulumi config keys are written).
+ */
+export function secretEnvKey(app: string, variable: string): string {
+    const camelApp = app.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const pascal = variable.toLowerCase().split("_").filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1)).join("");
+    return `${PROJECT}:${camelApp}Env${pascal}`;
+}
+
 /** The Datadog provider's own config keys; the API key is shared with the agent. */
 export const DATADOG_API_KEY = "datadog:apiKey";
 export const DATADOG_APP_KEY = "datadog:appKey";
@@ -39,7 +49,14 @@ export function requiredSecrets(values: Readonly<Record<string, string | undefin
     const monitoring = parseObjectLeniently(values[`${PROJECT}:monitoring`]);
     const slack = (monitoring.slack ?? {}) as { delivery?: unknown };
     return [
-        ...Object.keys(apps).map((app) => ({ key: dbPasswordKey(app), purpose: `database password of app "${app}"` })),
+        ...Object.entries(apps).flatMap(([app, settings]) => {
+            const { rds, secretEnv } = (settings ?? {}) as { rds?: unknown; secretEnv?: unknown };
+            const variables = Array.isArray(secretEnv) ? secretEnv.filter((v): v is string => typeof v === "string") : [];
+            return [
+                ...(rds !== undefined ? [{ key: dbPasswordKey(app), purpose: `database password of app "${app}"` }] : []),
+                ...variables.map((variable) => ({ key: secretEnvKey(app, variable), purpose: `${variable} of app "${app}"` })),
+            ];
+        }),
         ...(datadogEnabled(values) ? [
             { key: DATADOG_API_KEY, purpose: "Datadog API key (agent and provider)" },
             { key: DATADOG_APP_KEY, purpose: "Datadog application key (provider)" },

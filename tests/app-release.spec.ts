@@ -322,7 +322,8 @@ describe("app and load balancer config", () => {
         for (const key of ["DB_PASSWORD", "API_SECRET", "AUTH_TOKEN"]) {
             const found = problems("dev", withWeb("dev", (w) => { w.env[key] = "s3cr3t-value"; }));
             expect(found).to.deep.equal([
-                `[dev] eks-platform:apps.web.env.${key} = "(not shown)": expected no secret in the ConfigMap: a key that looks like a password, secret or token belongs in a Secret`,
+                // DB_PASSWORD is the platform's with rds; any other secret goes to secretEnv.
+                `[dev] eks-platform:apps.web.env.${key} = "(not shown)": expected no secret in the ConfigMap: a key that looks like a password, secret or token belongs in a Secret${key === "DB_PASSWORD" ? "" : "; list it in secretEnv and set it with `pulumi config set --secret`"}`,
             ]);
             expect(found.join()).not.to.contain("s3cr3t-value");
         }

@@ -68,7 +68,7 @@ const CASES: [string, string, string, Edit, string][] = [
     ["a deregistration delay over an hour", "dev", "apps", (a) => { a.web.deregistrationDelaySeconds = 4000; },
         "[dev] eks-platform:apps.web.deregistrationDelaySeconds = 4000: expected whole seconds from 0 to 3600"],
     ["an environment variable name with a dash", "dev", "apps", (a) => { a.web.env["LOG-LEVEL"] = "info"; },
-        '[dev] eks-platform:apps.web.env.LOG-LEVEL = "LOG-LEVEL": expected an environment variable name'],
+        '[dev] eks-platform:apps.web.env.LOG-LEVEL = "LOG-LEVEL": expected an environment variable name such as LOG_LEVEL'],
     ["an RDS port out of range", "dev", "apps", (a) => { a.web.rds.port = 0; },
         "[dev] eks-platform:apps.web.rds.port = 0: expected a TCP port from 1 to 65535"],
     ["an RDS host with a scheme", "dev", "apps", (a) => { a.web.rds.host = "postgres://db"; },

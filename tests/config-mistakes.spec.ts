@@ -193,7 +193,7 @@ const TOLD: Record<string, string[]> = {
         "[stg] eks-platform:apps.web.env.DB_PASSWORD = \"(not shown)\": expected no secret in the ConfigMap: a key that looks like a password, secret or token belongs in a Secret",
     ],
     "an API token written into env": [
-        "[stg] eks-platform:apps.web.env.PAYMENTS_API_TOKEN = \"(not shown)\": expected no secret in the ConfigMap: a key that looks like a password, secret or token belongs in a Secret",
+        "[stg] eks-platform:apps.web.env.PAYMENTS_API_TOKEN = \"(not shown)\": expected no secret in the ConfigMap: a key that looks like a password, secret or token belongs in a Secret; list it in secretEnv and set it with `pulumi config set --secret`",
     ],
     "a stg app pointed at the prd database through env": [
         "[stg] eks-platform:apps.web.env.REPORTING_DB = \"web-prd.c9akciq32xyz.eu-west-1.rds.amazonaws.com\": expected a database of stg: this RDS host names prd",

@@ -69,10 +69,10 @@ describe("stack config", () => {
             const prd = load("prd").apps.web;
             expect(dev.resources.limits.memory).to.equal("256Mi");
             expect(prd.resources.limits.memory).to.equal("1Gi");
-            expect(dev.rds.host).to.match(/^web-dev\./);
-            expect(prd.rds.host).to.match(/^web-prd\./);
+            expect(dev.rds!.host).to.match(/^web-dev\./);
+            expect(prd.rds!.host).to.match(/^web-prd\./);
             expect(prd.rds).to.include({ port: 5432, database: "web", user: "web_app" });
-            expect(await pulumi.isSecret(prd.dbPassword)).to.equal(true);
+            expect(await pulumi.isSecret(prd.dbPassword!)).to.equal(true);
         });
     });
 

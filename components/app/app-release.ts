@@ -55,13 +55,10 @@ export function namespaceLabels(kubernetesVersion: string): Record<string, strin
     };
 }
 
-/** The ConfigMap's data: RDS connection values and the app's extra variables. Never a secret. */
+/** The ConfigMap's data: RDS connection values (with rds) and the app's extra variables. Never a secret. */
 export function configData(app: Pick<AppConfig, "rds" | "env">): Record<string, string> {
     const data: Record<string, string> = {
-        DB_HOST: app.rds.host,
-        DB_PORT: String(app.rds.port),
-        DB_NAME: app.rds.database,
-        DB_USER: app.rds.user,
+        ...(app.rds ? { DB_HOST: app.rds.host, DB_PORT: String(app.rds.port), DB_NAME: app.rds.database, DB_USER: app.rds.user } : {}),
         ...app.env,
     };
     const secretLike = Object.keys(data).filter((key) => looksSecret(key));
@@ -69,6 +66,11 @@ export function configData(app: Pick<AppConfig, "rds" | "env">): Record<string, 
         throw new Error(`ConfigMap keys ${secretLike.join(", ")} look like secrets; they belong in the app's Secret.`);
     }
     return data;
+}
+
+/** The app's Secret data: DB_PASSWORD with rds, and each secret variable; secret values throughout. */
+export function secretEnvironment(app: Pick<AppConfig, "dbPassword" | "secretEnvValues">): Record<string, pulumi.Output<string>> {
+    return { ...(app.dbPassword ? { DB_PASSWORD: app.dbPassword } : {}), ...app.secretEnvValues };
 }
 
 /** A name that changes with the content, so a changed ConfigMap rolls the Deployment's pods. */
@@ -110,7 +112,8 @@ export interface PodSpecInput {
     app: AppConfig;
     stage: Stage;
     configMapName: pulumi.Input<string>;
-    secretName: pulumi.Input<string>;
+    /** The app's Secret, when it has secret variables. */
+    secretName?: pulumi.Input<string>;
     /** Mount the service account token: the app calls the API, or an injected Datadog agent does. */
     mountToken: boolean;
 }
@@ -150,7 +153,7 @@ export function deploymentSpec(input: PodSpecInput) {
                     name: "app",
                     image: app.image,
                     ports: [{ name: "http", containerPort: app.port, protocol: "TCP" }],
-                    envFrom: [{ configMapRef: { name: input.configMapName } }, { secretRef: { name: input.secretName } }],
+                    envFrom: [{ configMapRef: { name: input.configMapName } }, ...(input.secretName ? [{ secretRef: { name: input.secretName } }] : [])],
                     resources: app.resources,
                     startupProbe: { ...httpGet(app.livenessPath ?? app.healthCheckPath), periodSeconds: 5, failureThreshold: 30 },
                     readinessProbe: { ...httpGet(app.healthCheckPath), periodSeconds: 5, failureThreshold: 3 },
@@ -215,15 +218,19 @@ export class AppRelease extends pulumi.ComponentResource {
             data,
         }, child);
 
-        const secret = new k8s.core.v1.Secret(`${name}-db`, {
-            metadata: { name: `${app.name}-db`, namespace: ns, labels },
+        // The app's secret variables (the database password with rds); none, no Secret. An app
+        // with rds keeps the name of the Secret that held the password alone, so stacks keep it.
+        const secretData = secretEnvironment(app);
+        const secretName = app.rds ? "db" : "secrets";
+        const secret = Object.keys(secretData).length === 0 ? undefined : new k8s.core.v1.Secret(`${name}-${secretName}`, {
+            metadata: { name: `${app.name}-${secretName}`, namespace: ns, labels },
             type: "Opaque",
-            stringData: { DB_PASSWORD: app.dbPassword },
+            stringData: secretData,
         }, child);
 
         const deployment = new k8s.apps.v1.Deployment(name, {
             metadata: { name: app.name, namespace: ns, labels },
-            spec: deploymentSpec({ app, stage: args.stage, configMapName: configMap.metadata.name, secretName: secret.metadata.name, mountToken }),
+            spec: deploymentSpec({ app, stage: args.stage, configMapName: configMap.metadata.name, secretName: secret?.metadata.name, mountToken }),
         }, { ...child, dependsOn: [serviceAccount, ...controller, ...args.compute, ...sidecarNeeds] });
 
         const service = new k8s.core.v1.Service(name, {

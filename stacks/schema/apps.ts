@@ -69,6 +69,8 @@ const URL_WITH_PASSWORD = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\/@\s:]*:[^\/@\s]+@/;
 /** The variables the platform sets from `rds` and the password Secret: `env` may not override them. */
 export const PLATFORM_ENV = ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"];
 
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected an environment variable name such as LOG_LEVEL" });
+
 const rdsSchema = z.strictObject({
     host: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
         error: "expected a DNS host name such as app.abc123.eu-west-1.rds.amazonaws.com",
@@ -117,17 +119,27 @@ export const appSchema = z.strictObject({
     deregistrationDelaySeconds: seconds(0, 3600).default(30),
     /** How long the app needs after SIGTERM to finish its work and exit. */
     shutdownSeconds: seconds(1, 600).default(15),
-    /** Extra non-secret environment variables, in the app's ConfigMap. */
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected an environment variable name" }), z.string()).default({}),
+    /**
+     * Extra non-secret environment variables, in the app's ConfigMap. Any YAML scalar: numbers
+     * and booleans become the strings Kubernetes needs (`WORKERS: 4` -> "4").
+     */
+    env: z.record(envName, z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or true/false" }).transform(String)).default({}),
+    /**
+     * Environment variables whose values are secrets: each is the secret config key
+     * `<app>Env<Name>` (app `web`, STRIPE_API_KEY -> eks-platform:webEnvStripeApiKey), set with
+     * `pulumi config set --secret`, and reaches the pods through the app's Secret only.
+     */
+    secretEnv: z.array(envName).default([]),
     /** Mount a Kubernetes API token into the pods (only for apps that call the API). */
     kubernetesApiAccess: z.boolean({ error: "expected true or false" }).default(false),
-    /** Connection values for the app's RDS database; the password is the secret `<app>DbPassword`. */
-    rds: rdsSchema,
+    /** Connection values for the app's RDS database; the password is the secret `<app>DbPassword`. None: no DB_* variables. */
+    rds: rdsSchema.optional(),
     /** The app's availability objective; its burn-rate alerts follow `monitoring.burnRateAlerts`. */
     slo: sloSchema.optional(),
 }).superRefine((app, ctx) => {
-    // A secret-looking one (DB_PASSWORD) is refused below, its value unprinted.
-    for (const key of Object.keys(app.env).filter((k) => PLATFORM_ENV.includes(k) && !looksSecret(k))) {
+    // With rds the platform owns the DB_* variables; a secret-looking one is refused below, unprinted.
+    const reserved = app.rds ? PLATFORM_ENV : [];
+    for (const key of Object.keys(app.env).filter((k) => reserved.includes(k) && !looksSecret(k))) {
         ctx.addIssue({
             code: "custom", path: ["env", key], input: app.env[key],
             message: `expected no ${key} in env: the platform sets it from rds (and the password Secret), and env would silently replace it`,
@@ -142,8 +154,16 @@ export const appSchema = z.strictObject({
     for (const key of Object.keys(app.env).filter((k) => looksSecret(k))) {
         ctx.addIssue({
             code: "custom", path: ["env", key], input: "(not shown)",
-            message: "expected no secret in the ConfigMap: a key that looks like a password, secret or token belongs in a Secret",
+            message: `expected no secret in the ConfigMap: a key that looks like a password, secret or token belongs in a Secret${reserved.includes(key) ? "" : "; list it in secretEnv and set it with `pulumi config set --secret`"}`,
         });
+    }
+    for (const [i, key] of app.secretEnv.entries()) {
+        if (app.secretEnv.indexOf(key) !== i || key in app.env || reserved.includes(key)) {
+            ctx.addIssue({
+                code: "custom", path: ["secretEnv", i], input: key,
+                message: key in app.env ? `expected ${key} in env or in secretEnv, not both` : reserved.includes(key) ? `expected no ${key}: the platform sets it from rds` : "expected each variable once",
+            });
+        }
     }
     albRuleProblems(app.hosts, app.pathPrefix, ctx);
     if (app.autoscaling && app.replicas !== undefined) {

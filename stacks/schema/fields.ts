@@ -14,8 +14,12 @@ export const cidrBlock = z.string().refine((v) => parseCidr(v) !== undefined, {
     abort: true,
 });
 
+/**
+ * A Kubernetes quantity, as Kubernetes takes it: a string (`250m`, `1Gi`) or a YAML number
+ * (`cpu: 1`, `cpu: 0.5`), which becomes its decimal string.
+ */
 export const quantity = (kind: QuantityKind) =>
-    z.string({ error: `expected ${QUANTITY_EXPECTATION[kind]}, as a quoted string` })
+    z.union([z.string(), z.number().finite().nonnegative().transform((n) => String(n))], { error: `expected ${QUANTITY_EXPECTATION[kind]}` })
         .refine((v) => parseQuantity(v, kind) !== undefined, { error: `expected ${QUANTITY_EXPECTATION[kind]}`, abort: true });
 
 /** The least memory a container can start with; below it, the number is bytes meant as MiB. */
