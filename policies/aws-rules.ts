@@ -1,5 +1,6 @@
 /** Rules for the AWS side: EKS, nodes, the VPC, the ALB, SNS. */
 import { daysOfStandardSupportLeft, KUBERNETES_MINORS, UPGRADE_WARNING_DAYS } from "../stacks/kubernetes-versions";
+import { today as clockToday } from "../stacks/clock";
 import { MODERN_TLS_POLICIES } from "../stacks/schema/load-balancer";
 import { PolicyResource, profileOf, ResourceRule, stageOf } from "./rule";
 
@@ -39,7 +40,7 @@ function eksSettings(r: PolicyResource) {
  * left (stacks/kubernetes-versions.ts): time to rehearse the upgrade in dev. `today` is a
  * parameter so the rule is tested on fixed dates.
  */
-export function supportWindowRule(today: () => Date = () => new Date()): ResourceRule {
+export function supportWindowRule(today: () => Date = clockToday): ResourceRule {
     return {
         ...eksRule("eks-standard-support-window", `The cluster's Kubernetes minor has at least ${UPGRADE_WARNING_DAYS} days of EKS standard support left.`, (s) => {
             const minor = s.version !== undefined ? KUBERNETES_MINORS[s.version] : undefined;

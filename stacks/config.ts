@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { crossSectionProblems } from "./checks";
+import { today } from "./clock";
 import { clusterName } from "./checks/names";
 import { ConfigProblem, problemsFromIssues, StackConfigError } from "./problems";
 import { AddonsConfig, addonsSchema, datadogSiteSchema, resolveAddons } from "./schema/addons";
@@ -119,7 +120,7 @@ export interface RawStackConfig {
 }
 
 export interface ParseOptions {
-    /** The day support windows are judged on; today by default. */
+    /** The day support windows are judged on; `today()` by default. */
     readonly today?: Date;
 }
 
@@ -158,7 +159,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
     problems.push(...regionIssues);
 
     const required = requiredSecrets(raw.values);
-    problems.push(...crossSectionProblems(stack, inputs, regionIssues.length === 0 ? region : undefined, options.today ?? new Date()));
+    problems.push(...crossSectionProblems(stack, inputs, regionIssues.length === 0 ? region : undefined, options.today ?? today()));
     const requiredKeys = required.map((s) => s.key);
     problems.push(...unknownKeyProblems(raw.values, raw.secretKeys,
         [...Object.keys(SECTIONS).map((s) => `${PROJECT}:${s}`), ...requiredKeys.filter((k) => k.startsWith(`${PROJECT}:`))],

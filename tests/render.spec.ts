@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { renderStack } from "../scripts/render";
 import { StackConfigError } from "../stacks/config";
 import { runProgram } from "../offline/program-run";
-import { committedStackProblems } from "./support/committed-stacks";
+import { committedStackProblems, committedStacksReport, SPEC_DAY } from "./support/committed-stacks";
 import { FIXTURE_DIR } from "./support/fixtures";
 import { PROJECT_DIR, projectStacks, SECRET_PLACEHOLDER_MARK } from "../offline/stack-files";
 
@@ -125,6 +125,22 @@ describe("offline render", () => {
 });
 
 describe("committed stack files", () => {
+    it("are judged on the real date, and say why a stack leaving standard support stops the suite", () => {
+        const project = fs.mkdtempSync(path.join(os.tmpdir(), "late-"));
+        try {
+            fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
+            fs.copyFileSync(path.join(FIXTURE_DIR, "Pulumi.stg.yaml"), path.join(project, "Pulumi.stg.yaml"));
+            const late = committedStackProblems(project, new Date("2027-03-28T12:00:00Z"));
+            expect(late).to.have.length(1);
+            expect(late[0]).to.contain('[stg] eks-platform:cluster.kubernetesVersion = "1.35": expected a minor in EKS standard support: 1.35 left it on 2027-03-27');
+            expect(committedStacksReport(late)).to.contain("The committed stacks are checked on today's date on purpose");
+            expect(committedStacksReport(['Stack "stg" has 1 configuration problem; nothing was created:\n  - [stg] eks-platform:network.natGateways = "x": expected "single" or "onePerAz"']))
+                .not.to.contain("on purpose");
+        } finally {
+            fs.rmSync(project, { recursive: true, force: true });
+        }
+    });
+
     it("are checked once before any spec: a typo in one file is one message, naming it", () => {
         const project = fs.mkdtempSync(path.join(os.tmpdir(), "typo-"));
         try {
@@ -132,10 +148,11 @@ describe("committed stack files", () => {
             for (const stack of ["dev", "stg", "prd"]) {
                 fs.copyFileSync(path.join(FIXTURE_DIR, `Pulumi.${stack}.yaml`), path.join(project, `Pulumi.${stack}.yaml`));
             }
-            expect(committedStackProblems(project)).to.deep.equal([]);
+            // On the specs' pinned day: this is about typos, not support windows.
+            expect(committedStackProblems(project, SPEC_DAY)).to.deep.equal([]);
             const stg = fs.readFileSync(path.join(project, "Pulumi.stg.yaml"), "utf8");
             fs.writeFileSync(path.join(project, "Pulumi.stg.yaml"), stg.replace("natGateways: onePerAz", "natGateways: onePerAZ"));
-            expect(committedStackProblems(project)).to.deep.equal([
+            expect(committedStackProblems(project, SPEC_DAY)).to.deep.equal([
                 'Stack "stg" has 1 configuration problem; nothing was created:\n  - [stg] eks-platform:network.natGateways = "onePerAZ": expected "single" or "onePerAz"',
             ]);
         } finally {
