@@ -14,7 +14,8 @@ const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
 const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "eks-platform-ts");
-const COMPILER_OPTIONS = { module: 1 /* CommonJS */, target: 9 /* ES2022 */, esModuleInterop: true, inlineSourceMap: true };
+// Node20 as in tsconfig.json: CommonJS output that keeps `import()` (ESM-only packages load).
+const COMPILER_OPTIONS = { module: 102 /* Node20 */, target: 9 /* ES2022 */, esModuleInterop: true, inlineSourceMap: true };
 
 /** @type {any} */
 let typescript;

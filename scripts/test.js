@@ -1,0 +1,63 @@
+// @ts-check
+"use strict";
+/**
+ * `npm test`: the type check and the specs side by side (two processes, one per core), then the
+ * offline render of every stack. The type check is incremental, its state cached under
+ * node_modules/.cache (outside the tree), so a run after the first checks only what changed.
+ * The pass/fail count is the last line: `N passed, N failed`.
+ */
+const { spawn } = require("child_process");
+const path = require("path");
+
+const ROOT = path.resolve(__dirname, "..");
+const BIN = path.join(ROOT, "node_modules", ".bin");
+const BUILD_INFO = path.join(ROOT, "node_modules", ".cache", "eks-platform-tsc", "tsconfig.tsbuildinfo");
+
+/**
+ * Runs a command; its output is echoed live, or kept for later (`buffered`), and returned.
+ * @param {string} command @param {string[]} args @param {{ buffered?: boolean }} [options]
+ * @returns {Promise<{ code: number, output: string, seconds: number }>}
+ */
+function run(command, args, options = {}) {
+    const start = process.hrtime.bigint();
+    return new Promise((resolve) => {
+        const child = spawn(command, args, { cwd: ROOT, env: process.env });
+        let output = "";
+        const take = (/** @type {Buffer} */ chunk, /** @type {NodeJS.WriteStream} */ stream) => {
+            output += chunk.toString();
+            if (!options.buffered) {
+                stream.write(chunk);
+            }
+        };
+        child.stdout.on("data", (chunk) => take(chunk, process.stdout));
+        child.stderr.on("data", (chunk) => take(chunk, process.stderr));
+        child.on("close", (code) => resolve({ code: code ?? 1, output, seconds: Number(process.hrtime.bigint() - start) / 1e9 }));
+    });
+}
+
+/** @param {string} output @param {string} word */
+function count(output, word) {
+    const matches = [...output.matchAll(new RegExp(`^ *(\\d+) ${word}`, "gm"))];
+    return matches.length > 0 ? Number(matches[matches.length - 1][1]) : 0;
+}
+
+async function main() {
+    const [types, specs] = await Promise.all([
+        run(path.join(BIN, "tsc"), ["--noEmit", "-p", ".", "--incremental", "--tsBuildInfoFile", BUILD_INFO], { buffered: true }),
+        run(path.join(BIN, "mocha"), []),
+    ]);
+    process.stdout.write(types.output);
+    console.log(`type check: ${types.code === 0 ? "ok" : "failed"} (${types.seconds.toFixed(1)} s)`);
+    const render = await run(process.execPath, ["-r", "./scripts/register.js", "scripts/render.ts", "--all"], { buffered: true });
+    const wrote = render.output.split("\n").filter((line) => line.startsWith("wrote "));
+    console.log(render.code === 0 ? `render: ${wrote.join(", ")} (${render.seconds.toFixed(1)} s)` : render.output);
+
+    const passed = count(specs.output, "passing");
+    // The type check and the render fail outside the specs: each counts as one failure.
+    const failed = count(specs.output, "failing") + (specs.code !== 0 && count(specs.output, "failing") === 0 ? 1 : 0)
+        + (types.code === 0 ? 0 : 1) + (render.code === 0 ? 0 : 1);
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exit(types.code || specs.code || render.code);
+}
+
+void main();
