@@ -54,7 +54,7 @@ export function problemsFromIssues(key: string, root: unknown, issues: readonly 
             return issue.keys.map((unknownKey) => ({
                 key: joinPath(key, [...issue.path, unknownKey]),
                 value: valueAt(root, [...issue.path, unknownKey]),
-                expected: "unknown key: remove it or check its spelling against the README",
+                expected: "unknown key: remove it or check its spelling against docs/configuration.md",
             }));
         }
         const value = "input" in issue ? issue.input : valueAt(root, issue.path);

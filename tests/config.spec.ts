@@ -216,7 +216,7 @@ describe("stack config", () => {
 
         it("a misspelt nested key", () => {
             expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.system.minSzie = 1; }))).to.deep.equal([
-                "[dev] eks-platform:cluster.nodeGroups.system.minSzie = 1: unknown key: remove it or check its spelling against the README",
+                "[dev] eks-platform:cluster.nodeGroups.system.minSzie = 1: unknown key: remove it or check its spelling against docs/configuration.md",
             ]);
         });
 

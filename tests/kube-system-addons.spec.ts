@@ -12,7 +12,7 @@ import { SECRET_PLACEHOLDER_MARK } from "../offline/stack-files";
 import { fargateOnlyCluster, fieldReportCluster, fieldReportRun } from "./support/compute-variants";
 import { FIXTURE_DIR, fixtureRun, fixtureSection, readFixtureConfig } from "./support/fixtures";
 
-/** Release name -> [chart, version, repository, namespace], as the README's addon table says. */
+/** Release name -> [chart, version, repository, namespace], as docs/addons.md's table says. */
 const EXPECTED_RELEASES: Record<string, [string, string, string, string]> = {
     "cluster-autoscaler": ["cluster-autoscaler", "9.59.0", "https://kubernetes.github.io/autoscaler", "kube-system"],
     "metrics-server": ["metrics-server", "3.13.1", "https://kubernetes-sigs.github.io/metrics-server/", "kube-system"],
@@ -308,7 +308,7 @@ describe("KubeSystemAddons", () => {
         it("a replica count out of range and a misspelt addon", () => {
             expect(problem("dev", { metricsServer: { replicas: 9 }, clusterAutoscalr: {} })).to.equal([
                 "  - [dev] eks-platform:addons.metricsServer.replicas = 9: expected a whole number from 1 to 5",
-                '  - [dev] eks-platform:addons.clusterAutoscalr = {}: unknown key: remove it or check its spelling against the README',
+                '  - [dev] eks-platform:addons.clusterAutoscalr = {}: unknown key: remove it or check its spelling against docs/configuration.md',
             ].join("\n"));
         });
     });

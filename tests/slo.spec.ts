@@ -88,7 +88,7 @@ describe("burn-rate alerts (CloudWatch)", () => {
         const fast = composites(await fixtureRun("prd"))["slo-alarms-web-slo-1h-5m"].inputs.alarmDescription;
         expect(fast).to.equal("[page] web is burning its error budget at 14.4x or faster: over the last 1h and 5m at least 1.44% of its requests failed (5XX or no connection). "
             + "Objective 99.9% over 30 days: a budget of 0.1% of requests. At this rate the whole budget lasts 50 h; 2% of it is already spent, so at most 98% is left. "
-            + "Runbook: https://github.com/example/eks-platform/blob/main/README.md#slo-burn-rate");
+            + "Runbook: https://github.com/example/eks-platform/blob/main/docs/runbooks.md#slo-burn-rate");
     });
 
     it("default the objective per stage: dev 99%, stg 99.5%, prd 99.9%", async () => {

@@ -29,7 +29,7 @@ describe("URN stability", () => {
             const { added, removed } = urnChanges(committed, current, aliases);
             const explanation = [
                 `The ${stack} stack's URNs changed. A removed URN is a resource Pulumi will delete; a renamed or moved one is`,
-                "deleted and recreated unless it carries an alias (see the README's Guardrails). If the change is intended, run",
+                "deleted and recreated unless it carries an alias (docs/guardrails.md). If the change is intended, run",
                 "`npm run snapshot` and commit the snapshot with it.",
                 ...removed.map((u) => `  - ${u}`),
                 ...added.map((u) => `  + ${u}`),

@@ -109,7 +109,7 @@ export const PREVIEW_READABLE: readonly { apiGroups: string[]; resources: string
  * right every PR author has for real: no write (a server-side dry-run is authorised as the write
  * it simulates), no Secret (Helm keeps its releases in Secrets, service-account tokens live there).
  * pulumi-kubernetes falls back to a plan from the inputs when a dry-run or a read is forbidden
- * (provider.go Create/Update, `apierrors.IsForbidden` during preview); see the README for what
+ * (provider.go Create/Update, `apierrors.IsForbidden` during preview); see docs/access.md for what
  * the preview then cannot show. Discovery (/api, /apis, /openapi) every authenticated user has.
  */
 export function previewClusterRoleRules() {

@@ -23,7 +23,7 @@ export const monitoringSchema = z.strictObject({
     /** Extra handles notified on prd critical alerts, e.g. @pagerduty-web-oncall. */
     pageHandles: z.array(z.string().regex(/^@[A-Za-z0-9_.-]+$/, { error: "expected a Datadog handle such as @pagerduty-web-oncall" })).default([]),
     /** Runbook page every alert links to, one anchor per alert. */
-    runbookUrl: z.url({ error: "expected a URL" }).default("https://github.com/example/eks-platform/blob/main/README.md#alerts-and-what-to-do"),
+    runbookUrl: z.url({ error: "expected a URL" }).default("https://github.com/example/eks-platform/blob/main/docs/runbooks.md"),
     /** When an app's error budget burns fast enough to alert (default: the SRE Workbook's tiers). */
     burnRateAlerts: burnRateTiersSchema,
     alb: z.strictObject({
