@@ -34,7 +34,7 @@ export { ConfigProblem, formatProblems, StackConfigError } from "./problems";
 export { DATADOG_API_KEY, DATADOG_APP_KEY, dbPasswordKey, RequiredSecret, requiredSecrets, secretEnvKey, SLACK_WEBHOOK_KEY } from "./secrets";
 
 /** Every `eks-platform:` key a stack file may set, with its schema. */
-const SECTIONS = {
+export const SECTIONS = {
     stage: z.enum(STAGES, { error: `expected one of ${STAGES.join(", ")}` }),
     network: networkSchema,
     cluster: clusterSchema,
