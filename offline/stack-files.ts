@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { PROJECT, RawStackConfig, requiredSecrets } from "../stacks/config";
+import { didYouMean } from "../stacks/suggest";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -89,7 +90,7 @@ export function readStackConfig(stack: string, options: StackFileOptions = {}): 
     const file = stackFilePath(stack, options.stackDir ?? projectDir);
     if (!fs.existsSync(file)) {
         const known = projectStacks(options.stackDir ?? projectDir);
-        throw new Error(`No stack file ${file}: expected one of the project's stacks (${known.join(", ") || "none"}), one Pulumi.<stack>.yaml each.`);
+        throw new Error(`No stack file ${file}: expected one of the project's stacks (${known.join(", ") || "none"}), one Pulumi.<stack>.yaml each${didYouMean(stack, known)}.`);
     }
     const stackFile = readYamlFile(file);
     for (const [key, value] of Object.entries<unknown>(stackFile.config ?? {})) {

@@ -8,6 +8,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { median } from "./bench";
+import { handledHelp } from "./cli";
 
 const ROOT = path.resolve(__dirname, "..");
 /** The most `npm test` may take, median, so it can run on every save. */
@@ -24,6 +25,9 @@ function timedTest(): number {
 }
 
 function main(): void {
+    if (handledHelp(process.argv.slice(2), `usage: npm run bench:test [-- --runs 5]\n\nnpm test's wall time over several runs, its median against the ${BUDGET_SECONDS} s budget.`)) {
+        return;
+    }
     const flag = process.argv.indexOf("--runs");
     const runs = flag >= 0 ? Number(process.argv[flag + 1]) : 5;
     const times = Array.from({ length: runs }, (_, i) => {

@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { projectStacks } from "../offline/stack-files";
+import { handledHelp } from "./cli";
 
 const ROOT = path.resolve(__dirname, "..");
 // Every stack of the project: one per Pulumi.<stack>.yaml.
@@ -50,6 +51,9 @@ function pulumiModulesLoadedBy(stack: string, outDir: string): string[] {
 }
 
 function main(): void {
+    if (handledHelp(process.argv.slice(2), "usage: npm run bench [-- --runs 5]\n\nThe render's wall time per stack against a floor (loading the Pulumi SDK modules it uses); fails above 2x.")) {
+        return;
+    }
     const runsFlag = process.argv.indexOf("--runs");
     const runs = runsFlag >= 0 ? Number(process.argv[runsFlag + 1]) : 5;
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));

@@ -12,6 +12,7 @@
 import type { PolicyDocument } from "@pulumi/aws/iam";
 import { parseStackConfig } from "../stacks/config";
 import { ciEnvironments } from "../stacks/schema/ci";
+import { handledHelp } from "./cli";
 import { readStackConfig, StackFileOptions } from "../offline/stack-files";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -97,6 +98,9 @@ export function ciRoles(stack: string, repository: string, files: StackFileOptio
 
 if (require.main === module) {
     const args = process.argv.slice(2);
+    if (handledHelp(args, "usage: npm run --silent ci-roles -- <stack> --repository <owner>/<repo>\n\nPrints the stack's CI roles as JSON: each role's trust policy for its GitHub environment's OIDC subject, and its permissions.")) {
+        process.exit(0);
+    }
     const at = args.indexOf("--repository");
     const repository = at >= 0 ? args[at + 1] : undefined;
     const stacks = args.filter((_, i) => i !== at && i !== at + 1);

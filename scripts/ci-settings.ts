@@ -10,6 +10,7 @@
  */
 import { parseStackConfig, Stage, STAGES } from "../stacks/config";
 import { upgradeOrderProblems } from "../stacks/checks/project";
+import { wantsHelp } from "./cli";
 import { ciEnvironments } from "../stacks/schema/ci";
 import { PROJECT_DIR, projectStacks, readStackConfig } from "../offline/stack-files";
 
@@ -49,7 +50,12 @@ export function stacksOfStage(settings: Record<string, CiSettings>, stage: Stage
     return Object.keys(settings).filter((stack) => settings[stack].stage === stage);
 }
 
+const USAGE = `usage: npm run --silent ci-settings [-- --stacks | --stage <${STAGES.join("|")}>]\n\nPrints, as one JSON line, what the workflows need of each stack (stage, runners, roles, environments, region), or the stack names.`;
+
 export function ciSettingsCli(args: string[], projectDir = PROJECT_DIR): string {
+    if (wantsHelp(args)) {
+        return USAGE;
+    }
     const settings = ciSettings(projectDir);
     if (args[0] === "--stacks" && args.length === 1) {
         return JSON.stringify(Object.keys(settings));

@@ -9,6 +9,7 @@
 import { RawStackConfig } from "../stacks/config";
 import { ProgramRun, RenderedResource, runProgram, SECRET_MASK } from "../offline/program-run";
 import { readStackConfig } from "../offline/stack-files";
+import { handledHelp } from "./cli";
 
 export type Flat = Record<string, string>;
 
@@ -151,10 +152,16 @@ export function formatStageDiff(diff: StageDiff): string {
     return lines.join("\n");
 }
 
+const USAGE = "usage: npm run diff -- <stack> <stack>   (e.g. npm run diff -- dev prd)\n\nWhat differs between two stacks: config first, then resource inputs by component; names that only carry the stack read <stage>.";
+
 async function main(): Promise<void> {
-    const [a, b] = process.argv.slice(2);
-    if (!a || !b) {
-        console.error("usage: npm run diff -- <stack> <stack>   (e.g. npm run diff -- dev prd)");
+    const args = process.argv.slice(2);
+    if (handledHelp(args, USAGE)) {
+        return;
+    }
+    const [a, b] = args;
+    if (!a || !b || args.length > 2) {
+        console.error(USAGE);
         process.exit(2);
     }
     const runA = await runProgram({ stack: a });

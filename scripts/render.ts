@@ -10,6 +10,7 @@ import { stringify } from "yaml";
 import { StackConfigError } from "../stacks/config";
 import { ProgramRun, RenderedResource, runProgram } from "../offline/program-run";
 import { PROJECT_DIR, projectStacks } from "../offline/stack-files";
+import { wantsHelp } from "./cli";
 
 export interface RenderOptions {
     projectDir?: string;
@@ -40,12 +41,12 @@ export function renderFiles(run: ProgramRun): Record<string, string> {
         "resources.json": `${JSON.stringify(run.resources, null, 2)}\n`,
         "outputs.json": `${JSON.stringify(run.outputs, null, 2)}\n`,
     };
-    kubernetesObjects(run.resources).forEach((object, i) => {
-        files[`manifests/${manifestFileName(i, object)}`] = stringify(object);
-    });
-    kubernetesPatches(run.resources).forEach((patch, i) => {
-        files[`manifests/patches/${manifestFileName(i, patch)}`] = stringify(patch);
-    });
+    for (const [name, object] of manifestFiles(kubernetesObjects(run.resources))) {
+        files[`manifests/${name}`] = stringify(object);
+    }
+    for (const [name, patch] of manifestFiles(kubernetesPatches(run.resources))) {
+        files[`manifests/patches/${name}`] = stringify(patch);
+    }
     const inputsOf = (type: string): Record<string, unknown>[] =>
         run.resources.filter((r) => r.type === type).map((r) => ({ resource: r.name, ...r.inputs }));
     files["datadog/monitors.json"] = `${JSON.stringify(inputsOf("datadog:index/monitor:Monitor"), null, 2)}\n`;
@@ -71,9 +72,20 @@ export function kubernetesPatches(resources: RenderedResource[]): Record<string,
     return resources.filter((r) => r.type.startsWith("kubernetes:") && r.type.endsWith("Patch")).map((r) => r.inputs);
 }
 
-function manifestFileName(index: number, object: Record<string, any>): string {
-    const namespace = object.metadata?.namespace ? `${object.metadata.namespace}-` : "";
-    return `${String(index + 1).padStart(3, "0")}-${String(object.kind).toLowerCase()}-${namespace}${object.metadata?.name ?? "unnamed"}.yaml`;
+/**
+ * Each object's file, named by what it is (`<kind>-<namespace>-<name>.yaml`), never by its
+ * position, so a change shows in a diff of out/ as the files of the objects it touches. Two
+ * objects of one kind, namespace and name (two clusters in one stack) are told apart by a suffix.
+ */
+export function manifestFiles(objects: Record<string, any>[]): [string, Record<string, any>][] {
+    const seen = new Map<string, number>();
+    return objects.map((object) => {
+        const namespace = object.metadata?.namespace ? `${object.metadata.namespace}-` : "";
+        const base = `${String(object.kind).toLowerCase()}-${namespace}${object.metadata?.name ?? "unnamed"}`.replace(/[^A-Za-z0-9._-]/g, "_");
+        const count = (seen.get(base) ?? 0) + 1;
+        seen.set(base, count);
+        return [`${base}${count > 1 ? `-${count}` : ""}.yaml`, object];
+    });
 }
 
 /** The resource tree, then a count per type: what a reviewer reads first. */
@@ -117,7 +129,7 @@ function parseArgs(argv: string[]): { stacks: string[]; all: boolean; help: bool
             options.outDir = path.resolve(argv[++i]);
         } else if (argv[i] === "--all") {
             all = true;
-        } else if (argv[i] === "--help" || argv[i] === "-h") {
+        } else if (wantsHelp([argv[i]])) {
             help = true;
         } else {
             stacks.push(argv[i]);
@@ -154,6 +166,9 @@ async function main(): Promise<void> {
     if (failed.length > 0) {
         console.error(`${failed.length} of ${stacks.length} stacks failed to render: ${failed.join(", ")}`);
         process.exit(1);
+    }
+    if (stacks.length > 1) {
+        console.log(`rendered ${stacks.length} stacks: ${stacks.join(", ")}`);
     }
 }
 

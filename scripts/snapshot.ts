@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runProgram } from "../offline/program-run";
+import { handledHelp } from "./cli";
 import { PROJECT_DIR, projectStacks } from "../offline/stack-files";
 
 export const SNAPSHOT_DIR = path.join(PROJECT_DIR, "tests", "snapshots");
@@ -21,9 +22,15 @@ export function snapshotOf(urns: string[]): string {
     return `${[...urns].sort().join("\n")}\n`;
 }
 
+const USAGE = "usage: npm run snapshot [-- <stack> ...]\n\nWrites tests/snapshots/<stack>.urns.txt, every URN the stack's render registers, for every stack unless named. Run it when a change adds, removes or renames resources on purpose.";
+
 async function main(): Promise<void> {
+    const args = process.argv.slice(2);
+    if (handledHelp(args, USAGE)) {
+        return;
+    }
     // Every stack of the project (one per Pulumi.<stack>.yaml) unless named.
-    const stacks = process.argv.slice(2).length > 0 ? process.argv.slice(2) : projectStacks();
+    const stacks = args.length > 0 ? args : projectStacks();
     fs.mkdirSync(SNAPSHOT_DIR, { recursive: true });
     for (const stack of stacks) {
         const run = await runProgram({ stack });

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { AWS_PROVIDER_KEYS, AWS_REGIONS } from "../stacks/checks/keys";
 import { PROJECT, SECTIONS } from "../stacks/config";
 import { PROJECT_DIR } from "../offline/stack-files";
+import { wantsHelp } from "./cli";
 
 export const STACK_SCHEMA_PATH = path.join(PROJECT_DIR, "schema", "stack.schema.json");
 
@@ -68,7 +69,7 @@ export function stackSchemaText(): string {
 
 if (require.main === module) {
     const args = process.argv.slice(2);
-    if (args.includes("--help")) {
+    if (wantsHelp(args)) {
         console.log("usage: npm run stack-schema [-- --check]\n\nWrites schema/stack.schema.json, the JSON Schema of a Pulumi.<stack>.yaml; --check exits 1 when it is stale.");
     } else if (args.includes("--check")) {
         const current = fs.existsSync(STACK_SCHEMA_PATH) ? fs.readFileSync(STACK_SCHEMA_PATH, "utf8") : "";

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { renderStack } from "../scripts/render";
+import { manifestFiles, renderStack } from "../scripts/render";
 import { StackConfigError } from "../stacks/config";
 import { runProgram } from "../offline/program-run";
 import { committedStackProblems, committedStacksReport, SPEC_DAY } from "./support/committed-stacks";
@@ -158,5 +158,13 @@ describe("committed stack files", () => {
         } finally {
             fs.rmSync(project, { recursive: true, force: true });
         }
+    });
+});
+
+describe("manifest file names", () => {
+    it("name each object by kind, namespace and name, not by its position, and tell two of one name apart", () => {
+        const object = (kind: string, name: string, namespace?: string) => ({ kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
+        expect(manifestFiles([object("Namespace", "web"), object("Deployment", "web", "web"), object("ClusterRole", "eks-platform:ci-preview"), object("Namespace", "web")])
+            .map(([name]) => name)).to.deep.equal(["namespace-web.yaml", "deployment-web-web.yaml", "clusterrole-eks-platform_ci-preview.yaml", "namespace-web-2.yaml"]);
     });
 });

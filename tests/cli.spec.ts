@@ -1,0 +1,26 @@
+/** The command line behaves like a tool: help, a suggestion for a mistyped stack. */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { ciSettingsCli } from "../scripts/ci-settings";
+import { handledHelp } from "../scripts/cli";
+import { PROJECT_DIR, readStackConfig } from "../offline/stack-files";
+import { FIXTURE_DIR } from "./support/fixtures";
+
+describe("command line", () => {
+    it("names the stacks there are and the nearest one for a mistyped stack", () => {
+        expect(() => readStackConfig("prod", { stackDir: FIXTURE_DIR })).to.throw(/expected one of the project's stacks \(dev, fargate, notifier, prd, stg\), one Pulumi.<stack>.yaml each \(did you mean prd\?\)\.$/);
+    });
+
+    it("answers --help without running anything", () => {
+        expect(ciSettingsCli(["--help"])).to.match(/^usage: npm run --silent ci-settings/);
+        expect(handledHelp(["dev", "-h"], "usage: x")).to.equal(true);
+        expect(handledHelp(["dev"], "usage: x")).to.equal(false);
+        // Two scripts end to end (each spawn loads the SDK: the others share handledHelp).
+        for (const script of ["render", "ci-roles"]) {
+            const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", path.join("scripts", `${script}.ts`), "--help"], { cwd: PROJECT_DIR, encoding: "utf8" });
+            expect(result.status, script).to.equal(0);
+            expect(result.stdout, script).to.match(/^usage: npm run /);
+        }
+    });
+});
