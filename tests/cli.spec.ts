@@ -14,8 +14,16 @@ describe("command line", () => {
 
     it("answers --help without running anything", () => {
         expect(ciSettingsCli(["--help"])).to.match(/^usage: npm run --silent ci-settings/);
-        expect(handledHelp(["dev", "-h"], "usage: x")).to.equal(true);
-        expect(handledHelp(["dev"], "usage: x")).to.equal(false);
+        const log = console.log;
+        const printed: unknown[] = [];
+        console.log = (...line: unknown[]) => { printed.push(...line); };
+        try {
+            expect(handledHelp(["dev", "-h"], "usage: x")).to.equal(true);
+            expect(handledHelp(["dev"], "usage: y")).to.equal(false);
+        } finally {
+            console.log = log;
+        }
+        expect(printed).to.deep.equal(["usage: x"]);
         // Two scripts end to end (each spawn loads the SDK: the others share handledHelp).
         for (const script of ["render", "ci-roles"]) {
             const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", path.join("scripts", `${script}.ts`), "--help"], { cwd: PROJECT_DIR, encoding: "utf8" });

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { controlPlaneLogGroupName } from "../components/cluster/eks-cluster";
-import { CONTROL_PLANE_LOG_RETENTION_DAYS } from "../stacks/schema/stage";
+import { STAGE_PROFILES } from "../stacks/schema/stage";
 import { configProblems } from "./support/config-problems";
 import { FIXTURE_DIR, fixtureRun, fixtureSection, fixtureVariant } from "./support/fixtures";
 import { ProgramRun, resourceNamed, resourcesOfType } from "../offline/program-run";
@@ -61,7 +61,7 @@ describe("control-plane log group", () => {
         const run = await fixtureRun("fargate");
         const logs = resourceNamed(run, LOG_GROUP, "eks-control-plane");
         const cluster = resourceNamed(run, CLUSTER, "eks-cluster");
-        expect(logs.inputs).to.deep.include({ name: `/aws/eks/${cluster.inputs.name}/cluster`, retentionInDays: CONTROL_PLANE_LOG_RETENTION_DAYS.stg });
+        expect(logs.inputs).to.deep.include({ name: `/aws/eks/${cluster.inputs.name}/cluster`, retentionInDays: STAGE_PROFILES.stg.controlPlaneLogRetentionDays });
         expect(controlPlaneLogGroupName("c1")).to.equal("/aws/eks/c1/cluster");
         // Deleted after the cluster too: the engine deletes dependents first.
         expect(run.options.get(cluster.urn)!.dependsOn).to.include(logs.urn);

@@ -9,7 +9,7 @@ import { cidrBlock } from "../schema/fields";
 import { loadBalancerSchema } from "../schema/load-balancer";
 import { AVAILABILITY_ZONE } from "../schema/network";
 import { unknownZones, zoneNames } from "../availability-zones";
-import { MIN_AVAILABILITY_ZONES, PROJECT, stageProfile, STAGES } from "../schema/stage";
+import { PROJECT, STAGE_PROFILES, stageProfile, STAGES } from "../schema/stage";
 import { ciSchema } from "../schema/ci";
 import { datadogEnabledIn } from "../secrets";
 import { accessProblems } from "./access";
@@ -49,11 +49,11 @@ export function crossSectionProblems(stack: string, inputs: SectionInputs, valid
 
     if (azs) {
         const azKey = `${PROJECT}:network.availabilityZones`;
-        const minimum = MIN_AVAILABILITY_ZONES[stage ?? "dev"];
+        const minimum = stageProfile(stage ?? "dev").minAvailabilityZones;
         if (azs.length < minimum) {
             problems.push({
                 key: azKey, value: azs,
-                expected: `expected at least ${minimum} availability zones${stage && minimum > Math.min(...Object.values(MIN_AVAILABILITY_ZONES)) ? ` in ${stage}` : ""}`,
+                expected: `expected at least ${minimum} availability zones${stage && minimum > Math.min(...STAGES.map((s) => STAGE_PROFILES[s].minAvailabilityZones)) ? ` in ${stage}` : ""}`,
             });
         }
         // Malformed names are reported by the schema; only well-formed ones can be in another region.

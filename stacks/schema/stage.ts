@@ -63,10 +63,6 @@ export function stagesWhere(test: (profile: StageProfile) => boolean): Stage[] {
     return STAGES.filter((stage) => test(STAGE_PROFILES[stage]));
 }
 
-/** Minimum availability zones per stage. */
-export const MIN_AVAILABILITY_ZONES: Record<Stage, number> = {
-    dev: STAGE_PROFILES.dev.minAvailabilityZones, stg: STAGE_PROFILES.stg.minAvailabilityZones, prd: STAGE_PROFILES.prd.minAvailabilityZones,
-};
 
 /**
  * The values CloudWatch Logs accepts for a log group's retention (PutRetentionPolicy,
@@ -74,10 +70,6 @@ export const MIN_AVAILABILITY_ZONES: Record<Stage, number> = {
  */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
-/** How long each stage keeps its control-plane logs (audit included) unless the stack says otherwise. */
-export const CONTROL_PLANE_LOG_RETENTION_DAYS: Record<Stage, number> = {
-    dev: STAGE_PROFILES.dev.controlPlaneLogRetentionDays, stg: STAGE_PROFILES.stg.controlPlaneLogRetentionDays, prd: STAGE_PROFILES.prd.controlPlaneLogRetentionDays,
-};
 
 /** Replicas of each controller by default. */
 export function defaultReplicas(stage: Stage): number {
