@@ -17,17 +17,13 @@ const addon = { enabled, replicas, resources: containerResources.optional(), val
 /** `eks-platform:addons`: the kube-system addons; each one is switched and sized here. */
 export const addonsSchema = z.strictObject({
     clusterAutoscaler: z.strictObject(addon).prefault({}),
-    /** On exactly when cluster.autoscaler is karpenter; its NodePools are cluster.nodePools. */
-    karpenter: z.strictObject(addon).prefault({}),
+    karpenter: z.strictObject(addon).prefault({}).describe("On exactly when cluster.autoscaler is karpenter; its NodePools are cluster.nodePools."),
     metricsServer: z.strictObject(addon).prefault({}),
-    /** One replica by design: two would export every series twice. */
-    kubeStateMetrics: z.strictObject({ enabled, resources: containerResources.optional(), values }).prefault({}),
+    kubeStateMetrics: z.strictObject({ enabled, resources: containerResources.optional(), values }).prefault({}).describe("One replica by design: two would export every series twice."),
     datadog: z.strictObject({
         enabled,
-        /** Cluster agent replicas. */
-        replicas,
-        /** Resources of the node agent container (one per node). */
-        resources: containerResources.optional(),
+        replicas: replicas.describe("Cluster agent replicas."),
+        resources: containerResources.optional().describe("Resources of the node agent container (one per node)."),
         clusterAgentResources: containerResources.optional(),
         values,
     }).prefault({}),
@@ -35,23 +31,17 @@ export const addonsSchema = z.strictObject({
     nodeTerminationHandler: z.strictObject(addon).prefault({}),
     externalSecrets: z.strictObject({
         ...addon,
-        /** Secrets Manager secrets it may read (wildcards allowed at the end). */
-        secretArns: z.array(arn("secretsmanager", "arn:aws:secretsmanager:eu-west-1:111122223333:secret:web/*")).default([]),
-        /** SSM parameters it may read. */
-        parameterArns: z.array(arn("ssm", "arn:aws:ssm:eu-west-1:111122223333:parameter/web/*")).default([]),
-        /** Customer-managed KMS keys those secrets are encrypted with. */
-        kmsKeyArns: z.array(arn("kms", "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-...")).default([]),
+        secretArns: z.array(arn("secretsmanager", "arn:aws:secretsmanager:eu-west-1:111122223333:secret:web/*")).default([]).describe("Secrets Manager secrets it may read (wildcards allowed at the end)."),
+        parameterArns: z.array(arn("ssm", "arn:aws:ssm:eu-west-1:111122223333:parameter/web/*")).default([]).describe("SSM parameters it may read."),
+        kmsKeyArns: z.array(arn("kms", "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-...")).default([]).describe("Customer-managed KMS keys those secrets are encrypted with."),
     }).prefault({}),
     externalDns: z.strictObject({
         enabled,
         resources: containerResources.optional(),
         values,
-        /** The Route 53 zones it may change, and nothing else. */
-        hostedZoneIds: z.array(z.string().regex(/^Z[A-Z0-9]{1,31}$/, { error: "expected a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ" })).default([]),
-        /** Domains it manages records for. */
-        domainFilters: z.array(z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: "expected a domain such as example.com" })).default([]),
-        /** `upsert-only` never deletes records; `sync` also deletes the ones it owns. */
-        policy: z.enum(["upsert-only", "sync"], { error: 'expected "upsert-only" or "sync"' }).default("upsert-only"),
+        hostedZoneIds: z.array(z.string().regex(/^Z[A-Z0-9]{1,31}$/, { error: "expected a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ" })).default([]).describe("The Route 53 zones it may change, and nothing else."),
+        domainFilters: z.array(z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: "expected a domain such as example.com" })).default([]).describe("Domains it manages records for."),
+        policy: z.enum(["upsert-only", "sync"], { error: 'expected "upsert-only" or "sync"' }).default("upsert-only").describe("`upsert-only` never deletes records; `sync` also deletes the ones it owns."),
     }).prefault({}),
 }).prefault({});
 

@@ -83,10 +83,9 @@ const rdsSchema = z.strictObject({
 const autoscalingSchema = z.strictObject({
     minReplicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }),
     maxReplicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }),
-    /** Average CPU utilisation (% of requests) the HPA keeps. */
     targetCpuUtilizationPercent: z.int({ error: "expected a percentage from 10 to 95" })
         .min(10, { error: "expected a percentage from 10 to 95" })
-        .max(95, { error: "expected a percentage from 10 to 95" }).default(70),
+        .max(95, { error: "expected a percentage from 10 to 95" }).default(70).describe("Average CPU utilisation (% of requests) the HPA keeps."),
 }).superRefine((hpa, ctx) => {
     if (hpa.minReplicas > hpa.maxReplicas) {
         ctx.addIssue({ code: "custom", path: ["minReplicas"], input: hpa.minReplicas, message: `expected minReplicas <= maxReplicas (${hpa.maxReplicas})` });
@@ -95,47 +94,23 @@ const autoscalingSchema = z.strictObject({
 
 /** `eks-platform:apps.<app>`: one web application. */
 export const appSchema = z.strictObject({
-    /** The app's namespace; defaults to the app's name. */
-    namespace: dnsLabel("a namespace name").optional(),
-    /** Container image, pinned; CI sets it per stage. */
-    image: imageReference,
-    /** The port the container serves HTTP on. */
-    port: port("container port").default(8080),
-    /** Requests and limits of the app container, per stage. */
-    resources: containerResources,
-    /** HorizontalPodAutoscaler bounds; when set, the Deployment leaves `replicas` to it. */
-    autoscaling: autoscalingSchema.optional(),
-    /** Fixed replica count, for an app without autoscaling. */
-    replicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }).optional(),
-    /** Readiness probe and ALB health check path. */
-    healthCheckPath: httpPath.default("/healthz"),
-    /** Liveness probe path; defaults to the health check path. */
-    livenessPath: httpPath.optional(),
-    /** Host names the ALB routes to this app; none: any host. */
-    hosts: z.array(z.string().regex(/^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: "expected a host name such as www.example.com" })).default([]),
-    /** Path prefix the ALB routes to this app. */
-    pathPrefix: httpPath.default("/"),
-    /** How long the ALB keeps sending in-flight requests to a pod being removed. */
-    deregistrationDelaySeconds: seconds(0, 3600).default(30),
-    /** How long the app needs after SIGTERM to finish its work and exit. */
-    shutdownSeconds: seconds(1, 600).default(15),
-    /**
-     * Extra non-secret environment variables, in the app's ConfigMap. Any YAML scalar: numbers
-     * and booleans become the strings Kubernetes needs (`WORKERS: 4` -> "4").
-     */
-    env: z.record(envName, z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or true/false" }).transform(String)).default({}),
-    /**
-     * Environment variables whose values are secrets: each is the secret config key
-     * `<app>Env<Name>` (app `web`, STRIPE_API_KEY -> eks-platform:webEnvStripeApiKey), set with
-     * `pulumi config set --secret`, and reaches the pods through the app's Secret only.
-     */
-    secretEnv: z.array(envName).default([]),
-    /** Mount a Kubernetes API token into the pods (only for apps that call the API). */
-    kubernetesApiAccess: z.boolean({ error: "expected true or false" }).default(false),
-    /** Connection values for the app's RDS database; the password is the secret `<app>DbPassword`. None: no DB_* variables. */
-    rds: rdsSchema.optional(),
-    /** The app's availability objective; its burn-rate alerts follow `monitoring.burnRateAlerts`. */
-    slo: sloSchema.optional(),
+    namespace: dnsLabel("a namespace name").optional().describe("The app's namespace; defaults to the app's name."),
+    image: imageReference.describe("Container image, pinned; CI sets it per stage."),
+    port: port("container port").default(8080).describe("The port the container serves HTTP on."),
+    resources: containerResources.describe("Requests and limits of the app container, per stage."),
+    autoscaling: autoscalingSchema.optional().describe("HorizontalPodAutoscaler bounds; when set, the Deployment leaves `replicas` to it."),
+    replicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }).optional().describe("Fixed replica count, for an app without autoscaling."),
+    healthCheckPath: httpPath.default("/healthz").describe("Readiness probe and ALB health check path."),
+    livenessPath: httpPath.optional().describe("Liveness probe path; defaults to the health check path."),
+    hosts: z.array(z.string().regex(/^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: "expected a host name such as www.example.com" })).default([]).describe("Host names the ALB routes to this app; none: any host."),
+    pathPrefix: httpPath.default("/").describe("Path prefix the ALB routes to this app."),
+    deregistrationDelaySeconds: seconds(0, 3600).default(30).describe("How long the ALB keeps sending in-flight requests to a pod being removed."),
+    shutdownSeconds: seconds(1, 600).default(15).describe("How long the app needs after SIGTERM to finish its work and exit."),
+    env: z.record(envName, z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or true/false" }).transform(String)).default({}).describe("Extra non-secret environment variables, in the app's ConfigMap. Any YAML scalar: numbers and booleans become the strings Kubernetes needs (`WORKERS: 4` -> \"4\")."),
+    secretEnv: z.array(envName).default([]).describe("Environment variables whose values are secrets: each is the secret config key `<app>Env<Name>` (app `web`, STRIPE_API_KEY -> eks-platform:webEnvStripeApiKey), set with `pulumi config set --secret`, and reaches the pods through the app's Secret only."),
+    kubernetesApiAccess: z.boolean({ error: "expected true or false" }).default(false).describe("Mount a Kubernetes API token into the pods (only for apps that call the API)."),
+    rds: rdsSchema.optional().describe("Connection values for the app's RDS database; the password is the secret `<app>DbPassword`. None: no DB_* variables."),
+    slo: sloSchema.optional().describe("The app's availability objective; its burn-rate alerts follow `monitoring.burnRateAlerts`."),
 }).superRefine((app, ctx) => {
     // With rds the platform owns the DB_* variables; a secret-looking one is refused below, unprinted.
     const reserved = app.rds ? PLATFORM_ENV : [];

@@ -34,52 +34,34 @@ const kubernetesVersion = z.string({
 
 /** `eks-platform:cluster`: the EKS cluster and its node groups. */
 export const clusterSchema = z.strictObject({
-    /** The EKS cluster's name; defaults to `eks-platform-<stack>`, unique per stack. */
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, {
         error: "expected an EKS cluster name: letters, digits, '-' and '_', at most 100 characters",
-    }).optional(),
+    }).optional().describe("The EKS cluster's name; defaults to `eks-platform-<stack>`, unique per stack."),
     kubernetesVersion,
-    /**
-     * What EKS does when the minor leaves standard support: `STANDARD` upgrades the cluster,
-     * `EXTENDED` keeps it at about six times the cluster-hour price (EKS's own default).
-     */
-    upgradePolicy: z.enum(["STANDARD", "EXTENDED"], { error: 'expected "STANDARD" or "EXTENDED"' }).default("STANDARD"),
-    /** Service IPs; must not overlap the VPC. */
+    upgradePolicy: z.enum(["STANDARD", "EXTENDED"], { error: 'expected "STANDARD" or "EXTENDED"' }).default("STANDARD").describe("What EKS does when the minor leaves standard support: `STANDARD` upgrades the cluster, `EXTENDED` keeps it at about six times the cluster-hour price (EKS's own default)."),
     serviceCidr: cidrBlock
         .refine((v) => { const r = parseCidr(v); return !r || isPrivateRange(r); }, {
             error: "expected a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
         })
         .refine((v) => { const p = parseCidr(v)?.prefix ?? 16; return p >= 12 && p <= 24; }, {
             error: "expected a prefix from /12 to /24",
-        }),
+        }).describe("Service IPs; must not overlap the VPC."),
     endpoint: z.strictObject({
-        /** Whether the API server is reachable from the internet at all. The private endpoint is always on. */
-        publicAccess: z.boolean({ error: "expected true or false" }),
-        /** Who may reach the public endpoint. Required when publicAccess is true. */
-        publicAccessCidrs: z.array(cidrBlock).default([]),
+        publicAccess: z.boolean({ error: "expected true or false" }).describe("Whether the API server is reachable from the internet at all. The private endpoint is always on."),
+        publicAccessCidrs: z.array(cidrBlock).default([]).describe("Who may reach the public endpoint. Required when publicAccess is true."),
     }),
-    /** IAM roles granted cluster admin through EKS access entries. */
-    adminRoleArns: z.array(iamRoleArn).default([]),
-    /** Control-plane log types; api, audit and authenticator are always on. */
+    adminRoleArns: z.array(iamRoleArn).default([]).describe("IAM roles granted cluster admin through EKS access entries."),
     logTypes: z.array(z.enum(CLUSTER_LOG_TYPES, {
         error: `expected one of ${CLUSTER_LOG_TYPES.join(", ")}`,
-    })).default([...REQUIRED_CLUSTER_LOG_TYPES]),
-    /** Days CloudWatch keeps the control-plane logs; by stage when unset (dev 7, stg 30, prd 365). */
+    })).default([...REQUIRED_CLUSTER_LOG_TYPES]).describe("Control-plane log types; api, audit and authenticator are always on."),
     logRetentionDays: z.number({ error: `expected one of the retentions CloudWatch accepts: ${LOG_RETENTION_DAYS.join(", ")}` })
         .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
             error: `expected one of the retentions CloudWatch accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
-        }).optional(),
-    /** Run every pod on Fargate: no node groups, no autoscaler, no node termination handler. */
-    fargateOnly: z.boolean({ error: "expected true or false" }).default(false),
-    /**
-     * Who adds and removes nodes: Karpenter (from the NodePools), or cluster-autoscaler (through
-     * the node groups' Auto Scaling groups). Karpenter when unset; none on a Fargate-only cluster.
-     */
-    autoscaler: z.enum(["karpenter", "cluster-autoscaler"], { error: 'expected "karpenter" or "cluster-autoscaler"' }).optional(),
-    /** With Karpenter: the small managed group(s) that run the controllers. Otherwise: all capacity. */
-    nodeGroups: z.record(dnsLabel("a node group name"), nodeGroupSchema).default({}),
-    /** Karpenter NodePools: the capacity it provisions for everything else. */
-    nodePools: z.record(dnsLabel("a NodePool name"), nodePoolSchema).default({}),
+        }).optional().describe("Days CloudWatch keeps the control-plane logs; by stage when unset (dev 7, stg 30, prd 365)."),
+    fargateOnly: z.boolean({ error: "expected true or false" }).default(false).describe("Run every pod on Fargate: no node groups, no autoscaler, no node termination handler."),
+    autoscaler: z.enum(["karpenter", "cluster-autoscaler"], { error: 'expected "karpenter" or "cluster-autoscaler"' }).optional().describe("Who adds and removes nodes: Karpenter (from the NodePools), or cluster-autoscaler (through the node groups' Auto Scaling groups). Karpenter when unset; none on a Fargate-only cluster."),
+    nodeGroups: z.record(dnsLabel("a node group name"), nodeGroupSchema).default({}).describe("With Karpenter: the small managed group(s) that run the controllers. Otherwise: all capacity."),
+    nodePools: z.record(dnsLabel("a NodePool name"), nodePoolSchema).default({}).describe("Karpenter NodePools: the capacity it provisions for everything else."),
 }).superRefine((cluster, ctx) => {
     const groups = Object.keys(cluster.nodeGroups).length;
     const autoscaler = resolveAutoscaler(cluster);

@@ -69,9 +69,8 @@ export const FALLING_MONITORS: ReadonlySet<MonitorName> = new Set(["deploymentAv
 
 export const datadogMonitorsSchema = z.strictObject({
     ...MONITOR_SETTINGS,
-    /** Minutes without kube-state-metrics data before it alerts. */
     kubeStateMetricsNoDataMinutes: z.int({ error: "expected whole minutes from 5 to 60" })
-        .min(5, { error: "expected whole minutes from 5 to 60" }).max(60, { error: "expected whole minutes from 5 to 60" }).optional(),
+        .min(5, { error: "expected whole minutes from 5 to 60" }).max(60, { error: "expected whole minutes from 5 to 60" }).optional().describe("Minutes without kube-state-metrics data before it alerts."),
 }).prefault({});
 
 export interface MonitorThresholds {

@@ -7,16 +7,13 @@ export const AVAILABILITY_ZONE = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
 
 /** `eks-platform:network`: the VPC. */
 export const networkSchema = z.strictObject({
-    /** The VPC's address range. Private subnets hold one IP per pod (VPC CNI), so it is large. */
     cidr: cidrBlock.refine((v) => { const p = parseCidr(v)?.prefix ?? 0; return p >= 16 && p <= 20; }, {
         error: "expected a VPC range from /16 to /20: every pod takes an IP of a private subnet",
-    }),
-    /** Availability zones of the region, one public and one private subnet in each. */
+    }).describe("The VPC's address range. Private subnets hold one IP per pod (VPC CNI), so it is large."),
     availabilityZones: z.array(z.string().regex(AVAILABILITY_ZONE, {
         error: "expected an availability zone name such as eu-west-1a",
     })).refine((azs) => new Set(azs).size === azs.length, { error: "expected each availability zone once" })
         // Each private subnet takes 1/8 of the range and each public one 1/64 (components/network.ts).
-        .refine((azs) => azs.length <= 7, { error: "expected at most 7 availability zones: each zone's private subnet takes 1/8 of the VPC range" }),
-    /** `single`: one NAT gateway (cheap, one zone's outage cuts egress); `onePerAz`: one per zone. */
-    natGateways: z.enum(["single", "onePerAz"], { error: 'expected "single" or "onePerAz"' }),
+        .refine((azs) => azs.length <= 7, { error: "expected at most 7 availability zones: each zone's private subnet takes 1/8 of the VPC range" }).describe("Availability zones of the region, one public and one private subnet in each."),
+    natGateways: z.enum(["single", "onePerAz"], { error: 'expected "single" or "onePerAz"' }).describe("`single`: one NAT gateway (cheap, one zone's outage cuts egress); `onePerAz`: one per zone."),
 });

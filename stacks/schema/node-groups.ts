@@ -16,12 +16,9 @@ export const taintSchema = z.strictObject({
 export const MIN_SPOT_INSTANCE_TYPES = 2;
 
 export const nodeGroupSchema = z.strictObject({
-    /** `managed`: an EKS managed node group; `self-managed`: an Auto Scaling group the platform owns. */
-    kind: z.enum(["managed", "self-managed"], { error: 'expected "managed" or "self-managed"' }).default("managed"),
-    /** The node OS: Amazon Linux 2023 (nodeadm), or Bottlerocket (TOML settings). */
-    os: z.enum(["al2023", "bottlerocket"], { error: 'expected "al2023" or "bottlerocket"' }).default("al2023"),
-    /** The CPU architecture; every instance type must be of it (arm64: AWS Graviton). */
-    architecture: z.enum(["x86_64", "arm64"], { error: 'expected "x86_64" or "arm64"' }).default("x86_64"),
+    kind: z.enum(["managed", "self-managed"], { error: 'expected "managed" or "self-managed"' }).default("managed").describe("`managed`: an EKS managed node group; `self-managed`: an Auto Scaling group the platform owns."),
+    os: z.enum(["al2023", "bottlerocket"], { error: 'expected "al2023" or "bottlerocket"' }).default("al2023").describe("The node OS: Amazon Linux 2023 (nodeadm), or Bottlerocket (TOML settings)."),
+    architecture: z.enum(["x86_64", "arm64"], { error: 'expected "x86_64" or "arm64"' }).default("x86_64").describe("The CPU architecture; every instance type must be of it (arm64: AWS Graviton)."),
     instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
         error: "expected an EC2 instance type such as m6i.large",
     })).min(1, { error: "expected at least one EC2 instance type" }),
@@ -34,11 +31,7 @@ export const nodeGroupSchema = z.strictObject({
         .max(16384, { error: "expected a whole number of GiB from 20 to 16384" }).default(50),
     labels: nodeLabels.default({}),
     taints: z.array(taintSchema).default([]),
-    /**
-     * IMDSv2 hop limit. 1 keeps pods (one hop further) away from the node's credentials;
-     * 2 only for node groups whose pods must read instance metadata.
-     */
-    imdsHopLimit: z.union([z.literal(1), z.literal(2)], { error: "expected 1 or 2" }).default(1),
+    imdsHopLimit: z.union([z.literal(1), z.literal(2)], { error: "expected 1 or 2" }).default(1).describe("IMDSv2 hop limit. 1 keeps pods (one hop further) away from the node's credentials; 2 only for node groups whose pods must read instance metadata."),
 }).superRefine((group, ctx) => {
     if (group.minSize > group.desiredSize) {
         ctx.addIssue({

@@ -16,19 +16,16 @@ import { didYouMean } from "../suggest";
 const duration = z.string().regex(/^(([0-9]+(s|m|h))+|Never)$/, { error: 'expected a duration such as 30s, 5m, 720h or "Never"' });
 
 const budgetSchema = z.strictObject({
-    /** Nodes that may be disrupted at once: a count or a percentage of the pool. */
     nodes: z.string({ error: 'expected a quoted count or percentage such as "1" or "10%"' })
-        .regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, { error: 'expected a count or a percentage such as "1" or "10%"' }),
-    /** Cron schedule (UTC) when the budget applies; needs a duration. */
+        .regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, { error: 'expected a count or a percentage such as "1" or "10%"' }).describe("Nodes that may be disrupted at once: a count or a percentage of the pool."),
     schedule: z.string({ error: 'expected a cron schedule such as "0 9 * * mon-fri"' }).superRefine((schedule, ctx) => {
         const problem = cronProblem(schedule);
         if (problem) {
             ctx.addIssue({ code: "custom", input: schedule, message: `expected a cron schedule Karpenter parses, such as "0 9 * * mon-fri" (UTC): ${problem}` });
         }
-    }).optional(),
+    }).optional().describe("Cron schedule (UTC) when the budget applies; needs a duration."),
     duration: z.string().regex(/^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/, { error: "expected a duration in hours and minutes such as 8h or 1h30m" }).optional(),
-    /** The disruption reasons it limits; all when absent. */
-    reasons: z.array(z.enum(["Underutilized", "Empty", "Drifted"], { error: 'expected "Underutilized", "Empty" or "Drifted"' })).optional(),
+    reasons: z.array(z.enum(["Underutilized", "Empty", "Drifted"], { error: 'expected "Underutilized", "Empty" or "Drifted"' })).optional().describe("The disruption reasons it limits; all when absent."),
 }).superRefine((budget, ctx) => {
     if ((budget.schedule === undefined) !== (budget.duration === undefined)) {
         ctx.addIssue({ code: "custom", path: [budget.schedule === undefined ? "schedule" : "duration"], input: undefined, message: "is required with the other: a budget's schedule and duration go together" });
@@ -36,35 +33,23 @@ const budgetSchema = z.strictObject({
 });
 
 export const nodePoolSchema = z.strictObject({
-    /** Capacity Karpenter may buy for the pool. */
     capacityTypes: z.array(z.enum(["on-demand", "spot"], { error: 'expected "on-demand" or "spot"' }))
-        .min(1, { error: "expected at least one capacity type" }).default(["on-demand"]),
-    /** Architectures (kubernetes.io/arch): arm64 is AWS Graviton. */
+        .min(1, { error: "expected at least one capacity type" }).default(["on-demand"]).describe("Capacity Karpenter may buy for the pool."),
     architectures: z.array(z.enum(["amd64", "arm64"], { error: 'expected "amd64" or "arm64"' }))
-        .min(1, { error: "expected at least one architecture" }).default(["amd64", "arm64"]),
-    /** Instance categories (karpenter.k8s.aws/instance-category): c, m, r, ... */
-    instanceCategories: z.array(z.string().regex(/^[a-z]+$/, { error: "expected an instance category such as c, m or r" })).default(["c", "m", "r"]),
-    /** Instance families (karpenter.k8s.aws/instance-family), e.g. m7g; any when absent. */
-    instanceFamilies: z.array(z.string().regex(/^[a-z]+\d+[a-z-]*$/, { error: "expected an instance family such as m7g or c7i" })).optional(),
-    /** Instance sizes (karpenter.k8s.aws/instance-size), e.g. large, xlarge; any large enough when absent. */
-    instanceSizes: z.array(z.string().regex(/^(\d*xlarge|large|medium|small|micro|nano|metal(-\d+xl)?)$/, { error: "expected an instance size such as large or 2xlarge" })).optional(),
-    /** The oldest instance generation allowed (5: m5, c5 and newer). */
-    minGeneration: z.int({ error: "expected a whole number from 1 to 9" }).min(1, { error: "expected a whole number from 1 to 9" }).max(9, { error: "expected a whole number from 1 to 9" }).default(6),
-    /** The most the pool may run in total: a pool without limits can grow without bound. */
-    limits: z.strictObject({ cpu: quantity("cpu"), memory: quantity("memory") }),
+        .min(1, { error: "expected at least one architecture" }).default(["amd64", "arm64"]).describe("Architectures (kubernetes.io/arch): arm64 is AWS Graviton."),
+    instanceCategories: z.array(z.string().regex(/^[a-z]+$/, { error: "expected an instance category such as c, m or r" })).default(["c", "m", "r"]).describe("Instance categories (karpenter.k8s.aws/instance-category): c, m, r, ..."),
+    instanceFamilies: z.array(z.string().regex(/^[a-z]+\d+[a-z-]*$/, { error: "expected an instance family such as m7g or c7i" })).optional().describe("Instance families (karpenter.k8s.aws/instance-family), e.g. m7g; any when absent."),
+    instanceSizes: z.array(z.string().regex(/^(\d*xlarge|large|medium|small|micro|nano|metal(-\d+xl)?)$/, { error: "expected an instance size such as large or 2xlarge" })).optional().describe("Instance sizes (karpenter.k8s.aws/instance-size), e.g. large, xlarge; any large enough when absent."),
+    minGeneration: z.int({ error: "expected a whole number from 1 to 9" }).min(1, { error: "expected a whole number from 1 to 9" }).max(9, { error: "expected a whole number from 1 to 9" }).default(6).describe("The oldest instance generation allowed (5: m5, c5 and newer)."),
+    limits: z.strictObject({ cpu: quantity("cpu"), memory: quantity("memory") }).describe("The most the pool may run in total: a pool without limits can grow without bound."),
     consolidation: z.strictObject({
-        /** WhenEmpty: only empty nodes go; WhenEmptyOrUnderutilized: nodes are also repacked; Balanced: repacked when worth the disruption. */
         policy: z.enum(["WhenEmpty", "WhenEmptyOrUnderutilized", "Balanced"], { error: 'expected "WhenEmpty", "WhenEmptyOrUnderutilized" or "Balanced"' })
-            .default("WhenEmptyOrUnderutilized"),
-        /** How long a node must qualify before it is consolidated. */
-        after: duration.default("1m"),
+            .default("WhenEmptyOrUnderutilized").describe("WhenEmpty: only empty nodes go; WhenEmptyOrUnderutilized: nodes are also repacked; Balanced: repacked when worth the disruption."),
+        after: duration.default("1m").describe("How long a node must qualify before it is consolidated."),
     }).prefault({}),
-    /** How many nodes may be disrupted at once, and when. */
-    budgets: z.array(budgetSchema).min(1, { error: "expected at least one budget" }).default([{ nodes: "10%" }]),
-    /** Nodes older than this are replaced (new AMI, fresh kernel); "Never" keeps them. */
-    expireAfter: duration.default("720h"),
-    /** Pools with a higher weight are tried first (1 to 100). */
-    weight: z.int({ error: "expected a whole number from 1 to 100" }).min(1, { error: "expected a whole number from 1 to 100" }).max(100, { error: "expected a whole number from 1 to 100" }).optional(),
+    budgets: z.array(budgetSchema).min(1, { error: "expected at least one budget" }).default([{ nodes: "10%" }]).describe("How many nodes may be disrupted at once, and when."),
+    expireAfter: duration.default("720h").describe("Nodes older than this are replaced (new AMI, fresh kernel); \"Never\" keeps them."),
+    weight: z.int({ error: "expected a whole number from 1 to 100" }).min(1, { error: "expected a whole number from 1 to 100" }).max(100, { error: "expected a whole number from 1 to 100" }).optional().describe("Pools with a higher weight are tried first (1 to 100)."),
     labels: nodeLabels.default({}),
     taints: z.array(taintSchema).default([]),
 }).superRefine((pool, ctx) => {

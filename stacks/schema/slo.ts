@@ -45,14 +45,12 @@ export function resolveSlo(input: SloInput | undefined, stage: Stage): Slo {
 const minutes = (what: string) => z.int({ error: `expected ${what} in whole minutes` }).positive({ error: `expected ${what} in whole minutes` });
 
 export const burnRateTierSchema = z.strictObject({
-    /** `page`: wake someone; `ticket`: look at it in working hours. Both post to the stage's channel. */
-    severity: z.enum(["page", "ticket"], { error: 'expected "page" or "ticket"' }),
+    severity: z.enum(["page", "ticket"], { error: 'expected "page" or "ticket"' }).describe("`page`: wake someone; `ticket`: look at it in working hours. Both post to the stage's channel."),
     longWindowMinutes: minutes("the long window"),
     shortWindowMinutes: minutes("the short window"),
-    /** The share of the whole window's budget spent in the long window when the alert fires. */
     budgetPercent: z.number({ error: "expected a percentage of the error budget" })
         .positive({ error: "expected a percentage of the error budget above 0" })
-        .max(100, { error: "expected a percentage of the error budget, at most 100" }),
+        .max(100, { error: "expected a percentage of the error budget, at most 100" }).describe("The share of the whole window's budget spent in the long window when the alert fires."),
 });
 export type BurnRateTier = z.output<typeof burnRateTierSchema>;
 
