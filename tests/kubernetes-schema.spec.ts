@@ -24,7 +24,7 @@ describe("Kubernetes schema validation", () => {
         });
     }
 
-    for (const stack of ["dev", "stg", "prd", "fargate", "notifier"]) {
+    for (const stack of ["dev", "stg", "prd", "fargate", "notifier", "autoscaler"]) {
         it(`fixture ${stack}: every rendered object, apps' included, is valid for the stack's Kubernetes version`, async () => {
             const { version, objects } = await objectsOf(stack);
             expect(objects.map((o) => o.kind)).to.include.members(["Deployment", "TargetGroupBinding", "HorizontalPodAutoscaler", "Namespace"]);

@@ -162,7 +162,7 @@ describe("policy pack", () => {
         });
     });
 
-    for (const stack of ["dev", "stg", "prd", "fargate", "notifier"]) {
+    for (const stack of ["dev", "stg", "prd", "fargate", "notifier", "autoscaler"]) {
         it(`fixture ${stack}: the whole pack finds no violation in the render (warnings aside)`, async () => {
             const violations = violationsOf(await fixtureRun(stack)).filter((v) => !v.advisory);
             expect(violations, `policy violations in ${stack}:\n${formatViolations(violations)}`).to.deep.equal([]);
