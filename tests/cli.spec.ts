@@ -9,7 +9,7 @@ import { FIXTURE_DIR } from "./support/fixtures";
 
 describe("command line", () => {
     it("names the stacks there are and the nearest one for a mistyped stack", () => {
-        expect(() => readStackConfig("prod", { stackDir: FIXTURE_DIR })).to.throw(/expected one of the project's stacks \(dev, fargate, notifier, prd, stg\), one Pulumi.<stack>.yaml each \(did you mean prd\?\)\.$/);
+        expect(() => readStackConfig("prod", { stackDir: FIXTURE_DIR })).to.throw(/expected one of the project's stacks \(autoscaler, dev, fargate, notifier, prd, stg\), one Pulumi.<stack>.yaml each \(did you mean prd\?\)\.$/);
     });
 
     it("answers --help without running anything", () => {
