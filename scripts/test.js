@@ -1,8 +1,8 @@
 // @ts-check
 "use strict";
 /**
- * `npm test`: the type check and the specs side by side (two processes, one per core), then the
- * offline render of every stack. The type check is incremental, its state cached under
+ * `npm test`: the specs on one core; the type check, then the offline render of every stack, on
+ * the other. The type check is incremental, its state cached under
  * node_modules/.cache (outside the tree), so a run after the first checks only what changed.
  * The pass/fail count is the last line: `N passed, N failed`.
  */
@@ -42,13 +42,15 @@ function count(output, word) {
 }
 
 async function main() {
-    const [types, specs] = await Promise.all([
-        run(path.join(BIN, "tsc"), ["--noEmit", "-p", ".", "--incremental", "--tsBuildInfoFile", BUILD_INFO], { buffered: true }),
-        run(path.join(BIN, "mocha"), []),
-    ]);
+    // The specs are the long pole: the type check and then the render share the other core.
+    const checkThenRender = (async () => {
+        const types = await run(path.join(BIN, "tsc"), ["--noEmit", "-p", ".", "--incremental", "--tsBuildInfoFile", BUILD_INFO], { buffered: true });
+        const render = await run(process.execPath, ["-r", "./scripts/register.js", "scripts/render.ts", "--all"], { buffered: true });
+        return { types, render };
+    })();
+    const [{ types, render }, specs] = await Promise.all([checkThenRender, run(path.join(BIN, "mocha"), [])]);
     process.stdout.write(types.output);
     console.log(`type check: ${types.code === 0 ? "ok" : "failed"} (${types.seconds.toFixed(1)} s)`);
-    const render = await run(process.execPath, ["-r", "./scripts/register.js", "scripts/render.ts", "--all"], { buffered: true });
     const wrote = render.output.split("\n").filter((line) => line.startsWith("wrote "));
     console.log(render.code === 0 ? `render: ${wrote.join(", ")} (${render.seconds.toFixed(1)} s)` : render.output);
 

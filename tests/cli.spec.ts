@@ -1,6 +1,6 @@
 /** The command line behaves like a tool: help, a suggestion for a mistyped stack. */
 import { expect } from "chai";
-import { spawnSync } from "child_process";
+import { spawn } from "child_process";
 import * as path from "path";
 import { ciSettingsCli } from "../scripts/ci-settings";
 import { handledHelp } from "../scripts/cli";
@@ -12,7 +12,7 @@ describe("command line", () => {
         expect(() => readStackConfig("prod", { stackDir: FIXTURE_DIR })).to.throw(/expected one of the project's stacks \(autoscaler, dev, fargate, notifier, prd, stg\), one Pulumi.<stack>.yaml each \(did you mean prd\?\)\.$/);
     });
 
-    it("answers --help without running anything", () => {
+    it("answers --help without running anything", async () => {
         expect(ciSettingsCli(["--help"])).to.match(/^usage: npm run --silent ci-settings/);
         const log = console.log;
         const printed: unknown[] = [];
@@ -24,11 +24,16 @@ describe("command line", () => {
             console.log = log;
         }
         expect(printed).to.deep.equal(["usage: x"]);
-        // Two scripts end to end (each spawn loads the SDK: the others share handledHelp).
-        for (const script of ["render", "ci-roles"]) {
-            const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", path.join("scripts", `${script}.ts`), "--help"], { cwd: PROJECT_DIR, encoding: "utf8" });
-            expect(result.status, script).to.equal(0);
-            expect(result.stdout, script).to.match(/^usage: npm run /);
+        // Two scripts end to end, side by side (each loads the SDK; the others share handledHelp).
+        const results = await Promise.all(["render", "ci-roles"].map((script) => new Promise<{ script: string; status: number | null; stdout: string }>((resolve) => {
+            const child = spawn(process.execPath, ["-r", "./scripts/register.js", path.join("scripts", `${script}.ts`), "--help"], { cwd: PROJECT_DIR });
+            let stdout = "";
+            child.stdout.on("data", (chunk) => { stdout += chunk; });
+            child.on("close", (status) => resolve({ script, status, stdout }));
+        })));
+        for (const { script, status, stdout } of results) {
+            expect(status, script).to.equal(0);
+            expect(stdout, script).to.match(/^usage: npm run /);
         }
     });
 });
