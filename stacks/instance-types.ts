@@ -27,11 +27,7 @@ export function knownInstanceType(instanceType: string): boolean {
 }
 
 /** The instance families the EC2 API knows (m7g, c7gn, ...), from KNOWN_INSTANCE_TYPES. */
-const KNOWN_FAMILIES: ReadonlySet<string> = new Set([...KNOWN_INSTANCE_TYPES].map((type) => type.split(".")[0]));
-
-export function knownInstanceFamily(family: string): boolean {
-    return KNOWN_FAMILIES.has(family);
-}
+export const KNOWN_INSTANCE_FAMILY_NAMES: readonly string[] = [...new Set(KNOWN_INSTANCE_TYPE_NAMES.map((type) => type.split(".")[0]))];
 
 /** The instance types of a family the EC2 API knows. */
 export function instanceTypesOfFamily(family: string): string[] {

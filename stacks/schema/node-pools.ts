@@ -9,7 +9,7 @@ import { cronProblem } from "../cron";
 import { parseQuantity } from "../quantity";
 import { quantity, nodeLabels } from "./fields";
 import { taintSchema } from "./node-groups";
-import { instanceTypesOfFamily, knownInstanceFamily, KNOWN_INSTANCE_TYPE_NAMES, parseInstanceType } from "../instance-types";
+import { instanceTypesOfFamily, KNOWN_INSTANCE_FAMILY_NAMES, parseInstanceType } from "../instance-types";
 import { admittedInstanceTypes, kubernetesArch, smallestVcpus } from "../node-pool-types";
 import { didYouMean } from "../suggest";
 
@@ -82,8 +82,7 @@ function requirementProblems(pool: NodePoolInput, cores: number | undefined, ctx
         const parts = sample && parseInstanceType(sample);
         const at = { code: "custom" as const, path: ["instanceFamilies", i], input: family };
         if (!parts) {
-            const families = [...new Set(KNOWN_INSTANCE_TYPE_NAMES.map((type) => type.split(".")[0]))];
-            ctx.addIssue({ ...at, message: `expected an instance family EC2 has: no instance type of ${family} exists${knownInstanceFamily(family) ? "" : didYouMean(family, families)}` });
+            ctx.addIssue({ ...at, message: `expected an instance family EC2 has: no instance type of ${family} exists${didYouMean(family, KNOWN_INSTANCE_FAMILY_NAMES)}` });
         } else if (!pool.architectures.includes(kubernetesArch(sample)!)) {
             ctx.addIssue({ ...at, message: `expected a family of the pool's architectures (${pool.architectures.join(", ")}): ${family} is ${kubernetesArch(sample)}` });
         } else if (!pool.instanceCategories.includes(parts.category)) {
