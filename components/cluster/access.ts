@@ -57,13 +57,7 @@ export interface AccessEntryContext {
 export function createPrincipalAccess(ctx: AccessEntryContext, input: AccessEntryInput): void {
     for (const access of principalAccess(input)) {
         const name = `${ctx.componentName}-${access.key}`;
-        const entry = new aws.eks.AccessEntry(name, {
-            clusterName: ctx.clusterName,
-            principalArn: access.principalArn,
-            kubernetesGroups: access.kubernetesGroups,
-            type: "STANDARD",
-            tags: ctx.tags,
-        }, { parent: ctx.parent });
+        const entry = accessEntry(ctx, access.key, access.principalArn, "STANDARD", access.kubernetesGroups);
         for (const policyArn of access.policyArns) {
             new aws.eks.AccessPolicyAssociation(`${name}-${policyArn.split("/").pop()}`, {
                 clusterName: ctx.clusterName,
@@ -77,11 +71,14 @@ export function createPrincipalAccess(ctx: AccessEntryContext, input: AccessEntr
 
 /** The EC2_LINUX entry nodes of a role join with (self-managed and Karpenter nodes): they wait for it. */
 export function nodeAccessEntry(ctx: AccessEntryContext, key: string, roleArn: pulumi.Input<string>): aws.eks.AccessEntry {
+    return accessEntry(ctx, key, roleArn, "EC2_LINUX");
+}
+
+function accessEntry(
+    ctx: AccessEntryContext, key: string, principalArn: pulumi.Input<string>, type: "STANDARD" | "EC2_LINUX", kubernetesGroups?: string[],
+): aws.eks.AccessEntry {
     return new aws.eks.AccessEntry(`${ctx.componentName}-${key}`, {
-        clusterName: ctx.clusterName,
-        principalArn: roleArn,
-        type: "EC2_LINUX",
-        tags: ctx.tags,
+        clusterName: ctx.clusterName, principalArn, kubernetesGroups, type, tags: ctx.tags,
     }, { parent: ctx.parent });
 }
 

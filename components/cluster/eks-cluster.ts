@@ -201,7 +201,7 @@ export class EksCluster extends pulumi.ComponentResource {
             componentName: name, clusterName: cluster.eksCluster.name, subnetIds: args.privateSubnetIds, tags: args.tags, parent: this,
         }, args.fargateNamespaces) : [];
         this.compute = [...managedGroups, ...selfManagedGroups.map(({ asg }) => asg), ...fargateProfiles];
-        const computeAddons = createComputeAddons(addonContext, this.compute, args.fargateNamespaces !== undefined);
+        const computeAddons = createComputeAddons(addonContext, this.compute, fargateOnly);
         this.coreDns = computeAddons.coreDns;
 
         // CI runners inside the VPC reach the private endpoint through the control plane's security group.

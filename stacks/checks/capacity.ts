@@ -9,8 +9,7 @@ import {
 } from "../instance-types";
 import { parseQuantity } from "../quantity";
 import { nodeGroupSchema } from "../schema/node-groups";
-import { PROJECT, Stage } from "../schema/stage";
-import { defaultReplicas } from "../schema/stage";
+import { defaultReplicas, PROJECT, Stage } from "../schema/stage";
 
 /** The largest Fargate pod: 16 vCPU and 120 GB (EKS user guide, fargate-pod-configuration). */
 export const FARGATE_MAX_CORES = 16;
