@@ -9,7 +9,7 @@
  *   npm run --silent ci-settings -- --stage stg   # the stacks of one stage, deployed together
  */
 import { parseStackConfig, Stage, STAGES } from "../stacks/config";
-import { upgradeOrderProblems } from "../stacks/checks/project";
+import { stackSummary, upgradeOrderProblems } from "../stacks/checks/project";
 import { wantsHelp } from "./cli";
 import { ciEnvironments } from "../stacks/schema/ci";
 import { PROJECT_DIR, projectStacks, readStackConfig } from "../offline/stack-files";
@@ -30,7 +30,7 @@ export { projectStacks };
 
 export function ciSettings(projectDir = PROJECT_DIR): Record<string, CiSettings> {
     const configs = projectStacks(projectDir).map((stack) => parseStackConfig(stack, readStackConfig(stack, { projectDir })));
-    const ordering = upgradeOrderProblems(configs.map((c) => ({ stack: c.stack, stage: c.stage, kubernetesVersion: c.cluster.kubernetesVersion })));
+    const ordering = upgradeOrderProblems(configs.map(stackSummary));
     if (ordering.length > 0) {
         throw new Error(`ci-settings: the stacks disagree:\n${ordering.join("\n")}`);
     }

@@ -12,6 +12,11 @@ export interface StackSummary {
     readonly kubernetesVersion: string;
 }
 
+/** What the rules across stacks need of a stack's validated config. */
+export function stackSummary(config: { stack: string; stage: Stage; cluster: { kubernetesVersion: string } }): StackSummary {
+    return { stack: config.stack, stage: config.stage, kubernetesVersion: config.cluster.kubernetesVersion };
+}
+
 function minorNumber(version: string): number {
     return Number(version.split(".")[1]);
 }

@@ -6,7 +6,7 @@
 import { projectStacks } from "../../scripts/ci-settings";
 import { pinToday } from "../../stacks/clock";
 import { parseStackConfig } from "../../stacks/config";
-import { StackSummary, upgradeOrderProblems } from "../../stacks/checks/project";
+import { StackSummary, stackSummary, upgradeOrderProblems } from "../../stacks/checks/project";
 import { PROJECT_DIR, readStackConfig } from "../../offline/stack-files";
 
 /**
@@ -24,7 +24,7 @@ export function committedStackProblems(projectDir = PROJECT_DIR, day = new Date(
     const problems = projectStacks(projectDir).flatMap((stack) => {
         try {
             const config = parseStackConfig(stack, readStackConfig(stack, { projectDir }), { today: day });
-            summaries.push({ stack, stage: config.stage, kubernetesVersion: config.cluster.kubernetesVersion });
+            summaries.push(stackSummary(config));
             return [];
         } catch (error) {
             return [error instanceof Error ? error.message : String(error)];
