@@ -297,7 +297,7 @@ describe("CI roles", () => {
 
     it("refuse a repository that is not owner/repo, and a preview environment that is the deploy one", () => {
         expect(() => ciRoles("fargate", "shop-platform", { stackDir: FIXTURE_DIR })).to.throw('ci-roles: --repository "shop-platform": expected <owner>/<repo>, such as acme/eks-platform');
-        const ci = JSON.parse(readFixtureConfig("fargate").values["eks-platform:ci"]!);
+        const ci = fixtureSection("fargate", "ci");
         Object.assign(ci, { deployEnvironment: "shop", previewEnvironment: "shop" });
         expect(configProblems("fargate", { stackDir: FIXTURE_DIR, overrides: { "eks-platform:ci": ci } })).to.deep.equal([
             '[fargate] eks-platform:ci.previewEnvironment = "shop": expected an environment other than deployEnvironment: the deploy role trusts that environment\'s OIDC subject, and pull-request code runs in the preview job',

@@ -9,16 +9,11 @@ import { upgradeOrderProblems } from "../stacks/checks/project";
 import { cronProblem } from "../stacks/cron";
 import { admittedInstanceTypes } from "../stacks/node-pool-types";
 import { configProblems } from "./support/config-problems";
-import { FIXTURE_DIR } from "./support/fixtures";
-import { readStackConfig } from "../offline/stack-files";
-
-function section(stack: string, name: string): any {
-    return JSON.parse(readStackConfig(stack, { stackDir: FIXTURE_DIR }).values[`eks-platform:${name}`] ?? "{}");
-}
+import { FIXTURE_DIR, fixtureSection } from "./support/fixtures";
 
 /** The problems of a fixture stack with one section edited. */
 function problems(stack: string, name: string, edit: (value: any) => void, more: Record<string, unknown> = {}): string[] {
-    const value = section(stack, name);
+    const value = fixtureSection(stack, name);
     edit(value);
     return configProblems(stack, { stackDir: FIXTURE_DIR, overrides: { [`eks-platform:${name}`]: value, ...more } });
 }
@@ -82,7 +77,7 @@ describe("config checked against cloud facts", () => {
         });
 
         it("while the fixture's own pool admits many", () => {
-            expect(admittedInstanceTypes(section("notifier", "cluster").nodePools.spot).length).to.be.greaterThan(50);
+            expect(admittedInstanceTypes(fixtureSection("notifier", "cluster").nodePools.spot).length).to.be.greaterThan(50);
         });
     });
 

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { fieldReportRun } from "./support/compute-variants";
-import { fixtureRun, fixtureVariant, readFixtureConfig } from "./support/fixtures";
+import { fixtureRun, fixtureSection, fixtureVariant } from "./support/fixtures";
 import { ProgramRun, resourceNamed, resourcesOfType } from "../offline/program-run";
 
 function karpenterPolicy(run: ProgramRun): any[] {
@@ -25,7 +25,7 @@ describe("spot capacity on a fresh account", () => {
     });
 
     it("grants nothing of the kind when no pool buys spot", async () => {
-        const cluster = JSON.parse(readFixtureConfig("notifier").values["eks-platform:cluster"]!);
+        const cluster = fixtureSection("notifier", "cluster");
         cluster.nodePools.spot.capacityTypes = ["on-demand"];
         const run = await fixtureVariant("notifier", { overrides: { "eks-platform:cluster": cluster } });
         expect(karpenterPolicy(run).map((s) => s.Action).flat()).not.to.include("iam:CreateServiceLinkedRole");
