@@ -6,6 +6,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { configProblems } from "./support/config-problems";
 import { FIXTURE_DIR } from "./support/fixtures";
 import { ProgramRun, runProgram } from "../offline/program-run";
 
@@ -43,6 +44,18 @@ describe("stack names", () => {
             const cluster = copy.resources.find((r) => r.type === "eks:index:Cluster")!;
             expect(cluster.inputs.name).to.equal("eks-platform-qa");
             expect(copy.resources.find((r) => r.type === "aws:kms/alias:Alias")!.inputs.name).to.equal("alias/eks-platform-qa-secrets");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("asks for cluster.name when the stack's name makes no name EKS accepts", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dotted-"));
+        try {
+            fs.copyFileSync(path.join(FIXTURE_DIR, "Pulumi.stg.yaml"), path.join(dir, "Pulumi.team.qa.yaml"));
+            expect(configProblems("team.qa", { stackDir: dir })).to.deep.equal([
+                '[team.qa] eks-platform:cluster.name = (not set): is required for stack "team.qa": the default cluster name "eks-platform-team.qa" is not one EKS accepts (letters, digits, \'-\' and \'_\', at most 100 characters)',
+            ]);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

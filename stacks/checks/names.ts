@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { ConfigProblem, validOrUndefined } from "../problems";
+import { EKS_CLUSTER_NAME } from "../schema/cluster";
 import { PROJECT } from "../schema/stage";
 
 /**
@@ -25,9 +26,6 @@ export function clusterName(cluster: Record<string, any>, stack: string): string
 export function defaultClusterName(stack: string): string {
     return `${PROJECT}-${stack}`;
 }
-
-/** EKS CreateCluster: "^[0-9A-Za-z][A-Za-z0-9\\-_]*", 1 to 100 characters (EKS API reference). */
-const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 export function nameProblems(stack: string, clusterInput: unknown, appsInput: unknown, monitoringInput: unknown): ConfigProblem[] {
     const problems: ConfigProblem[] = [];

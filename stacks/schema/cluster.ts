@@ -32,9 +32,12 @@ const kubernetesVersion = z.string({
         });
     });
 
+/** EKS CreateCluster's name: "^[0-9A-Za-z][A-Za-z0-9\\-_]*", 1 to 100 characters (EKS API reference). */
+export const EKS_CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
 /** `eks-platform:cluster`: the EKS cluster and its node groups. */
 export const clusterSchema = z.strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, {
+    name: z.string().regex(EKS_CLUSTER_NAME, {
         error: "expected an EKS cluster name: letters, digits, '-' and '_', at most 100 characters",
     }).optional().describe("The EKS cluster's name; defaults to `eks-platform-<stack>`, unique per stack."),
     kubernetesVersion,
