@@ -167,6 +167,20 @@ describe("CI workflows", () => {
         expect(byStage).to.deep.equal(["a", "c"]);
         expect(ciSettingsCli(["--stacks"])).to.equal(JSON.stringify(projectStacks()));
         expect(() => ciSettingsCli(["--stage", "qa"])).to.throw('ci-settings: unknown stage "qa": expected one of dev, stg, prd');
+        expect(() => ciSettingsCli(["--stack", "dev"])).to.throw('ci-settings: unknown arguments "--stack dev": expected none, --stacks, or --stage <dev|stg|prd>');
+    });
+
+    it("refuse stacks whose stages run their minors out of order", () => {
+        const project = fs.mkdtempSync(path.join(os.tmpdir(), "order-"));
+        try {
+            fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
+            fs.copyFileSync(path.join(FIXTURE_DIR, "Pulumi.stg.yaml"), path.join(project, "Pulumi.stg.yaml"));
+            const prd = fs.readFileSync(path.join(FIXTURE_DIR, "Pulumi.prd.yaml"), "utf8").replace('kubernetesVersion: "1.35"', 'kubernetesVersion: "1.36"');
+            fs.writeFileSync(path.join(project, "Pulumi.prd.yaml"), prd);
+            expect(() => ciSettings(project)).to.throw('ci-settings: the stacks disagree:\n[prd] eks-platform:cluster.kubernetesVersion = "1.36": expected a minor no newer than the stg stacks run (stg 1.35): a prd stack upgrades after a stg stack has run the minor');
+        } finally {
+            fs.rmSync(project, { recursive: true, force: true });
+        }
     });
 
     it("run Pulumi on no GitHub-hosted runner: runs-on comes from the stack's runnerLabels", () => {

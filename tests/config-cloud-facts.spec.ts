@@ -105,6 +105,17 @@ describe("config checked against cloud facts", () => {
         ]);
     });
 
+    it("refuses more wildcards than an ALB rule takes, and a path prefix too long for its pattern", () => {
+        const route = (edit: (app: any) => void) => problems("fargate", "apps", (a) => edit(a.shop));
+        expect(route((app) => { app.hosts = ["*.example.org"]; app.pathPrefix = "/a*b*c*d"; })).to.deep.equal([
+            '[fargate] eks-platform:apps.shop.hosts = ["*.example.org"]: expected at most 5 wildcards (* or ?) in the app\'s rule: hosts and path patterns (/a*b*c*d, /a*b*c*d/*) have 8',
+        ]);
+        const prefix = `/${"p".repeat(127)}`;
+        expect(route((app) => { app.pathPrefix = prefix; })).to.deep.equal([
+            `[fargate] eks-platform:apps.shop.pathPrefix = "${prefix}": expected a path prefix of at most 126 characters: its pattern /ppppppppppppppppppp... exceeds the 128 characters of an ALB path-pattern value`,
+        ]);
+    });
+
     it("refuses an image tag that names a branch or an environment", () => {
         expect(problems("fargate", "apps", (a) => { a.shop.image = "210987654321.dkr.ecr.us-east-2.amazonaws.com/shop:main"; })).to.deep.equal([
             '[fargate] eks-platform:apps.shop.image = "210987654321.dkr.ecr.us-east-2.amazonaws.com/shop:main": expected an image pinned by digest (repo@sha256:...) or by an immutable tag (repo:1.4.2): :main names a branch or an environment, which CI moves to each new build',

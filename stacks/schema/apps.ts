@@ -160,15 +160,11 @@ export const ALB_RULE_LIMITS = { valuesPerCondition: 3, valuesPerRule: 5, wildca
 function albRuleProblems(hosts: string[], pathPrefix: string, ctx: z.core.$RefinementCtx<any>): void {
     const paths = pathPatterns(pathPrefix);
     const limits = ALB_RULE_LIMITS;
+    // At most 3 hosts and 2 path patterns: within the 5 values a rule takes, so one check suffices.
     if (hosts.length > limits.valuesPerCondition) {
         ctx.addIssue({
             code: "custom", path: ["hosts"], input: hosts,
             message: `expected at most ${limits.valuesPerCondition} hosts: they form the app's host-header condition, and an ALB condition takes at most ${limits.valuesPerCondition} values; give other hosts an app (or a wildcard) of their own`,
-        });
-    } else if (hosts.length + paths.length > limits.valuesPerRule) {
-        ctx.addIssue({
-            code: "custom", path: ["hosts"], input: hosts,
-            message: `expected at most ${limits.valuesPerRule - paths.length} hosts with pathPrefix ${pathPrefix}: an ALB rule takes at most ${limits.valuesPerRule} condition values, and the path takes ${paths.length} (${paths.join(", ")})`,
         });
     }
     const wildcards = [...hosts, ...paths].join("").replace(/[^*?]/g, "").length;
