@@ -176,6 +176,13 @@ describe("policy pack", () => {
         });
     }
 
+    it("counts an HPA without minReplicas as keeping 1, the Kubernetes default: fine in dev, not in prd", () => {
+        const rule = RESOURCE_RULES.find((r) => r.name === "k8s-hpa-prd-minimum")!;
+        const hpa = (stage: string) => k8s("HorizontalPodAutoscaler", { metadata: { labels: { "eks-platform/stage": stage } }, spec: {} });
+        expect(rule.check(hpa("dev"))).to.deep.equal([]);
+        expect(rule.check(hpa("prd"))).to.deep.equal(["minReplicas is 1, expected at least 2 in prd"]);
+    });
+
     it("marks the support-window rule advisory: it warns, the upgrade policy rule stops", () => {
         expect(RESOURCE_RULES.find((r) => r.name === "eks-standard-support-window")!.advisory).to.equal(true);
         expect(RESOURCE_RULES.find((r) => r.name === "eks-upgrade-policy")!.advisory).to.equal(undefined);
