@@ -130,8 +130,8 @@ export const AWS_RULES: ResourceRule[] = [
                 return [];
             }
             const zones = ((r.inputs.availabilityZoneNames ?? []) as string[]).length || r.inputs.numberOfAvailabilityZones || 0;
-            const minimum = profileOf(r).minAvailabilityZones;
-            return zones < minimum ? [`${zones} availability zones, expected at least ${minimum} in ${stageOf(r) ?? "dev"}`] : [];
+            const minimum = profileOf(r)?.minAvailabilityZones ?? 2;
+            return zones < minimum ? [`${zones} availability zones, expected at least ${minimum}${minimum > 2 ? ` in ${stageOf(r)}` : ""}`] : [];
         },
     },
     {
@@ -153,14 +153,14 @@ export const AWS_RULES: ResourceRule[] = [
             }
             const actions = (r.inputs.defaultActions ?? []) as { type: string; redirect?: { protocol?: string } }[];
             const redirects = actions.length > 0 && actions.every((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS");
-            return redirects || profileOf(r).httpOnlyAllowed ? [] : [`a ${r.inputs.protocol} listener serves traffic instead of redirecting to HTTPS`];
+            return redirects || profileOf(r)?.httpOnlyAllowed ? [] : [`a ${r.inputs.protocol} listener serves traffic instead of redirecting to HTTPS`];
         },
     },
     {
         name: "alb-prd-logs-and-protection",
         description: "In prd the ALB writes access logs and has deletion protection.",
         check: (r) => {
-            if (r.type !== "aws:lb/loadBalancer:LoadBalancer" || !profileOf(r).loadBalancerSafeguards) {
+            if (r.type !== "aws:lb/loadBalancer:LoadBalancer" || !profileOf(r)?.loadBalancerSafeguards) {
                 return [];
             }
             const problems: string[] = [];

@@ -66,8 +66,8 @@ export const KUBERNETES_RULES: ResourceRule[] = [
         name: "k8s-hpa-prd-minimum",
         description: "In prd an HPA keeps at least 2 replicas.",
         // Kubernetes defaults an HPA's minReplicas to 1.
-        check: (r) => (kubernetesObject(r)?.kind === "HorizontalPodAutoscaler" && (r.inputs.spec?.minReplicas ?? 1) < profileOf(r).minAppReplicas
-            ? [`minReplicas is ${r.inputs.spec?.minReplicas ?? 1}, expected at least ${profileOf(r).minAppReplicas} in ${stageOf(r)}`]
+        check: (r) => (kubernetesObject(r)?.kind === "HorizontalPodAutoscaler" && (r.inputs.spec?.minReplicas ?? 1) < (profileOf(r)?.minAppReplicas ?? 1)
+            ? [`minReplicas is ${r.inputs.spec?.minReplicas ?? 1}, expected at least ${profileOf(r)!.minAppReplicas} in ${stageOf(r)}`]
             : []),
     },
     {

@@ -63,8 +63,8 @@ export function stageOf(resource: PolicyResource): string | undefined {
     return resource.inputs.tags?.Stage ?? resource.inputs.metadata?.labels?.["eks-platform/stage"];
 }
 
-/** The profile of the stage a resource is tagged with (dev's rules when untagged or unknown). */
-export function profileOf(resource: PolicyResource): StageProfile {
+/** The profile of the stage a resource is tagged with; undefined when untagged, each rule then applies its own default. */
+export function profileOf(resource: PolicyResource): StageProfile | undefined {
     const stage = stageOf(resource);
-    return STAGE_PROFILES[(STAGES as readonly string[]).includes(stage ?? "") ? stage as Stage : "dev"];
+    return (STAGES as readonly string[]).includes(stage ?? "") ? STAGE_PROFILES[stage as Stage] : undefined;
 }

@@ -176,6 +176,15 @@ describe("policy pack", () => {
         });
     }
 
+    it("lets only a stage that may serve HTTP alone keep a plain HTTP listener; an untagged one may not", () => {
+        const rule = RESOURCE_RULES.find((r) => r.name === "alb-https")!;
+        const http = (tags?: Record<string, string>) => resource("aws:lb/listener:Listener", { protocol: "HTTP", defaultActions: [{ type: "forward" }], ...(tags ? { tags } : {}) });
+        const refused = ["a HTTP listener serves traffic instead of redirecting to HTTPS"];
+        expect(rule.check(http({ Stage: "dev" }))).to.deep.equal([]);
+        expect(rule.check(http({ Stage: "stg" }))).to.deep.equal(refused);
+        expect(rule.check(http())).to.deep.equal(refused);
+    });
+
     it("counts an HPA without minReplicas as keeping 1, the Kubernetes default: fine in dev, not in prd", () => {
         const rule = RESOURCE_RULES.find((r) => r.name === "k8s-hpa-prd-minimum")!;
         const hpa = (stage: string) => k8s("HorizontalPodAutoscaler", { metadata: { labels: { "eks-platform/stage": stage } }, spec: {} });
