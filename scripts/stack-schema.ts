@@ -16,8 +16,11 @@ import { wantsHelp } from "./cli";
 
 export const STACK_SCHEMA_PATH = path.join(PROJECT_DIR, "schema", "stack.schema.json");
 
-/** A value `pulumi config set --secret` wrote. */
-const SECURE = { type: "object", properties: { secure: { type: "string" } }, required: ["secure"], additionalProperties: false, description: "Set with pulumi config set --secret." };
+/** A value `pulumi config set --secret` wrote, and what it is. */
+const secure = (description: string) => ({
+    title: "secret", type: "object", properties: { secure: { type: "string" } }, required: ["secure"], additionalProperties: false,
+    description: `${description} Set with \`pulumi config set --secret\`.`,
+});
 
 function sectionSchema(schema: z.ZodType): Record<string, unknown> {
     const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "draft-2020-12" }) as Record<string, unknown>;
@@ -38,16 +41,20 @@ export function stackFileSchema(): Record<string, unknown> {
             config: {
                 type: "object",
                 properties: {
-                    "aws:region": { type: "string", enum: [...AWS_REGIONS].sort() },
+                    "aws:region": {
+                        title: "AWS region", type: "string", enum: [...AWS_REGIONS].sort(),
+                        description: "The stack's region: a region the AWS provider knows (`@pulumi/aws` `Region`), such as eu-west-1; a typo is told the closest one.",
+                    },
                     ...awsSettings,
                     ...sections,
-                    "datadog:apiKey": SECURE,
-                    "datadog:appKey": SECURE,
-                    [`${PROJECT}:slackWebhookUrl`]: SECURE,
+                    "datadog:apiKey": secure("Datadog API key, for the agents and the provider; required while addons.datadog is on."),
+                    "datadog:appKey": secure("Datadog application key, for the provider (monitors, dashboards, SLOs); required while addons.datadog is on."),
+                    [`${PROJECT}:slackWebhookUrl`]: secure("Slack incoming webhook URL the notifier posts to; required with monitoring.slack.delivery lambda."),
                 },
                 // An app's secrets: <app>DbPassword and <app>Env<Name>; Pulumi's own pulumi:* keys.
                 patternProperties: {
-                    [`^${PROJECT}:[a-z][A-Za-z0-9]*(DbPassword|Env[A-Z][A-Za-z0-9]*)$`]: SECURE,
+                    [`^${PROJECT}:[a-z][A-Za-z0-9]*DbPassword$`]: secure("The database password of an app with rds (app web: webDbPassword)."),
+                    [`^${PROJECT}:[a-z][A-Za-z0-9]*Env[A-Z][A-Za-z0-9]*$`]: secure("A secret variable of an app's secretEnv (app web, STRIPE_API_KEY: webEnvStripeApiKey)."),
                     "^pulumi:": {},
                 },
                 required: ["aws:region", `${PROJECT}:stage`],

@@ -35,14 +35,14 @@ export { DATADOG_API_KEY, DATADOG_APP_KEY, dbPasswordKey, RequiredSecret, requir
 
 /** Every `eks-platform:` key a stack file may set, with its schema. */
 export const SECTIONS = {
-    stage: z.enum(STAGES, { error: `expected one of ${STAGES.join(", ")}` }),
-    network: networkSchema,
-    cluster: clusterSchema,
-    apps: appsSchema,
+    stage: z.enum(STAGES, { error: `expected one of ${STAGES.join(", ")}` }).describe("The stage: it selects the stage's rules and defaults (docs/stages.md); a stack named after a stage (`prd`, `team-prd`) must deploy that stage."),
+    network: networkSchema.describe("The VPC: its range, zones and NAT gateways."),
+    cluster: clusterSchema.describe("The EKS cluster, its node groups and Karpenter's NodePools."),
+    apps: appsSchema.describe("The stack's web applications, by name; each gets a namespace, a Deployment, a target group behind the ALB, alarms and an SLO (docs/applications.md)."),
     addons: addonsSchema,
     loadBalancer: loadBalancerSchema,
     monitoring: monitoringSchema,
-    ci: ciSchema,
+    ci: ciSchema.describe("The identities and runners that run Pulumi for this stack from CI (docs/ci.md)."),
     /** A simple key, so Pulumi.yaml can give it a project-wide default. */
     datadogSite: datadogSiteSchema,
 } as const;

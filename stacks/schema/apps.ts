@@ -11,7 +11,7 @@ const seconds = (min: number, max: number) => z.int({ error: `expected whole sec
     .min(min, { error: `expected whole seconds from ${min} to ${max}` })
     .max(max, { error: `expected whole seconds from ${min} to ${max}` });
 
-const httpPath = z.string().regex(/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%\/]*$/, { error: 'expected a URL path starting with "/", such as /healthz' });
+const httpPath = z.string().regex(/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%\/]*$/, { error: 'expected a URL path starting with "/", such as /healthz' }).meta({ title: "path" });
 
 /**
  * An image pinned by digest (`repo@sha256:<64 hex>`, also `repo:tag@sha256:...`, where the digest
@@ -74,15 +74,15 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected 
 const rdsSchema = z.strictObject({
     host: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
         error: "expected a DNS host name such as app.abc123.eu-west-1.rds.amazonaws.com",
-    }),
-    port: port("TCP port").default(5432),
-    database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, { error: "expected a database name" }),
-    user: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, { error: "expected a database user name" }),
+    }).describe("The RDS endpoint (DB_HOST); a host naming another stage (`web-prd...` in stg) is refused."),
+    port: port("TCP port").default(5432).describe("The database port (DB_PORT)."),
+    database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, { error: "expected a database name" }).describe("The database name (DB_NAME)."),
+    user: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, { error: "expected a database user name" }).describe("The database user (DB_USER); its password is the secret `<app>DbPassword` (DB_PASSWORD)."),
 });
 
 const autoscalingSchema = z.strictObject({
-    minReplicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }),
-    maxReplicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }),
+    minReplicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }).describe("The fewest replicas, at most maxReplicas; at least 2 in prd."),
+    maxReplicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }).describe("The most replicas."),
     targetCpuUtilizationPercent: z.int({ error: "expected a percentage from 10 to 95" })
         .min(10, { error: "expected a percentage from 10 to 95" })
         .max(95, { error: "expected a percentage from 10 to 95" }).default(70).describe("Average CPU utilisation (% of requests) the HPA keeps."),
@@ -92,24 +92,33 @@ const autoscalingSchema = z.strictObject({
     }
 });
 
+/**
+ * ALB listener rule limits (ELB user guide, rule-condition-types: "up to three match evaluations
+ * per condition", "up to five match evaluations per rule", host and path values "up to 128
+ * characters"; quotas page: condition wildcards per rule, 5 in the older and 6 in the current
+ * text, so 5). An app's rule has its hosts in one host-header condition and 1 or 2 path patterns.
+ */
+export const ALB_RULE_LIMITS = { valuesPerCondition: 3, valuesPerRule: 5, wildcardsPerRule: 5, valueLength: 128 } as const;
+const ALB_RULE_LIMITS_TEXT = `${ALB_RULE_LIMITS.valuesPerCondition} hosts (an ALB condition takes at most ${ALB_RULE_LIMITS.valuesPerCondition} values), hosts plus path patterns at most ${ALB_RULE_LIMITS.valuesPerRule} per rule, at most ${ALB_RULE_LIMITS.wildcardsPerRule} wildcards per rule, each host at most ${ALB_RULE_LIMITS.valueLength} characters`;
+
 /** `eks-platform:apps.<app>`: one web application. */
 export const appSchema = z.strictObject({
-    namespace: dnsLabel("a namespace name").optional().describe("The app's namespace; defaults to the app's name."),
-    image: imageReference.describe("Container image, pinned; CI sets it per stage."),
-    port: port("container port").default(8080).describe("The port the container serves HTTP on."),
-    resources: containerResources.describe("Requests and limits of the app container, per stage."),
-    autoscaling: autoscalingSchema.optional().describe("HorizontalPodAutoscaler bounds; when set, the Deployment leaves `replicas` to it."),
-    replicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }).optional().describe("Fixed replica count, for an app without autoscaling."),
-    healthCheckPath: httpPath.default("/healthz").describe("Readiness probe and ALB health check path."),
-    livenessPath: httpPath.optional().describe("Liveness probe path; defaults to the health check path."),
-    hosts: z.array(z.string().regex(/^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: "expected a host name such as www.example.com" })).default([]).describe("Host names the ALB routes to this app; none: any host."),
-    pathPrefix: httpPath.default("/").describe("Path prefix the ALB routes to this app."),
-    deregistrationDelaySeconds: seconds(0, 3600).default(30).describe("How long the ALB keeps sending in-flight requests to a pod being removed."),
+    namespace: dnsLabel("a namespace name").optional().describe("The app's own namespace (not a platform namespace). Default: the app's name."),
+    image: imageReference.meta({ title: "image reference" }).describe("The container image, pinned by digest (`repo@sha256:...`, also `repo:tag@sha256:...`) or by an immutable tag (`web:1.4.2`, `web:1842`); not `:latest`, not untagged, not a tag that names a branch or an environment (`main`, `develop`, `stable`, `prod`, `feature-x`, ...), which CI moves to each build. The `tags.datadoghq.com/version` label is the tag (trimmed to a valid label value) or the digest's first 12 hex digits."),
+    port: port("container port").default(8080).describe("The container port the app serves HTTP on."),
+    resources: containerResources.describe("Requests and limits of the app container, written as Kubernetes takes them (`250m`, `0.5`, `512Mi`; YAML numbers too). A request must not exceed its limit and must fit the largest node the cluster can run; memory without a unit is bytes, so less than `4Mi` is refused as bytes meant for MiB, and more than 192 CPUs is cores meant for millicores; `1.5Gb`, `100mi`, `128m` of memory (millibytes) and `-1` are refused."),
+    autoscaling: autoscalingSchema.optional().describe("A HorizontalPodAutoscaler's bounds; with it, the Deployment leaves the replica count to the HPA. Default: none (no HPA)."),
+    replicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }).optional().describe("A fixed replica count, only without autoscaling. Default: 2 in prd, else 1."),
+    healthCheckPath: httpPath.default("/healthz").describe("The readiness probe's and the ALB health check's path."),
+    livenessPath: httpPath.optional().describe("The liveness and startup probes' path. Default: healthCheckPath."),
+    hosts: z.array(z.string().regex(/^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: "expected a host name such as www.example.com" })).default([]).describe(`Host names the ALB routes to the app (host-header routing); wildcards (\`*.example.com\`) allowed; none: any host; at most ${ALB_RULE_LIMITS_TEXT}.`),
+    pathPrefix: httpPath.default("/").describe("The path prefix the ALB routes to the app: `/api` matches `/api` and `/api/*`; `/orders/` is `/orders`."),
+    deregistrationDelaySeconds: seconds(0, 3600).default(30).describe("How long the ALB drains a pod being removed; also the pod's preStop sleep (no hook at 0)."),
     shutdownSeconds: seconds(1, 600).default(15).describe("How long the app needs after SIGTERM to finish its work and exit."),
-    env: z.record(envName, z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or true/false" }).transform(String)).default({}).describe("Extra non-secret environment variables, in the app's ConfigMap. Any YAML scalar: numbers and booleans become the strings Kubernetes needs (`WORKERS: 4` -> \"4\")."),
-    secretEnv: z.array(envName).default([]).describe("Environment variables whose values are secrets: each is the secret config key `<app>Env<Name>` (app `web`, STRIPE_API_KEY -> eks-platform:webEnvStripeApiKey), set with `pulumi config set --secret`, and reaches the pods through the app's Secret only."),
+    env: z.record(envName, z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or true/false" }).transform(String)).prefault({}).describe("Extra non-secret environment variables, in the app's ConfigMap. Any YAML scalar: numbers and booleans become the strings Kubernetes needs (`WORKERS: 4` is `\"4\"`). Refused without printing the value: keys containing password, passwd, secret, credential or private key anywhere (`DBPASSWORD`), or the words pass, pwd, token, api key, app key or webhook (`MYSQL_PWD`; `BYPASS_CACHE` and `TOKENIZER_MODEL` are fine), and URLs with a password in them (`redis://user:pass@host`). With rds, `DB_HOST`, `DB_PORT`, `DB_NAME`, `DB_USER`, `DB_PASSWORD` are the platform's."),
+    secretEnv: z.array(envName).default([]).describe("Environment variables whose values are secrets: each is the secret config key `<app>Env<Name>` (app `web`, STRIPE_API_KEY -> eks-platform:webEnvStripeApiKey), set with `pulumi config set --secret`, and reaches the pods through the app's Secret only (`<app>-secrets`, or `<app>-db` with rds), never the ConfigMap, the render or a log. A name in both env and secretEnv, twice, or a `DB_*` name with rds is refused."),
     kubernetesApiAccess: z.boolean({ error: "expected true or false" }).default(false).describe("Mount a Kubernetes API token into the pods (only for apps that call the API)."),
-    rds: rdsSchema.optional().describe("Connection values for the app's RDS database; the password is the secret `<app>DbPassword`. None: no DB_* variables."),
+    rds: rdsSchema.optional().describe("The app's RDS database: the DB_* variables; the password is the secret `<app>DbPassword`. Default: none (no DB_* variables, no password secret)."),
     slo: sloSchema.optional().describe("The app's availability objective; its burn-rate alerts follow `monitoring.burnRateAlerts`."),
 }).superRefine((app, ctx) => {
     // With rds the platform owns the DB_* variables; a secret-looking one is refused below, unprinted.
@@ -149,13 +158,6 @@ export const appSchema = z.strictObject({
     }
 });
 
-/**
- * ALB listener rule limits (ELB user guide, rule-condition-types: "up to three match evaluations
- * per condition", "up to five match evaluations per rule", host and path values "up to 128
- * characters"; quotas page: condition wildcards per rule, 5 in the older and 6 in the current
- * text, so 5). An app's rule has its hosts in one host-header condition and 1 or 2 path patterns.
- */
-export const ALB_RULE_LIMITS = { valuesPerCondition: 3, valuesPerRule: 5, wildcardsPerRule: 5, valueLength: 128 } as const;
 
 function albRuleProblems(hosts: string[], pathPrefix: string, ctx: z.core.$RefinementCtx<any>): void {
     const paths = pathPatterns(pathPrefix);
@@ -200,7 +202,7 @@ const appName = dnsLabel("an app name")
     .refine((name) => /^[a-z]/.test(name), { error: "expected an app name starting with a letter: it names the app's Service, a DNS-1035 label", abort: true })
     .refine((name) => name.length <= MAX_APP_NAME, {
         error: `expected an app name of at most ${MAX_APP_NAME} characters: it names the app's target group (alb-<app>- and Pulumi's 7-character suffix), which ELB limits to 32`,
-    });
+    }).describe(`The app's name: a DNS label starting with a letter (it names the Service, a DNS-1035 label), at most ${MAX_APP_NAME} characters (it names the target group: \`alb-<app>-\` and a 7-character suffix within ELB's 32). Its password key \`<app>DbPassword\` must differ from every other app's (\`web-1\` and \`web1\` both read \`web1DbPassword\`).`);
 
 /** `eks-platform:apps`: the apps of the stack, by name. */
 export const appsSchema = z.record(appName, appSchema).default({});

@@ -19,10 +19,10 @@ const githubEnvironment = z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, { error: "
 
 /** `eks-platform:ci`: the identities and runners that run Pulumi for this stack from CI. */
 export const ciSchema = z.strictObject({
-    deployRoleArn: iamRoleArn.describe("Runs `pulumi up`. It creates the cluster, so EKS makes it cluster admin through the creator's bootstrap entry; it must not be listed again (EKS refuses a second entry)."),
-    previewRoleArn: iamRoleArn.optional().describe("Runs `pulumi preview` on pull requests: read-only in AWS, the preview group in Kubernetes."),
+    deployRoleArn: iamRoleArn.describe("Runs `pulumi up`. It creates the cluster, so EKS makes it cluster admin through the creator's bootstrap entry; it must not be listed in cluster.adminRoleArns (EKS refuses a second entry). In the stack's account: a deploy role of another account than previewRoleArn and the certificate is refused."),
+    previewRoleArn: iamRoleArn.optional().describe("Runs `pulumi preview` on pull requests: read-only in AWS, the `eks-platform:ci-preview` group in Kubernetes (read, no Secrets); neither an admin nor the deploy role. Default: none (no preview entry)."),
     runnerLabels: z.array(runnerLabel).min(1, { error: "expected at least one runner label" })
-        .refine((labels) => labels.includes("self-hosted"), { error: "expected the label self-hosted among them: Pulumi runs on runners whose network path to the API is known" }).describe("`runs-on` of every workflow job that runs Pulumi for this stack."),
+        .refine((labels) => labels.includes("self-hosted"), { error: "expected the label self-hosted among them: Pulumi runs on runners whose network path to the API is known" }).describe("`runs-on` of every workflow job that runs Pulumi for this stack: must include `self-hosted`, no GitHub-hosted label (`ubuntu-*`, `windows-*`, `macos-*`)."),
     runnerCidrs: z.array(cidrBlock).min(1, { error: "expected at least one CIDR" }).describe("Where the runners' requests to the cluster API come from: a subnet inside the VPC (they use the private endpoint) or their fixed egress address (it must be in endpoint.publicAccessCidrs)."),
     deployEnvironment: githubEnvironment.optional().describe("The GitHub environment the `pulumi up` job runs in (required reviewers, secrets); the deploy role trusts the OIDC subject `repo:<owner>/<repo>:environment:<name>`. Default: the stack's name."),
     previewEnvironment: githubEnvironment.optional().describe("The GitHub environment of the pull-request preview job: its own secrets (a Pulumi token that reads this stack only) and, for prd, required reviewers. Default: `preview-<stack>`."),

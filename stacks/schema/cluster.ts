@@ -39,8 +39,8 @@ export const EKS_CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 export const clusterSchema = z.strictObject({
     name: z.string().regex(EKS_CLUSTER_NAME, {
         error: "expected an EKS cluster name: letters, digits, '-' and '_', at most 100 characters",
-    }).optional().describe("The EKS cluster's name; defaults to `eks-platform-<stack>`, unique per stack."),
-    kubernetesVersion,
+    }).optional().describe("The EKS cluster's name, so two stacks never share one; required when the stack's name makes no valid EKS name (also in subnet and ASG discovery tags). `<name>-<group>-` of each managed node group must fit in 37 characters (EKS allows 63, the provider appends 26). Default: `eks-platform-<stack>`."),
+    kubernetesVersion: kubernetesVersion.describe(`The Kubernetes minor, quoted (\`"1.35"\`): one of ${SUPPORTED_KUBERNETES_VERSIONS[0]}–${SUPPORTED_KUBERNETES_VERSIONS[SUPPORTED_KUBERNETES_VERSIONS.length - 1]} (\`stacks/kubernetes-versions.ts\`); past its standard support only with upgradePolicy EXTENDED, never past extended support.`),
     upgradePolicy: z.enum(["STANDARD", "EXTENDED"], { error: 'expected "STANDARD" or "EXTENDED"' }).default("STANDARD").describe("What EKS does when the minor leaves standard support: `STANDARD` upgrades the cluster, `EXTENDED` keeps it at about six times the cluster-hour price (EKS's own default)."),
     serviceCidr: cidrBlock
         .refine((v) => { const r = parseCidr(v); return !r || isPrivateRange(r); }, {
@@ -48,23 +48,23 @@ export const clusterSchema = z.strictObject({
         })
         .refine((v) => { const p = parseCidr(v)?.prefix ?? 16; return p >= 12 && p <= 24; }, {
             error: "expected a prefix from /12 to /24",
-        }).describe("Service IPs; must not overlap the VPC."),
+        }).describe("Service IPs: /12 to /24, inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, not overlapping the VPC."),
     endpoint: z.strictObject({
         publicAccess: z.boolean({ error: "expected true or false" }).describe("Whether the API server is reachable from the internet at all. The private endpoint is always on."),
-        publicAccessCidrs: z.array(cidrBlock).default([]).describe("Who may reach the public endpoint. Required when publicAccess is true."),
-    }),
-    adminRoleArns: z.array(iamRoleArn).default([]).describe("IAM roles granted cluster admin through EKS access entries."),
+        publicAccessCidrs: z.array(cidrBlock).default([]).describe("Who may reach the public endpoint: required when publicAccess is true, refused when false, never 0.0.0.0/0 in prd."),
+    }).describe("The API server's endpoints."),
+    adminRoleArns: z.array(iamRoleArn).default([]).describe("Cluster admins: access entries with `AmazonEKSClusterAdminPolicy`; each once, never ci.deployRoleArn (EKS already made it admin)."),
     logTypes: z.array(z.enum(CLUSTER_LOG_TYPES, {
         error: `expected one of ${CLUSTER_LOG_TYPES.join(", ")}`,
-    })).default([...REQUIRED_CLUSTER_LOG_TYPES]).describe("Control-plane log types; api, audit and authenticator are always on."),
+    })).default([...REQUIRED_CLUSTER_LOG_TYPES]).describe("Control-plane logs to CloudWatch: must include api, audit and authenticator; may add controllerManager and scheduler."),
     logRetentionDays: z.number({ error: `expected one of the retentions CloudWatch accepts: ${LOG_RETENTION_DAYS.join(", ")}` })
         .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
             error: `expected one of the retentions CloudWatch accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
-        }).optional().describe("Days CloudWatch keeps the control-plane logs; by stage when unset (dev 7, stg 30, prd 365)."),
-    fargateOnly: z.boolean({ error: "expected true or false" }).default(false).describe("Run every pod on Fargate: no node groups, no autoscaler, no node termination handler."),
-    autoscaler: z.enum(["karpenter", "cluster-autoscaler"], { error: 'expected "karpenter" or "cluster-autoscaler"' }).optional().describe("Who adds and removes nodes: Karpenter (from the NodePools), or cluster-autoscaler (through the node groups' Auto Scaling groups). Karpenter when unset; none on a Fargate-only cluster."),
-    nodeGroups: z.record(dnsLabel("a node group name"), nodeGroupSchema).default({}).describe("With Karpenter: the small managed group(s) that run the controllers. Otherwise: all capacity."),
-    nodePools: z.record(dnsLabel("a NodePool name"), nodePoolSchema).default({}).describe("Karpenter NodePools: the capacity it provisions for everything else."),
+        }).optional().describe(`How long \`/aws/eks/<cluster>/cluster\` keeps the control-plane logs, in days: one of ${LOG_RETENTION_DAYS.join(", ")} (the values CloudWatch accepts). Default: dev 7, stg 30, prd 365.`),
+    fargateOnly: z.boolean({ error: "expected true or false" }).default(false).describe("Run every pod on Fargate (kube-system and app namespaces): no node groups, no autoscaler, no node termination handler; at most 46 apps (10 profiles of 5 namespace selectors, 4 taken by the platform)."),
+    autoscaler: z.enum(["karpenter", "cluster-autoscaler"], { error: 'expected "karpenter" or "cluster-autoscaler"' }).optional().describe("Who adds and removes nodes: Karpenter (from the NodePools), or cluster-autoscaler (through the node groups' Auto Scaling groups). Refused on a Fargate-only cluster. Default: `karpenter` (none when Fargate-only)."),
+    nodeGroups: z.record(dnsLabel("a node group name"), nodeGroupSchema).default({}).describe("Node groups by name. With Karpenter: managed groups only, the controllers' nodes, with at least as many nodes at minSize as Karpenter has replicas (its chart keeps each on a node of its own). Otherwise: all capacity. Required unless Fargate-only."),
+    nodePools: z.record(dnsLabel("a NodePool name"), nodePoolSchema).default({}).describe("Karpenter NodePools (`karpenter.sh/v1`) by name: the capacity it provisions for everything else. Required with Karpenter, refused without."),
 }).superRefine((cluster, ctx) => {
     const groups = Object.keys(cluster.nodeGroups).length;
     const autoscaler = resolveAutoscaler(cluster);

@@ -15,7 +15,7 @@ export const fraction = (what: string) => z.number({ error: `expected ${what}, a
     } else if (!(v > 0 && v < 1)) {
         ctx.addIssue({ code: "custom", input: v, message: `expected ${what}, a fraction between 0 and 1` });
     }
-});
+}).meta({ exclusiveMinimum: 0 });
 
 /**
  * A percentage (of a limit, of allocatable, of a disk): usage never passes 100, so above it a
@@ -29,18 +29,19 @@ const percent = (what: string) => z.number({ error: `expected ${what}, in percen
     } else if (!(v > 0)) {
         ctx.addIssue({ code: "custom", input: v, message: `expected ${what} in percent, above 0` });
     }
-});
+}).meta({ exclusiveMinimum: 0 });
 
 /** Evaluation window of a monitor, `last_<n>m` (Datadog takes 1 to 10080 minutes; a day is plenty). */
 const windowMinutes = z.int({ error: "expected whole minutes from 1 to 1440" })
     .min(1, { error: "expected whole minutes from 1 to 1440" }).max(1440, { error: "expected whole minutes from 1 to 1440" });
 
 type Field = (what: string) => z.ZodType<number>;
+const UNITS = "in the monitor's unit: a count, a fraction for deploymentAvailability, a percentage (at most 100) for cpuOfLimit, memoryOfLimit, schedulableNodes, nodeDisk, clusterCpuRequests and clusterMemoryRequests";
 const monitor = (what: string, field: Field = positive) => z.strictObject({
-    critical: field(what).optional(),
-    warning: field(what).optional(),
-    windowMinutes: windowMinutes.optional(),
-}).prefault({});
+    critical: field(what).optional().describe(`Where it alerts, ${UNITS}. Default: per monitor and stage (docs/runbooks.md).`),
+    warning: field(what).optional().describe("Where it warns first: below critical, above it for deploymentAvailability and schedulableNodes (which alert as they fall). Default: per monitor and stage."),
+    windowMinutes: windowMinutes.optional().describe("The evaluation window, 1 to 1440 minutes. Default: per monitor and stage."),
+}).prefault({}).describe("One Kubernetes monitor's thresholds (docs/runbooks.md has each monitor's section).");
 
 /** Each monitor's settings; `rises` tells which way its value goes when things get worse. */
 export const MONITOR_SETTINGS = {
@@ -70,7 +71,7 @@ export const FALLING_MONITORS: ReadonlySet<MonitorName> = new Set(["deploymentAv
 export const datadogMonitorsSchema = z.strictObject({
     ...MONITOR_SETTINGS,
     kubeStateMetricsNoDataMinutes: z.int({ error: "expected whole minutes from 5 to 60" })
-        .min(5, { error: "expected whole minutes from 5 to 60" }).max(60, { error: "expected whole minutes from 5 to 60" }).optional().describe("Minutes without kube-state-metrics data before it alerts."),
+        .min(5, { error: "expected whole minutes from 5 to 60" }).max(60, { error: "expected whole minutes from 5 to 60" }).optional().describe("Minutes without kube-state-metrics data before its monitor alerts. Default: `10`."),
 }).prefault({});
 
 export interface MonitorThresholds {

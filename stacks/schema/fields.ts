@@ -6,13 +6,13 @@ import { QUANTITY_EXPECTATION, QuantityKind, parseQuantity } from "../quantity";
 export const dnsLabel = (what: string) =>
     z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
         error: `expected ${what}: lowercase letters, digits and '-', at most 63 characters, starting and ending alphanumeric`,
-    });
+    }).meta({ title: "DNS label" });
 
 export const cidrBlock = z.string().refine((v) => parseCidr(v) !== undefined, {
     error: "expected an IPv4 network in CIDR notation with no host bits set, such as 10.0.0.0/16",
     // Range rules chained after this one would only repeat the problem.
     abort: true,
-});
+}).meta({ title: "CIDR" });
 
 /**
  * A Kubernetes quantity, as Kubernetes takes it: a string (`250m`, `1Gi`) or a YAML number
@@ -20,7 +20,8 @@ export const cidrBlock = z.string().refine((v) => parseCidr(v) !== undefined, {
  */
 export const quantity = (kind: QuantityKind) =>
     z.union([z.string(), z.number().finite().nonnegative().transform((n) => String(n))], { error: `expected ${QUANTITY_EXPECTATION[kind]}` })
-        .refine((v) => parseQuantity(v, kind) !== undefined, { error: `expected ${QUANTITY_EXPECTATION[kind]}`, abort: true });
+        .refine((v) => parseQuantity(v, kind) !== undefined, { error: `expected ${QUANTITY_EXPECTATION[kind]}`, abort: true })
+        .meta({ title: "quantity" });
 
 /** The least memory a container can start with; below it, the number is bytes meant as MiB. */
 export const MIN_CONTAINER_MEMORY = 4 * 2 ** 20;
@@ -41,13 +42,19 @@ export const containerQuantity = (kind: QuantityKind) => quantity(kind).superRef
     }
 });
 
-export const resourceList = z.strictObject({ cpu: containerQuantity("cpu"), memory: containerQuantity("memory") });
+export const resourceList = z.strictObject({
+    cpu: containerQuantity("cpu").describe("CPU: `250m`, `0.5`, `1` (cores); more than 192 is cores meant for millicores."),
+    memory: containerQuantity("memory").describe("Memory: `512Mi`, `1Gi`; without a unit it is bytes, so less than 4Mi is refused as bytes meant for MiB."),
+});
 
 /**
  * Requests and limits of one container; a request above its limit is refused (the API server
  * would). Limits are required so the CPU and memory monitors can compare usage with them.
  */
-export const containerResources = z.strictObject({ requests: resourceList, limits: resourceList }).superRefine((resources, ctx) => {
+export const containerResources = z.strictObject({
+    requests: resourceList.describe("What the scheduler reserves for the container."),
+    limits: resourceList.describe("The most the container may use; the CPU and memory monitors compare usage with it."),
+}).meta({ title: "`{requests, limits}` of `{cpu, memory}`" }).superRefine((resources, ctx) => {
     for (const kind of ["cpu", "memory"] as const) {
         const request = parseQuantity(resources.requests[kind], kind);
         const limit = parseQuantity(resources.limits[kind], kind);
@@ -62,7 +69,7 @@ export const containerResources = z.strictObject({ requests: resourceList, limit
 
 export const iamRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, {
     error: "expected an IAM role ARN such as arn:aws:iam::111122223333:role/platform-admin",
-});
+}).meta({ title: "IAM role ARN" });
 
 /** The role name of an IAM role ARN (`arn:aws:iam::1:role/path/name` -> `name`): unique in its account. */
 export function roleName(roleArn: string): string {
@@ -93,11 +100,11 @@ export function reservedLabelDomain(key: string): string | undefined {
 
 export const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, {
     error: "expected a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.'",
-});
+}).meta({ title: "label value" });
 
 /** Labels set on nodes by config (node groups, NodePools): none in a reserved domain. */
 export const nodeLabels = z.record(labelKey.refine((key) => reservedLabelDomain(key) === undefined, {
     error: `expected a label of your own domain (such as role or example.com/role): ${RESERVED_LABEL_DOMAINS.join(", ")} and their subdomains are set by Kubernetes, EKS, Karpenter or the platform, which refuse or drop them`,
-}), labelValue);
+}), labelValue).describe(`Labels of the nodes. None in ${RESERVED_LABEL_DOMAINS.map((d) => `\`${d}\``).join(", ")} or their subdomains: the kubelet refuses them, EKS rejects them, or Karpenter or the platform owns them.`);
 
 export type ContainerResources = z.output<typeof containerResources>;

@@ -28,8 +28,8 @@ export const sloSchema = z.strictObject({
         } else if (!(v >= 50 && v < 100)) {
             ctx.addIssue({ code: "custom", input: v, message: "expected a percentage from 50 to below 100: at 100 there is no error budget to burn" });
         }
-    }).optional(),
-    windowDays: z.literal(SLO_WINDOW_DAYS, { error: "expected 7, 30 or 90 (the SLO windows Datadog takes)" }).default(30),
+    }).optional().describe("The share of requests answered without a 5XX, in percent from 50 to below 100; `0.999` is refused as a fraction. Default: 99.9 in prd, 99.5 in stg, 99 in dev."),
+    windowDays: z.literal(SLO_WINDOW_DAYS, { error: "expected 7, 30 or 90 (the SLO windows Datadog takes)" }).default(30).describe("The SLO's rolling window in days: the windows a Datadog SLO takes."),
 });
 
 export type SloInput = z.output<typeof sloSchema>;
@@ -46,8 +46,8 @@ const minutes = (what: string) => z.int({ error: `expected ${what} in whole minu
 
 export const burnRateTierSchema = z.strictObject({
     severity: z.enum(["page", "ticket"], { error: 'expected "page" or "ticket"' }).describe("`page`: wake someone; `ticket`: look at it in working hours. Both post to the stage's channel."),
-    longWindowMinutes: minutes("the long window"),
-    shortWindowMinutes: minutes("the short window"),
+    longWindowMinutes: minutes("the long window").describe("The window the budget share is spent in; at most 10080 (7 days), distinct across tiers."),
+    shortWindowMinutes: minutes("the short window").describe("The confirming window, shorter than the long one, so the alert stops soon after the burn does."),
     budgetPercent: z.number({ error: "expected a percentage of the error budget" })
         .positive({ error: "expected a percentage of the error budget above 0" })
         .max(100, { error: "expected a percentage of the error budget, at most 100" }).describe("The share of the whole window's budget spent in the long window when the alert fires."),
