@@ -86,44 +86,58 @@ export = async () => {
     });
 
     // The ALB lives outside the cluster, so a cluster can be replaced behind it.
-    const alb = apps.length === 0 ? undefined : new AppLoadBalancer("alb", {
-        vpcId: network.vpcId,
-        vpcCidr: config.network.cidr,
-        publicSubnetIds: network.publicSubnetIds,
-        apps: apps.map((app) => ({
-            name: app.name, port: app.port, healthCheckPath: app.healthCheckPath, hosts: app.hosts,
-            pathPrefix: app.pathPrefix, deregistrationDelaySeconds: app.deregistrationDelaySeconds,
-        })),
-        certificateArn: config.loadBalancer.certificateArn,
-        sslPolicy: config.loadBalancer.sslPolicy,
-        allowedCidrs: config.loadBalancer.allowedCidrs,
-        accessLogs: config.loadBalancer.accessLogs,
-        accessLogRetentionDays: config.loadBalancer.accessLogRetentionDays,
-        deletionProtection: config.loadBalancer.deletionProtection,
-        idleTimeoutSeconds: config.loadBalancer.idleTimeoutSeconds,
-        tags: config.tags,
-    });
+    const alb =
+        apps.length === 0
+            ? undefined
+            : new AppLoadBalancer("alb", {
+                  vpcId: network.vpcId,
+                  vpcCidr: config.network.cidr,
+                  publicSubnetIds: network.publicSubnetIds,
+                  apps: apps.map((app) => ({
+                      name: app.name,
+                      port: app.port,
+                      healthCheckPath: app.healthCheckPath,
+                      hosts: app.hosts,
+                      pathPrefix: app.pathPrefix,
+                      deregistrationDelaySeconds: app.deregistrationDelaySeconds,
+                  })),
+                  certificateArn: config.loadBalancer.certificateArn,
+                  sslPolicy: config.loadBalancer.sslPolicy,
+                  allowedCidrs: config.loadBalancer.allowedCidrs,
+                  accessLogs: config.loadBalancer.accessLogs,
+                  accessLogRetentionDays: config.loadBalancer.accessLogRetentionDays,
+                  deletionProtection: config.loadBalancer.deletionProtection,
+                  idleTimeoutSeconds: config.loadBalancer.idleTimeoutSeconds,
+                  tags: config.tags,
+              });
 
-    const releases = alb ? apps.map((app) => new AppRelease(app.name, {
-        app,
-        stage: config.stage,
-        kubernetesVersion: cluster.kubernetesVersion,
-        targetGroupArn: alb.targetGroups[app.name].arn,
-        albSecurityGroupId: alb.securityGroupId,
-        loadBalancerController: addons.loadBalancerController,
-        // With Karpenter, apps run on the nodes its NodePools provision.
-        compute: [...podsCanRun, ...addons.nodePools],
-        datadogSidecar: addons.datadogSidecar,
-        provider: cluster.provider,
-    })) : [];
+    const releases = alb
+        ? apps.map(
+              (app) =>
+                  new AppRelease(app.name, {
+                      app,
+                      stage: config.stage,
+                      kubernetesVersion: cluster.kubernetesVersion,
+                      targetGroupArn: alb.targetGroups[app.name].arn,
+                      albSecurityGroupId: alb.securityGroupId,
+                      loadBalancerController: addons.loadBalancerController,
+                      // With Karpenter, apps run on the nodes its NodePools provision.
+                      compute: [...podsCanRun, ...addons.nodePools],
+                      datadogSidecar: addons.datadogSidecar,
+                      provider: cluster.provider,
+                  }),
+          )
+        : [];
 
     // Monitoring depends on the Slack channel and the ALB, never on the cluster: it is in place
     // before the cluster finishes and keeps working while a cluster is replaced.
-    const datadogProvider = config.datadog && new datadog.Provider("datadog", {
-        apiKey: config.datadog.apiKey,
-        appKey: config.datadog.appKey,
-        apiUrl: `https://api.${config.datadog.site}/`,
-    });
+    const datadogProvider =
+        config.datadog &&
+        new datadog.Provider("datadog", {
+            apiKey: config.datadog.apiKey,
+            appKey: config.datadog.appKey,
+            apiUrl: `https://api.${config.datadog.site}/`,
+        });
     const slack = config.monitoring.slack;
     const notifications = new SlackNotifications("alerts", {
         namePrefix,
@@ -136,7 +150,9 @@ export = async () => {
         tags: config.tags,
     });
     // Each app's objective, measured on its target group: burn-rate alarms and Datadog SLOs.
-    const sloApps = Object.fromEntries(alb ? apps.map((app) => [app.name, { targetGroup: alb.targetGroups[app.name].arnSuffix, slo: app.slo }]) : []);
+    const sloApps = Object.fromEntries(
+        alb ? apps.map((app) => [app.name, { targetGroup: alb.targetGroups[app.name].arnSuffix, slo: app.slo }]) : [],
+    );
     if (alb) {
         new AlbAlarms("alb-alarms", {
             namePrefix,
@@ -169,19 +185,31 @@ export = async () => {
             runbookUrl: config.monitoring.runbookUrl,
             provider: datadogProvider,
         });
-        const slos = alb && new DatadogSlos("slos", {
-            clusterName: config.cluster.name,
-            stage: config.stage,
-            apps: sloApps,
-            provider: datadogProvider,
-        });
+        const slos =
+            alb &&
+            new DatadogSlos("slos", {
+                clusterName: config.cluster.name,
+                stage: config.stage,
+                apps: sloApps,
+                provider: datadogProvider,
+            });
         dashboardUrls = new DatadogDashboards("dashboards", {
             clusterName: config.cluster.name,
             namespaces: [...appNamespaces, "kube-system"],
-            services: slos ? Object.fromEntries(apps.map((app) => [app.namespace, {
-                app: app.name, targetGroup: alb.targetGroups[app.name].arnSuffix, sloId: slos.ids[app.name],
-                slo: app.slo, tiers: config.monitoring.burnRateAlerts,
-            }])) : {},
+            services: slos
+                ? Object.fromEntries(
+                      apps.map((app) => [
+                          app.namespace,
+                          {
+                              app: app.name,
+                              targetGroup: alb.targetGroups[app.name].arnSuffix,
+                              sloId: slos.ids[app.name],
+                              slo: app.slo,
+                              tiers: config.monitoring.burnRateAlerts,
+                          },
+                      ]),
+                  )
+                : {},
             provider: datadogProvider,
         }).urls;
     }

@@ -81,27 +81,38 @@ export class Network extends pulumi.ComponentResource {
         super("eks-platform:network:Network", name, {}, opts);
 
         const layout = subnetLayout(args.cidr, args.availabilityZones.length);
-        const vpc = new awsx.ec2.Vpc(`${name}-vpc`, {
-            cidrBlock: args.cidr,
-            availabilityZoneNames: args.availabilityZones,
-            enableDnsHostnames: true,
-            enableDnsSupport: true,
-            subnetStrategy: "Auto",
-            subnetSpecs: [
-                { type: "Private", cidrBlocks: layout.private, tags: { ...args.tags, ...subnetTags("private", args.clusterNames) } },
-                { type: "Public", cidrBlocks: layout.public, tags: { ...args.tags, ...subnetTags("public", args.clusterNames) } },
-            ],
-            natGateways: { strategy: args.natGateways === "single" ? "Single" : "OnePerAz" },
-            tags: { ...args.tags, Name: name },
-        }, { parent: this, protect: args.protect });
+        const vpc = new awsx.ec2.Vpc(
+            `${name}-vpc`,
+            {
+                cidrBlock: args.cidr,
+                availabilityZoneNames: args.availabilityZones,
+                enableDnsHostnames: true,
+                enableDnsSupport: true,
+                subnetStrategy: "Auto",
+                subnetSpecs: [
+                    { type: "Private", cidrBlocks: layout.private, tags: { ...args.tags, ...subnetTags("private", args.clusterNames) } },
+                    { type: "Public", cidrBlocks: layout.public, tags: { ...args.tags, ...subnetTags("public", args.clusterNames) } },
+                ],
+                natGateways: { strategy: args.natGateways === "single" ? "Single" : "OnePerAz" },
+                tags: { ...args.tags, Name: name },
+            },
+            { parent: this, protect: args.protect },
+        );
 
         // The component lists private subnets in the zones' order, as the layout does.
-        layout.prefixReservations.forEach((cidrBlock, i) => new aws.ec2.SubnetCidrReservation(`${name}-pod-prefixes-${i}`, {
-            subnetId: vpc.privateSubnetIds.apply((ids) => ids[i]),
-            cidrBlock,
-            reservationType: "prefix",
-            description: "VPC CNI /28 prefixes for pods",
-        }, { parent: this, protect: args.protect }));
+        layout.prefixReservations.forEach(
+            (cidrBlock, i) =>
+                new aws.ec2.SubnetCidrReservation(
+                    `${name}-pod-prefixes-${i}`,
+                    {
+                        subnetId: vpc.privateSubnetIds.apply((ids) => ids[i]),
+                        cidrBlock,
+                        reservationType: "prefix",
+                        description: "VPC CNI /28 prefixes for pods",
+                    },
+                    { parent: this, protect: args.protect },
+                ),
+        );
 
         this.vpcId = vpc.vpcId;
         this.privateSubnetIds = vpc.privateSubnetIds;

@@ -13,11 +13,13 @@ export function serviceTrustPolicy(service: string): aws.iam.PolicyDocument {
 export function podIdentityTrustPolicy(): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Service: "pods.eks.amazonaws.com" },
-            Action: ["sts:AssumeRole", "sts:TagSession"],
-        }],
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: "pods.eks.amazonaws.com" },
+                Action: ["sts:AssumeRole", "sts:TagSession"],
+            },
+        ],
     };
 }
 
@@ -26,19 +28,26 @@ export function podIdentityTrustPolicy(): aws.iam.PolicyDocument {
  * (EKS user guide, associate-service-account-role: Federated principal, AssumeRoleWithWebIdentity,
  * `<issuer>:sub` = system:serviceaccount:<namespace>:<name>, `<issuer>:aud` = sts.amazonaws.com).
  */
-export function serviceAccountTrustPolicy(oidcProviderArn: string, issuer: string, namespace: string, serviceAccount: string): aws.iam.PolicyDocument {
+export function serviceAccountTrustPolicy(
+    oidcProviderArn: string,
+    issuer: string,
+    namespace: string,
+    serviceAccount: string,
+): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Federated: oidcProviderArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: {
-                StringEquals: {
-                    [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
-                    [`${issuer}:aud`]: "sts.amazonaws.com",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Federated: oidcProviderArn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+                        [`${issuer}:aud`]: "sts.amazonaws.com",
+                    },
                 },
             },
-        }],
+        ],
     };
 }

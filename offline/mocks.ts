@@ -20,12 +20,28 @@ function subnetIds(kind: string, name: string, azs: unknown): string[] {
 
 function kubeconfig(clusterName: string): string {
     return JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: clusterName, cluster: { server: `https://${clusterName}.mock.eks.amazonaws.com`, "certificate-authority-data": MOCK_CA } }],
-        contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [
+            {
+                name: clusterName,
+                cluster: { "server": `https://${clusterName}.mock.eks.amazonaws.com`, "certificate-authority-data": MOCK_CA },
+            },
+        ],
+        "contexts": [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
         "current-context": clusterName,
-        users: [{ name: clusterName, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName] } } }],
+        "users": [
+            {
+                name: clusterName,
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "aws",
+                        args: ["eks", "get-token", "--cluster-name", clusterName],
+                    },
+                },
+            },
+        ],
     });
 }
 
@@ -44,11 +60,13 @@ export function fabricatedOutputs(type: string, name: string, inputs: Record<str
                     certificateAuthority: { data: MOCK_CA },
                 },
                 // pulumi-eks 4.3.0: oidcProviderUrl is the issuer with https://, oidcIssuer without; "" without a provider.
-                ...(inputs.createOidcProvider ? {
-                    oidcProviderArn: arn("iam", `oidc-provider/oidc.eks.mock.amazonaws.com/id/${clusterName.toUpperCase()}`),
-                    oidcProviderUrl: `https://oidc.eks.mock.amazonaws.com/id/${clusterName.toUpperCase()}`,
-                    oidcIssuer: `oidc.eks.mock.amazonaws.com/id/${clusterName.toUpperCase()}`,
-                } : { oidcProviderArn: "", oidcProviderUrl: "", oidcIssuer: "" }),
+                ...(inputs.createOidcProvider
+                    ? {
+                          oidcProviderArn: arn("iam", `oidc-provider/oidc.eks.mock.amazonaws.com/id/${clusterName.toUpperCase()}`),
+                          oidcProviderUrl: `https://oidc.eks.mock.amazonaws.com/id/${clusterName.toUpperCase()}`,
+                          oidcIssuer: `oidc.eks.mock.amazonaws.com/id/${clusterName.toUpperCase()}`,
+                      }
+                    : { oidcProviderArn: "", oidcProviderUrl: "", oidcIssuer: "" }),
                 clusterSecurityGroupId: `sg-cluster-${clusterName}`,
                 nodeSecurityGroupId: `sg-cluster-${clusterName}`,
             };
@@ -78,7 +96,10 @@ export function fabricatedOutputs(type: string, name: string, inputs: Record<str
                 dnsName: `${name}-1234567890.eu-west-1.elb.amazonaws.com`,
             };
         case "aws:lb/targetGroup:TargetGroup":
-            return { arn: arn("elasticloadbalancing", `targetgroup/${name}/73e2d6bc24d8a067`), arnSuffix: `targetgroup/${name}/73e2d6bc24d8a067` };
+            return {
+                arn: arn("elasticloadbalancing", `targetgroup/${name}/73e2d6bc24d8a067`),
+                arnSuffix: `targetgroup/${name}/73e2d6bc24d8a067`,
+            };
         case "aws:lb/listener:Listener":
             return { arn: arn("elasticloadbalancing", `listener/app/${name}/50dc6c495c0c9188/f2f7dc8efc522ab2`) };
         case "aws:ec2/securityGroup:SecurityGroup":
@@ -106,7 +127,11 @@ export function fabricatedOutputs(type: string, name: string, inputs: Record<str
         case "aws:sqs/queue:Queue": {
             // The provider autonames a queue: <name>-<random suffix>.
             const queueName = inputs.name ?? `${name}-mock`;
-            return { name: queueName, arn: arn("sqs", queueName), url: `https://sqs.eu-west-1.amazonaws.com/${MOCK_ACCOUNT_ID}/${queueName}` };
+            return {
+                name: queueName,
+                arn: arn("sqs", queueName),
+                url: `https://sqs.eu-west-1.amazonaws.com/${MOCK_ACCOUNT_ID}/${queueName}`,
+            };
         }
         case "random:index/randomPassword:RandomPassword":
             return { result: `mock-password-${"x".repeat(Number(inputs.length ?? 16))}`.slice(0, Number(inputs.length ?? 16)) };

@@ -105,8 +105,12 @@ async function runExclusively(options: RunOptions): Promise<ProgramRun> {
                     return undefined;
                 }
                 registrations.push({
-                    resource: args.resource, type: args.type, name: args.name,
-                    parent: args.opts.parent, props: args.props, opts: args.opts,
+                    resource: args.resource,
+                    type: args.type,
+                    name: args.name,
+                    parent: args.opts.parent,
+                    props: args.props,
+                    opts: args.opts,
                 });
                 return undefined;
             });
@@ -255,7 +259,10 @@ export function resourcesOfType(run: ProgramRun, type: string): RenderedResource
 export function resourceNamed(run: ProgramRun, type: string, name: string): RenderedResource {
     const found = run.resources.find((r) => r.type === type && r.name === name);
     if (!found) {
-        const names = resourcesOfType(run, type).map((r) => r.name).join(", ") || "none";
+        const names =
+            resourcesOfType(run, type)
+                .map((r) => r.name)
+                .join(", ") || "none";
         throw new Error(`stack ${run.stack} has no ${type} named ${name} (it has: ${names})`);
     }
     return found;

@@ -27,7 +27,12 @@ function asConfigString(value: unknown): string {
 
 /** A stack or project file that is not valid YAML: names the file, line and column. */
 export class StackFileError extends Error {
-    constructor(readonly file: string, readonly line: number, readonly column: number, reason: string) {
+    constructor(
+        readonly file: string,
+        readonly line: number,
+        readonly column: number,
+        reason: string,
+    ) {
         super(`${path.basename(file)}:${line}:${column}: ${reason}`);
         this.name = "StackFileError";
     }
@@ -64,7 +69,11 @@ export interface StackFileOptions {
 
 /** The project's stacks: one per Pulumi.<stack>.yaml, in name order. */
 export function projectStacks(projectDir = PROJECT_DIR): string[] {
-    return fs.readdirSync(projectDir).map((file) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(file)?.[1]).filter((s): s is string => !!s).sort();
+    return fs
+        .readdirSync(projectDir)
+        .map((file) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(file)?.[1])
+        .filter((s): s is string => !!s)
+        .sort();
 }
 
 export function stackFilePath(stack: string, projectDir = PROJECT_DIR): string {
@@ -79,9 +88,10 @@ export function readStackConfig(stack: string, options: StackFileOptions = {}): 
 
     const project = readYamlFile(path.join(projectDir, "Pulumi.yaml"));
     for (const [key, declaration] of Object.entries<any>(project.config ?? {})) {
-        const value = declaration !== null && typeof declaration === "object" && !Array.isArray(declaration)
-            ? declaration.value ?? declaration.default
-            : declaration;
+        const value =
+            declaration !== null && typeof declaration === "object" && !Array.isArray(declaration)
+                ? (declaration.value ?? declaration.default)
+                : declaration;
         if (value !== undefined) {
             values[fullKey(key)] = asConfigString(value);
         }
@@ -90,7 +100,9 @@ export function readStackConfig(stack: string, options: StackFileOptions = {}): 
     const file = stackFilePath(stack, options.stackDir ?? projectDir);
     if (!fs.existsSync(file)) {
         const known = projectStacks(options.stackDir ?? projectDir);
-        throw new Error(`No stack file ${file}: expected one of the project's stacks (${known.join(", ") || "none"}), one Pulumi.<stack>.yaml each${didYouMean(stack, known)}.`);
+        throw new Error(
+            `No stack file ${file}: expected one of the project's stacks (${known.join(", ") || "none"}), one Pulumi.<stack>.yaml each${didYouMean(stack, known)}.`,
+        );
     }
     const stackFile = readYamlFile(file);
     for (const [key, value] of Object.entries<unknown>(stackFile.config ?? {})) {

@@ -42,22 +42,35 @@ function eksSettings(r: PolicyResource) {
  */
 export function supportWindowRule(today: () => Date = clockToday): ResourceRule {
     return {
-        ...eksRule("eks-standard-support-window", `The cluster's Kubernetes minor has at least ${UPGRADE_WARNING_DAYS} days of EKS standard support left.`, (s) => {
-            const minor = s.version !== undefined ? KUBERNETES_MINORS[s.version] : undefined;
-            if (!minor) {
-                return [];
-            }
-            const left = daysOfStandardSupportLeft(minor, today());
-            return left < UPGRADE_WARNING_DAYS
-                ? [`Kubernetes ${s.version} has ${Math.max(left, 0)} days of standard support left (it ends on ${minor.endOfStandardSupport}): upgrade, dev first`]
-                : [];
-        }),
+        ...eksRule(
+            "eks-standard-support-window",
+            `The cluster's Kubernetes minor has at least ${UPGRADE_WARNING_DAYS} days of EKS standard support left.`,
+            (s) => {
+                const minor = s.version !== undefined ? KUBERNETES_MINORS[s.version] : undefined;
+                if (!minor) {
+                    return [];
+                }
+                const left = daysOfStandardSupportLeft(minor, today());
+                return left < UPGRADE_WARNING_DAYS
+                    ? [
+                          `Kubernetes ${s.version} has ${Math.max(left, 0)} days of standard support left (it ends on ${minor.endOfStandardSupport}): upgrade, dev first`,
+                      ]
+                    : [];
+            },
+        ),
         advisory: true,
     };
 }
 
 function eksRule(name: string, description: string, check: (s: NonNullable<ReturnType<typeof eksSettings>>) => string[]): ResourceRule {
-    return { name, description, check: (r) => { const s = eksSettings(r); return s ? check(s) : []; } };
+    return {
+        name,
+        description,
+        check: (r) => {
+            const s = eksSettings(r);
+            return s ? check(s) : [];
+        },
+    };
 }
 
 export const AWS_RULES: ResourceRule[] = [
@@ -71,17 +84,28 @@ export const AWS_RULES: ResourceRule[] = [
         return s.publicAccessCidrs.filter((c) => c.endsWith("/0")).map((c) => `the public API endpoint is open to ${c}`);
     }),
     eksRule("eks-secrets-encryption", "Kubernetes secrets are envelope-encrypted with a KMS key.", (s) =>
-        s.encrypted ? [] : ["secrets are not encrypted with a KMS key (encryptionConfigKeyArn)"]),
+        s.encrypted ? [] : ["secrets are not encrypted with a KMS key (encryptionConfigKeyArn)"],
+    ),
     eksRule("eks-control-plane-logs", "The api, audit and authenticator control-plane logs go to CloudWatch.", (s) => {
         const missing = REQUIRED_LOGS.filter((t) => !s.logTypes.includes(t));
         return missing.length > 0 ? [`control-plane logs missing: ${missing.join(", ")}`] : [];
     }),
-    eksRule("eks-access-entries", "Cluster access goes through EKS access entries (authentication mode API), not the aws-auth ConfigMap.", (s) =>
-        s.authenticationMode === "API" ? [] : [`authentication mode is ${s.authenticationMode ?? "unset (CONFIG_MAP)"}, expected API`]),
-    eksRule("eks-upgrade-policy", "The cluster states its upgrade policy: unset, EKS bills extended support once the minor leaves standard support.", (s) =>
-        s.supportType === "STANDARD" || s.supportType === "EXTENDED" ? [] : [
-            "upgradePolicy.supportType is unset: EKS defaults to EXTENDED and bills extended support (about six times the cluster-hour price) once the minor leaves standard support",
-        ]),
+    eksRule(
+        "eks-access-entries",
+        "Cluster access goes through EKS access entries (authentication mode API), not the aws-auth ConfigMap.",
+        (s) =>
+            s.authenticationMode === "API" ? [] : [`authentication mode is ${s.authenticationMode ?? "unset (CONFIG_MAP)"}, expected API`],
+    ),
+    eksRule(
+        "eks-upgrade-policy",
+        "The cluster states its upgrade policy: unset, EKS bills extended support once the minor leaves standard support.",
+        (s) =>
+            s.supportType === "STANDARD" || s.supportType === "EXTENDED"
+                ? []
+                : [
+                      "upgradePolicy.supportType is unset: EKS defaults to EXTENDED and bills extended support (about six times the cluster-hour price) once the minor leaves standard support",
+                  ],
+    ),
     supportWindowRule(),
     {
         name: "eks-private-nodes",
@@ -99,7 +123,9 @@ export const AWS_RULES: ResourceRule[] = [
             }
             if (r.type === "aws:ec2/launchTemplate:LaunchTemplate") {
                 const interfaces = (r.inputs.networkInterfaces ?? []) as { associatePublicIpAddress?: string }[];
-                return interfaces.some((n) => String(n.associatePublicIpAddress) === "true") ? ["the launch template gives nodes a public IP"] : [];
+                return interfaces.some((n) => String(n.associatePublicIpAddress) === "true")
+                    ? ["the launch template gives nodes a public IP"]
+                    : [];
             }
             return [];
         },
@@ -131,7 +157,9 @@ export const AWS_RULES: ResourceRule[] = [
             }
             const zones = ((r.inputs.availabilityZoneNames ?? []) as string[]).length || r.inputs.numberOfAvailabilityZones || 0;
             const minimum = profileOf(r)?.minAvailabilityZones ?? 2;
-            return zones < minimum ? [`${zones} availability zones, expected at least ${minimum}${minimum > 2 ? ` in ${stageOf(r)}` : ""}`] : [];
+            return zones < minimum
+                ? [`${zones} availability zones, expected at least ${minimum}${minimum > 2 ? ` in ${stageOf(r)}` : ""}`]
+                : [];
         },
     },
     {
@@ -153,7 +181,9 @@ export const AWS_RULES: ResourceRule[] = [
             }
             const actions = (r.inputs.defaultActions ?? []) as { type: string; redirect?: { protocol?: string } }[];
             const redirects = actions.length > 0 && actions.every((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS");
-            return redirects || profileOf(r)?.httpOnlyAllowed ? [] : [`a ${r.inputs.protocol} listener serves traffic instead of redirecting to HTTPS`];
+            return redirects || profileOf(r)?.httpOnlyAllowed
+                ? []
+                : [`a ${r.inputs.protocol} listener serves traffic instead of redirecting to HTTPS`];
         },
     },
     {

@@ -16,9 +16,11 @@ new PolicyPack("eks-platform", {
         ...RESOURCE_RULES.map((rule) => ({
             name: rule.name,
             description: rule.description,
-            enforcementLevel: rule.advisory ? "advisory" as const : "mandatory" as const,
-            validateResource: (args: { type: string; name: string; urn: string; props: Record<string, any> }, report: (message: string) => void) =>
-                rule.check(asRuleInput(args)).forEach((message) => report(message)),
+            enforcementLevel: rule.advisory ? ("advisory" as const) : ("mandatory" as const),
+            validateResource: (
+                args: { type: string; name: string; urn: string; props: Record<string, any> },
+                report: (message: string) => void,
+            ) => rule.check(asRuleInput(args)).forEach((message) => report(message)),
         })),
         ...STACK_RULES.map((rule) => ({
             name: rule.name,

@@ -14,7 +14,11 @@ export function podSpecOf(r: PolicyResource): Record<string, any> | undefined {
     switch (kubernetesObject(r)?.kind) {
         case "Pod":
             return r.inputs.spec;
-        case "Deployment": case "StatefulSet": case "DaemonSet": case "ReplicaSet": case "Job":
+        case "Deployment":
+        case "StatefulSet":
+        case "DaemonSet":
+        case "ReplicaSet":
+        case "Job":
             return r.inputs.spec?.template?.spec;
         case "CronJob":
             return r.inputs.spec?.jobTemplate?.spec?.template?.spec;
@@ -51,51 +55,70 @@ export const KUBERNETES_RULES: ResourceRule[] = [
     {
         name: "k8s-requests-limits",
         description: "Every container sets CPU and memory requests and limits.",
-        check: (r) => containersOf(r).flatMap((c) => ["requests", "limits"].flatMap((kind) => ["cpu", "memory"]
-            .filter((resource) => c.resources?.[kind]?.[resource] === undefined)
-            .map((resource) => `container ${c.name} has no ${resource} ${kind.slice(0, -1)}`))),
+        check: (r) =>
+            containersOf(r).flatMap((c) =>
+                ["requests", "limits"].flatMap((kind) =>
+                    ["cpu", "memory"]
+                        .filter((resource) => c.resources?.[kind]?.[resource] === undefined)
+                        .map((resource) => `container ${c.name} has no ${resource} ${kind.slice(0, -1)}`),
+                ),
+            ),
     },
     {
         name: "k8s-readiness-probe",
         description: "App containers have a readiness probe, so traffic reaches only ready pods.",
-        check: (r) => (kubernetesObject(r)?.kind === "Deployment"
-            ? (podSpecOf(r)?.containers ?? []).filter((c: any) => !c.readinessProbe).map((c: any) => `container ${c.name} has no readiness probe`)
-            : []),
+        check: (r) =>
+            kubernetesObject(r)?.kind === "Deployment"
+                ? (podSpecOf(r)?.containers ?? [])
+                      .filter((c: any) => !c.readinessProbe)
+                      .map((c: any) => `container ${c.name} has no readiness probe`)
+                : [],
     },
     {
         name: "k8s-hpa-prd-minimum",
         description: "In prd an HPA keeps at least 2 replicas.",
         // Kubernetes defaults an HPA's minReplicas to 1.
-        check: (r) => (kubernetesObject(r)?.kind === "HorizontalPodAutoscaler" && (r.inputs.spec?.minReplicas ?? 1) < (profileOf(r)?.minAppReplicas ?? 1)
-            ? [`minReplicas is ${r.inputs.spec?.minReplicas ?? 1}, expected at least ${profileOf(r)!.minAppReplicas} in ${stageOf(r)}`]
-            : []),
+        check: (r) =>
+            kubernetesObject(r)?.kind === "HorizontalPodAutoscaler" &&
+            (r.inputs.spec?.minReplicas ?? 1) < (profileOf(r)?.minAppReplicas ?? 1)
+                ? [`minReplicas is ${r.inputs.spec?.minReplicas ?? 1}, expected at least ${profileOf(r)!.minAppReplicas} in ${stageOf(r)}`]
+                : [],
     },
     {
         name: "k8s-service-account-token",
         description: "Service accounts mount no API token unless the app needs the Kubernetes API.",
-        check: (r) => (kubernetesObject(r)?.kind === "ServiceAccount" && r.inputs.automountServiceAccountToken !== false
-            && r.inputs.metadata?.annotations?.[API_ACCESS_ANNOTATION] !== "true"
-            ? ["automountServiceAccountToken is not false"]
-            : []),
+        check: (r) =>
+            kubernetesObject(r)?.kind === "ServiceAccount" &&
+            r.inputs.automountServiceAccountToken !== false &&
+            r.inputs.metadata?.annotations?.[API_ACCESS_ANNOTATION] !== "true"
+                ? ["automountServiceAccountToken is not false"]
+                : [],
     },
     {
         name: "k8s-no-secrets-in-configmaps",
         description: "No ConfigMap key looks like a password, secret or token.",
-        check: (r) => (kubernetesObject(r)?.kind === "ConfigMap"
-            ? Object.keys(r.inputs.data ?? {}).filter((k) => looksSecret(k)).map((k) => `key ${k} looks like a secret: it belongs in a Secret`)
-            : []),
+        check: (r) =>
+            kubernetesObject(r)?.kind === "ConfigMap"
+                ? Object.keys(r.inputs.data ?? {})
+                      .filter((k) => looksSecret(k))
+                      .map((k) => `key ${k} looks like a secret: it belongs in a Secret`)
+                : [],
     },
     {
         name: "k8s-images-pinned",
         description: "Images are pinned by digest or tag, never latest.",
-        check: (r) => containersOf(r).filter((c) => !isPinnedImage(String(c.image))).map((c) => `container ${c.name} runs ${c.image}, which is not pinned`),
+        check: (r) =>
+            containersOf(r)
+                .filter((c) => !isPinnedImage(String(c.image)))
+                .map((c) => `container ${c.name} runs ${c.image}, which is not pinned`),
     },
     {
         name: "k8s-no-node-exposure",
         description: "No Service of type LoadBalancer or NodePort: traffic enters through the ALB.",
-        check: (r) => (kubernetesObject(r)?.kind === "Service" && ["LoadBalancer", "NodePort"].includes(r.inputs.spec?.type)
-            ? [`type ${r.inputs.spec.type} exposes the app outside the ALB`]
-            : []),
+        check: (r) =>
+            kubernetesObject(r)?.kind === "Service" && ["LoadBalancer", "NodePort"].includes(r.inputs.spec?.type)
+                ? [`type ${r.inputs.spec.type} exposes the app outside the ALB`]
+                : [],
     },
     {
         name: "k8s-stable-api-versions",

@@ -37,7 +37,11 @@ export interface Violation {
     readonly advisory?: boolean;
 }
 
-export function evaluate(resources: readonly PolicyResource[], resourceRules: readonly ResourceRule[], stackRules: readonly StackRule[]): Violation[] {
+export function evaluate(
+    resources: readonly PolicyResource[],
+    resourceRules: readonly ResourceRule[],
+    stackRules: readonly StackRule[],
+): Violation[] {
     const violations: Violation[] = [];
     for (const resource of resources) {
         for (const rule of resourceRules) {

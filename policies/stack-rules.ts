@@ -4,7 +4,6 @@ import { PolicyResource, StackRule } from "./rule";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 
-
 /** The charts that call AWS, and where their values name the service account. */
 /** The service-account annotation of IAM roles for service accounts (EKS user guide). */
 const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
@@ -39,9 +38,13 @@ export const STACK_RULES: StackRule[] = [
             for (const release of resources.filter((r) => r.type === RELEASE && r.inputs.chart in AWS_CALLING_CHARTS)) {
                 const path = AWS_CALLING_CHARTS[release.inputs.chart];
                 const serviceAccount = pathIn(release.inputs.values, path);
-                const bound = associations.some((a) => a.inputs.namespace === release.inputs.namespace && a.inputs.serviceAccount === serviceAccount);
+                const bound = associations.some(
+                    (a) => a.inputs.namespace === release.inputs.namespace && a.inputs.serviceAccount === serviceAccount,
+                );
                 // On Fargate: an IAM role for the service account, through the chart's annotation.
-                const irsaRole = (pathIn(release.inputs.values, [...path.slice(0, -1), "annotations"]) as Record<string, unknown> | undefined)?.[IRSA_ROLE_ANNOTATION];
+                const irsaRole = (
+                    pathIn(release.inputs.values, [...path.slice(0, -1), "annotations"]) as Record<string, unknown> | undefined
+                )?.[IRSA_ROLE_ANNOTATION];
                 if (!bound && !irsaRole) {
                     violations.push({
                         urn: release.urn,
@@ -55,7 +58,10 @@ export const STACK_RULES: StackRule[] = [
             }
             for (const [role, shared] of byRole) {
                 if (shared.length > 1) {
-                    violations.push({ urn: shared[1].urn, message: `role ${role} is shared by ${shared.map((a) => a.inputs.serviceAccount).join(", ")}` });
+                    violations.push({
+                        urn: shared[1].urn,
+                        message: `role ${role} is shared by ${shared.map((a) => a.inputs.serviceAccount).join(", ")}`,
+                    });
                 }
             }
             return violations;
@@ -78,8 +84,11 @@ export const STACK_RULES: StackRule[] = [
             if (windows.length > 0 && composites.length === 0) {
                 violations.push({ message: "burn-rate window alarms exist without the composite alarms that notify for them" });
             }
-            const slackRoute = resources.some((r) => r.type === "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"
-                || (r.type === "aws:sns/topicSubscription:TopicSubscription" && r.inputs.protocol === "lambda"));
+            const slackRoute = resources.some(
+                (r) =>
+                    r.type === "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration" ||
+                    (r.type === "aws:sns/topicSubscription:TopicSubscription" && r.inputs.protocol === "lambda"),
+            );
             if (alarms.length > 0 && !slackRoute) {
                 violations.push({ message: "CloudWatch alarms reach no Slack route (AWS Chatbot or the notifier Lambda)" });
             }
@@ -97,24 +106,35 @@ export const STACK_RULES: StackRule[] = [
     {
         name: "hpa-owns-replicas",
         description: "A Deployment scaled by an HPA sets no replicas (every apply would reset the HPA's count).",
-        check: (resources) => ofKind(resources, "HorizontalPodAutoscaler").flatMap((hpa) => {
-            const target = hpa.inputs.spec?.scaleTargetRef;
-            const deployment = ofKind(resources, "Deployment").find((d) =>
-                d.inputs.metadata?.namespace === hpa.inputs.metadata?.namespace && d.inputs.metadata?.name === target?.name);
-            return deployment && deployment.inputs.spec?.replicas !== undefined
-                ? [{ urn: deployment.urn, message: `sets replicas ${deployment.inputs.spec.replicas} although HPA ${hpa.inputs.metadata?.name} owns the count` }]
-                : [];
-        }),
+        check: (resources) =>
+            ofKind(resources, "HorizontalPodAutoscaler").flatMap((hpa) => {
+                const target = hpa.inputs.spec?.scaleTargetRef;
+                const deployment = ofKind(resources, "Deployment").find(
+                    (d) => d.inputs.metadata?.namespace === hpa.inputs.metadata?.namespace && d.inputs.metadata?.name === target?.name,
+                );
+                return deployment && deployment.inputs.spec?.replicas !== undefined
+                    ? [
+                          {
+                              urn: deployment.urn,
+                              message: `sets replicas ${deployment.inputs.spec.replicas} although HPA ${hpa.inputs.metadata?.name} owns the count`,
+                          },
+                      ]
+                    : [];
+            }),
     },
     {
         name: "pdb-per-app",
         description: "Every app Deployment has a PodDisruptionBudget selecting its pods.",
-        check: (resources) => ofKind(resources, "Deployment").flatMap((deployment) => {
-            const labels = deployment.inputs.spec?.template?.metadata?.labels;
-            const covered = ofKind(resources, "PodDisruptionBudget").some((pdb) =>
-                pdb.inputs.metadata?.namespace === deployment.inputs.metadata?.namespace && matches(pdb.inputs.spec?.selector?.matchLabels, labels));
-            return covered ? [] : [{ urn: deployment.urn, message: "no PodDisruptionBudget selects its pods" }];
-        }),
+        check: (resources) =>
+            ofKind(resources, "Deployment").flatMap((deployment) => {
+                const labels = deployment.inputs.spec?.template?.metadata?.labels;
+                const covered = ofKind(resources, "PodDisruptionBudget").some(
+                    (pdb) =>
+                        pdb.inputs.metadata?.namespace === deployment.inputs.metadata?.namespace &&
+                        matches(pdb.inputs.spec?.selector?.matchLabels, labels),
+                );
+                return covered ? [] : [{ urn: deployment.urn, message: "no PodDisruptionBudget selects its pods" }];
+            }),
     },
     {
         name: "restricted-app-namespaces",
@@ -122,9 +142,15 @@ export const STACK_RULES: StackRule[] = [
         check: (resources) => {
             const appNamespaces = new Set(ofKind(resources, "Deployment").map((d) => d.inputs.metadata?.namespace));
             return ofKind(resources, "Namespace")
-                .filter((ns) => appNamespaces.has(ns.inputs.metadata?.name)
-                    && ns.inputs.metadata?.labels?.["pod-security.kubernetes.io/enforce"] !== "restricted")
-                .map((ns) => ({ urn: ns.urn, message: `namespace ${ns.inputs.metadata?.name} runs apps without enforcing the restricted Pod Security Standard` }));
+                .filter(
+                    (ns) =>
+                        appNamespaces.has(ns.inputs.metadata?.name) &&
+                        ns.inputs.metadata?.labels?.["pod-security.kubernetes.io/enforce"] !== "restricted",
+                )
+                .map((ns) => ({
+                    urn: ns.urn,
+                    message: `namespace ${ns.inputs.metadata?.name} runs apps without enforcing the restricted Pod Security Standard`,
+                }));
         },
     },
 ];

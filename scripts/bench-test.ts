@@ -25,7 +25,12 @@ function timedTest(): number {
 }
 
 function main(): void {
-    if (handledHelp(process.argv.slice(2), `usage: npm run bench:test [-- --runs 5]\n\nnpm test's wall time over several runs, its median against the ${BUDGET_SECONDS} s budget.`)) {
+    if (
+        handledHelp(
+            process.argv.slice(2),
+            `usage: npm run bench:test [-- --runs 5]\n\nnpm test's wall time over several runs, its median against the ${BUDGET_SECONDS} s budget.`,
+        )
+    ) {
         return;
     }
     const flag = process.argv.indexOf("--runs");
@@ -36,7 +41,9 @@ function main(): void {
         return seconds;
     });
     const middle = median(times);
-    console.log(`npm test: ${middle.toFixed(1)} s median of ${runs} (${BUDGET_SECONDS} s budget): ${middle <= BUDGET_SECONDS ? "within" : "OVER"} budget`);
+    console.log(
+        `npm test: ${middle.toFixed(1)} s median of ${runs} (${BUDGET_SECONDS} s budget): ${middle <= BUDGET_SECONDS ? "within" : "OVER"} budget`,
+    );
     process.exitCode = middle <= BUDGET_SECONDS ? 0 : 1;
 }
 

@@ -51,7 +51,12 @@ function pulumiModulesLoadedBy(stack: string, outDir: string): string[] {
 }
 
 function main(): void {
-    if (handledHelp(process.argv.slice(2), "usage: npm run bench [-- --runs 5]\n\nThe render's wall time per stack against a floor (loading the Pulumi SDK modules it uses); fails above 2x.")) {
+    if (
+        handledHelp(
+            process.argv.slice(2),
+            "usage: npm run bench [-- --runs 5]\n\nThe render's wall time per stack against a floor (loading the Pulumi SDK modules it uses); fails above 2x.",
+        )
+    ) {
         return;
     }
     const runsFlag = process.argv.indexOf("--runs");
@@ -64,8 +69,9 @@ function main(): void {
         console.log(`floor: load the ${modules.length} Pulumi SDK modules the render uses: ${floor.toFixed(2)} s (median of ${runs})`);
         let worst = 0;
         for (const stack of STACKS) {
-            const render = median(Array.from({ length: runs }, () =>
-                timed(["-r", "./scripts/register.js", "scripts/render.ts", stack, "--out", outDir])));
+            const render = median(
+                Array.from({ length: runs }, () => timed(["-r", "./scripts/register.js", "scripts/render.ts", stack, "--out", outDir])),
+            );
             const ratio = render / floor;
             worst = Math.max(worst, ratio);
             console.log(`render ${stack}: ${render.toFixed(2)} s (median of ${runs}), ${ratio.toFixed(2)}x the floor`);

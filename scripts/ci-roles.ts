@@ -28,17 +28,19 @@ export const VIEW_ONLY_ACCESS = "arn:aws:iam::aws:policy/job-function/ViewOnlyAc
 export function githubEnvironmentTrustPolicy(accountId: string, repository: string, environment: string): PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Federated: `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}` },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: {
-                StringEquals: {
-                    [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
-                    [`${GITHUB_OIDC_HOST}:sub`]: `repo:${repository}:environment:${environment}`,
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Federated: `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}` },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
+                        [`${GITHUB_OIDC_HOST}:sub`]: `repo:${repository}:environment:${environment}`,
+                    },
                 },
             },
-        }],
+        ],
     };
 }
 
@@ -49,16 +51,30 @@ export function githubEnvironmentTrustPolicy(accountId: string, repository: stri
 export function previewRoleGuardrail(): PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "NoDataNoEscalation",
-            Effect: "Deny",
-            Action: [
-                "s3:GetObject", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "secretsmanager:GetSecretValue",
-                "kms:Decrypt", "sqs:ReceiveMessage", "logs:GetLogEvents", "logs:FilterLogEvents", "lambda:GetFunction",
-                "sts:AssumeRole", "iam:PassRole", "iam:CreateAccessKey", "eks:CreateAccessEntry", "eks:AssociateAccessPolicy",
-            ],
-            Resource: "*",
-        }],
+        Statement: [
+            {
+                Sid: "NoDataNoEscalation",
+                Effect: "Deny",
+                Action: [
+                    "s3:GetObject",
+                    "ssm:GetParameter",
+                    "ssm:GetParameters",
+                    "ssm:GetParametersByPath",
+                    "secretsmanager:GetSecretValue",
+                    "kms:Decrypt",
+                    "sqs:ReceiveMessage",
+                    "logs:GetLogEvents",
+                    "logs:FilterLogEvents",
+                    "lambda:GetFunction",
+                    "sts:AssumeRole",
+                    "iam:PassRole",
+                    "iam:CreateAccessKey",
+                    "eks:CreateAccessEntry",
+                    "eks:AssociateAccessPolicy",
+                ],
+                Resource: "*",
+            },
+        ],
     };
 }
 
@@ -85,20 +101,28 @@ export function ciRoles(stack: string, repository: string, files: StackFileOptio
         managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
         note: "creates every resource of the stack and becomes cluster admin through EKS's creator entry; narrow it with a permissions boundary if your account requires one",
     };
-    const preview: CiRole | undefined = config.ci.previewRoleArn === undefined ? undefined : {
-        roleArn: config.ci.previewRoleArn,
-        environment: environments.preview,
-        trustPolicy: githubEnvironmentTrustPolicy(account(config.ci.previewRoleArn), repository, environments.preview),
-        managedPolicyArns: [VIEW_ONLY_ACCESS],
-        inlinePolicy: previewRoleGuardrail(),
-        note: "read-only: pull-request code runs with it; in the cluster it is the eks-platform:ci-preview group (read, no Secrets, no writes)",
-    };
+    const preview: CiRole | undefined =
+        config.ci.previewRoleArn === undefined
+            ? undefined
+            : {
+                  roleArn: config.ci.previewRoleArn,
+                  environment: environments.preview,
+                  trustPolicy: githubEnvironmentTrustPolicy(account(config.ci.previewRoleArn), repository, environments.preview),
+                  managedPolicyArns: [VIEW_ONLY_ACCESS],
+                  inlinePolicy: previewRoleGuardrail(),
+                  note: "read-only: pull-request code runs with it; in the cluster it is the eks-platform:ci-preview group (read, no Secrets, no writes)",
+              };
     return preview ? { deploy, preview } : { deploy };
 }
 
 if (require.main === module) {
     const args = process.argv.slice(2);
-    if (handledHelp(args, "usage: npm run --silent ci-roles -- <stack> --repository <owner>/<repo>\n\nPrints the stack's CI roles as JSON: each role's trust policy for its GitHub environment's OIDC subject, and its permissions.")) {
+    if (
+        handledHelp(
+            args,
+            "usage: npm run --silent ci-roles -- <stack> --repository <owner>/<repo>\n\nPrints the stack's CI roles as JSON: each role's trust policy for its GitHub environment's OIDC subject, and its permissions.",
+        )
+    ) {
         process.exit(0);
     }
     const at = args.indexOf("--repository");

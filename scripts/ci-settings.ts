@@ -34,15 +34,25 @@ export function ciSettings(projectDir = PROJECT_DIR): Record<string, CiSettings>
     if (ordering.length > 0) {
         throw new Error(`ci-settings: the stacks disagree:\n${ordering.join("\n")}`);
     }
-    return Object.fromEntries(configs.map((config) => {
-        const stack = config.stack;
-        const { runnerLabels, deployRoleArn, previewRoleArn } = config.ci;
-        const environments = ciEnvironments(stack, config.ci);
-        return [stack, {
-            stage: config.stage, runnerLabels, region: config.region, deployRoleArn, ...(previewRoleArn ? { previewRoleArn } : {}),
-            deployEnvironment: environments.deploy, previewEnvironment: environments.preview,
-        }];
-    }));
+    return Object.fromEntries(
+        configs.map((config) => {
+            const stack = config.stack;
+            const { runnerLabels, deployRoleArn, previewRoleArn } = config.ci;
+            const environments = ciEnvironments(stack, config.ci);
+            return [
+                stack,
+                {
+                    stage: config.stage,
+                    runnerLabels,
+                    region: config.region,
+                    deployRoleArn,
+                    ...(previewRoleArn ? { previewRoleArn } : {}),
+                    deployEnvironment: environments.deploy,
+                    previewEnvironment: environments.preview,
+                },
+            ];
+        }),
+    );
 }
 
 /** The stacks of a stage, in name order. */

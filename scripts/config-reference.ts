@@ -50,7 +50,9 @@ function splitKey(blockPath: string): string[] {
 }
 
 function isRecordOfObjects(node: Json): boolean {
-    return node.type === "object" && !node.properties && node.additionalProperties?.type === "object" && !!node.additionalProperties.properties;
+    return (
+        node.type === "object" && !node.properties && node.additionalProperties?.type === "object" && !!node.additionalProperties.properties
+    );
 }
 
 function isObject(node: Json): boolean {
@@ -74,7 +76,12 @@ export function referenceRows(node: Json, prefix = ""): ReferenceRow[] {
         const child = node.properties[group[0]];
         const key = prefix ? `${prefix}.${name}` : name;
         if (group.length >= SHARED_ROWS_FROM) {
-            rows.push({ key, type: "", default: "", meaning: `\`<name>\` is any of ${group.map((k) => `\`${k}\``).join(", ")}${child.description ? `: ${child.description}` : ""}` });
+            rows.push({
+                key,
+                type: "",
+                default: "",
+                meaning: `\`<name>\` is any of ${group.map((k) => `\`${k}\``).join(", ")}${child.description ? `: ${child.description}` : ""}`,
+            });
             rows.push(...referenceRows(child, key).filter((r) => r.key !== key));
             continue;
         }
@@ -110,9 +117,15 @@ function row(key: string, node: Json, required: boolean): ReferenceRow {
     const description: string = node.description ?? "";
     const stageDefault = DEFAULT_SENTENCE.exec(description);
     const meaning = description.replace(DEFAULT_SENTENCE, "");
-    const defaultText = stageDefault ? stageDefault[1]
-        : "default" in node && !isObject(node) && !isRecordOfObjects(node) ? `\`${flow(node.default)}\``
-            : required ? "required" : isOpenObject(node) || isRecordOfObjects(node) ? "" : "none";
+    const defaultText = stageDefault
+        ? stageDefault[1]
+        : "default" in node && !isObject(node) && !isRecordOfObjects(node)
+          ? `\`${flow(node.default)}\``
+          : required
+            ? "required"
+            : isOpenObject(node) || isRecordOfObjects(node)
+              ? ""
+              : "none";
     const seeBelow = isRecordOfObjects(node) ? " (see below)" : "";
     return { key, type: typeOf(node), default: defaultText, meaning: `${meaning}${seeBelow}` };
 }
@@ -142,7 +155,11 @@ export function typeOf(node: Json): string {
         case "array":
             return node.items ? `list of ${isObject(node.items) ? "maps" : typeOf(node.items)}` : "list";
         case "object":
-            return isObject(node) ? "map" : isRecordOfObjects(node) ? "map of maps" : `map of ${node.additionalProperties ? typeOf(node.additionalProperties) : "values"}`;
+            return isObject(node)
+                ? "map"
+                : isRecordOfObjects(node)
+                  ? "map of maps"
+                  : `map of ${node.additionalProperties ? typeOf(node.additionalProperties) : "values"}`;
         default:
             return node.anyOf ? [...new Set(node.anyOf.map(typeOf))].join(" or ") : "any";
     }
@@ -166,7 +183,9 @@ function flow(value: unknown): string {
         return `[${value.map(flow).join(", ")}]`;
     }
     if (value && typeof value === "object") {
-        return `{${Object.entries(value).map(([k, v]) => `${k}: ${flow(v)}`).join(", ")}}`;
+        return `{${Object.entries(value)
+            .map(([k, v]) => `${k}: ${flow(v)}`)
+            .join(", ")}}`;
     }
     return typeof value === "string" && /^[\d%]|[:#\s]/.test(value) ? JSON.stringify(value) : String(value);
 }
@@ -187,7 +206,9 @@ export function referenceTable(rows: readonly ReferenceRow[]): string {
 export function topLevelRows(root: Json = stackFileSchema()): ReferenceRow[] {
     const config = root.properties.config;
     const required = new Set<string>(config.required);
-    const simple = Object.entries(config.properties as Json).filter(([, node]) => node.description && (node.title === "secret" || (!isObject(node) && !isRecordOfObjects(node))));
+    const simple = Object.entries(config.properties as Json).filter(
+        ([, node]) => node.description && (node.title === "secret" || (!isObject(node) && !isRecordOfObjects(node))),
+    );
     const patterns = Object.entries(config.patternProperties as Json).filter(([, node]) => node.description);
     return [
         ...simple.map(([key, node]) => row(key, node, required.has(key))),
@@ -197,7 +218,10 @@ export function topLevelRows(root: Json = stackFileSchema()): ReferenceRow[] {
 
 /** A key pattern as a reader writes it: `^eks-platform:[a-z][A-Za-z0-9]*DbPassword$` -> `eks-platform:<app>DbPassword`. */
 function patternKey(pattern: string): string {
-    return pattern.replace(/^\^|\$$/g, "").replace("[a-z][A-Za-z0-9]*", "<app>").replace("[A-Z][A-Za-z0-9]*", "<Name>");
+    return pattern
+        .replace(/^\^|\$$/g, "")
+        .replace("[a-z][A-Za-z0-9]*", "<app>")
+        .replace("[A-Z][A-Za-z0-9]*", "<Name>");
 }
 
 /**
@@ -243,8 +267,12 @@ export function blockRows(blockPath: string): ReferenceRow[] {
         throw new Error(`docs/configuration.md names ${blockPath}, which the stack file schema does not have`);
     }
     // A map's own name (an app's, a node group's) has rules of its own.
-    const names = blockPath.endsWith(">") ? schemaAt(blockPath.slice(0, blockPath.lastIndexOf(".")), stackFileSchema(), false)?.propertyNames : undefined;
-    const nameRow = names?.description ? [{ key: blockPath.slice(blockPath.lastIndexOf(".") + 1), type: typeOf(names), default: "", meaning: names.description }] : [];
+    const names = blockPath.endsWith(">")
+        ? schemaAt(blockPath.slice(0, blockPath.lastIndexOf(".")), stackFileSchema(), false)?.propertyNames
+        : undefined;
+    const nameRow = names?.description
+        ? [{ key: blockPath.slice(blockPath.lastIndexOf(".") + 1), type: typeOf(names), default: "", meaning: names.description }]
+        : [];
     return [...nameRow, ...referenceRows(node)];
 }
 
@@ -265,7 +293,12 @@ export function regenerate(document: string): string {
 
 if (require.main === module) {
     const args = process.argv.slice(2);
-    if (!handledHelp(args, "usage: npm run config-reference [-- --check]\n\nRewrites the generated tables of docs/configuration.md from the config schemas; --check exits 1 when one is stale.")) {
+    if (
+        !handledHelp(
+            args,
+            "usage: npm run config-reference [-- --check]\n\nRewrites the generated tables of docs/configuration.md from the config schemas; --check exits 1 when one is stale.",
+        )
+    ) {
         const current = fs.readFileSync(REFERENCE_PATH, "utf8");
         const next = regenerate(current);
         if (args.includes("--check")) {

@@ -33,7 +33,8 @@ export interface Change {
 }
 
 export function diffFlat(a: Flat, b: Flat): Change[] {
-    return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])]
+        .sort()
         .filter((path) => a[path] !== b[path])
         .map((path) => ({ path, a: a[path], b: b[path] }));
 }
@@ -152,7 +153,8 @@ export function formatStageDiff(diff: StageDiff): string {
     return lines.join("\n");
 }
 
-const USAGE = "usage: npm run diff -- <stack> <stack>   (e.g. npm run diff -- dev prd)\n\nWhat differs between two stacks: config first, then resource inputs by component; names that only carry the stack read <stage>.";
+const USAGE =
+    "usage: npm run diff -- <stack> <stack>   (e.g. npm run diff -- dev prd)\n\nWhat differs between two stacks: config first, then resource inputs by component; names that only carry the stack read <stage>.";
 
 async function main(): Promise<void> {
     const args = process.argv.slice(2);

@@ -50,8 +50,14 @@ export function renderFiles(run: ProgramRun): Record<string, string> {
     const inputsOf = (type: string): Record<string, unknown>[] =>
         run.resources.filter((r) => r.type === type).map((r) => ({ resource: r.name, ...r.inputs }));
     files["datadog/monitors.json"] = `${JSON.stringify(inputsOf("datadog:index/monitor:Monitor"), null, 2)}\n`;
-    files["datadog/dashboards.json"] = `${JSON.stringify(inputsOf("datadog:index/dashboardJson:DashboardJson")
-        .map(({ resource, dashboard }) => ({ resource, dashboard: JSON.parse(dashboard as string) })), null, 2)}\n`;
+    files["datadog/dashboards.json"] = `${JSON.stringify(
+        inputsOf("datadog:index/dashboardJson:DashboardJson").map(({ resource, dashboard }) => ({
+            resource,
+            dashboard: JSON.parse(dashboard as string),
+        })),
+        null,
+        2,
+    )}\n`;
     files["cloudwatch/alarms.json"] = `${JSON.stringify(inputsOf("aws:cloudwatch/metricAlarm:MetricAlarm"), null, 2)}\n`;
     return files;
 }
@@ -81,7 +87,10 @@ export function manifestFiles(objects: Record<string, any>[]): [string, Record<s
     const seen = new Map<string, number>();
     return objects.map((object) => {
         const namespace = object.metadata?.namespace ? `${object.metadata.namespace}-` : "";
-        const base = `${String(object.kind).toLowerCase()}-${namespace}${object.metadata?.name ?? "unnamed"}`.replace(/[^A-Za-z0-9._-]/g, "_");
+        const base = `${String(object.kind).toLowerCase()}-${namespace}${object.metadata?.name ?? "unnamed"}`.replace(
+            /[^A-Za-z0-9._-]/g,
+            "_",
+        );
         const count = (seen.get(base) ?? 0) + 1;
         seen.set(base, count);
         return [`${base}${count > 1 ? `-${count}` : ""}.yaml`, object];
@@ -110,7 +119,8 @@ export function formatTree(run: ProgramRun): string {
     run.resources.forEach((r) => counts.set(r.type, (counts.get(r.type) ?? 0) + 1));
     const width = Math.max(...[...counts.values()].map((n) => String(n).length));
     lines.push("", `${run.resources.length} resources by type:`);
-    [...counts.entries()].sort(([a], [b]) => a.localeCompare(b))
+    [...counts.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
         .forEach(([type, n]) => lines.push(`  ${String(n).padStart(width)}  ${type}`));
     return lines.join("\n");
 }
@@ -159,7 +169,9 @@ async function main(): Promise<void> {
             console.log(`\nwrote ${path.relative(process.cwd(), dir) || dir}/\n`);
         } catch (error) {
             const message = error instanceof StackConfigError || error instanceof Error ? error.message : String(error);
-            console.error(`render of stack "${stack}" failed; removed ${path.relative(process.cwd(), renderDir(stack, options))}/:\n${message}\n`);
+            console.error(
+                `render of stack "${stack}" failed; removed ${path.relative(process.cwd(), renderDir(stack, options))}/:\n${message}\n`,
+            );
             failed.push(stack);
         }
     }

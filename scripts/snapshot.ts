@@ -22,7 +22,8 @@ export function snapshotOf(urns: string[]): string {
     return `${[...urns].sort().join("\n")}\n`;
 }
 
-const USAGE = "usage: npm run snapshot [-- <stack> ...]\n\nWrites tests/snapshots/<stack>.urns.txt, every URN the stack's render registers, for every stack unless named. Run it when a change adds, removes or renames resources on purpose.";
+const USAGE =
+    "usage: npm run snapshot [-- <stack> ...]\n\nWrites tests/snapshots/<stack>.urns.txt, every URN the stack's render registers, for every stack unless named. Run it when a change adds, removes or renames resources on purpose.";
 
 async function main(): Promise<void> {
     const args = process.argv.slice(2);

@@ -18,7 +18,11 @@ export const STACK_SCHEMA_PATH = path.join(PROJECT_DIR, "schema", "stack.schema.
 
 /** A value `pulumi config set --secret` wrote, and what it is. */
 const secure = (description: string) => ({
-    title: "secret", type: "object", properties: { secure: { type: "string" } }, required: ["secure"], additionalProperties: false,
+    title: "secret",
+    type: "object",
+    properties: { secure: { type: "string" } },
+    required: ["secure"],
+    additionalProperties: false,
     description: `${description} Set with \`pulumi config set --secret\`.`,
 });
 
@@ -42,19 +46,30 @@ export function stackFileSchema(): Record<string, unknown> {
                 type: "object",
                 properties: {
                     "aws:region": {
-                        title: "AWS region", type: "string", enum: [...AWS_REGIONS].sort(),
-                        description: "The stack's region: a region the AWS provider knows (`@pulumi/aws` `Region`), such as eu-west-1; a typo is told the closest one.",
+                        title: "AWS region",
+                        type: "string",
+                        enum: [...AWS_REGIONS].sort(),
+                        description:
+                            "The stack's region: a region the AWS provider knows (`@pulumi/aws` `Region`), such as eu-west-1; a typo is told the closest one.",
                     },
                     ...awsSettings,
                     ...sections,
                     "datadog:apiKey": secure("Datadog API key, for the agents and the provider; required while addons.datadog is on."),
-                    "datadog:appKey": secure("Datadog application key, for the provider (monitors, dashboards, SLOs); required while addons.datadog is on."),
-                    [`${PROJECT}:slackWebhookUrl`]: secure("Slack incoming webhook URL the notifier posts to; required with monitoring.slack.delivery lambda."),
+                    "datadog:appKey": secure(
+                        "Datadog application key, for the provider (monitors, dashboards, SLOs); required while addons.datadog is on.",
+                    ),
+                    [`${PROJECT}:slackWebhookUrl`]: secure(
+                        "Slack incoming webhook URL the notifier posts to; required with monitoring.slack.delivery lambda.",
+                    ),
                 },
                 // An app's secrets: <app>DbPassword and <app>Env<Name>; Pulumi's own pulumi:* keys.
                 patternProperties: {
-                    [`^${PROJECT}:[a-z][A-Za-z0-9]*DbPassword$`]: secure("The database password of an app with rds (app web: webDbPassword)."),
-                    [`^${PROJECT}:[a-z][A-Za-z0-9]*Env[A-Z][A-Za-z0-9]*$`]: secure("A secret variable of an app's secretEnv (app web, STRIPE_API_KEY: webEnvStripeApiKey)."),
+                    [`^${PROJECT}:[a-z][A-Za-z0-9]*DbPassword$`]: secure(
+                        "The database password of an app with rds (app web: webDbPassword).",
+                    ),
+                    [`^${PROJECT}:[a-z][A-Za-z0-9]*Env[A-Z][A-Za-z0-9]*$`]: secure(
+                        "A secret variable of an app's secretEnv (app web, STRIPE_API_KEY: webEnvStripeApiKey).",
+                    ),
                     "^pulumi:": {},
                 },
                 required: ["aws:region", `${PROJECT}:stage`],
@@ -77,7 +92,9 @@ export function stackSchemaText(): string {
 if (require.main === module) {
     const args = process.argv.slice(2);
     if (wantsHelp(args)) {
-        console.log("usage: npm run stack-schema [-- --check]\n\nWrites schema/stack.schema.json, the JSON Schema of a Pulumi.<stack>.yaml; --check exits 1 when it is stale.");
+        console.log(
+            "usage: npm run stack-schema [-- --check]\n\nWrites schema/stack.schema.json, the JSON Schema of a Pulumi.<stack>.yaml; --check exits 1 when it is stale.",
+        );
     } else if (args.includes("--check")) {
         const current = fs.existsSync(STACK_SCHEMA_PATH) ? fs.readFileSync(STACK_SCHEMA_PATH, "utf8") : "";
         if (current !== stackSchemaText()) {

@@ -1,8 +1,8 @@
 // @ts-check
 "use strict";
 /**
- * `npm test`: the specs on one core; the type check, then the offline render of every stack, on
- * the other. The type check is incremental, its state cached under
+ * `npm test`: the specs on one core; on the other, the type check, then the offline render of every
+ * stack, then the format check (prettier). The type check is incremental, its state cached under
  * node_modules/.cache (outside the tree), so a run after the first checks only what changed.
  * The pass/fail count is the last line: `N passed, N failed`.
  */
@@ -11,6 +11,8 @@ const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "node_modules", ".bin");
+/** What prettier formats (and `npm test` checks): the code; docs and stack files are written by hand. */
+const FORMATTED = ["**/*.{ts,js}"];
 const BUILD_INFO = path.join(ROOT, "node_modules", ".cache", "eks-platform-tsc", "tsconfig.tsbuildinfo");
 
 /**
@@ -44,22 +46,35 @@ function count(output, word) {
 async function main() {
     // The specs are the long pole: the type check and then the render share the other core.
     const checkThenRender = (async () => {
-        const types = await run(path.join(BIN, "tsc"), ["--noEmit", "-p", ".", "--incremental", "--tsBuildInfoFile", BUILD_INFO], { buffered: true });
+        const types = await run(path.join(BIN, "tsc"), ["--noEmit", "-p", ".", "--incremental", "--tsBuildInfoFile", BUILD_INFO], {
+            buffered: true,
+        });
         const render = await run(process.execPath, ["-r", "./scripts/register.js", "scripts/render.ts", "--all"], { buffered: true });
-        return { types, render };
+        const format = await run(path.join(BIN, "prettier"), ["--check", ...FORMATTED], { buffered: true });
+        return { types, render, format };
     })();
-    const [{ types, render }, specs] = await Promise.all([checkThenRender, run(path.join(BIN, "mocha"), [])]);
+    const [{ types, render, format }, specs] = await Promise.all([checkThenRender, run(path.join(BIN, "mocha"), [])]);
     process.stdout.write(types.output);
     console.log(`type check: ${types.code === 0 ? "ok" : "failed"} (${types.seconds.toFixed(1)} s)`);
     const wrote = render.output.split("\n").filter((line) => line.startsWith("wrote "));
     console.log(render.code === 0 ? `render: ${wrote.join(", ")} (${render.seconds.toFixed(1)} s)` : render.output);
 
+    console.log(
+        format.code === 0
+            ? `format: ok (${format.seconds.toFixed(1)} s)`
+            : `${format.output}format: run npm run format (prettier) and commit the result`,
+    );
+
     const passed = count(specs.output, "passing");
     // The type check and the render fail outside the specs: each counts as one failure.
-    const failed = count(specs.output, "failing") + (specs.code !== 0 && count(specs.output, "failing") === 0 ? 1 : 0)
-        + (types.code === 0 ? 0 : 1) + (render.code === 0 ? 0 : 1);
+    const failed =
+        count(specs.output, "failing") +
+        (specs.code !== 0 && count(specs.output, "failing") === 0 ? 1 : 0) +
+        (types.code === 0 ? 0 : 1) +
+        (render.code === 0 ? 0 : 1) +
+        (format.code === 0 ? 0 : 1);
     console.log(`${passed} passed, ${failed} failed`);
-    process.exit(types.code || specs.code || render.code);
+    process.exit(types.code || specs.code || render.code || format.code);
 }
 
 void main();

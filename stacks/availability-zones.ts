@@ -11,22 +11,48 @@
  * A region missing here (a new one) is not checked.
  */
 export const ZONE_LETTERS: Readonly<Record<string, string>> = {
-    "us-east-1": "abcdef", "us-east-2": "abc", "us-west-1": "abc", "us-west-2": "abcd",
-    "af-south-1": "abc", "ap-east-1": "abc", "ap-east-2": "abc",
-    "ap-south-1": "abc", "ap-south-2": "abc",
-    "ap-southeast-1": "abc", "ap-southeast-2": "abc", "ap-southeast-3": "abc", "ap-southeast-4": "abc",
-    "ap-southeast-5": "abc", "ap-southeast-6": "abc", "ap-southeast-7": "abc",
-    "ap-northeast-1": "abcd", "ap-northeast-2": "abcd", "ap-northeast-3": "abc",
-    "ca-central-1": "abd", "ca-west-1": "abc",
-    "eu-central-1": "abc", "eu-central-2": "abc", "eu-west-1": "abc", "eu-west-2": "abcd", "eu-west-3": "abc",
-    "eu-south-1": "abc", "eu-south-2": "abc", "eu-north-1": "abc",
-    "il-central-1": "abc", "me-south-1": "abc", "me-central-1": "abc", "mx-central-1": "abc", "sa-east-1": "abc",
+    "us-east-1": "abcdef",
+    "us-east-2": "abc",
+    "us-west-1": "abc",
+    "us-west-2": "abcd",
+    "af-south-1": "abc",
+    "ap-east-1": "abc",
+    "ap-east-2": "abc",
+    "ap-south-1": "abc",
+    "ap-south-2": "abc",
+    "ap-southeast-1": "abc",
+    "ap-southeast-2": "abc",
+    "ap-southeast-3": "abc",
+    "ap-southeast-4": "abc",
+    "ap-southeast-5": "abc",
+    "ap-southeast-6": "abc",
+    "ap-southeast-7": "abc",
+    "ap-northeast-1": "abcd",
+    "ap-northeast-2": "abcd",
+    "ap-northeast-3": "abc",
+    "ca-central-1": "abd",
+    "ca-west-1": "abc",
+    "eu-central-1": "abc",
+    "eu-central-2": "abc",
+    "eu-west-1": "abc",
+    "eu-west-2": "abcd",
+    "eu-west-3": "abc",
+    "eu-south-1": "abc",
+    "eu-south-2": "abc",
+    "eu-north-1": "abc",
+    "il-central-1": "abc",
+    "me-south-1": "abc",
+    "me-central-1": "abc",
+    "mx-central-1": "abc",
+    "sa-east-1": "abc",
 };
 
 /** The zones of `region` named in `zones` that it does not have; [] for a region not in the table. */
 export function unknownZones(region: string, zones: readonly string[]): string[] {
     const letters = ZONE_LETTERS[region];
-    return letters === undefined ? [] : zones.filter((zone) => zone.startsWith(`${region}`) && !letters.includes(zone.slice(region.length)));
+    return letters === undefined
+        ? []
+        : zones.filter((zone) => zone.startsWith(`${region}`) && !letters.includes(zone.slice(region.length)));
 }
 
 /** The region's zone names, for a message. */

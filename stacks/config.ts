@@ -23,22 +23,34 @@ import { regionProblems, unknownKeyProblems } from "./checks/keys";
 import { networkSchema } from "./schema/network";
 import { resolveSlo, Slo } from "./schema/slo";
 import { PROJECT, Stage, stageProfile, STAGES } from "./schema/stage";
-import {
-    DATADOG_API_KEY, DATADOG_APP_KEY, dbPasswordKey, readSecret, requiredSecrets, secretEnvKey, SLACK_WEBHOOK_KEY,
-} from "./secrets";
+import { DATADOG_API_KEY, DATADOG_APP_KEY, dbPasswordKey, readSecret, requiredSecrets, secretEnvKey, SLACK_WEBHOOK_KEY } from "./secrets";
 
 export { AddonsConfig, ContainerResources, PROJECT, Stage, STAGES };
 export { REQUIRED_CLUSTER_LOG_TYPES } from "./schema/cluster";
 export { SUPPORTED_KUBERNETES_VERSIONS } from "./kubernetes-versions";
 export { ConfigProblem, formatProblems, StackConfigError } from "./problems";
-export { DATADOG_API_KEY, DATADOG_APP_KEY, dbPasswordKey, RequiredSecret, requiredSecrets, secretEnvKey, SLACK_WEBHOOK_KEY } from "./secrets";
+export {
+    DATADOG_API_KEY,
+    DATADOG_APP_KEY,
+    dbPasswordKey,
+    RequiredSecret,
+    requiredSecrets,
+    secretEnvKey,
+    SLACK_WEBHOOK_KEY,
+} from "./secrets";
 
 /** Every `eks-platform:` key a stack file may set, with its schema. */
 export const SECTIONS = {
-    stage: z.enum(STAGES, { error: `expected one of ${STAGES.join(", ")}` }).describe("The stage: it selects the stage's rules and defaults (docs/stages.md); a stack named after a stage (`prd`, `team-prd`) must deploy that stage."),
+    stage: z
+        .enum(STAGES, { error: `expected one of ${STAGES.join(", ")}` })
+        .describe(
+            "The stage: it selects the stage's rules and defaults (docs/stages.md); a stack named after a stage (`prd`, `team-prd`) must deploy that stage.",
+        ),
     network: networkSchema.describe("The VPC: its range, zones and NAT gateways."),
     cluster: clusterSchema.describe("The EKS cluster, its node groups and Karpenter's NodePools."),
-    apps: appsSchema.describe("The stack's web applications, by name; each gets a namespace, a Deployment, a target group behind the ALB, alarms and an SLO (docs/applications.md)."),
+    apps: appsSchema.describe(
+        "The stack's web applications, by name; each gets a namespace, a Deployment, a target group behind the ALB, alarms and an SLO (docs/applications.md).",
+    ),
     addons: addonsSchema,
     loadBalancer: loadBalancerSchema,
     monitoring: monitoringSchema,
@@ -50,7 +62,15 @@ type SectionName = keyof typeof SECTIONS;
 type Sections = { [K in SectionName]: z.output<(typeof SECTIONS)[K]> };
 
 /** Keys whose values are structured (objects in the stack file, JSON strings to the program). */
-const STRUCTURED: ReadonlySet<SectionName> = new Set<SectionName>(["network", "cluster", "apps", "addons", "loadBalancer", "monitoring", "ci"]);
+const STRUCTURED: ReadonlySet<SectionName> = new Set<SectionName>([
+    "network",
+    "cluster",
+    "apps",
+    "addons",
+    "loadBalancer",
+    "monitoring",
+    "ci",
+]);
 
 export type NetworkConfig = Sections["network"];
 export type ClusterConfig = Omit<Sections["cluster"], "logRetentionDays"> & {
@@ -161,9 +181,14 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
     const required = requiredSecrets(raw.values);
     problems.push(...crossSectionProblems(stack, inputs, regionIssues.length === 0 ? region : undefined, options.today ?? today()));
     const requiredKeys = required.map((s) => s.key);
-    problems.push(...unknownKeyProblems(raw.values, raw.secretKeys,
-        [...Object.keys(SECTIONS).map((s) => `${PROJECT}:${s}`), ...requiredKeys.filter((k) => k.startsWith(`${PROJECT}:`))],
-        [DATADOG_API_KEY, DATADOG_APP_KEY]));
+    problems.push(
+        ...unknownKeyProblems(
+            raw.values,
+            raw.secretKeys,
+            [...Object.keys(SECTIONS).map((s) => `${PROJECT}:${s}`), ...requiredKeys.filter((k) => k.startsWith(`${PROJECT}:`))],
+            [DATADOG_API_KEY, DATADOG_APP_KEY],
+        ),
+    );
 
     const secrets: Record<string, pulumi.Output<string>> = {};
     for (const { key } of required) {
@@ -173,12 +198,16 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
         }
     }
 
-    const resolved = sections.addons && sections.cluster && sections.apps && resolveAddons(sections.addons, {
-        fargateOnly: sections.cluster.fargateOnly,
-        autoscaler: resolveAutoscaler(sections.cluster),
-        selfManagedNodeGroups: Object.values(sections.cluster.nodeGroups).some((g) => g.kind === "self-managed"),
-        apps: Object.keys(sections.apps).length > 0,
-    });
+    const resolved =
+        sections.addons &&
+        sections.cluster &&
+        sections.apps &&
+        resolveAddons(sections.addons, {
+            fargateOnly: sections.cluster.fargateOnly,
+            autoscaler: resolveAutoscaler(sections.cluster),
+            selfManagedNodeGroups: Object.values(sections.cluster.nodeGroups).some((g) => g.kind === "self-managed"),
+            apps: Object.keys(sections.apps).length > 0,
+        });
     for (const problem of resolved?.problems ?? []) {
         problems.push({ key: `${PROJECT}:addons.${problem.path}`, value: problem.value, expected: problem.expected });
     }
@@ -198,11 +227,19 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
             autoscaler: resolveAutoscaler(cluster),
             logRetentionDays: cluster.logRetentionDays ?? stageProfile(stage).controlPlaneLogRetentionDays,
         },
-        apps: Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, {
-            ...app, name, namespace: app.namespace ?? name, slo: resolveSlo(app.slo, stage),
-            dbPassword: app.rds ? secrets[dbPasswordKey(name)] : undefined,
-            secretEnvValues: Object.fromEntries(app.secretEnv.map((variable) => [variable, secrets[secretEnvKey(name, variable)]])),
-        }])),
+        apps: Object.fromEntries(
+            Object.entries(apps).map(([name, app]) => [
+                name,
+                {
+                    ...app,
+                    name,
+                    namespace: app.namespace ?? name,
+                    slo: resolveSlo(app.slo, stage),
+                    dbPassword: app.rds ? secrets[dbPasswordKey(name)] : undefined,
+                    secretEnvValues: Object.fromEntries(app.secretEnv.map((variable) => [variable, secrets[secretEnvKey(name, variable)]])),
+                },
+            ]),
+        ),
         addons: resolved!.addons,
         ci,
         loadBalancer: {
@@ -210,7 +247,11 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
             accessLogs: loadBalancer.accessLogs ?? stageProfile(stage).loadBalancerSafeguards,
             deletionProtection: loadBalancer.deletionProtection ?? stageProfile(stage).loadBalancerSafeguards,
         },
-        monitoring: { ...monitoring, datadog: resolveDatadogThresholds(monitoring.datadog, stage), slackWebhookUrl: secrets[SLACK_WEBHOOK_KEY] },
+        monitoring: {
+            ...monitoring,
+            datadog: resolveDatadogThresholds(monitoring.datadog, stage),
+            slackWebhookUrl: secrets[SLACK_WEBHOOK_KEY],
+        },
         datadog: resolved!.addons.datadog.enabled
             ? { site: datadogSite, apiKey: secrets[DATADOG_API_KEY], appKey: secrets[DATADOG_APP_KEY] }
             : undefined,

@@ -78,7 +78,31 @@ export const MAX_PODS = 110;
  * cni-increase-ip-addresses). The list of previous-generation Xen families, from the EC2 guide's
  * "Instances built on the AWS Nitro System" (p3dn is Nitro; its p3 siblings are not).
  */
-const XEN_FAMILIES = new Set(["c1", "c3", "c4", "d2", "f1", "g2", "g3", "g3s", "h1", "i2", "i3", "m1", "m2", "m3", "m4", "p2", "p3", "r3", "r4", "t1", "t2", "x1", "x1e"]);
+const XEN_FAMILIES = new Set([
+    "c1",
+    "c3",
+    "c4",
+    "d2",
+    "f1",
+    "g2",
+    "g3",
+    "g3s",
+    "h1",
+    "i2",
+    "i3",
+    "m1",
+    "m2",
+    "m3",
+    "m4",
+    "p2",
+    "p3",
+    "r3",
+    "r4",
+    "t1",
+    "t2",
+    "x1",
+    "x1e",
+]);
 
 export function nitroBased(instanceType: string): boolean {
     const parts = parseInstanceType(instanceType);
@@ -135,7 +159,12 @@ export function instanceMemoryBytes(instanceType: string): number | undefined {
  * awslabs/amazon-eks-ami nodeadm/internal/kubelet/config.go getCPUMillicoresToReserve).
  */
 export function kubeReservedCores(cores: number): number {
-    const ranges: [number, number, number][] = [[0, 1, 0.06], [1, 2, 0.01], [2, 4, 0.005], [4, Infinity, 0.0025]];
+    const ranges: [number, number, number][] = [
+        [0, 1, 0.06],
+        [1, 2, 0.01],
+        [2, 4, 0.005],
+        [4, Infinity, 0.0025],
+    ];
     return ranges.reduce((sum, [from, to, share]) => sum + Math.max(0, Math.min(cores, to) - from) * share, 0);
 }
 

@@ -122,7 +122,9 @@ export const SUPPORTED_KUBERNETES_VERSIONS = Object.keys(KUBERNETES_MINORS);
 export function kubernetesMinor(version: string): KubernetesMinor {
     const minor = KUBERNETES_MINORS[version];
     if (!minor) {
-        throw new Error(`Kubernetes ${version} has no row in stacks/kubernetes-versions.ts (supported: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}).`);
+        throw new Error(
+            `Kubernetes ${version} has no row in stacks/kubernetes-versions.ts (supported: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}).`,
+        );
     }
     return minor;
 }
@@ -155,7 +157,10 @@ export function pastExtendedSupport(window: SupportWindow, today: Date): boolean
 export function amiReleaseProblems(minors: Readonly<Record<string, KubernetesMinor>> = KUBERNETES_MINORS): string[] {
     return Object.entries(minors)
         .filter(([, minor]) => minor.al2023AmiRelease < minor.firstAl2023AmiRelease)
-        .map(([version, minor]) => `${version}: al2023AmiRelease ${minor.al2023AmiRelease} predates ${minor.firstAl2023AmiRelease}, the first release with ${version} AMIs`);
+        .map(
+            ([version, minor]) =>
+                `${version}: al2023AmiRelease ${minor.al2023AmiRelease} predates ${minor.firstAl2023AmiRelease}, the first release with ${version} AMIs`,
+        );
 }
 
 /** Days of standard support below which a stack is warned to upgrade. */

@@ -30,11 +30,14 @@ export function admitted(pool: PoolRequirements, instanceType: string): boolean 
         return false;
     }
     const arch = kubernetesArch(instanceType);
-    return arch !== undefined && pool.architectures.includes(arch)
-        && pool.instanceCategories.includes(parts.category)
-        && parts.generation >= pool.minGeneration
-        && (pool.instanceFamilies === undefined || pool.instanceFamilies.includes(parts.family))
-        && (pool.instanceSizes === undefined ? !EXCLUDED_SIZES.includes(parts.size) : pool.instanceSizes.includes(parts.size));
+    return (
+        arch !== undefined &&
+        pool.architectures.includes(arch) &&
+        pool.instanceCategories.includes(parts.category) &&
+        parts.generation >= pool.minGeneration &&
+        (pool.instanceFamilies === undefined || pool.instanceFamilies.includes(parts.family)) &&
+        (pool.instanceSizes === undefined ? !EXCLUDED_SIZES.includes(parts.size) : pool.instanceSizes.includes(parts.size))
+    );
 }
 
 /** The known instance types a pool admits. */

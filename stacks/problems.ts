@@ -16,7 +16,10 @@ export interface ConfigProblem {
 
 /** Thrown before any resource is registered; the message lists every problem of the stack. */
 export class StackConfigError extends pulumi.RunError {
-    constructor(readonly stack: string, readonly problems: readonly ConfigProblem[]) {
+    constructor(
+        readonly stack: string,
+        readonly problems: readonly ConfigProblem[],
+    ) {
         super(formatProblems(stack, problems));
         this.name = "StackConfigError";
     }
@@ -43,8 +46,10 @@ function joinPath(key: string, path: readonly PropertyKey[]): string {
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-    return path.reduce<unknown>((node, part) =>
-        node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[part] : undefined, root);
+    return path.reduce<unknown>(
+        (node, part) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[part] : undefined),
+        root,
+    );
 }
 
 /** Turns zod's issues into problems phrased as "key = value: expected ...". */

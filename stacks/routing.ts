@@ -23,7 +23,10 @@ export function pathPatterns(prefix: string): string[] {
 
 /** Whether an ALB host header pattern (`*` any characters, `?` one; case-insensitive) matches a host. */
 export function hostPatternMatches(pattern: string, host: string): boolean {
-    const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const regex = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${regex}$`, "i").test(host);
 }
 
@@ -63,11 +66,13 @@ function hostSpecificity(route: Route): number {
 export function rulePriorities(routes: readonly Route[]): Record<string, number> {
     const ordered = routes
         .map((route, index) => ({ route, index }))
-        .sort((a, b) =>
-            hostSpecificity(b.route) - hostSpecificity(a.route)
-            || (hostSpecificity(a.route) === 1 ? literalLength(b.route) - literalLength(a.route) : 0)
-            || normalizedPathPrefix(b.route.pathPrefix).length - normalizedPathPrefix(a.route.pathPrefix).length
-            || a.index - b.index);
+        .sort(
+            (a, b) =>
+                hostSpecificity(b.route) - hostSpecificity(a.route) ||
+                (hostSpecificity(a.route) === 1 ? literalLength(b.route) - literalLength(a.route) : 0) ||
+                normalizedPathPrefix(b.route.pathPrefix).length - normalizedPathPrefix(a.route.pathPrefix).length ||
+                a.index - b.index,
+        );
     return Object.fromEntries(ordered.map(({ route }, i) => [route.name, (i + 1) * 10]));
 }
 
@@ -76,8 +81,9 @@ function covers(outer: Route, inner: Route): boolean {
     const outerPath = normalizedPathPrefix(outer.pathPrefix);
     const innerPath = normalizedPathPrefix(inner.pathPrefix);
     const pathCovered = outerPath === "/" || innerPath === outerPath || innerPath.startsWith(`${outerPath}/`);
-    const hostsCovered = outer.hosts.length === 0
-        || (inner.hosts.length > 0 && inner.hosts.every((host) => outer.hosts.some((pattern) => hostPatternCovers(pattern, host))));
+    const hostsCovered =
+        outer.hosts.length === 0 ||
+        (inner.hosts.length > 0 && inner.hosts.every((host) => outer.hosts.some((pattern) => hostPatternCovers(pattern, host))));
     return pathCovered && hostsCovered;
 }
 

@@ -16,7 +16,12 @@ export function dbPasswordKey(app: string): string {
  */
 export function secretEnvKey(app: string, variable: string): string {
     const camelApp = app.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    const pascal = variable.toLowerCase().split("_").filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1)).join("");
+    const pascal = variable
+        .toLowerCase()
+        .split("_")
+        .filter(Boolean)
+        .map((word) => word[0].toUpperCase() + word.slice(1))
+        .join("");
     return `${PROJECT}:${camelApp}Env${pascal}`;
 }
 
@@ -57,10 +62,12 @@ export function requiredSecrets(values: Readonly<Record<string, string | undefin
                 ...variables.map((variable) => ({ key: secretEnvKey(app, variable), purpose: `${variable} of app "${app}"` })),
             ];
         }),
-        ...(datadogEnabled(values) ? [
-            { key: DATADOG_API_KEY, purpose: "Datadog API key (agent and provider)" },
-            { key: DATADOG_APP_KEY, purpose: "Datadog application key (provider)" },
-        ] : []),
+        ...(datadogEnabled(values)
+            ? [
+                  { key: DATADOG_API_KEY, purpose: "Datadog API key (agent and provider)" },
+                  { key: DATADOG_APP_KEY, purpose: "Datadog application key (provider)" },
+              ]
+            : []),
         ...(slack.delivery === "lambda" ? [{ key: SLACK_WEBHOOK_KEY, purpose: "Slack incoming webhook URL" }] : []),
     ];
 }
@@ -84,7 +91,8 @@ export function readSecret(raw: RawStackConfig, key: string, problems: ConfigPro
     }
     if (!raw.secretKeys.has(key)) {
         problems.push({
-            key, value: REDACTED,
+            key,
+            value: REDACTED,
             expected: `expected a secret: run \`pulumi config set --secret ${key} <value>\` to encrypt it`,
         });
         return undefined;

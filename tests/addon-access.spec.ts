@@ -21,7 +21,9 @@ const POLICIES: Record<string, aws.iam.PolicyDocument> = {
     "aws-node-termination-handler": nth.terminationHandlerPolicy("arn:aws:sqs:eu-west-1:123456789012:q"),
     "external-dns": externalDns.externalDnsPolicy(["Z0123456789ABC"]),
     "external-secrets": externalSecrets.externalSecretsPolicy({
-        secretArns: ["arn:aws:secretsmanager:eu-west-1:1:secret:web/*"], parameterArns: ["arn:aws:ssm:eu-west-1:1:parameter/web/*"], kmsKeyArns: [],
+        secretArns: ["arn:aws:secretsmanager:eu-west-1:1:secret:web/*"],
+        parameterArns: ["arn:aws:ssm:eu-west-1:1:parameter/web/*"],
+        kmsKeyArns: [],
     }),
 };
 
@@ -31,7 +33,9 @@ describe("KubeSystemAddons access", () => {
             const run = await fieldReportRun("prd");
             const addonRoles = resourcesOfType(run, ROLE).filter((r) => r.parent?.includes(ADDONS_PARENT));
             expect(addonRoles.map((r) => r.name)).to.have.members([
-                "eks-addons-cluster-autoscaler", "eks-addons-aws-load-balancer-controller", "eks-addons-node-termination-handler",
+                "eks-addons-cluster-autoscaler",
+                "eks-addons-aws-load-balancer-controller",
+                "eks-addons-node-termination-handler",
             ]);
             const bindings: Record<string, [string, string]> = {
                 "eks-addons-cluster-autoscaler": [autoscaler.NAMESPACE, autoscaler.SERVICE_ACCOUNT],
@@ -43,7 +47,9 @@ describe("KubeSystemAddons access", () => {
                 const role = resourceNamed(run, ROLE, name);
                 expect(association.inputs, name).to.include({ namespace, serviceAccount, clusterName: "eks-platform-prd" });
                 expect(association.dependencies).to.include(role.urn);
-                expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Principal).to.deep.equal({ Service: "pods.eks.amazonaws.com" });
+                expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Principal).to.deep.equal({
+                    Service: "pods.eks.amazonaws.com",
+                });
             }
             // The charts create exactly the service accounts the associations name.
             expect(values(run, "cluster-autoscaler").rbac.serviceAccount).to.deep.equal({ create: true, name: autoscaler.SERVICE_ACCOUNT });
@@ -72,7 +78,8 @@ describe("KubeSystemAddons access", () => {
             const run = await fieldReportRun("prd");
             const provider = resourceNamed(run, "pulumi:providers:kubernetes", "eks-k8s");
             const nodes = [
-                resourceNamed(run, "eks:index:ManagedNodeGroup", "eks-general").urn, resourceNamed(run, "aws:autoscaling/group:Group", "eks-burst").urn,
+                resourceNamed(run, "eks:index:ManagedNodeGroup", "eks-general").urn,
+                resourceNamed(run, "aws:autoscaling/group:Group", "eks-burst").urn,
                 resourceNamed(run, "aws:eks/addon:Addon", "eks-coredns").urn,
             ];
             for (const name of ["metrics-server", "kube-state-metrics"]) {
@@ -94,17 +101,25 @@ describe("KubeSystemAddons access", () => {
 
         it("feeds the termination handler's queue from EventBridge and holds terminating instances with a lifecycle hook", async () => {
             const run = await fieldReportRun("stg");
-            const rules = resourcesOfType(run, "aws:cloudwatch/eventRule:EventRule").map((r) => JSON.parse(r.inputs.eventPattern as string)["detail-type"][0]);
+            const rules = resourcesOfType(run, "aws:cloudwatch/eventRule:EventRule").map(
+                (r) => JSON.parse(r.inputs.eventPattern as string)["detail-type"][0],
+            );
             expect(rules).to.have.members([
-                "EC2 Instance-terminate Lifecycle Action", "EC2 Spot Instance Interruption Warning",
-                "EC2 Instance Rebalance Recommendation", "EC2 Instance State-change Notification", "AWS Health Event",
+                "EC2 Instance-terminate Lifecycle Action",
+                "EC2 Spot Instance Interruption Warning",
+                "EC2 Instance Rebalance Recommendation",
+                "EC2 Instance State-change Notification",
+                "AWS Health Event",
             ]);
             const queue = resourceNamed(run, "aws:sqs/queue:Queue", "eks-addons-node-termination-handler");
             for (const target of resourcesOfType(run, "aws:cloudwatch/eventTarget:EventTarget")) {
                 expect(target.dependencies).to.include(queue.urn);
             }
             const hook = resourceNamed(run, "aws:autoscaling/lifecycleHook:LifecycleHook", "eks-addons-node-termination-handler-burst");
-            expect(hook.inputs).to.include({ lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", autoscalingGroupName: "eks-platform-stg-burst-mock" });
+            expect(hook.inputs).to.include({
+                lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+                autoscalingGroupName: "eks-platform-stg-burst-mock",
+            });
         });
     });
 
@@ -113,7 +128,9 @@ describe("KubeSystemAddons access", () => {
             const [inspect, scale] = allStatements(POLICIES["cluster-autoscaler"]);
             expect(inspect.Action).to.not.include("autoscaling:SetDesiredCapacity");
             expect(scale.Action).to.have.members(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"]);
-            expect(scale.Condition).to.deep.equal({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/eks-platform-prd": "owned" } });
+            expect(scale.Condition).to.deep.equal({
+                StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/eks-platform-prd": "owned" },
+            });
         });
 
         for (const [addon, document] of Object.entries(POLICIES)) {
@@ -137,7 +154,10 @@ describe("KubeSystemAddons access", () => {
 
         it("let the termination handler read and delete only its own queue's messages", () => {
             const queue = allStatements(POLICIES["aws-node-termination-handler"]).find((s) => s.Sid === "ReadQueue")!;
-            expect(queue).to.deep.include({ Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"], Resource: "arn:aws:sqs:eu-west-1:123456789012:q" });
+            expect(queue).to.deep.include({
+                Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"],
+                Resource: "arn:aws:sqs:eu-west-1:123456789012:q",
+            });
         });
 
         it("include the load balancer controller's listener attributes read (403s without it since v2.9)", () => {
@@ -148,10 +168,13 @@ describe("KubeSystemAddons access", () => {
 
         it("let external-secrets read only the allowed secrets and parameters", () => {
             const statements = allStatements(POLICIES["external-secrets"]);
-            expect(statements.find((s) => s.Sid === "ReadAllowedSecrets")!.Resource).to.deep.equal(["arn:aws:secretsmanager:eu-west-1:1:secret:web/*"]);
-            expect(statements.find((s) => s.Sid === "ReadAllowedParameters")!.Resource).to.deep.equal(["arn:aws:ssm:eu-west-1:1:parameter/web/*"]);
+            expect(statements.find((s) => s.Sid === "ReadAllowedSecrets")!.Resource).to.deep.equal([
+                "arn:aws:secretsmanager:eu-west-1:1:secret:web/*",
+            ]);
+            expect(statements.find((s) => s.Sid === "ReadAllowedParameters")!.Resource).to.deep.equal([
+                "arn:aws:ssm:eu-west-1:1:parameter/web/*",
+            ]);
             expect(statements.find((s) => s.Sid === "Decrypt")).to.equal(undefined);
         });
     });
-
 });

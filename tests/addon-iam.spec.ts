@@ -27,50 +27,104 @@ interface Expected {
 }
 
 const KARPENTER_INPUT = {
-    region: "eu-west-1", accountId: "123456789012", clusterName: "eks-platform-prd",
-    nodeRoleArn: "arn:aws:iam::123456789012:role/nodes", queueArn: "arn:aws:sqs:eu-west-1:123456789012:q", spot: false,
+    region: "eu-west-1",
+    accountId: "123456789012",
+    clusterName: "eks-platform-prd",
+    nodeRoleArn: "arn:aws:iam::123456789012:role/nodes",
+    queueArn: "arn:aws:sqs:eu-west-1:123456789012:q",
+    spot: false,
 };
 
 const EXPECTED: Record<string, Expected> = {
     "karpenter": {
-        source: karpenter.IAM_SOURCE, appVersion: "1.14.1", document: karpenter.karpenterControllerPolicy(KARPENTER_INPUT),
+        source: karpenter.IAM_SOURCE,
+        appVersion: "1.14.1",
+        document: karpenter.karpenterControllerPolicy(KARPENTER_INPUT),
         actions: [
             "arc-zonal-shift:GetManagedResource",
-            "ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateTags", "ec2:DeleteLaunchTemplate",
-            "ec2:DescribeCapacityReservations", "ec2:DescribeImages", "ec2:DescribeInstanceStatus", "ec2:DescribeInstanceTypeOfferings",
-            "ec2:DescribeInstanceTypes", "ec2:DescribeInstances", "ec2:DescribeLaunchTemplates", "ec2:DescribePlacementGroups",
-            "ec2:DescribeSecurityGroups", "ec2:DescribeSpotPriceHistory", "ec2:DescribeSubnets", "ec2:RunInstances", "ec2:TerminateInstances",
+            "ec2:CreateFleet",
+            "ec2:CreateLaunchTemplate",
+            "ec2:CreateTags",
+            "ec2:DeleteLaunchTemplate",
+            "ec2:DescribeCapacityReservations",
+            "ec2:DescribeImages",
+            "ec2:DescribeInstanceStatus",
+            "ec2:DescribeInstanceTypeOfferings",
+            "ec2:DescribeInstanceTypes",
+            "ec2:DescribeInstances",
+            "ec2:DescribeLaunchTemplates",
+            "ec2:DescribePlacementGroups",
+            "ec2:DescribeSecurityGroups",
+            "ec2:DescribeSpotPriceHistory",
+            "ec2:DescribeSubnets",
+            "ec2:RunInstances",
+            "ec2:TerminateInstances",
             "eks:DescribeCluster",
-            "iam:AddRoleToInstanceProfile", "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile",
-            "iam:ListInstanceProfiles", "iam:PassRole", "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile",
-            "pricing:GetProducts", "sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage", "ssm:GetParameter",
+            "iam:AddRoleToInstanceProfile",
+            "iam:CreateInstanceProfile",
+            "iam:DeleteInstanceProfile",
+            "iam:GetInstanceProfile",
+            "iam:ListInstanceProfiles",
+            "iam:PassRole",
+            "iam:RemoveRoleFromInstanceProfile",
+            "iam:TagInstanceProfile",
+            "pricing:GetProducts",
+            "sqs:DeleteMessage",
+            "sqs:GetQueueUrl",
+            "sqs:ReceiveMessage",
+            "ssm:GetParameter",
         ],
     },
     "cluster-autoscaler": {
-        source: autoscaler.IAM_SOURCE, appVersion: "1.35.0", document: autoscaler.clusterAutoscalerPolicy("eks-platform-prd"),
+        source: autoscaler.IAM_SOURCE,
+        appVersion: "1.35.0",
+        document: autoscaler.clusterAutoscalerPolicy("eks-platform-prd"),
         actions: [
-            "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities",
-            "autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup",
-            "ec2:DescribeImages", "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements",
+            "autoscaling:DescribeAutoScalingGroups",
+            "autoscaling:DescribeLaunchConfigurations",
+            "autoscaling:DescribeScalingActivities",
+            "autoscaling:SetDesiredCapacity",
+            "autoscaling:TerminateInstanceInAutoScalingGroup",
+            "ec2:DescribeImages",
+            "ec2:DescribeInstanceTypes",
+            "ec2:DescribeLaunchTemplateVersions",
+            "ec2:GetInstanceTypesFromInstanceRequirements",
             "eks:DescribeNodegroup",
         ],
     },
     "aws-node-termination-handler": {
-        source: nth.IAM_SOURCE, appVersion: "1.25.6", document: nth.terminationHandlerPolicy("arn:aws:sqs:eu-west-1:123456789012:q"),
+        source: nth.IAM_SOURCE,
+        appVersion: "1.25.6",
+        document: nth.terminationHandlerPolicy("arn:aws:sqs:eu-west-1:123456789012:q"),
         actions: ["autoscaling:CompleteLifecycleAction", "ec2:DescribeInstances", "sqs:DeleteMessage", "sqs:ReceiveMessage"],
     },
     "external-dns": {
-        source: externalDns.IAM_SOURCE, appVersion: "0.21.0", document: externalDns.externalDnsPolicy(["Z0123456789ABC"]),
-        actions: ["route53:ChangeResourceRecordSets", "route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResources"],
+        source: externalDns.IAM_SOURCE,
+        appVersion: "0.21.0",
+        document: externalDns.externalDnsPolicy(["Z0123456789ABC"]),
+        actions: [
+            "route53:ChangeResourceRecordSets",
+            "route53:ListHostedZones",
+            "route53:ListResourceRecordSets",
+            "route53:ListTagsForResources",
+        ],
     },
     "external-secrets": {
-        source: externalSecrets.IAM_SOURCE, appVersion: "2.9.0",
+        source: externalSecrets.IAM_SOURCE,
+        appVersion: "2.9.0",
         document: externalSecrets.externalSecretsPolicy({
-            secretArns: ["arn:aws:secretsmanager:eu-west-1:1:secret:web/*"], parameterArns: ["arn:aws:ssm:eu-west-1:1:parameter/web/*"], kmsKeyArns: ["arn:aws:kms:eu-west-1:1:key/k"],
+            secretArns: ["arn:aws:secretsmanager:eu-west-1:1:secret:web/*"],
+            parameterArns: ["arn:aws:ssm:eu-west-1:1:parameter/web/*"],
+            kmsKeyArns: ["arn:aws:kms:eu-west-1:1:key/k"],
         }),
         actions: [
-            "kms:Decrypt", "secretsmanager:BatchGetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
-            "secretsmanager:ListSecrets", "ssm:GetParameter", "ssm:GetParametersByPath",
+            "kms:Decrypt",
+            "secretsmanager:BatchGetSecretValue",
+            "secretsmanager:DescribeSecret",
+            "secretsmanager:GetSecretValue",
+            "secretsmanager:ListSecrets",
+            "ssm:GetParameter",
+            "ssm:GetParametersByPath",
         ],
     },
 };
@@ -87,14 +141,29 @@ describe("addon IAM, as the pinned controllers call it", () => {
     it("grants Karpenter the template's 18 statements in order, scoped to this cluster, region, node role and queue", () => {
         const statements = karpenter.karpenterControllerPolicy(KARPENTER_INPUT).Statement as any[];
         expect(statements.map((s) => s.Sid)).to.deep.equal([
-            "AllowScopedEC2InstanceAccessActions", "AllowScopedEC2LaunchTemplateAccessActions", "AllowScopedEC2InstanceActionsWithTags",
-            "AllowScopedResourceCreationTagging", "AllowScopedResourceTagging", "AllowScopedDeletion",
-            "AllowPassingInstanceRole", "AllowScopedInstanceProfileCreationActions", "AllowScopedInstanceProfileTagActions", "AllowScopedInstanceProfileActions",
-            "AllowAPIServerEndpointDiscovery", "AllowInterruptionQueueActions", "AllowZonalShiftStatusReadOnly",
-            "AllowRegionalReadActions", "AllowSSMReadActions", "AllowPricingReadActions", "AllowUnscopedInstanceProfileListAction", "AllowInstanceProfileReadActions",
+            "AllowScopedEC2InstanceAccessActions",
+            "AllowScopedEC2LaunchTemplateAccessActions",
+            "AllowScopedEC2InstanceActionsWithTags",
+            "AllowScopedResourceCreationTagging",
+            "AllowScopedResourceTagging",
+            "AllowScopedDeletion",
+            "AllowPassingInstanceRole",
+            "AllowScopedInstanceProfileCreationActions",
+            "AllowScopedInstanceProfileTagActions",
+            "AllowScopedInstanceProfileActions",
+            "AllowAPIServerEndpointDiscovery",
+            "AllowInterruptionQueueActions",
+            "AllowZonalShiftStatusReadOnly",
+            "AllowRegionalReadActions",
+            "AllowSSMReadActions",
+            "AllowPricingReadActions",
+            "AllowUnscopedInstanceProfileListAction",
+            "AllowInstanceProfileReadActions",
         ]);
         const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
-        expect(bySid.AllowScopedDeletion.Condition.StringEquals).to.deep.equal({ "aws:ResourceTag/kubernetes.io/cluster/eks-platform-prd": "owned" });
+        expect(bySid.AllowScopedDeletion.Condition.StringEquals).to.deep.equal({
+            "aws:ResourceTag/kubernetes.io/cluster/eks-platform-prd": "owned",
+        });
         expect(bySid.AllowPassingInstanceRole.Resource).to.equal(KARPENTER_INPUT.nodeRoleArn);
         expect(bySid.AllowInterruptionQueueActions.Resource).to.equal(KARPENTER_INPUT.queueArn);
         expect(bySid.AllowRegionalReadActions.Condition).to.deep.equal({ StringEquals: { "aws:RequestedRegion": "eu-west-1" } });
@@ -105,7 +174,9 @@ describe("addon IAM, as the pinned controllers call it", () => {
         const statements = karpenter.karpenterControllerPolicy({ ...KARPENTER_INPUT, spot: true }).Statement as any[];
         expect(statements).to.have.length(19);
         expect(statements[18]).to.deep.equal({
-            Sid: "AllowSpotServiceLinkedRoleCreation", Effect: "Allow", Action: "iam:CreateServiceLinkedRole",
+            Sid: "AllowSpotServiceLinkedRoleCreation",
+            Effect: "Allow",
+            Action: "iam:CreateServiceLinkedRole",
             Resource: "arn:aws:iam::123456789012:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot",
             Condition: { StringEquals: { "iam:AWSServiceName": "spot.amazonaws.com" } },
         });
@@ -130,7 +201,9 @@ describe("addon IAM, as the pinned controllers call it", () => {
 
     it("grants the load balancer controller the policy published at its own release", () => {
         expect(lbc.IAM_SOURCE).to.deep.equal({
-            repository: "kubernetes-sigs/aws-load-balancer-controller", ref: lbc.APP_VERSION, files: ["docs/install/iam_policy.json"],
+            repository: "kubernetes-sigs/aws-load-balancer-controller",
+            ref: lbc.APP_VERSION,
+            files: ["docs/install/iam_policy.json"],
         });
         expect(actions(lbc.loadBalancerControllerPolicy())).to.have.length(80);
     });

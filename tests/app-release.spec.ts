@@ -72,13 +72,24 @@ describe("AppRelease", () => {
     it("uses each stage's pod resources, autoscaling bounds and RDS values", async () => {
         const dev = await fixtureRun("dev");
         const prd = await fixtureRun("prd");
-        expect(container(dev).resources).to.deep.equal({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } });
+        expect(container(dev).resources).to.deep.equal({
+            requests: { cpu: "100m", memory: "128Mi" },
+            limits: { cpu: "250m", memory: "256Mi" },
+        });
         expect(container(prd).resources).to.deep.equal({ requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } });
         expect(objectOf(dev, K.hpa).spec).to.deep.include({ minReplicas: 1, maxReplicas: 3 });
         expect(objectOf(prd, K.hpa).spec).to.deep.include({ minReplicas: 3, maxReplicas: 20 });
         expect(objectOf(prd, K.hpa).spec.metrics[0].resource.target).to.deep.equal({ type: "Utilization", averageUtilization: 60 });
-        expect(objectOf(dev, K.configMap).data).to.deep.include({ DB_HOST: "web-dev.c9akciq32xyz.eu-west-1.rds.amazonaws.com", DB_PORT: "5432", LOG_LEVEL: "debug" });
-        expect(objectOf(prd, K.configMap).data).to.deep.include({ DB_HOST: "web-prd.c7dkfmt89xyz.eu-west-1.rds.amazonaws.com", DB_NAME: "web", DB_USER: "web_app" });
+        expect(objectOf(dev, K.configMap).data).to.deep.include({
+            DB_HOST: "web-dev.c9akciq32xyz.eu-west-1.rds.amazonaws.com",
+            DB_PORT: "5432",
+            LOG_LEVEL: "debug",
+        });
+        expect(objectOf(prd, K.configMap).data).to.deep.include({
+            DB_HOST: "web-prd.c7dkfmt89xyz.eu-west-1.rds.amazonaws.com",
+            DB_NAME: "web",
+            DB_USER: "web_app",
+        });
     });
 
     it("keeps the password out of the ConfigMap and masked in the Secret", async () => {
@@ -96,14 +107,27 @@ describe("AppRelease", () => {
 
     it("leaves replicas to the HPA when there is one, and sets them when there is not", async () => {
         expect(objectOf(await fixtureRun("prd"), K.deployment).spec).not.to.have.property("replicas");
-        const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "stg", ...withWeb("stg", (web) => { delete web.autoscaling; web.replicas = 3; }) });
+        const run = await runProgram({
+            stackDir: FIXTURE_DIR,
+            stack: "stg",
+            ...withWeb("stg", (web) => {
+                delete web.autoscaling;
+                web.replicas = 3;
+            }),
+        });
         expect(objectOf(run, K.deployment).spec.replicas).to.equal(3);
         expect(appObjects(run, "web").map((r) => r.type)).not.to.include(K.hpa);
     });
 
     it("rolls the pods when the ConfigMap changes: its name follows its content", async () => {
         const before = await fixtureRun("stg");
-        const after = await runProgram({ stackDir: FIXTURE_DIR, stack: "stg", ...withWeb("stg", (web) => { web.env.LOG_LEVEL = "warn"; }) });
+        const after = await runProgram({
+            stackDir: FIXTURE_DIR,
+            stack: "stg",
+            ...withWeb("stg", (web) => {
+                web.env.LOG_LEVEL = "warn";
+            }),
+        });
         const name = (run: ProgramRun) => container(run).envFrom[0].configMapRef.name;
         expect(name(before)).to.match(/^web-config-[0-9a-f]{10}$/);
         expect(name(after)).not.to.equal(name(before));
@@ -121,7 +145,13 @@ describe("AppRelease", () => {
     });
 
     it("has no preStop hook when the target group does not drain (deregistrationDelaySeconds 0)", async () => {
-        const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", ...withWeb("prd", (web) => { web.deregistrationDelaySeconds = 0; }) });
+        const run = await runProgram({
+            stackDir: FIXTURE_DIR,
+            stack: "prd",
+            ...withWeb("prd", (web) => {
+                web.deregistrationDelaySeconds = 0;
+            }),
+        });
         expect(container(run)).not.to.have.property("lifecycle");
         expect(resourceNamed(run, TARGET_GROUP, "alb-web").inputs.deregistrationDelay).to.equal(0);
         expect(objectOf(run, K.deployment).spec.template.spec.terminationGracePeriodSeconds).to.equal(15);
@@ -130,11 +160,21 @@ describe("AppRelease", () => {
     it("runs as non-root under the restricted Pod Security Standard, spread across zones", async () => {
         const run = await fixtureRun("prd");
         const labels = objectOf(run, K.namespace).metadata.labels;
-        expect(labels).to.include({ "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "v1.35" });
+        expect(labels).to.include({
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/enforce-version": "v1.35",
+        });
         const pod = objectOf(run, K.deployment).spec.template.spec;
         expect(pod.securityContext).to.deep.equal({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
-        expect(pod.containers[0].securityContext).to.deep.include({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
-        expect(pod.topologySpreadConstraints[0]).to.include({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" });
+        expect(pod.containers[0].securityContext).to.deep.include({
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+        });
+        expect(pod.topologySpreadConstraints[0]).to.include({
+            topologyKey: "topology.kubernetes.io/zone",
+            whenUnsatisfiable: "DoNotSchedule",
+        });
         const devPod = objectOf(await fixtureRun("dev"), K.deployment).spec.template.spec;
         expect(devPod.topologySpreadConstraints[0].whenUnsatisfiable).to.equal("ScheduleAnyway");
     });
@@ -142,12 +182,18 @@ describe("AppRelease", () => {
     it("gives the app its own service account with no API token mounted", async () => {
         const run = await fixtureRun("dev");
         expect(objectOf(run, K.serviceAccount)).to.deep.include({ automountServiceAccountToken: false });
-        expect(objectOf(run, K.deployment).spec.template.spec).to.include({ serviceAccountName: "web", automountServiceAccountToken: false });
+        expect(objectOf(run, K.deployment).spec.template.spec).to.include({
+            serviceAccountName: "web",
+            automountServiceAccountToken: false,
+        });
     });
 
     it("exposes a ClusterIP Service and a PodDisruptionBudget that never blocks a drain", async () => {
         const run = await fixtureRun("prd");
-        expect(objectOf(run, K.service).spec).to.deep.include({ type: "ClusterIP", ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] });
+        expect(objectOf(run, K.service).spec).to.deep.include({
+            type: "ClusterIP",
+            ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+        });
         expect(objectOf(run, K.pdb).spec).to.deep.include({ maxUnavailable: 1 });
     });
 
@@ -156,7 +202,8 @@ describe("AppRelease", () => {
         const tgb = appObjects(run, "web").find((r) => r.type === K.tgb)!;
         const targetGroup = resourceNamed(run, TARGET_GROUP, "alb-web");
         expect(tgb.inputs.spec).to.deep.include({
-            serviceRef: { name: "web", port: 80 }, targetType: "ip",
+            serviceRef: { name: "web", port: 80 },
+            targetType: "ip",
             targetGroupARN: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/alb-web/73e2d6bc24d8a067",
             networking: { ingress: [{ from: [{ securityGroup: { groupID: "sg-alb" } }], ports: [{ protocol: "TCP", port: 8080 }] }] },
         });
@@ -168,17 +215,28 @@ describe("AppRelease", () => {
     });
 
     it("serves several apps, each in its own namespace, with its own target group and routing rule", async () => {
-        const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", overrides: { "eks-platform:apps": { ...apps("prd"), api: API_APP } } });
+        const run = await runProgram({
+            stackDir: FIXTURE_DIR,
+            stack: "prd",
+            overrides: { "eks-platform:apps": { ...apps("prd"), api: API_APP } },
+        });
         expect(objectOf(run, K.namespace, "api").metadata.name).to.equal("api");
         expect(objectOf(run, K.deployment, "api").spec.replicas).to.equal(2);
         expect(resourcesOfType(run, TARGET_GROUP).map((t) => t.name)).to.deep.equal(["alb-web", "alb-api"]);
         const rules = Object.fromEntries(resourcesOfType(run, "aws:lb/listenerRule:ListenerRule").map((r) => [r.name, r.inputs]));
-        expect(rules["alb-api"].conditions).to.deep.equal([{ hostHeader: { values: ["api.example.com"] } }, { pathPattern: { values: ["/*"] } }]);
+        expect(rules["alb-api"].conditions).to.deep.equal([
+            { hostHeader: { values: ["api.example.com"] } },
+            { pathPattern: { values: ["/*"] } },
+        ]);
         expect(run.outputs.appNamespaces).to.deep.equal({ web: "web", api: "api" });
     });
 
     it("removing an app from config removes every object it had", async () => {
-        const both = await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", overrides: { "eks-platform:apps": { ...apps("prd"), api: API_APP } } });
+        const both = await runProgram({
+            stackDir: FIXTURE_DIR,
+            stack: "prd",
+            overrides: { "eks-platform:apps": { ...apps("prd"), api: API_APP } },
+        });
         const webOnly = await fixtureRun("prd");
         const remaining = new Set(webOnly.resources.map((r) => r.urn));
         const removed = both.resources.filter((r) => !remaining.has(r.urn));
@@ -187,9 +245,19 @@ describe("AppRelease", () => {
         // Per burn-rate tier (three by default): a long and a short window alarm and their composite.
         const sloTier = [alarm, alarm, composite];
         expect(removed.map((r) => r.type)).to.have.members([
-            "eks-platform:app:AppRelease", ...Object.values(K).filter((t) => t !== K.hpa), TARGET_GROUP, "aws:lb/listenerRule:ListenerRule",
-            "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", alarm, alarm, alarm, ...sloTier, ...sloTier, ...sloTier,
-            "datadog:index/serviceLevelObjective:ServiceLevelObjective", "datadog:index/dashboardJson:DashboardJson",
+            "eks-platform:app:AppRelease",
+            ...Object.values(K).filter((t) => t !== K.hpa),
+            TARGET_GROUP,
+            "aws:lb/listenerRule:ListenerRule",
+            "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+            alarm,
+            alarm,
+            alarm,
+            ...sloTier,
+            ...sloTier,
+            ...sloTier,
+            "datadog:index/serviceLevelObjective:ServiceLevelObjective",
+            "datadog:index/dashboardJson:DashboardJson",
         ]);
         // The egress rule is per port; 9090 is the api app's alone.
         removed.forEach((r) => expect(r.urn).to.match(/::((alb|alb-alarms|slo-alarms|slos|dashboards)-)?api(-[a-z0-9-]+)?$|alb-out-9090$/));
@@ -201,18 +269,32 @@ describe("AppLoadBalancer", () => {
         const run = await fixtureRun("prd");
         const https = resourceNamed(run, LISTENER, "alb-https").inputs;
         expect(https).to.deep.include({
-            port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            port: 443,
+            protocol: "HTTPS",
+            sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
             certificateArn: "arn:aws:acm:eu-west-1:333344445555:certificate/9c1e7a3b-5d2f-4a8e-b6c0-2e4a6c8e0f13",
         });
         expect(resourceNamed(run, LISTENER, "alb-http").inputs.defaultActions).to.deep.equal([
             { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
         ]);
         const alb = resourceNamed(run, ALB, "alb").inputs;
-        expect(alb).to.deep.include({ internal: false, enableDeletionProtection: true, dropInvalidHeaderFields: true, accessLogs: { bucket: "alb-access-logs-mock", enabled: true } });
+        expect(alb).to.deep.include({
+            internal: false,
+            enableDeletionProtection: true,
+            dropInvalidHeaderFields: true,
+            accessLogs: { bucket: "alb-access-logs-mock", enabled: true },
+        });
         expect(alb.subnets).to.deep.equal(["subnet-public-network-vpc-0", "subnet-public-network-vpc-1", "subnet-public-network-vpc-2"]);
-        const encryption = resourceNamed(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "alb-access-logs");
+        const encryption = resourceNamed(
+            run,
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "alb-access-logs",
+        );
         expect(encryption.inputs.rules).to.deep.equal([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
-        expect(resourceNamed(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "alb-access-logs").inputs).to.include({ blockPublicAcls: true, restrictPublicBuckets: true });
+        expect(resourceNamed(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "alb-access-logs").inputs).to.include({
+            blockPublicAcls: true,
+            restrictPublicBuckets: true,
+        });
     });
 
     it("dev: HTTP only, no access logs, no deletion protection, reachable from the configured CIDRs only", async () => {
@@ -222,45 +304,71 @@ describe("AppLoadBalancer", () => {
         expect(resourceNamed(run, ALB, "alb").inputs).not.to.have.property("accessLogs");
         expect(resourcesOfType(run, "aws:s3/bucket:Bucket")).to.deep.equal([]);
         const ingress = resourcesOfType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.inputs);
-        expect(ingress).to.deep.equal([{ securityGroupId: "sg-alb", ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "203.0.113.0/24", description: "clients" }]);
+        expect(ingress).to.deep.equal([
+            { securityGroupId: "sg-alb", ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "203.0.113.0/24", description: "clients" },
+        ]);
     });
 
     it("sends traffic only to the VPC, on the apps' ports", async () => {
-        const egress = resourcesOfType(await fixtureRun("stg"), "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => r.inputs);
-        expect(egress).to.deep.equal([{ securityGroupId: "sg-alb", ipProtocol: "tcp", fromPort: 8080, toPort: 8080, cidrIpv4: "10.20.0.0/16", description: "to app pods" }]);
+        const egress = resourcesOfType(await fixtureRun("stg"), "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map(
+            (r) => r.inputs,
+        );
+        expect(egress).to.deep.equal([
+            {
+                securityGroupId: "sg-alb",
+                ipProtocol: "tcp",
+                fromPort: 8080,
+                toPort: 8080,
+                cidrIpv4: "10.20.0.0/16",
+                description: "to app pods",
+            },
+        ]);
     });
 
     it("uses an IP target group with the app's health check and deregistration delay", async () => {
         const targetGroup = resourceNamed(await fixtureRun("stg"), TARGET_GROUP, "alb-web").inputs;
-        expect(targetGroup).to.deep.include({ targetType: "ip", port: 8080, protocol: "HTTP", deregistrationDelay: 30, vpcId: "vpc-network-vpc" });
+        expect(targetGroup).to.deep.include({
+            targetType: "ip",
+            port: 8080,
+            protocol: "HTTP",
+            deregistrationDelay: 30,
+            vpcId: "vpc-network-vpc",
+        });
         expect(targetGroup.healthCheck).to.deep.include({ path: "/healthz", matcher: "200-399" });
     });
 
     it("routes by host in stg and prd and exports each app's URL", async () => {
         const run = await fixtureRun("prd");
         expect(resourceNamed(run, "aws:lb/listenerRule:ListenerRule", "alb-web").inputs.conditions).to.deep.equal([
-            { hostHeader: { values: ["www.example.com"] } }, { pathPattern: { values: ["/*"] } },
+            { hostHeader: { values: ["www.example.com"] } },
+            { pathPattern: { values: ["/*"] } },
         ]);
         expect(run.outputs.appUrls).to.deep.equal({ web: "https://www.example.com/" });
         expect((await fixtureRun("dev")).outputs.appUrls).to.deep.equal({ web: "http://alb-1234567890.eu-west-1.elb.amazonaws.com/" });
     });
 
     it("orders rules from the most specific route to the catch-all", () => {
-        expect(rulePriorities([
-            { name: "site", hosts: [], pathPrefix: "/" },
-            { name: "api", hosts: [], pathPrefix: "/api" },
-            { name: "admin", hosts: ["admin.example.com"], pathPrefix: "/" },
-        ])).to.deep.equal({ admin: 10, api: 20, site: 30 });
+        expect(
+            rulePriorities([
+                { name: "site", hosts: [], pathPrefix: "/" },
+                { name: "api", hosts: [], pathPrefix: "/api" },
+                { name: "admin", hosts: ["admin.example.com"], pathPrefix: "/" },
+            ]),
+        ).to.deep.equal({ admin: 10, api: 20, site: 30 });
         // An exact host goes before a wildcard that matches it, whatever the config order.
-        expect(rulePriorities([
-            { name: "shops", hosts: ["*.example.com"], pathPrefix: "/" },
-            { name: "api", hosts: ["api.example.com"], pathPrefix: "/" },
-        ])).to.deep.equal({ api: 10, shops: 20 });
+        expect(
+            rulePriorities([
+                { name: "shops", hosts: ["*.example.com"], pathPrefix: "/" },
+                { name: "api", hosts: ["api.example.com"], pathPrefix: "/" },
+            ]),
+        ).to.deep.equal({ api: 10, shops: 20 });
         // Among wildcards, the narrower first: *.api.example.com before *.example.com.
-        expect(rulePriorities([
-            { name: "shops", hosts: ["*.example.com"], pathPrefix: "/" },
-            { name: "api", hosts: ["*.api.example.com"], pathPrefix: "/" },
-        ])).to.deep.equal({ api: 10, shops: 20 });
+        expect(
+            rulePriorities([
+                { name: "shops", hosts: ["*.example.com"], pathPrefix: "/" },
+                { name: "api", hosts: ["*.api.example.com"], pathPrefix: "/" },
+            ]),
+        ).to.deep.equal({ api: 10, shops: 20 });
         expect(hostPatternCovers("*.example.com", "?.example.com")).to.equal(true);
         expect(hostPatternCovers("*.example.com", "*.api.example.com")).to.equal(true);
         expect(hostPatternCovers("?.example.com", "*.example.com")).to.equal(false);
@@ -289,38 +397,74 @@ describe("AppLoadBalancer", () => {
 
 describe("app and load balancer config", () => {
     it("rejects an HPA whose minimum exceeds its maximum", () => {
-        expect(problems("dev", withWeb("dev", (w) => { w.autoscaling.minReplicas = 5; }))).to.deep.equal([
-            "[dev] eks-platform:apps.web.autoscaling.minReplicas = 5: expected minReplicas <= maxReplicas (3)",
-        ]);
+        expect(
+            problems(
+                "dev",
+                withWeb("dev", (w) => {
+                    w.autoscaling.minReplicas = 5;
+                }),
+            ),
+        ).to.deep.equal(["[dev] eks-platform:apps.web.autoscaling.minReplicas = 5: expected minReplicas <= maxReplicas (3)"]);
     });
 
     it("rejects an HPA minimum below 1", () => {
-        expect(problems("dev", withWeb("dev", (w) => { w.autoscaling.minReplicas = 0; }))).to.deep.equal([
-            "[dev] eks-platform:apps.web.autoscaling.minReplicas = 0: expected a whole number >= 1",
-        ]);
+        expect(
+            problems(
+                "dev",
+                withWeb("dev", (w) => {
+                    w.autoscaling.minReplicas = 0;
+                }),
+            ),
+        ).to.deep.equal(["[dev] eks-platform:apps.web.autoscaling.minReplicas = 0: expected a whole number >= 1"]);
     });
 
     it("rejects fewer than 2 replicas in prd", () => {
-        expect(problems("prd", withWeb("prd", (w) => { w.autoscaling.minReplicas = 1; }))).to.deep.equal([
+        expect(
+            problems(
+                "prd",
+                withWeb("prd", (w) => {
+                    w.autoscaling.minReplicas = 1;
+                }),
+            ),
+        ).to.deep.equal([
             "[prd] eks-platform:apps.web.autoscaling.minReplicas = 1: expected at least 2 in prd, so a node drain or a zone loss leaves a pod serving",
         ]);
     });
 
     it("rejects an image tagged latest", () => {
-        expect(problems("dev", withWeb("dev", (w) => { w.image = "444455556666.dkr.ecr.eu-west-1.amazonaws.com/web:latest"; }))).to.deep.equal([
+        expect(
+            problems(
+                "dev",
+                withWeb("dev", (w) => {
+                    w.image = "444455556666.dkr.ecr.eu-west-1.amazonaws.com/web:latest";
+                }),
+            ),
+        ).to.deep.equal([
             '[dev] eks-platform:apps.web.image = "444455556666.dkr.ecr.eu-west-1.amazonaws.com/web:latest": expected an image pinned by digest (repo@sha256:...) or by an immutable tag (repo:1.4.2), not :latest',
         ]);
     });
 
     it("rejects an image without a tag", () => {
-        expect(problems("dev", withWeb("dev", (w) => { w.image = "nginx"; }))).to.deep.equal([
+        expect(
+            problems(
+                "dev",
+                withWeb("dev", (w) => {
+                    w.image = "nginx";
+                }),
+            ),
+        ).to.deep.equal([
             '[dev] eks-platform:apps.web.image = "nginx": expected an image pinned by digest (repo@sha256:...) or by an immutable tag (repo:1.4.2); an image without a tag runs whatever latest is',
         ]);
     });
 
     it("rejects a ConfigMap key that looks like a secret, without printing its value", () => {
         for (const key of ["DB_PASSWORD", "API_SECRET", "AUTH_TOKEN"]) {
-            const found = problems("dev", withWeb("dev", (w) => { w.env[key] = "s3cr3t-value"; }));
+            const found = problems(
+                "dev",
+                withWeb("dev", (w) => {
+                    w.env[key] = "s3cr3t-value";
+                }),
+            );
             expect(found).to.deep.equal([
                 // DB_PASSWORD is the platform's with rds; any other secret goes to secretEnv.
                 `[dev] eks-platform:apps.web.env.${key} = "(not shown)": expected no secret in the ConfigMap: a key that looks like a password, secret or token belongs in a Secret${key === "DB_PASSWORD" ? "" : "; list it in secretEnv and set it with `pulumi config set --secret`"}`,
@@ -336,14 +480,23 @@ describe("app and load balancer config", () => {
     });
 
     it("rejects a health check path not starting with /", () => {
-        expect(problems("dev", withWeb("dev", (w) => { w.healthCheckPath = "healthz"; }))).to.deep.equal([
+        expect(
+            problems(
+                "dev",
+                withWeb("dev", (w) => {
+                    w.healthCheckPath = "healthz";
+                }),
+            ),
+        ).to.deep.equal([
             '[dev] eks-platform:apps.web.healthCheckPath = "healthz": expected a URL path starting with "/", such as /healthz',
         ]);
     });
 
     it("rejects switching prd's access logs or deletion protection off", () => {
         const lb = fixtureSection("prd", "loadBalancer");
-        expect(problems("prd", { overrides: { "eks-platform:loadBalancer": { ...lb, accessLogs: false, deletionProtection: false } } })).to.deep.equal([
+        expect(
+            problems("prd", { overrides: { "eks-platform:loadBalancer": { ...lb, accessLogs: false, deletionProtection: false } } }),
+        ).to.deep.equal([
             "[prd] eks-platform:loadBalancer.accessLogs = false: expected true in prd: access logs are the record of every request",
             "[prd] eks-platform:loadBalancer.deletionProtection = false: expected true in prd: the ALB outlives clusters and carries the stage's DNS",
         ]);
@@ -351,7 +504,9 @@ describe("app and load balancer config", () => {
 
     it("rejects a TLS policy older than TLS 1.3", () => {
         const lb = fixtureSection("prd", "loadBalancer");
-        const [problem] = problems("prd", { overrides: { "eks-platform:loadBalancer": { ...lb, sslPolicy: "ELBSecurityPolicy-2016-08" } } });
+        const [problem] = problems("prd", {
+            overrides: { "eks-platform:loadBalancer": { ...lb, sslPolicy: "ELBSecurityPolicy-2016-08" } },
+        });
         expect(problem).to.match(/^\[prd\] eks-platform:loadBalancer.sslPolicy = "ELBSecurityPolicy-2016-08": expected a TLS 1.3 policy: /);
     });
 

@@ -47,11 +47,13 @@ const SERVED: Record<string, ServedPin> = {
     },
     "aws-node-termination-handler": {
         pin: { repository: "oci://public.ecr.aws/aws-ec2/helm", chart: "aws-node-termination-handler", version: "0.27.6" },
-        servedBy: "aws/aws-node-termination-handler v1.25.6 Makefile and release workflow push the chart to public.ecr.aws/aws-ec2/helm; aws/eks-charts stops at 0.21.0",
+        servedBy:
+            "aws/aws-node-termination-handler v1.25.6 Makefile and release workflow push the chart to public.ecr.aws/aws-ec2/helm; aws/eks-charts stops at 0.21.0",
     },
     "external-secrets": {
         pin: { repository: "https://charts.external-secrets.io", chart: "external-secrets", version: "2.9.0" },
-        servedBy: "external-secrets/external-secrets gh-pages index.yaml: external-secrets 2.9.0; charts.external-secrets.io per the project's docs and release workflow",
+        servedBy:
+            "external-secrets/external-secrets gh-pages index.yaml: external-secrets 2.9.0; charts.external-secrets.io per the project's docs and release workflow",
     },
     "external-dns": {
         pin: { repository: "https://kubernetes-sigs.github.io/external-dns/", chart: "external-dns", version: "1.21.1" },
@@ -59,11 +61,13 @@ const SERVED: Record<string, ServedPin> = {
     },
     "karpenter": {
         pin: { repository: "oci://public.ecr.aws/karpenter", chart: "karpenter", version: "1.14.1" },
-        servedBy: "aws/karpenter-provider-aws v1.14 getting-started step08-apply-helm-chart.sh: helm upgrade --install karpenter oci://public.ecr.aws/karpenter/karpenter --version 1.14.1",
+        servedBy:
+            "aws/karpenter-provider-aws v1.14 getting-started step08-apply-helm-chart.sh: helm upgrade --install karpenter oci://public.ecr.aws/karpenter/karpenter --version 1.14.1",
     },
     "karpenter-crd": {
         pin: { repository: "oci://public.ecr.aws/karpenter", chart: "karpenter-crd", version: "1.14.1" },
-        servedBy: "aws/karpenter-provider-aws v1.14 upgrade guide, CRD Upgrades: helm upgrade --install karpenter-crd oci://public.ecr.aws/karpenter/karpenter-crd",
+        servedBy:
+            "aws/karpenter-provider-aws v1.14 upgrade guide, CRD Upgrades: helm upgrade --install karpenter-crd oci://public.ecr.aws/karpenter/karpenter-crd",
     },
 };
 
@@ -95,13 +99,19 @@ describe("chart pins", () => {
     it("tells Helm an OCI chart by reference and a repository chart by name", () => {
         expect(chartSource(nth.CHART)).to.deep.equal({ chart: "oci://public.ecr.aws/aws-ec2/helm/aws-node-termination-handler" });
         expect(chartSource(metricsServer.CHART)).to.deep.equal({
-            chart: "metrics-server", repositoryOpts: { repo: "https://kubernetes-sigs.github.io/metrics-server/" },
+            chart: "metrics-server",
+            repositoryOpts: { repo: "https://kubernetes-sigs.github.io/metrics-server/" },
         });
     });
 
     it("installs the node termination handler from its OCI location, with no chart repository", async () => {
-        const release = resourcesOfType(await fieldReportRun("prd"), "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === "aws-node-termination-handler")!;
-        expect(release.inputs).to.deep.include({ chart: "oci://public.ecr.aws/aws-ec2/helm/aws-node-termination-handler", version: "0.27.6" });
+        const release = resourcesOfType(await fieldReportRun("prd"), "kubernetes:helm.sh/v3:Release").find(
+            (r) => r.inputs.name === "aws-node-termination-handler",
+        )!;
+        expect(release.inputs).to.deep.include({
+            chart: "oci://public.ecr.aws/aws-ec2/helm/aws-node-termination-handler",
+            version: "0.27.6",
+        });
         expect(release.inputs).not.to.have.property("repositoryOpts");
     });
 });

@@ -48,7 +48,9 @@ describe("cluster access", () => {
         const run = await fixtureRun("fargate");
         const entries = accessEntries(run);
         expect(entries["eks-ci-preview"]).to.deep.include({
-            principalArn: "arn:aws:iam::210987654321:role/fixture-preview", kubernetesGroups: [PREVIEW_GROUP], type: "STANDARD",
+            principalArn: "arn:aws:iam::210987654321:role/fixture-preview",
+            kubernetesGroups: [PREVIEW_GROUP],
+            type: "STANDARD",
         });
         expect(Object.values(entries).map((e) => e.principalArn)).not.to.include("arn:aws:iam::210987654321:role/fixture-deploy");
         expect(adminPrincipals(run)).to.deep.equal(["arn:aws:iam::210987654321:role/ops-admin"]);
@@ -70,8 +72,15 @@ describe("cluster access", () => {
     });
 
     it("lets the preview group read every kind any stack applies but Secrets (a new kind must be added to PREVIEW_READABLE)", async () => {
-        const readable = new Set(PREVIEW_READABLE.flatMap((rule) => rule.apiGroups.flatMap((group) => rule.resources.map((r) => `${group}/${r}`))));
-        const runs = [await fixtureRun("fargate"), await fixtureRun("notifier"), await fieldReportRun("prd"), ...await Promise.all(projectStacks().map(stackRun))];
+        const readable = new Set(
+            PREVIEW_READABLE.flatMap((rule) => rule.apiGroups.flatMap((group) => rule.resources.map((r) => `${group}/${r}`))),
+        );
+        const runs = [
+            await fixtureRun("fargate"),
+            await fixtureRun("notifier"),
+            await fieldReportRun("prd"),
+            ...(await Promise.all(projectStacks().map(stackRun))),
+        ];
         const kinds = new Set<string>();
         for (const object of runs.flatMap((run) => kubernetesObjects(run.resources))) {
             const group = String(object.apiVersion).includes("/") ? String(object.apiVersion).split("/")[0] : "";
@@ -84,48 +93,109 @@ describe("cluster access", () => {
     });
 
     it("creates no preview entry or RBAC when the stack names no preview role", async () => {
-        const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "dev", ...withSections("dev", { ci: (c) => { delete c.previewRoleArn; } }) });
+        const run = await runProgram({
+            stackDir: FIXTURE_DIR,
+            stack: "dev",
+            ...withSections("dev", {
+                ci: (c) => {
+                    delete c.previewRoleArn;
+                },
+            }),
+        });
         expect(accessEntries(run)).not.to.have.property("eks-ci-preview");
         expect(run.resources.filter((r) => r.name === "eks-ci-preview")).to.deep.equal([]);
     });
 
     describe("refuses", () => {
         it("the deploy role among the admins: EKS already made its creator admin", () => {
-            expect(configProblems("prd", withSections("prd", { cluster: (c) => { c.adminRoleArns.push("arn:aws:iam::333344445555:role/eks-platform-deploy"); } })))
-                .to.deep.equal([
-                    '[prd] eks-platform:cluster.adminRoleArns = "arn:aws:iam::333344445555:role/eks-platform-deploy": expected the deploy role (ci.deployRoleArn) not to be listed: it creates the cluster, so EKS already made it admin, and a second entry fails with ResourceInUseException',
-                ]);
+            expect(
+                configProblems(
+                    "prd",
+                    withSections("prd", {
+                        cluster: (c) => {
+                            c.adminRoleArns.push("arn:aws:iam::333344445555:role/eks-platform-deploy");
+                        },
+                    }),
+                ),
+            ).to.deep.equal([
+                '[prd] eks-platform:cluster.adminRoleArns = "arn:aws:iam::333344445555:role/eks-platform-deploy": expected the deploy role (ci.deployRoleArn) not to be listed: it creates the cluster, so EKS already made it admin, and a second entry fails with ResourceInUseException',
+            ]);
         });
 
         it("an admin listed twice", () => {
-            expect(configProblems("prd", withSections("prd", { cluster: (c) => { c.adminRoleArns.push(c.adminRoleArns[0]); } }))).to.deep.equal([
+            expect(
+                configProblems(
+                    "prd",
+                    withSections("prd", {
+                        cluster: (c) => {
+                            c.adminRoleArns.push(c.adminRoleArns[0]);
+                        },
+                    }),
+                ),
+            ).to.deep.equal([
                 '[prd] eks-platform:cluster.adminRoleArns = ["arn:aws:iam::333344445555:role/platform-admin"]: expected each role once: EKS allows one access entry per principal',
             ]);
         });
 
         it("a preview role that is also an admin or the deploy role", () => {
             for (const role of ["arn:aws:iam::333344445555:role/platform-admin", "arn:aws:iam::333344445555:role/eks-platform-deploy"]) {
-                expect(configProblems("prd", withSections("prd", { ci: (c) => { c.previewRoleArn = role; } }))).to.deep.equal([
+                expect(
+                    configProblems(
+                        "prd",
+                        withSections("prd", {
+                            ci: (c) => {
+                                c.previewRoleArn = role;
+                            },
+                        }),
+                    ),
+                ).to.deep.equal([
                     `[prd] eks-platform:ci.previewRoleArn = "${role}": expected a role of its own, neither an admin nor the deploy role: EKS allows one access entry per principal`,
                 ]);
             }
         });
 
         it("a GitHub-hosted runner label, and labels without self-hosted", () => {
-            expect(configProblems("stg", withSections("stg", { ci: (c) => { c.runnerLabels = ["ubuntu-latest"]; } }))).to.deep.equal([
+            expect(
+                configProblems(
+                    "stg",
+                    withSections("stg", {
+                        ci: (c) => {
+                            c.runnerLabels = ["ubuntu-latest"];
+                        },
+                    }),
+                ),
+            ).to.deep.equal([
                 '[stg] eks-platform:ci.runnerLabels.0 = "ubuntu-latest": expected a self-hosted runner label: GitHub-hosted runners have shared, changing addresses that the API endpoint cannot admit',
                 '[stg] eks-platform:ci.runnerLabels = ["ubuntu-latest"]: expected the label self-hosted among them: Pulumi runs on runners whose network path to the API is known',
             ]);
         });
 
         it("runners the public endpoint does not admit", () => {
-            expect(configProblems("prd", withSections("prd", { ci: (c) => { c.runnerCidrs = ["192.0.2.7/32"]; } }))).to.deep.equal([
+            expect(
+                configProblems(
+                    "prd",
+                    withSections("prd", {
+                        ci: (c) => {
+                            c.runnerCidrs = ["192.0.2.7/32"];
+                        },
+                    }),
+                ),
+            ).to.deep.equal([
                 '[prd] eks-platform:ci.runnerCidrs = ["192.0.2.7/32"]: expected runner networks inside the VPC (10.30.0.0/16, private endpoint) or inside cluster.endpoint.publicAccessCidrs: CI could not reach the API endpoint',
             ]);
         });
 
         it("a private-only endpoint with runners outside the VPC (and CIDRs left for the public one)", () => {
-            expect(configProblems("dev", withSections("dev", { cluster: (c) => { c.endpoint.publicAccess = false; } }))).to.deep.equal([
+            expect(
+                configProblems(
+                    "dev",
+                    withSections("dev", {
+                        cluster: (c) => {
+                            c.endpoint.publicAccess = false;
+                        },
+                    }),
+                ),
+            ).to.deep.equal([
                 '[dev] eks-platform:cluster.endpoint.publicAccessCidrs = ["203.0.113.0/24","198.51.100.10/32"]: expected no CIDRs when publicAccess is false (the endpoint is private only)',
                 '[dev] eks-platform:ci.runnerCidrs = ["198.51.100.10/32"]: expected runner networks inside the VPC (10.10.0.0/16): the endpoint is private only, so CI could not reach it',
             ]);
@@ -141,9 +211,13 @@ describe("cluster access", () => {
 
 describe("CI workflows", () => {
     let settings: ReturnType<typeof ciSettings>;
-    before(() => { settings = ciSettings(); });
+    before(() => {
+        settings = ciSettings();
+    });
     const files = workflows();
-    const jobs = Object.entries(files).flatMap(([file, workflow]) => Object.entries<any>(workflow.jobs).map(([name, job]) => [`${file} ${name}`, job] as const));
+    const jobs = Object.entries(files).flatMap(([file, workflow]) =>
+        Object.entries<any>(workflow.jobs).map(([name, job]) => [`${file} ${name}`, job] as const),
+    );
     const pulumiJobs = jobs.filter(([, job]) => runsPulumi(job));
     const step = (job: any, uses: RegExp) => job.steps.find((s: any) => uses.test(s.uses ?? ""));
 
@@ -154,8 +228,11 @@ describe("CI workflows", () => {
             const ci = stackSection(stack, "ci");
             expect(settings[stack]).to.deep.include({
                 stage: readStackConfig(stack).values["eks-platform:stage"],
-                runnerLabels: ci.runnerLabels, deployRoleArn: ci.deployRoleArn, previewRoleArn: ci.previewRoleArn,
-                deployEnvironment: ci.deployEnvironment ?? stack, previewEnvironment: ci.previewEnvironment ?? `preview-${stack}`,
+                runnerLabels: ci.runnerLabels,
+                deployRoleArn: ci.deployRoleArn,
+                previewRoleArn: ci.previewRoleArn,
+                deployEnvironment: ci.deployEnvironment ?? stack,
+                previewEnvironment: ci.previewEnvironment ?? `preview-${stack}`,
             });
         }
     });
@@ -167,7 +244,9 @@ describe("CI workflows", () => {
         expect(byStage).to.deep.equal(["a", "c"]);
         expect(ciSettingsCli(["--stacks"])).to.equal(JSON.stringify(projectStacks()));
         expect(() => ciSettingsCli(["--stage", "qa"])).to.throw('ci-settings: unknown stage "qa": expected one of dev, stg, prd');
-        expect(() => ciSettingsCli(["--stack", "dev"])).to.throw('ci-settings: unknown arguments "--stack dev": expected none, --stacks, or --stage <dev|stg|prd>');
+        expect(() => ciSettingsCli(["--stack", "dev"])).to.throw(
+            'ci-settings: unknown arguments "--stack dev": expected none, --stacks, or --stage <dev|stg|prd>',
+        );
     });
 
     it("refuse stacks whose stages run their minors out of order", () => {
@@ -175,9 +254,13 @@ describe("CI workflows", () => {
         try {
             fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
             fs.copyFileSync(path.join(FIXTURE_DIR, "Pulumi.stg.yaml"), path.join(project, "Pulumi.stg.yaml"));
-            const prd = fs.readFileSync(path.join(FIXTURE_DIR, "Pulumi.prd.yaml"), "utf8").replace('kubernetesVersion: "1.35"', 'kubernetesVersion: "1.36"');
+            const prd = fs
+                .readFileSync(path.join(FIXTURE_DIR, "Pulumi.prd.yaml"), "utf8")
+                .replace('kubernetesVersion: "1.35"', 'kubernetesVersion: "1.36"');
             fs.writeFileSync(path.join(project, "Pulumi.prd.yaml"), prd);
-            expect(() => ciSettings(project)).to.throw('ci-settings: the stacks disagree:\n[prd] eks-platform:cluster.kubernetesVersion = "1.36": expected a minor no newer than the stg stacks run (stg 1.35): a prd stack upgrades after a stg stack has run the minor');
+            expect(() => ciSettings(project)).to.throw(
+                'ci-settings: the stacks disagree:\n[prd] eks-platform:cluster.kubernetesVersion = "1.36": expected a minor no newer than the stg stacks run (stg 1.35): a prd stack upgrades after a stg stack has run the minor',
+            );
         } finally {
             fs.rmSync(project, { recursive: true, force: true });
         }
@@ -186,7 +269,9 @@ describe("CI workflows", () => {
     it("run Pulumi on no GitHub-hosted runner: runs-on comes from the stack's runnerLabels", () => {
         expect(pulumiJobs.map(([name]) => name)).to.have.members(["preview.yml preview", "pulumi-up.yml up"]);
         for (const [name, job] of pulumiJobs) {
-            expect(job["runs-on"], name).to.be.a("string").and.to.match(/^\$\{\{ fromJSON\(.*\)(\[matrix\.stack\])?\.runnerLabels \}\}$/);
+            expect(job["runs-on"], name)
+                .to.be.a("string")
+                .and.to.match(/^\$\{\{ fromJSON\(.*\)(\[matrix\.stack\])?\.runnerLabels \}\}$/);
         }
         for (const [name, job] of jobs.filter(([, job]) => !runsPulumi(job) && !job.uses)) {
             expect(JSON.stringify(job.steps), `${name} runs no Pulumi`).not.to.match(/pulumi\/actions|configure-aws-credentials/);
@@ -220,7 +305,12 @@ describe("CI workflows", () => {
 
     it("preview without refresh, without creating stacks, without writing to the pull request, and never for a fork", () => {
         const job = files["preview.yml"].jobs.preview;
-        expect(step(job, /^pulumi\/actions@/).with).to.deep.include({ command: "preview", refresh: false, upsert: false, "comment-on-pr": false });
+        expect(step(job, /^pulumi\/actions@/).with).to.deep.include({
+            "command": "preview",
+            "refresh": false,
+            "upsert": false,
+            "comment-on-pr": false,
+        });
         expect(job.if).to.equal("github.event.pull_request.head.repo.full_name == github.repository");
         expect(step(files["pulumi-up.yml"].jobs.up, /^pulumi\/actions@/).with).to.deep.include({ command: "up", upsert: false });
     });
@@ -237,13 +327,15 @@ describe("CI workflows", () => {
                 expect(permissions, name).to.deep.equal({ "pull-requests": "write" });
                 expect(JSON.stringify(job.steps), name).not.to.match(/actions\/checkout|npm /);
             } else {
-                expect(permissions, name).to.deep.equal({ contents: "read", "id-token": "write" });
+                expect(permissions, name).to.deep.equal({ "contents": "read", "id-token": "write" });
             }
         }
     });
 
     it("pin every action to a full commit SHA, with its version for Renovate", () => {
-        const raw = Object.keys(files).flatMap((file) => fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", file), "utf8").split("\n"));
+        const raw = Object.keys(files).flatMap((file) =>
+            fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", file), "utf8").split("\n"),
+        );
         const uses = raw.filter((line) => /^\s*(- )?uses: /.test(line) && !/uses: \.\//.test(line));
         expect(uses.length).to.be.greaterThan(5);
         for (const line of uses) {
@@ -255,11 +347,18 @@ describe("CI workflows", () => {
 
     it("deploy every stack stage by stage, each with its own settings", () => {
         const { "deploy.yml": deploy } = files;
-        for (const [stage, needs] of [["dev", "test"], ["stg", "dev"], ["prd", "stg"]]) {
+        for (const [stage, needs] of [
+            ["dev", "test"],
+            ["stg", "dev"],
+            ["prd", "stg"],
+        ]) {
             const job = deploy.jobs[stage];
             expect(job.uses, stage).to.equal("./.github/workflows/pulumi-up.yml");
             expect(job.strategy.matrix.stack).to.equal(`\${{ fromJSON(needs.test.outputs.${stage}) }}`);
-            expect(job.with).to.deep.equal({ stack: "${{ matrix.stack }}", settings: "${{ toJSON(fromJSON(needs.test.outputs.stacks)[matrix.stack]) }}" });
+            expect(job.with).to.deep.equal({
+                stack: "${{ matrix.stack }}",
+                settings: "${{ toJSON(fromJSON(needs.test.outputs.stacks)[matrix.stack]) }}",
+            });
             expect([job.needs].flat()).to.include(needs);
         }
         const listed = deploy.jobs.test.steps.find((s: any) => s.id === "settings").run;
@@ -277,13 +376,19 @@ describe("runner tools", () => {
 
     it("accepts an AWS CLI v2 on the runner", () => {
         const dir = fakeAws("aws-cli/2.27.50 Python/3.13.4 Linux/6.8 exe/x86_64");
-        const result = spawnSync("bash", [script], { encoding: "utf8", env: { PATH: `${dir}:/usr/bin:/bin`, RUNNER_TOOLS_INSTALL: "false" } });
+        const result = spawnSync("bash", [script], {
+            encoding: "utf8",
+            env: { PATH: `${dir}:/usr/bin:/bin`, RUNNER_TOOLS_INSTALL: "false" },
+        });
         expect(result.status, result.stdout + result.stderr).to.equal(0);
     });
 
     it("fails with what to do when the CLI is v1 and installing is off", () => {
         const dir = fakeAws("aws-cli/1.33.0 Python/3.11 Linux/6.8 botocore/1.35");
-        const result = spawnSync("bash", [script], { encoding: "utf8", env: { PATH: `${dir}:/usr/bin:/bin`, RUNNER_TOOLS_INSTALL: "false" } });
+        const result = spawnSync("bash", [script], {
+            encoding: "utf8",
+            env: { PATH: `${dir}:/usr/bin:/bin`, RUNNER_TOOLS_INSTALL: "false" },
+        });
         expect(result.status).to.equal(1);
         expect(result.stdout).to.contain("::error title=runner tools::AWS CLI v2 not found on this runner (found: aws-cli/1.33.0");
         expect(result.stdout).to.contain("'aws eks get-token'");
@@ -293,7 +398,8 @@ describe("runner tools", () => {
 describe("CI roles", () => {
     it("trust GitHub's OIDC provider for the stack's own environment only: a pull request cannot assume the deploy role", () => {
         const roles = ciRoles("fargate", "acme/shop-platform", { stackDir: FIXTURE_DIR });
-        const subject = (role: { trustPolicy: any }) => (role.trustPolicy.Statement as any)[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"];
+        const subject = (role: { trustPolicy: any }) =>
+            (role.trustPolicy.Statement as any)[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"];
         expect(subject(roles.deploy)).to.equal("repo:acme/shop-platform:environment:fargate");
         expect(subject(roles.preview!)).to.equal("repo:acme/shop-platform:environment:preview-fargate");
         expect((roles.deploy.trustPolicy.Statement as any)[0].Principal).to.deep.equal({
@@ -306,11 +412,19 @@ describe("CI roles", () => {
         expect(preview.managedPolicyArns).to.deep.equal(["arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"]);
         const [deny] = preview.inlinePolicy!.Statement as any[];
         expect(deny).to.deep.include({ Effect: "Deny", Resource: "*" });
-        expect(deny.Action).to.include.members(["secretsmanager:GetSecretValue", "ssm:GetParameter", "kms:Decrypt", "sts:AssumeRole", "iam:PassRole"]);
+        expect(deny.Action).to.include.members([
+            "secretsmanager:GetSecretValue",
+            "ssm:GetParameter",
+            "kms:Decrypt",
+            "sts:AssumeRole",
+            "iam:PassRole",
+        ]);
     });
 
     it("refuse a repository that is not owner/repo, and a preview environment that is the deploy one", () => {
-        expect(() => ciRoles("fargate", "shop-platform", { stackDir: FIXTURE_DIR })).to.throw('ci-roles: --repository "shop-platform": expected <owner>/<repo>, such as acme/eks-platform');
+        expect(() => ciRoles("fargate", "shop-platform", { stackDir: FIXTURE_DIR })).to.throw(
+            'ci-roles: --repository "shop-platform": expected <owner>/<repo>, such as acme/eks-platform',
+        );
         const ci = fixtureSection("fargate", "ci");
         Object.assign(ci, { deployEnvironment: "shop", previewEnvironment: "shop" });
         expect(configProblems("fargate", { stackDir: FIXTURE_DIR, overrides: { "eks-platform:ci": ci } })).to.deep.equal([

@@ -13,7 +13,6 @@ import { ProgramRun, resourceNamed, resourcesOfType } from "../offline/program-r
 const CLUSTER = "eks:index:Cluster";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 
-
 /** The fargate fixture deployed as a prd stage: protection on. */
 function prdRun(edit: (cluster: any) => void = () => undefined): Promise<ProgramRun> {
     const cluster = fixtureSection("fargate", "cluster");
@@ -32,7 +31,10 @@ describe("stage protection", () => {
         expect(protectedSet.has(resourceNamed(run, CLUSTER, "eks-cluster").urn)).to.equal(true);
         expect(protectedSet.has(resourceNamed(run, "aws:kms/key:Key", "eks-secrets").urn)).to.equal(true);
         expect(protectedSet.has(resourceNamed(run, "awsx:ec2:Vpc", "network-vpc").urn)).to.equal(true);
-        const access = [...resourcesOfType(run, "aws:eks/accessEntry:AccessEntry"), ...resourcesOfType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")];
+        const access = [
+            ...resourcesOfType(run, "aws:eks/accessEntry:AccessEntry"),
+            ...resourcesOfType(run, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"),
+        ];
         expect(access.map((r) => r.name)).to.include.members(["eks-admin-ops-admin", "eks-admin-oncall", "eks-ci-preview"]);
         for (const entry of access) {
             expect(protectedSet.has(entry.urn), `${entry.name} is editable in prd`).to.equal(false);
@@ -47,10 +49,15 @@ describe("stage protection", () => {
 
     it("names admin entries by role, so removing the first admin touches only its own entry", async () => {
         const both = await prdRun((c) => c.adminRoleArns.push("arn:aws:iam::210987654321:role/oncall"));
-        const second = await prdRun((c) => { c.adminRoleArns = ["arn:aws:iam::210987654321:role/oncall"]; });
+        const second = await prdRun((c) => {
+            c.adminRoleArns = ["arn:aws:iam::210987654321:role/oncall"];
+        });
         const urnsOf = (run: ProgramRun) => new Set(run.resources.map((r) => r.urn));
         const removed = [...urnsOf(both)].filter((urn) => !urnsOf(second).has(urn));
-        expect(removed.map((urn) => urn.split("::").pop())).to.deep.equal(["eks-admin-ops-admin", "eks-admin-ops-admin-AmazonEKSClusterAdminPolicy"]);
+        expect(removed.map((urn) => urn.split("::").pop())).to.deep.equal([
+            "eks-admin-ops-admin",
+            "eks-admin-ops-admin-AmazonEKSClusterAdminPolicy",
+        ]);
         const entryOf = (run: ProgramRun) => resourceNamed(run, "aws:eks/accessEntry:AccessEntry", "eks-admin-oncall").inputs;
         expect(entryOf(second)).to.deep.equal(entryOf(both));
     });
@@ -61,7 +68,10 @@ describe("control-plane log group", () => {
         const run = await fixtureRun("fargate");
         const logs = resourceNamed(run, LOG_GROUP, "eks-control-plane");
         const cluster = resourceNamed(run, CLUSTER, "eks-cluster");
-        expect(logs.inputs).to.deep.include({ name: `/aws/eks/${cluster.inputs.name}/cluster`, retentionInDays: STAGE_PROFILES.stg.controlPlaneLogRetentionDays });
+        expect(logs.inputs).to.deep.include({
+            name: `/aws/eks/${cluster.inputs.name}/cluster`,
+            retentionInDays: STAGE_PROFILES.stg.controlPlaneLogRetentionDays,
+        });
         expect(controlPlaneLogGroupName("c1")).to.equal("/aws/eks/c1/cluster");
         // Deleted after the cluster too: the engine deletes dependents first.
         expect(run.options.get(cluster.urn)!.dependsOn).to.include(logs.urn);
@@ -70,7 +80,15 @@ describe("control-plane log group", () => {
 
     it("keeps prd's logs a year unless the stack says otherwise", async () => {
         expect(resourceNamed(await prdRun(), LOG_GROUP, "eks-control-plane").inputs.retentionInDays).to.equal(365);
-        expect(resourceNamed(await prdRun((c) => { c.logRetentionDays = 731; }), LOG_GROUP, "eks-control-plane").inputs.retentionInDays).to.equal(731);
+        expect(
+            resourceNamed(
+                await prdRun((c) => {
+                    c.logRetentionDays = 731;
+                }),
+                LOG_GROUP,
+                "eks-control-plane",
+            ).inputs.retentionInDays,
+        ).to.equal(731);
     });
 
     it("refuses a retention CloudWatch does not accept", () => {

@@ -60,8 +60,12 @@ describe("stack config", () => {
                 expect(config.cluster.nodeGroups.system).to.include({ kind: "managed", capacityType: "ON_DEMAND", architecture: "arm64" });
                 expect(Object.keys(config.cluster.nodePools)).to.deep.equal(["on-demand", "spot"]);
             }
-            expect(Number(prd.cluster.nodePools["on-demand"].limits.cpu)).to.be.greaterThan(Number(stg.cluster.nodePools["on-demand"].limits.cpu));
-            expect(Number(stg.cluster.nodePools["on-demand"].limits.cpu)).to.be.greaterThan(Number(dev.cluster.nodePools["on-demand"].limits.cpu));
+            expect(Number(prd.cluster.nodePools["on-demand"].limits.cpu)).to.be.greaterThan(
+                Number(stg.cluster.nodePools["on-demand"].limits.cpu),
+            );
+            expect(Number(stg.cluster.nodePools["on-demand"].limits.cpu)).to.be.greaterThan(
+                Number(dev.cluster.nodePools["on-demand"].limits.cpu),
+            );
         });
 
         it("carry per-stage app resources and RDS values, with the password as a secret", async () => {
@@ -77,7 +81,8 @@ describe("stack config", () => {
     });
 
     it("stops with a RunError, so the Pulumi CLI prints the problems without a stack trace", () => {
-        expect(() => load("dev", { overrides: { "eks-platform:stage": "qa" } })).to.throw(StackConfigError)
+        expect(() => load("dev", { overrides: { "eks-platform:stage": "qa" } }))
+            .to.throw(StackConfigError)
             .that.satisfies((error: unknown) => pulumi.RunError.isInstance(error));
     });
 
@@ -89,97 +94,189 @@ describe("stack config", () => {
         });
 
         it("a Kubernetes version outside the supported range", () => {
-            expect(problemsOf("dev", withCluster("dev", (c) => { c.kubernetesVersion = "1.27"; }))).to.deep.equal([
+            expect(
+                problemsOf(
+                    "dev",
+                    withCluster("dev", (c) => {
+                        c.kubernetesVersion = "1.27";
+                    }),
+                ),
+            ).to.deep.equal([
                 `[dev] eks-platform:cluster.kubernetesVersion = "1.27": expected a supported Kubernetes minor (${SUPPORTED_KUBERNETES_VERSIONS[0]} to 1.36): 1.27 is past EKS support; upgrade one minor at a time`,
             ]);
         });
 
         it("a Kubernetes version not of the form 1.NN", () => {
-            expect(problemsOf("dev", withCluster("dev", (c) => { c.kubernetesVersion = "v1.34.2"; }))).to.deep.equal([
+            expect(
+                problemsOf(
+                    "dev",
+                    withCluster("dev", (c) => {
+                        c.kubernetesVersion = "v1.34.2";
+                    }),
+                ),
+            ).to.deep.equal([
                 '[dev] eks-platform:cluster.kubernetesVersion = "v1.34.2": expected a Kubernetes minor version "1.NN", such as "1.35"',
             ]);
         });
 
         it("an unquoted version, which YAML turns into a number", () => {
-            expect(problemsOf("dev", withCluster("dev", (c) => { c.kubernetesVersion = 1.3; }))).to.deep.equal([
+            expect(
+                problemsOf(
+                    "dev",
+                    withCluster("dev", (c) => {
+                        c.kubernetesVersion = 1.3;
+                    }),
+                ),
+            ).to.deep.equal([
                 '[dev] eks-platform:cluster.kubernetesVersion = 1.3: expected a quoted string "1.NN" (unquoted, YAML reads 1.30 as the number 1.3)',
             ]);
         });
 
         it("a node group whose minimum exceeds its desired size", () => {
-            expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.system.minSize = 3; }))).to.deep.equal([
-                "[dev] eks-platform:cluster.nodeGroups.system.minSize = 3: expected minSize <= desiredSize (2)",
-            ]);
+            expect(
+                problemsOf(
+                    "dev",
+                    withCluster("dev", (c) => {
+                        c.nodeGroups.system.minSize = 3;
+                    }),
+                ),
+            ).to.deep.equal(["[dev] eks-platform:cluster.nodeGroups.system.minSize = 3: expected minSize <= desiredSize (2)"]);
         });
 
         it("a node group whose desired size exceeds its maximum", () => {
-            expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.system.desiredSize = 4; }))).to.deep.equal([
-                "[dev] eks-platform:cluster.nodeGroups.system.desiredSize = 4: expected desiredSize <= maxSize (2)",
-            ]);
+            expect(
+                problemsOf(
+                    "dev",
+                    withCluster("dev", (c) => {
+                        c.nodeGroups.system.desiredSize = 4;
+                    }),
+                ),
+            ).to.deep.equal(["[dev] eks-platform:cluster.nodeGroups.system.desiredSize = 4: expected desiredSize <= maxSize (2)"]);
         });
 
         it("a negative node group size", () => {
-            expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.system.minSize = -1; }))).to.deep.equal([
-                "[dev] eks-platform:cluster.nodeGroups.system.minSize = -1: expected a whole number >= 0",
-            ]);
+            expect(
+                problemsOf(
+                    "dev",
+                    withCluster("dev", (c) => {
+                        c.nodeGroups.system.minSize = -1;
+                    }),
+                ),
+            ).to.deep.equal(["[dev] eks-platform:cluster.nodeGroups.system.minSize = -1: expected a whole number >= 0"]);
         });
 
         it("an invalid CIDR", () => {
-            expect(problemsOf("dev", withNetwork("dev", (n) => { n.cidr = "10.10.0.300/16"; }))).to.deep.equal([
+            expect(
+                problemsOf(
+                    "dev",
+                    withNetwork("dev", (n) => {
+                        n.cidr = "10.10.0.300/16";
+                    }),
+                ),
+            ).to.deep.equal([
                 '[dev] eks-platform:network.cidr = "10.10.0.300/16": expected an IPv4 network in CIDR notation with no host bits set, such as 10.0.0.0/16',
             ]);
         });
 
         it("a CIDR with host bits set", () => {
-            expect(problemsOf("dev", withNetwork("dev", (n) => { n.cidr = "10.10.0.1/16"; }))).to.deep.equal([
+            expect(
+                problemsOf(
+                    "dev",
+                    withNetwork("dev", (n) => {
+                        n.cidr = "10.10.0.1/16";
+                    }),
+                ),
+            ).to.deep.equal([
                 '[dev] eks-platform:network.cidr = "10.10.0.1/16": expected an IPv4 network in CIDR notation with no host bits set, such as 10.0.0.0/16',
             ]);
         });
 
         it("a service CIDR that overlaps the VPC", () => {
-            expect(problemsOf("dev", withCluster("dev", (c) => { c.serviceCidr = "10.10.128.0/20"; }))).to.deep.equal([
+            expect(
+                problemsOf(
+                    "dev",
+                    withCluster("dev", (c) => {
+                        c.serviceCidr = "10.10.128.0/20";
+                    }),
+                ),
+            ).to.deep.equal([
                 '[dev] eks-platform:cluster.serviceCidr = "10.10.128.0/20": expected a range that does not overlap the VPC (network.cidr 10.10.0.0/16)',
             ]);
         });
 
         it("fewer than 2 availability zones", () => {
-            expect(problemsOf("dev", withNetwork("dev", (n) => { n.availabilityZones = ["eu-west-1a"]; }))).to.deep.equal([
-                '[dev] eks-platform:network.availabilityZones = ["eu-west-1a"]: expected at least 2 availability zones',
-            ]);
+            expect(
+                problemsOf(
+                    "dev",
+                    withNetwork("dev", (n) => {
+                        n.availabilityZones = ["eu-west-1a"];
+                    }),
+                ),
+            ).to.deep.equal(['[dev] eks-platform:network.availabilityZones = ["eu-west-1a"]: expected at least 2 availability zones']);
         });
 
         it("fewer than 3 availability zones in prd", () => {
-            expect(problemsOf("prd", withNetwork("prd", (n) => { n.availabilityZones = ["eu-west-1a", "eu-west-1b"]; }))).to.deep.equal([
+            expect(
+                problemsOf(
+                    "prd",
+                    withNetwork("prd", (n) => {
+                        n.availabilityZones = ["eu-west-1a", "eu-west-1b"];
+                    }),
+                ),
+            ).to.deep.equal([
                 '[prd] eks-platform:network.availabilityZones = ["eu-west-1a","eu-west-1b"]: expected at least 3 availability zones in prd',
             ]);
         });
 
         it("availability zones of another region", () => {
-            expect(problemsOf("dev", withNetwork("dev", (n) => { n.availabilityZones = ["eu-west-1a", "us-east-1b"]; }))).to.deep.equal([
-                '[dev] eks-platform:network.availabilityZones = ["us-east-1b"]: expected zones of aws:region eu-west-1',
-            ]);
+            expect(
+                problemsOf(
+                    "dev",
+                    withNetwork("dev", (n) => {
+                        n.availabilityZones = ["eu-west-1a", "us-east-1b"];
+                    }),
+                ),
+            ).to.deep.equal(['[dev] eks-platform:network.availabilityZones = ["us-east-1b"]: expected zones of aws:region eu-west-1']);
         });
 
         it("a prd API endpoint open to 0.0.0.0/0", () => {
-            const options = withCluster("prd", (c) => { c.endpoint.publicAccessCidrs = ["0.0.0.0/0"]; });
+            const options = withCluster("prd", (c) => {
+                c.endpoint.publicAccessCidrs = ["0.0.0.0/0"];
+            });
             expect(problemsOf("prd", options)).to.deep.equal([
                 '[prd] eks-platform:cluster.endpoint.publicAccessCidrs = ["0.0.0.0/0"]: expected specific CIDRs: the prd API endpoint is never open to 0.0.0.0/0',
             ]);
         });
 
         it("a public endpoint with nobody allowed to reach it", () => {
-            expect(problemsOf("dev", withCluster("dev", (c) => { c.endpoint.publicAccessCidrs = []; }))).to.deep.equal([
+            expect(
+                problemsOf(
+                    "dev",
+                    withCluster("dev", (c) => {
+                        c.endpoint.publicAccessCidrs = [];
+                    }),
+                ),
+            ).to.deep.equal([
                 "[dev] eks-platform:cluster.endpoint.publicAccessCidrs = []: expected at least one CIDR allowed to reach the public endpoint (or publicAccess: false)",
                 '[dev] eks-platform:ci.runnerCidrs = ["198.51.100.10/32"]: expected runner networks inside the VPC (10.10.0.0/16, private endpoint) or inside cluster.endpoint.publicAccessCidrs: CI could not reach the API endpoint',
             ]);
         });
 
-        for (const [kind, bad] of [["memory", "1.5Gb"], ["memory", "100mi"], ["memory", "-1"], ["cpu", "-1"], ["cpu", "2 cores"]] as const) {
+        for (const [kind, bad] of [
+            ["memory", "1.5Gb"],
+            ["memory", "100mi"],
+            ["memory", "-1"],
+            ["cpu", "-1"],
+            ["cpu", "2 cores"],
+        ] as const) {
             it(`a malformed ${kind} quantity "${bad}"`, () => {
-                const options = withApp("dev", (app) => { app.resources.limits[kind] = bad; });
-                const expected = kind === "memory"
-                    ? 'expected a memory quantity such as "512Mi", "1Gi", "1G" or "500" (bytes)'
-                    : 'expected a CPU quantity such as "250m", "0.5" or "2"';
+                const options = withApp("dev", (app) => {
+                    app.resources.limits[kind] = bad;
+                });
+                const expected =
+                    kind === "memory"
+                        ? 'expected a memory quantity such as "512Mi", "1Gi", "1G" or "500" (bytes)'
+                        : 'expected a CPU quantity such as "250m", "0.5" or "2"';
                 expect(problemsOf("dev", options)).to.deep.equal([
                     `[dev] eks-platform:apps.web.resources.limits.${kind} = ${JSON.stringify(bad)}: ${expected}`,
                 ]);
@@ -187,7 +284,14 @@ describe("stack config", () => {
         }
 
         it("a request greater than its limit", () => {
-            expect(problemsOf("dev", withApp("dev", (app) => { app.resources.requests.memory = "512Mi"; }))).to.deep.equal([
+            expect(
+                problemsOf(
+                    "dev",
+                    withApp("dev", (app) => {
+                        app.resources.requests.memory = "512Mi";
+                    }),
+                ),
+            ).to.deep.equal([
                 '[dev] eks-platform:apps.web.resources.requests.memory = "512Mi": expected a memory request <= its limit (256Mi)',
             ]);
         });
@@ -211,11 +315,20 @@ describe("stack config", () => {
 
         it("a misspelt top-level key, which Pulumi would silently ignore", () => {
             const [problem] = problemsOf("dev", { overrides: { "eks-platform:clsuter": { kubernetesVersion: "1.34" } } });
-            expect(problem).to.match(/^\[dev\] eks-platform:clsuter = \{"kubernetesVersion":"1.34"\}: unknown key: expected one of eks-platform:stage, /);
+            expect(problem).to.match(
+                /^\[dev\] eks-platform:clsuter = \{"kubernetesVersion":"1.34"\}: unknown key: expected one of eks-platform:stage, /,
+            );
         });
 
         it("a misspelt nested key", () => {
-            expect(problemsOf("dev", withCluster("dev", (c) => { c.nodeGroups.system.minSzie = 1; }))).to.deep.equal([
+            expect(
+                problemsOf(
+                    "dev",
+                    withCluster("dev", (c) => {
+                        c.nodeGroups.system.minSzie = 1;
+                    }),
+                ),
+            ).to.deep.equal([
                 "[dev] eks-platform:cluster.nodeGroups.system.minSzie = 1: unknown key: remove it or check its spelling against docs/configuration.md",
             ]);
         });
@@ -233,7 +346,14 @@ describe("stack config", () => {
         });
 
         it("node groups, an autoscaler and NodePools on a Fargate-only cluster", () => {
-            expect(problemsOf("dev", withCluster("dev", (c) => { c.fargateOnly = true; }))).to.deep.equal([
+            expect(
+                problemsOf(
+                    "dev",
+                    withCluster("dev", (c) => {
+                        c.fargateOnly = true;
+                    }),
+                ),
+            ).to.deep.equal([
                 '[dev] eks-platform:cluster.autoscaler = "karpenter": expected no autoscaler when fargateOnly is true: Fargate sizes every pod itself',
                 '[dev] eks-platform:cluster.nodePools = ["on-demand","spot"]: expected no NodePools without Karpenter (autoscaler: none, Fargate-only)',
                 '[dev] eks-platform:cluster.nodeGroups = ["system"]: expected no node groups when fargateOnly is true',
@@ -270,21 +390,40 @@ describe("stack config", () => {
     });
 
     it("accepts a memory quantity without a unit (bytes) of a plausible size, and refuses bytes meant as MiB", () => {
-        expect(() => load("dev", withApp("dev", (app) => { app.resources.requests.memory = "134217728"; }))).not.to.throw();
-        expect(problemsOf("dev", withApp("dev", (app) => { app.resources.requests.memory = "500"; }))).to.deep.equal([
+        expect(() =>
+            load(
+                "dev",
+                withApp("dev", (app) => {
+                    app.resources.requests.memory = "134217728";
+                }),
+            ),
+        ).not.to.throw();
+        expect(
+            problemsOf(
+                "dev",
+                withApp("dev", (app) => {
+                    app.resources.requests.memory = "500";
+                }),
+            ),
+        ).to.deep.equal([
             '[dev] eks-platform:apps.web.resources.requests.memory = "500": expected at least 4Mi: 500 is 500 bytes (did you mean 500Mi?)',
         ]);
     });
 });
 
 describe("the largest node a request must fit", () => {
-    const pool = (categories: string[], sizes: string[]) => ({ p: { instanceCategories: categories, instanceSizes: sizes, limits: { cpu: "64", memory: "256Gi" } } });
+    const pool = (categories: string[], sizes: string[]) => ({
+        p: { instanceCategories: categories, instanceSizes: sizes, limits: { cpu: "64", memory: "256Gi" } },
+    });
 
     it("is what the kubelet leaves of the largest node: kubeReserved CPU (nodeadm) and memory with 110 pods", () => {
         expect(kubeReservedCores(2)).to.be.closeTo(0.07, 1e-9);
         expect(kubeReservedCores(16)).to.be.closeTo(0.11, 1e-9);
         expect(KUBE_RESERVED_MEMORY_BYTES).to.equal((11 * 110 + 255 + 100) * 2 ** 20);
-        expect(largestNodeRoom({ nodeGroups: { g: { instanceTypes: ["m7g.xlarge", "m7g.large"] } } })).to.deep.include({ cores: 4 - 0.08, node: "m7g.xlarge of node group g" });
+        expect(largestNodeRoom({ nodeGroups: { g: { instanceTypes: ["m7g.xlarge", "m7g.large"] } } })).to.deep.include({
+            cores: 4 - 0.08,
+            node: "m7g.xlarge of node group g",
+        });
     });
 
     it("of a NodePool: its sizes in its categories (a t-family medium has 2 vCPUs), never above its limits", () => {
@@ -294,4 +433,3 @@ describe("the largest node a request must fit", () => {
         expect(largestNodeRoom({ fargateOnly: true })).to.deep.include({ cores: 16, memoryBytes: 120 * 2 ** 30 });
     });
 });
-

@@ -17,12 +17,28 @@ const MONITOR = "datadog:index/monitor:Monitor";
 const CHANNEL: Record<string, string> = { dev: "@slack-acme-alerts-dev", stg: "@slack-acme-alerts-stg", prd: "@slack-acme-oncall-web" };
 
 const KEYS = [
-    "crashloopbackoff", "kube-state-metrics", "container-restarts", "deployment-availability", "cpu-of-limit", "memory-of-limit",
-    "image-pull", "oomkilled", "terminated-abnormally", "failed-pods", "statefulset-replicas",
-    "node-not-ready", "schedulable-nodes", "node-disk", "cluster-cpu-requests", "cluster-memory-requests",
+    "crashloopbackoff",
+    "kube-state-metrics",
+    "container-restarts",
+    "deployment-availability",
+    "cpu-of-limit",
+    "memory-of-limit",
+    "image-pull",
+    "oomkilled",
+    "terminated-abnormally",
+    "failed-pods",
+    "statefulset-replicas",
+    "node-not-ready",
+    "schedulable-nodes",
+    "node-disk",
+    "cluster-cpu-requests",
+    "cluster-memory-requests",
 ];
 
-const DEFAULT_THRESHOLDS = resolveDatadogThresholds(monitoringSchema.parse({ slack: { channelName: "x", datadogAccount: "a" } }).datadog, "stg");
+const DEFAULT_THRESHOLDS = resolveDatadogThresholds(
+    monitoringSchema.parse({ slack: { channelName: "x", datadogAccount: "a" } }).datadog,
+    "stg",
+);
 
 /** The stg defaults' monitors, by key. */
 function definitions(clusterName = "c", thresholds = DEFAULT_THRESHOLDS) {
@@ -37,11 +53,14 @@ describe("DatadogMonitors", () => {
             for (const monitor of monitors) {
                 expect(monitor.inputs.query as string, monitor.name).to.contain(`kube_cluster_name:eks-platform-${stack}`);
                 expect(monitor.inputs.message as string, monitor.name).to.contain(CHANNEL[stack]);
-                expect(monitor.inputs.message as string).to.match(/\*\*What:\*\*.+\n\*\*Where:\*\* cluster eks-platform-.+\n\*\*Check first:\*\*.+\n\*\*Runbook:\*\* https:\/\/\S+#[a-z-]+/);
+                expect(monitor.inputs.message as string).to.match(
+                    /\*\*What:\*\*.+\n\*\*Where:\*\* cluster eks-platform-.+\n\*\*Check first:\*\*.+\n\*\*Runbook:\*\* https:\/\/\S+#[a-z-]+/,
+                );
                 expect(monitor.inputs.message as string).to.contain(`#${monitor.name.replace(/^monitors-/, "")}\n`);
                 const thresholds = monitor.inputs.monitorThresholds as { critical: string; warning?: string };
                 const problems = checkMonitorQuery(monitor.inputs.query as string, {
-                    critical: Number(thresholds.critical), warning: thresholds.warning === undefined ? undefined : Number(thresholds.warning),
+                    critical: Number(thresholds.critical),
+                    warning: thresholds.warning === undefined ? undefined : Number(thresholds.warning),
                 });
                 expect(problems, monitor.name).to.deep.equal([]);
             }
@@ -49,7 +68,8 @@ describe("DatadogMonitors", () => {
     }
 
     it("use the stage's thresholds: dev tolerates more restarts than prd", async () => {
-        const restarts = async (stack: string) => resourceNamed(await fixtureRun(stack), MONITOR, "monitors-container-restarts").inputs.monitorThresholds;
+        const restarts = async (stack: string) =>
+            resourceNamed(await fixtureRun(stack), MONITOR, "monitors-container-restarts").inputs.monitorThresholds;
         expect(await restarts("dev")).to.deep.equal({ critical: "5", warning: "3" });
         expect(await restarts("prd")).to.deep.equal({ critical: "3", warning: "2" });
         const availability = resourceNamed(await fixtureRun("prd"), MONITOR, "monitors-deployment-availability").inputs;
@@ -67,7 +87,9 @@ describe("DatadogMonitors", () => {
 
     it("CrashLoopBackOff: the waiting-reason metric, >= 1 over the shortest window, default_zero so it resolves, by pod", () => {
         const crash = definitions().crashloopbackoff;
-        expect(crash.query).to.equal("max(last_1m):default_zero(max:kubernetes_state.container.status_report.count.waiting{kube_cluster_name:c,reason:crashloopbackoff} by {kube_namespace,pod_name,kube_container_name}) >= 1");
+        expect(crash.query).to.equal(
+            "max(last_1m):default_zero(max:kubernetes_state.container.status_report.count.waiting{kube_cluster_name:c,reason:crashloopbackoff} by {kube_namespace,pod_name,kube_container_name}) >= 1",
+        );
     });
 
     it("kube-state-metrics: alerts when the data stops, instead of on a count that is always 1", () => {
@@ -84,8 +106,12 @@ describe("DatadogMonitors", () => {
 
     it("CPU and memory: usage over the container's own limit, in percent, by pod", () => {
         const { "cpu-of-limit": cpu, "memory-of-limit": memory } = definitions();
-        expect(cpu.query).to.contain("kubernetes.cpu.usage.total{kube_cluster_name:c} by {kube_namespace,pod_name,kube_container_name} / 1000000000 / sum:kubernetes.cpu.limits");
-        expect(memory.query).to.contain("kubernetes.memory.working_set{kube_cluster_name:c} by {kube_namespace,pod_name,kube_container_name} / sum:kubernetes.memory.limits");
+        expect(cpu.query).to.contain(
+            "kubernetes.cpu.usage.total{kube_cluster_name:c} by {kube_namespace,pod_name,kube_container_name} / 1000000000 / sum:kubernetes.cpu.limits",
+        );
+        expect(memory.query).to.contain(
+            "kubernetes.memory.working_set{kube_cluster_name:c} by {kube_namespace,pod_name,kube_container_name} / sum:kubernetes.memory.limits",
+        );
         expect(cpu.thresholds).to.deep.equal({ critical: 80, warning: 70 });
     });
 
@@ -93,7 +119,10 @@ describe("DatadogMonitors", () => {
         const run = await fixtureRun("prd");
         for (const monitor of resourcesOfType(run, MONITOR)) {
             const dependencies = [...transitiveDependencies(run, monitor)];
-            expect(dependencies.filter((d) => /EksCluster|KubeSystemAddons|eks:index/.test(d)), monitor.name).to.deep.equal([]);
+            expect(
+                dependencies.filter((d) => /EksCluster|KubeSystemAddons|eks:index/.test(d)),
+                monitor.name,
+            ).to.deep.equal([]);
             expect(dependencies).to.include(resourceNamed(run, "datadog:slack/channel:Channel", "alerts").urn);
         }
     });
@@ -101,13 +130,19 @@ describe("DatadogMonitors", () => {
 
 describe("the Datadog query check", () => {
     it("rejects an unbalanced parenthesis (the field report's sample)", () => {
-        expect(checkQuery("avg(last_5m):avg:kubernetes.cpu.usage.total{kube_cluster_name:c} by {pod_name}) > 1")).to.include("unbalanced ')'");
+        expect(checkQuery("avg(last_5m):avg:kubernetes.cpu.usage.total{kube_cluster_name:c} by {pod_name}) > 1")).to.include(
+            "unbalanced ')'",
+        );
         expect(checkQuery("sum:kubernetes_state.hpa.desired_replicas{kube_namespace:web")).to.include("no metric{scope} found");
     });
 
     it("rejects tags the agent does not emit: name:<asg> and hpa:", () => {
-        expect(checkQuery("sum:kubernetes_state.node.cpu_allocatable{name:eks-general-asg}")).to.deep.equal(["unknown tag name in {name:eks-general-asg}"]);
-        expect(checkQuery("sum:kubernetes_state.hpa.desired_replicas{kube_namespace:web} by {hpa}")).to.deep.equal(["unknown tag hpa in by {hpa}"]);
+        expect(checkQuery("sum:kubernetes_state.node.cpu_allocatable{name:eks-general-asg}")).to.deep.equal([
+            "unknown tag name in {name:eks-general-asg}",
+        ]);
+        expect(checkQuery("sum:kubernetes_state.hpa.desired_replicas{kube_namespace:web} by {hpa}")).to.deep.equal([
+            "unknown tag hpa in by {hpa}",
+        ]);
     });
 
     it("rejects a metric that does not exist", () => {
@@ -115,26 +150,34 @@ describe("the Datadog query check", () => {
     });
 
     it("rejects a cumulative counter compared as a rate", () => {
-        expect(checkMonitorQuery("max(last_5m):max:kubernetes_state.container.restarts{kube_cluster_name:c} by {pod_name} >= 3", { critical: 3 }))
-            .to.deep.equal(["kubernetes_state.container.restarts is a cumulative counter: alert on its increase (change, diff, monotonic_diff), not its value"]);
+        expect(
+            checkMonitorQuery("max(last_5m):max:kubernetes_state.container.restarts{kube_cluster_name:c} by {pod_name} >= 3", {
+                critical: 3,
+            }),
+        ).to.deep.equal([
+            "kubernetes_state.container.restarts is a cumulative counter: alert on its increase (change, diff, monotonic_diff), not its value",
+        ]);
     });
 
     it("rejects a threshold that fires while all is well (<= 1 on a running count)", () => {
-        expect(checkMonitorQuery("avg(last_5m):sum:kubernetes_state.deployment.replicas_available{kube_deployment:kube-state-metrics} <= 1", { critical: 1 }))
-            .to.deep.equal(["<= 1 on kubernetes_state.deployment.replicas_available fires while a single replica is healthy: alert on no data, or on a ratio"]);
+        expect(
+            checkMonitorQuery("avg(last_5m):sum:kubernetes_state.deployment.replicas_available{kube_deployment:kube-state-metrics} <= 1", {
+                critical: 1,
+            }),
+        ).to.deep.equal([
+            "<= 1 on kubernetes_state.deployment.replicas_available fires while a single replica is healthy: alert on no data, or on a ratio",
+        ]);
     });
 
     it("rejects a query threshold that is not the critical threshold, and a warning on the wrong side", () => {
-        expect(checkMonitorQuery("avg(last_5m):avg:kubernetes.memory.usage{*} by {pod_name} >= 90", { critical: 80, warning: 85 })).to.deep.equal([
-            "query threshold 90 differs from the critical threshold 80",
-            "warning 85 does not fire before critical 80 (>=)",
-        ]);
-        expect(checkMonitorQuery("avg(last_5m):avg:kubernetes.memory.usage{*} by {pod_name} <= 0.5", { critical: 0.5, warning: 0.4 })).to.deep.equal([
-            "warning 0.4 does not fire before critical 0.5 (<=)",
-        ]);
+        expect(
+            checkMonitorQuery("avg(last_5m):avg:kubernetes.memory.usage{*} by {pod_name} >= 90", { critical: 80, warning: 85 }),
+        ).to.deep.equal(["query threshold 90 differs from the critical threshold 80", "warning 85 does not fire before critical 80 (>=)"]);
+        expect(
+            checkMonitorQuery("avg(last_5m):avg:kubernetes.memory.usage{*} by {pod_name} <= 0.5", { critical: 0.5, warning: 0.4 }),
+        ).to.deep.equal(["warning 0.4 does not fire before critical 0.5 (<=)"]);
     });
 });
-
 
 describe("Datadog monitors beyond the field report", () => {
     const BY = "by {kube_namespace,pod_name,kube_container_name}";
@@ -146,15 +189,21 @@ describe("Datadog monitors beyond the field report", () => {
         // between two grouped queries keeps only the groups both have.
         "image-pull": `max(last_10m):default_zero(max:kubernetes_state.container.status_report.count.waiting{kube_cluster_name:c AND reason IN (errimagepull, imagepullbackoff)} ${BY}) >= 1`,
         // A restart whose last state is OOMKilled: the current terminated state lasts seconds.
-        oomkilled: `max(last_10m):${restarted} * default_zero(max:kubernetes.containers.last_state.terminated{kube_cluster_name:c,reason:oomkilled} ${BY}) >= 1`,
+        "oomkilled": `max(last_10m):${restarted} * default_zero(max:kubernetes.containers.last_state.terminated{kube_cluster_name:c,reason:oomkilled} ${BY}) >= 1`,
         "terminated-abnormally": `max(last_10m):${restarted} * default_zero(max:kubernetes.containers.last_state.terminated{kube_cluster_name:c AND reason IN (error, containercannotrun)} ${BY}) >= 1`,
-        "failed-pods": "change(avg(last_5m),last_5m):default_zero(sum:kubernetes_state.pod.status_phase{kube_cluster_name:c,pod_phase:failed} by {kube_namespace}) > 10",
-        "statefulset-replicas": "max(last_15m):sum:kubernetes_state.statefulset.replicas_desired{kube_cluster_name:c} by {kube_namespace,kube_stateful_set} - sum:kubernetes_state.statefulset.replicas_ready{kube_cluster_name:c} by {kube_namespace,kube_stateful_set} >= 2",
-        "node-not-ready": "min(last_10m):default_zero(sum:kubernetes_state.node.by_condition{kube_cluster_name:c,condition:ready,!status:true} by {node}) >= 1",
-        "schedulable-nodes": "max(last_15m):default_zero(sum:kubernetes_state.node.status{kube_cluster_name:c,status:schedulable} * 100 / sum:kubernetes_state.node.status{kube_cluster_name:c}) < 80",
+        "failed-pods":
+            "change(avg(last_5m),last_5m):default_zero(sum:kubernetes_state.pod.status_phase{kube_cluster_name:c,pod_phase:failed} by {kube_namespace}) > 10",
+        "statefulset-replicas":
+            "max(last_15m):sum:kubernetes_state.statefulset.replicas_desired{kube_cluster_name:c} by {kube_namespace,kube_stateful_set} - sum:kubernetes_state.statefulset.replicas_ready{kube_cluster_name:c} by {kube_namespace,kube_stateful_set} >= 2",
+        "node-not-ready":
+            "min(last_10m):default_zero(sum:kubernetes_state.node.by_condition{kube_cluster_name:c,condition:ready,!status:true} by {node}) >= 1",
+        "schedulable-nodes":
+            "max(last_15m):default_zero(sum:kubernetes_state.node.status{kube_cluster_name:c,status:schedulable} * 100 / sum:kubernetes_state.node.status{kube_cluster_name:c}) < 80",
         "node-disk": "max(last_10m):max:kubernetes.node.filesystem.usage_pct{kube_cluster_name:c} * 100 >= 90",
-        "cluster-cpu-requests": "avg(last_30m):sum:kubernetes_state.container.cpu_requested{kube_cluster_name:c} / sum:kubernetes_state.node.cpu_allocatable{kube_cluster_name:c} * 100 >= 95",
-        "cluster-memory-requests": "avg(last_30m):sum:kubernetes_state.container.memory_requested{kube_cluster_name:c} / sum:kubernetes_state.node.memory_allocatable{kube_cluster_name:c} * 100 >= 95",
+        "cluster-cpu-requests":
+            "avg(last_30m):sum:kubernetes_state.container.cpu_requested{kube_cluster_name:c} / sum:kubernetes_state.node.cpu_allocatable{kube_cluster_name:c} * 100 >= 95",
+        "cluster-memory-requests":
+            "avg(last_30m):sum:kubernetes_state.container.memory_requested{kube_cluster_name:c} / sum:kubernetes_state.node.memory_allocatable{kube_cluster_name:c} * 100 >= 95",
     };
 
     for (const [key, query] of Object.entries(QUERIES)) {
@@ -195,7 +244,9 @@ describe("Datadog monitors beyond the field report", () => {
         monitoring.datadog.nodeDisk = { critical: 85, warning: 75, windowMinutes: 30 };
         const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", overrides: { "eks-platform:monitoring": monitoring } });
         const disk = resourceNamed(run, MONITOR, "monitors-node-disk").inputs;
-        expect(disk.query).to.equal("max(last_30m):max:kubernetes.node.filesystem.usage_pct{kube_cluster_name:eks-platform-prd} * 100 >= 85");
+        expect(disk.query).to.equal(
+            "max(last_30m):max:kubernetes.node.filesystem.usage_pct{kube_cluster_name:eks-platform-prd} * 100 >= 85",
+        );
         expect(disk.monitorThresholds).to.deep.equal({ critical: "85", warning: "75" });
     });
 
@@ -210,7 +261,9 @@ describe("Datadog monitors beyond the field report", () => {
     });
 
     it("the query check refuses a window outside what Datadog takes, and a filter mixing both syntaxes", () => {
-        expect(checkQuery("max(last_20000m):max:kubernetes.node.filesystem.usage_pct{*} * 100 >= 90")).to.deep.equal(["window last_20000m is outside 1 to 10080 minutes"]);
+        expect(checkQuery("max(last_20000m):max:kubernetes.node.filesystem.usage_pct{*} * 100 >= 90")).to.deep.equal([
+            "window last_20000m is outside 1 to 10080 minutes",
+        ]);
         expect(checkQuery("max:kubernetes_state.node.by_condition{kube_cluster_name:c AND !status:true}")).to.deep.equal([
             "{kube_cluster_name:c AND !status:true} mixes , or ! with AND, OR or IN, which Datadog refuses",
         ]);
@@ -223,9 +276,14 @@ describe("Datadog monitors beyond the field report", () => {
         const monitoring = fixtureSection("stg", "monitoring");
         delete monitoring.slack.datadogAccount;
         delete monitoring.datadog;
-        const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "stg", overrides: {
-            "eks-platform:addons": { ...fixtureSection("stg", "addons"), datadog: { enabled: false } }, "eks-platform:monitoring": monitoring,
-        } });
+        const run = await runProgram({
+            stackDir: FIXTURE_DIR,
+            stack: "stg",
+            overrides: {
+                "eks-platform:addons": { ...fixtureSection("stg", "addons"), datadog: { enabled: false } },
+                "eks-platform:monitoring": monitoring,
+            },
+        });
         expect(resourcesOfType(run, MONITOR)).to.deep.equal([]);
         expect(resourcesOfType(run, "datadog:index/serviceLevelObjective:ServiceLevelObjective")).to.deep.equal([]);
         expect(resourcesOfType(run, "aws:cloudwatch/compositeAlarm:CompositeAlarm").length).to.be.greaterThan(0);

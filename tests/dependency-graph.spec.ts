@@ -18,7 +18,9 @@ const NAMESPACE = "kubernetes:core/v1:Namespace";
 
 /** Everything that makes pods, or needs a controller's pods to answer. */
 function workloads(run: ProgramRun): RenderedResource[] {
-    return run.resources.filter((r) => [RELEASE, DEPLOYMENT, BINDING, "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:StatefulSet"].includes(r.type));
+    return run.resources.filter((r) =>
+        [RELEASE, DEPLOYMENT, BINDING, "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:StatefulSet"].includes(r.type),
+    );
 }
 
 function typeOf(run: ProgramRun, urn: string): string {
@@ -46,8 +48,11 @@ describe("dependency graph", () => {
             const app = resourceNamed(run, DEPLOYMENT, "web");
             const chain = dependencyChain(run, app, [RELEASE, "eks:index:ManagedNodeGroup", "eks:index:Cluster", "awsx:ec2:Vpc"]);
             expect(chain, "no such chain").to.not.equal(undefined);
-            expect(chain!.map((urn) => typeOf(run, urn)).filter((t) => [RELEASE, "eks:index:ManagedNodeGroup", "eks:index:Cluster", "awsx:ec2:Vpc"].includes(t)))
-                .to.deep.equal([RELEASE, "eks:index:ManagedNodeGroup", "eks:index:Cluster", "awsx:ec2:Vpc"]);
+            expect(
+                chain!
+                    .map((urn) => typeOf(run, urn))
+                    .filter((t) => [RELEASE, "eks:index:ManagedNodeGroup", "eks:index:Cluster", "awsx:ec2:Vpc"].includes(t)),
+            ).to.deep.equal([RELEASE, "eks:index:ManagedNodeGroup", "eks:index:Cluster", "awsx:ec2:Vpc"]);
         });
     }
 
@@ -56,8 +61,10 @@ describe("dependency graph", () => {
         const profiles = resourcesOfType(run, "aws:eks/fargateProfile:FargateProfile").map((p) => p.urn);
         expect(profiles).not.to.be.empty;
         for (const workload of workloads(run)) {
-            expect(workload.dependencies.filter((d) => profiles.includes(d)), `${workload.type} ${workload.name}`)
-                .to.deep.equal(workload.type === BINDING ? [] : profiles);
+            expect(
+                workload.dependencies.filter((d) => profiles.includes(d)),
+                `${workload.type} ${workload.name}`,
+            ).to.deep.equal(workload.type === BINDING ? [] : profiles);
             expect([...transitiveDependencies(run, workload)].filter((d) => profiles.includes(d))).to.have.members(profiles);
         }
     });
@@ -74,8 +81,12 @@ describe("dependency graph", () => {
         for (const stack of ["dev", "prd"]) {
             const run = await fixtureRun(stack);
             const namespaces = new Map(resourcesOfType(run, NAMESPACE).map((n) => [(n.inputs.metadata as any).name as string, n.urn]));
-            const inside = run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== NAMESPACE
-                && namespaces.has(((r.inputs.metadata as any)?.namespace ?? r.inputs.namespace) as string));
+            const inside = run.resources.filter(
+                (r) =>
+                    r.type.startsWith("kubernetes:") &&
+                    r.type !== NAMESPACE &&
+                    namespaces.has(((r.inputs.metadata as any)?.namespace ?? r.inputs.namespace) as string),
+            );
             expect(inside.length, stack).to.be.greaterThan(5);
             for (const object of inside) {
                 const namespace = ((object.inputs.metadata as any)?.namespace ?? object.inputs.namespace) as string;

@@ -20,9 +20,9 @@ function localAssetPaths(value: unknown, at: string): { at: string; kind: string
     if (value === null || typeof value !== "object") {
         return [];
     }
-    return Object.entries(value).flatMap(([key, v]) => ASSET_KINDS.includes(key) && typeof v === "string"
-        ? [{ at, kind: key, file: v }]
-        : localAssetPaths(v, `${at}.${key}`));
+    return Object.entries(value).flatMap(([key, v]) =>
+        ASSET_KINDS.includes(key) && typeof v === "string" ? [{ at, kind: key, file: v }] : localAssetPaths(v, `${at}.${key}`),
+    );
 }
 
 /** The module file a Lambda handler names (`index.handler` -> index.js, .mjs or .cjs) inside its code directory. */
@@ -66,10 +66,21 @@ describe("files read at deploy time", () => {
     }
 
     it("a path outside the repository's folders is caught", () => {
-        const run = { stack: "broken", options: new Map(), outputs: {}, resources: [{
-            urn: "u", type: "aws:lambda/function:Function", name: "alerts", parent: null, dependencies: [],
-            inputs: { handler: "index.handler", code: { FileArchive: path.join("components", "lambda", "slack-notifier") } },
-        }] } as ProgramRun;
+        const run = {
+            stack: "broken",
+            options: new Map(),
+            outputs: {},
+            resources: [
+                {
+                    urn: "u",
+                    type: "aws:lambda/function:Function",
+                    name: "alerts",
+                    parent: null,
+                    dependencies: [],
+                    inputs: { handler: "index.handler", code: { FileArchive: path.join("components", "lambda", "slack-notifier") } },
+                },
+            ],
+        } as ProgramRun;
         expect(() => checkRun(run)).to.throw(/components\/lambda\/slack-notifier exists/);
     });
 });

@@ -11,11 +11,21 @@ import { PROJECT_DIR } from "../offline/stack-files";
 import { STAGE_PROFILES, STAGES } from "../stacks/schema/stage";
 
 const DOCS = path.join(PROJECT_DIR, "docs");
-const markdown = ["README.md", ...fs.readdirSync(DOCS).filter((f) => f.endsWith(".md")).map((f) => path.join("docs", f))];
+const markdown = [
+    "README.md",
+    ...fs
+        .readdirSync(DOCS)
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => path.join("docs", f)),
+];
 
 /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as dashes. */
 function anchor(heading: string): string {
-    return heading.trim().toLowerCase().replace(/[^\w\- ]/g, "").replace(/ /g, "-");
+    return heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\w\- ]/g, "")
+        .replace(/ /g, "-");
 }
 
 function anchorsOf(file: string): Set<string> {
@@ -71,8 +81,16 @@ describe("documentation", () => {
 describe("docs/stages.md", () => {
     it("states each stage profile's zones and log retention as stacks/schema/stage.ts has them", () => {
         const text = fs.readFileSync(path.join(DOCS, "stages.md"), "utf8");
-        const row = (label: string) => text.split("\n").find((line) => line.startsWith(`| ${label} |`))!.split("|").slice(2, 5).map((c) => c.trim());
+        const row = (label: string) =>
+            text
+                .split("\n")
+                .find((line) => line.startsWith(`| ${label} |`))!
+                .split("|")
+                .slice(2, 5)
+                .map((c) => c.trim());
         expect(row("fewest availability zones")).to.deep.equal(STAGES.map((s) => String(STAGE_PROFILES[s].minAvailabilityZones)));
-        expect(row("control-plane log retention by default")).to.deep.equal(STAGES.map((s) => `${STAGE_PROFILES[s].controlPlaneLogRetentionDays} days`));
+        expect(row("control-plane log retention by default")).to.deep.equal(
+            STAGES.map((s) => `${STAGE_PROFILES[s].controlPlaneLogRetentionDays} days`),
+        );
     });
 });

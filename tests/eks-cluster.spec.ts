@@ -2,7 +2,12 @@ import { expect } from "chai";
 import { parse } from "yaml";
 import { adminPrincipals } from "./support/access";
 import { EksCluster } from "../components/cluster/eks-cluster";
-import { autoscalerDiscoveryTags, autoscalerNodeTemplateTags, NODE_GROUP_LABEL, TERMINATION_HANDLER_TAG } from "../components/cluster/node-groups";
+import {
+    autoscalerDiscoveryTags,
+    autoscalerNodeTemplateTags,
+    NODE_GROUP_LABEL,
+    TERMINATION_HANDLER_TAG,
+} from "../components/cluster/node-groups";
 import { nodeadmUserData } from "../components/cluster/user-data";
 import { AppRelease } from "../components/app/app-release";
 import { KubeSystemAddons } from "../components/kube-system-addons";
@@ -24,12 +29,17 @@ describe("EksCluster", () => {
     it("puts the cluster in the private subnets with API access entries for the configured admins", async () => {
         const run = await fixtureRun("prd");
         const cluster = resourceNamed(run, CLUSTER, "eks-cluster").inputs as Record<string, any>;
-        expect(cluster.privateSubnetIds).to.deep.equal(["subnet-private-network-vpc-0", "subnet-private-network-vpc-1", "subnet-private-network-vpc-2"]);
+        expect(cluster.privateSubnetIds).to.deep.equal([
+            "subnet-private-network-vpc-0",
+            "subnet-private-network-vpc-1",
+            "subnet-private-network-vpc-2",
+        ]);
         expect(cluster).not.to.have.property("publicSubnetIds");
         expect(cluster.nodeAssociatePublicIpAddress).to.equal(false);
         expect(cluster.authenticationMode).to.equal("API");
         expect(adminPrincipals(run)).to.deep.equal([
-            "arn:aws:iam::333344445555:role/platform-admin", "arn:aws:iam::333344445555:role/oncall-breakglass",
+            "arn:aws:iam::333344445555:role/platform-admin",
+            "arn:aws:iam::333344445555:role/oncall-breakglass",
         ]);
     });
 
@@ -62,17 +72,31 @@ describe("EksCluster", () => {
         const cluster = fixtureSection("stg", "cluster");
         cluster.endpoint = { publicAccess: false };
         const ci = { ...fixtureSection("stg", "ci"), runnerCidrs: ["10.20.250.0/24"] };
-        const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "stg", overrides: { "eks-platform:cluster": cluster, "eks-platform:ci": ci } });
+        const run = await runProgram({
+            stackDir: FIXTURE_DIR,
+            stack: "stg",
+            overrides: { "eks-platform:cluster": cluster, "eks-platform:ci": ci },
+        });
         const inputs = resourceNamed(run, CLUSTER, "eks-cluster").inputs;
         expect(inputs.endpointPublicAccess).to.equal(false);
         expect(inputs).not.to.have.property("publicAccessCidrs");
         const rule = resourceNamed(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "eks-api-from-ci-10-20-250-0-24");
-        expect(rule.inputs).to.deep.include({ securityGroupId: "sg-cluster-eks-platform-stg", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.20.250.0/24" });
+        expect(rule.inputs).to.deep.include({
+            securityGroupId: "sg-cluster-eks-platform-stg",
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrIpv4: "10.20.250.0/24",
+        });
     });
 
     it("opens no security group to runners that use the public endpoint", async () => {
         const run = await fixtureRun("prd");
-        expect(resourcesOfType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.startsWith("eks-api-from-ci"))).to.deep.equal([]);
+        expect(
+            resourcesOfType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) =>
+                r.name.startsWith("eks-api-from-ci"),
+            ),
+        ).to.deep.equal([]);
     });
 
     it("pins the Kubernetes version per stack", async () => {
@@ -86,7 +110,9 @@ describe("EksCluster", () => {
             expect(templates.length, stack).to.be.greaterThan(0);
             for (const template of templates) {
                 expect(template.inputs.metadataOptions, `${stack} ${template.name}`).to.deep.include({
-                    httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled",
+                    httpTokens: "required",
+                    httpPutResponseHopLimit: 1,
+                    httpEndpoint: "enabled",
                 });
                 expect((template.inputs.blockDeviceMappings as any[])[0].ebs).to.include({ encrypted: "true", volumeType: "gp3" });
             }
@@ -98,7 +124,10 @@ describe("EksCluster", () => {
         const [group] = resourcesOfType(run, MANAGED_GROUP);
         expect(resourcesOfType(run, MANAGED_GROUP)).to.have.length(1);
         expect(group.inputs).to.deep.include({
-            capacityType: "ON_DEMAND", instanceTypes: ["t4g.medium"], amiType: "AL2023_ARM_64_STANDARD", ignoreScalingChanges: true,
+            capacityType: "ON_DEMAND",
+            instanceTypes: ["t4g.medium"],
+            amiType: "AL2023_ARM_64_STANDARD",
+            ignoreScalingChanges: true,
             scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 2 },
         });
         expect(resourcesOfType(run, ASG)).to.have.length(0);
@@ -126,8 +155,11 @@ describe("EksCluster", () => {
                 [`kubernetes.io/cluster/eks-platform-${stack}`]: "owned",
             });
             expect(tags).to.have.property(TERMINATION_HANDLER_TAG);
-            const policy = (asg.inputs.mixedInstancesPolicy as any);
-            expect(policy.instancesDistribution).to.include({ onDemandPercentageAboveBaseCapacity: 0, spotAllocationStrategy: "price-capacity-optimized" });
+            const policy = asg.inputs.mixedInstancesPolicy as any;
+            expect(policy.instancesDistribution).to.include({
+                onDemandPercentageAboveBaseCapacity: 0,
+                spotAllocationStrategy: "price-capacity-optimized",
+            });
             expect(policy.launchTemplate.overrides.length).to.be.greaterThan(1);
             expect(asg.inputs.capacityRebalance).to.equal(true);
             expect(run.options.get(asg.urn)!.ignoreChanges).to.deep.equal(["desiredCapacity"]);
@@ -148,12 +180,17 @@ describe("EksCluster", () => {
         const run = await fieldReportRun("prd");
         const role = resourceNamed(run, "aws:iam/role:Role", "eks-self-managed-nodes");
         const entry = resourceNamed(run, "aws:eks/accessEntry:AccessEntry", "eks-self-managed-nodes");
-        expect(entry.inputs).to.deep.include({ principalArn: "arn:aws:iam::123456789012:role/eks-self-managed-nodes-mock", type: "EC2_LINUX" });
+        expect(entry.inputs).to.deep.include({
+            principalArn: "arn:aws:iam::123456789012:role/eks-self-managed-nodes-mock",
+            type: "EC2_LINUX",
+        });
         expect(entry.dependencies).to.include(role.urn);
         // A node that boots before its role has an entry cannot join.
         expect(resourceNamed(run, "aws:autoscaling/group:Group", "eks-burst").dependencies).to.include(entry.urn);
         const template = resourceNamed(run, LAUNCH_TEMPLATE, "eks-burst").inputs;
-        expect(template.imageId).to.equal("resolve:ssm:/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/image_id");
+        expect(template.imageId).to.equal(
+            "resolve:ssm:/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/image_id",
+        );
         const userData = Buffer.from(template.userData as string, "base64").toString();
         const nodeConfig = parse(userData.split("Content-Type: application/node.eks.aws\n\n")[1].split("\n--NODEADM--")[0]);
         expect(nodeConfig.spec.cluster).to.deep.include({ name: "eks-platform-prd", cidr: "172.20.0.0/16" });
@@ -162,8 +199,13 @@ describe("EksCluster", () => {
 
     it("labels every node with its group, so Datadog can tag and dashboards split by it", async () => {
         const run = await fieldReportRun("prd");
-        expect(resourceNamed(run, MANAGED_GROUP, "eks-general").inputs.labels).to.deep.equal({ role: "general", [NODE_GROUP_LABEL]: "general" });
-        expect(asgTags(resourceNamed(run, ASG, "eks-burst").inputs)).to.include({ [`k8s.io/cluster-autoscaler/node-template/label/${NODE_GROUP_LABEL}`]: "burst" });
+        expect(resourceNamed(run, MANAGED_GROUP, "eks-general").inputs.labels).to.deep.equal({
+            role: "general",
+            [NODE_GROUP_LABEL]: "general",
+        });
+        expect(asgTags(resourceNamed(run, ASG, "eks-burst").inputs)).to.include({
+            [`k8s.io/cluster-autoscaler/node-template/label/${NODE_GROUP_LABEL}`]: "burst",
+        });
     });
 
     it("exports the kubeconfig as a secret", async () => {
@@ -173,7 +215,10 @@ describe("EksCluster", () => {
     it("protects the cluster and its secrets key in prd only", async () => {
         for (const stack of ["dev", "prd"]) {
             const run = await fixtureRun(stack);
-            for (const [type, name] of [[CLUSTER, "eks-cluster"], ["aws:kms/key:Key", "eks-secrets"]]) {
+            for (const [type, name] of [
+                [CLUSTER, "eks-cluster"],
+                ["aws:kms/key:Key", "eks-secrets"],
+            ]) {
                 expect(run.options.get(resourceNamed(run, type, name).urn)!.protect, `${stack} ${name}`).to.equal(stack === "prd");
             }
             expect(resourceNamed(run, CLUSTER, "eks-cluster").inputs.deletionProtection === true).to.equal(stack === "prd");
@@ -183,7 +228,11 @@ describe("EksCluster", () => {
     it("installs the Pod Identity agent for addon roles, and no OIDC provider", async () => {
         const run = await fixtureRun("stg");
         const agent = resourceNamed(run, "aws:eks/addon:Addon", "eks-pod-identity-agent");
-        expect(agent.inputs).to.include({ addonName: "eks-pod-identity-agent", clusterName: "eks-platform-stg", addonVersion: "v1.4.0-eksbuild.2" });
+        expect(agent.inputs).to.include({
+            addonName: "eks-pod-identity-agent",
+            clusterName: "eks-platform-stg",
+            addonVersion: "v1.4.0-eksbuild.2",
+        });
         expect(resourceNamed(run, CLUSTER, "eks-cluster").inputs.createOidcProvider).to.equal(false);
     });
 
@@ -195,23 +244,55 @@ describe("EksCluster", () => {
                 const config = loadStackConfig();
                 for (const color of ["blue", "green"]) {
                     const cluster = new EksCluster(color, {
-                        clusterName: `${config.cluster.name}-${color}`, kubernetesVersion: "1.35", upgradePolicy: "STANDARD", vpcId: "vpc-1",
-                        privateSubnetIds: ["subnet-a", "subnet-b"], serviceCidr: "172.20.0.0/16", publicAccess: false,
-                        publicAccessCidrs: [], adminRoleArns: [], previewRoleArn: config.ci.previewRoleArn, privateEndpointClientCidrs: ["10.20.0.0/24"],
-                        logTypes: ["api"], logRetentionDays: 30, nodeGroups: config.cluster.nodeGroups, autoscaler: config.cluster.autoscaler, tags: {},
+                        clusterName: `${config.cluster.name}-${color}`,
+                        kubernetesVersion: "1.35",
+                        upgradePolicy: "STANDARD",
+                        vpcId: "vpc-1",
+                        privateSubnetIds: ["subnet-a", "subnet-b"],
+                        serviceCidr: "172.20.0.0/16",
+                        publicAccess: false,
+                        publicAccessCidrs: [],
+                        adminRoleArns: [],
+                        previewRoleArn: config.ci.previewRoleArn,
+                        privateEndpointClientCidrs: ["10.20.0.0/24"],
+                        logTypes: ["api"],
+                        logRetentionDays: 30,
+                        nodeGroups: config.cluster.nodeGroups,
+                        autoscaler: config.cluster.autoscaler,
+                        tags: {},
                     });
                     const addons = new KubeSystemAddons(`${color}-addons`, {
-                        clusterName: cluster.clusterName, kubernetesVersion: "1.35", region: config.region, vpcId: "vpc-1", stage: config.stage,
-                        provider: cluster.provider, podIdentityAgent: cluster.podIdentityAgent, compute: cluster.compute, addons: config.addons, datadog: config.datadog,
-                        fargateOnly: false, selfManagedAsgs: cluster.selfManagedAsgs, tags: {},
+                        clusterName: cluster.clusterName,
+                        kubernetesVersion: "1.35",
+                        region: config.region,
+                        vpcId: "vpc-1",
+                        stage: config.stage,
+                        provider: cluster.provider,
+                        podIdentityAgent: cluster.podIdentityAgent,
+                        compute: cluster.compute,
+                        addons: config.addons,
+                        datadog: config.datadog,
+                        fargateOnly: false,
+                        selfManagedAsgs: cluster.selfManagedAsgs,
+                        tags: {},
                         karpenter: {
-                            nodeRole: cluster.karpenterNodeRole!, nodeAccess: cluster.karpenterNodeAccess!, subnetIds: ["subnet-a", "subnet-b"], securityGroupId: cluster.clusterSecurityGroupId,
-                            clusterEndpoint: cluster.endpoint, nodePools: config.cluster.nodePools,
+                            nodeRole: cluster.karpenterNodeRole!,
+                            nodeAccess: cluster.karpenterNodeAccess!,
+                            subnetIds: ["subnet-a", "subnet-b"],
+                            securityGroupId: cluster.clusterSecurityGroupId,
+                            clusterEndpoint: cluster.endpoint,
+                            nodePools: config.cluster.nodePools,
                         },
                     });
                     new AppRelease(`web-${color}`, {
-                        app: config.apps.web, stage: config.stage, kubernetesVersion: "1.35", targetGroupArn: "arn:tg", albSecurityGroupId: "sg-alb",
-                        loadBalancerController: addons.loadBalancerController, compute: [...cluster.compute, ...addons.nodePools], provider: cluster.provider,
+                        app: config.apps.web,
+                        stage: config.stage,
+                        kubernetesVersion: "1.35",
+                        targetGroupArn: "arn:tg",
+                        albSecurityGroupId: "sg-alb",
+                        loadBalancerController: addons.loadBalancerController,
+                        compute: [...cluster.compute, ...addons.nodePools],
+                        provider: cluster.provider,
                     });
                 }
                 return {};
@@ -221,10 +302,17 @@ describe("EksCluster", () => {
         expect(new Set(urns).size).to.equal(urns.length);
         expect(resourcesOfType(run, CLUSTER).map((c) => c.inputs.name)).to.deep.equal(["eks-platform-stg-blue", "eks-platform-stg-green"]);
         expect(resourcesOfType(run, MANAGED_GROUP).map((a) => a.name)).to.deep.equal(["blue-system", "green-system"]);
-        expect(resourcesOfType(run, "kubernetes:karpenter.sh/v1:NodePool").map((p) => p.name))
-            .to.deep.equal(["blue-addons-karpenter-on-demand", "blue-addons-karpenter-spot", "green-addons-karpenter-on-demand", "green-addons-karpenter-spot"]);
-        expect(resourcesOfType(run, "kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.chart === "datadog").map((r) => r.name))
-            .to.deep.equal(["blue-addons-datadog", "green-addons-datadog"]);
+        expect(resourcesOfType(run, "kubernetes:karpenter.sh/v1:NodePool").map((p) => p.name)).to.deep.equal([
+            "blue-addons-karpenter-on-demand",
+            "blue-addons-karpenter-spot",
+            "green-addons-karpenter-on-demand",
+            "green-addons-karpenter-spot",
+        ]);
+        expect(
+            resourcesOfType(run, "kubernetes:helm.sh/v3:Release")
+                .filter((r) => r.inputs.chart === "datadog")
+                .map((r) => r.name),
+        ).to.deep.equal(["blue-addons-datadog", "green-addons-datadog"]);
         expect(resourcesOfType(run, "kubernetes:apps/v1:Deployment").map((r) => r.name)).to.deep.equal(["web-blue", "web-green"]);
     });
 });
@@ -249,7 +337,10 @@ describe("node group helpers", () => {
             kind: "NodeConfig",
             spec: {
                 cluster: { name: "c", apiServerEndpoint: "https://api", certificateAuthority: "Q0E=", cidr: "172.20.0.0/16" },
-                kubelet: { config: { maxPods: 110 }, flags: ["--node-labels=role=burst,tier=web", "--register-with-taints=spot=:NoExecute"] },
+                kubelet: {
+                    config: { maxPods: 110 },
+                    flags: ["--node-labels=role=burst,tier=web", "--register-with-taints=spot=:NoExecute"],
+                },
             },
         });
     });

@@ -30,21 +30,31 @@ function ports(value: unknown, at = ""): [string, number][] {
     if (value === null || typeof value !== "object") {
         return [];
     }
-    return Object.entries(value).flatMap(([key, v]) => typeof v === "number" && /port$/i.test(key) ? [[`${at}${key}`, v] as [string, number]] : ports(v, `${at}${key}.`));
+    return Object.entries(value).flatMap(([key, v]) =>
+        typeof v === "number" && /port$/i.test(key) ? [[`${at}${key}`, v] as [string, number]] : ports(v, `${at}${key}.`),
+    );
 }
 
 describe("Fargate-only cluster", () => {
     let run: ProgramRun;
-    before(async () => { run = await fixtureRun("fargate"); });
+    before(async () => {
+        run = await fixtureRun("fargate");
+    });
 
     it("has an IAM OIDC provider and no Pod Identity association", () => {
         expect(resourceNamed(run, "eks:index:Cluster", "eks-cluster").inputs.createOidcProvider).to.equal(true);
         expect(resourcesOfType(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation")).to.deep.equal([]);
         // Any addon role, including one added later, is assumed through the OIDC provider.
         const addonRoles = resourcesOfType(run, ROLE).filter((r) => r.name.startsWith("eks-addons-"));
-        expect(addonRoles.map((r) => r.name).sort()).to.deep.equal(Object.keys(AWS_ADDONS).map((a) => `eks-addons-${a}`).sort());
+        expect(addonRoles.map((r) => r.name).sort()).to.deep.equal(
+            Object.keys(AWS_ADDONS)
+                .map((a) => `eks-addons-${a}`)
+                .sort(),
+        );
         for (const role of addonRoles) {
-            expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Action, role.name).to.equal("sts:AssumeRoleWithWebIdentity");
+            expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Action, role.name).to.equal(
+                "sts:AssumeRoleWithWebIdentity",
+            );
         }
     });
 
@@ -58,11 +68,15 @@ describe("Fargate-only cluster", () => {
                 Effect: "Allow",
                 Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/${issuer}` },
                 Action: "sts:AssumeRoleWithWebIdentity",
-                Condition: { StringEquals: { [`${issuer}:sub`]: `system:serviceaccount:${subject}`, [`${issuer}:aud`]: "sts.amazonaws.com" } },
+                Condition: {
+                    StringEquals: { [`${issuer}:sub`]: `system:serviceaccount:${subject}`, [`${issuer}:aud`]: "sts.amazonaws.com" },
+                },
             });
             const release = resourceNamed(run, RELEASE, `eks-addons-${addon}`);
             expect(values(run, addon).serviceAccount).to.deep.equal({
-                create: true, name: subject.split(":")[1], annotations: { [IRSA_ROLE_ANNOTATION]: `arn:aws:iam::123456789012:role/eks-addons-${addon}-mock` },
+                create: true,
+                name: subject.split(":")[1],
+                annotations: { [IRSA_ROLE_ANNOTATION]: `arn:aws:iam::123456789012:role/eks-addons-${addon}-mock` },
             });
             // The release starts its pods once the role can do its job.
             expect(release.dependencies).to.include(resourceNamed(run, "aws:iam/rolePolicy:RolePolicy", `eks-addons-${addon}`).urn);
@@ -83,7 +97,10 @@ describe("Fargate-only cluster", () => {
         const [profile] = values(run, "datadog").clusterAgent.admissionController.agentSidecarInjection.profiles;
         // restricted: no privilege escalation, every capability dropped, non-root, RuntimeDefault seccomp.
         expect(profile.securityContext).to.deep.include({
-            allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" },
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"] },
+            runAsNonRoot: true,
+            seccompProfile: { type: "RuntimeDefault" },
         });
         // A read-only root makes the cluster agent add init-copy-agent-config, which has no securityContext.
         expect(profile.securityContext.readOnlyRootFilesystem).to.equal(false);
@@ -93,9 +110,14 @@ describe("Fargate-only cluster", () => {
     it("keeps Pod Identity and default ports on a cluster with nodes", async () => {
         const nodes = await fixtureRun("notifier");
         expect(resourceNamed(nodes, "eks:index:Cluster", "eks-cluster").inputs.createOidcProvider).to.equal(false);
-        expect(resourcesOfType(nodes, "aws:eks/podIdentityAssociation:PodIdentityAssociation").map((a) => a.name))
-            .to.include.members(["eks-addons-aws-load-balancer-controller", "eks-addons-karpenter"]);
-        expect(values(nodes, "aws-load-balancer-controller").serviceAccount).to.deep.equal({ create: true, name: "aws-load-balancer-controller" });
+        expect(resourcesOfType(nodes, "aws:eks/podIdentityAssociation:PodIdentityAssociation").map((a) => a.name)).to.include.members([
+            "eks-addons-aws-load-balancer-controller",
+            "eks-addons-karpenter",
+        ]);
+        expect(values(nodes, "aws-load-balancer-controller").serviceAccount).to.deep.equal({
+            create: true,
+            name: "aws-load-balancer-controller",
+        });
         expect(values(nodes, "metrics-server")).not.to.have.property("containerPort");
     });
 });

@@ -28,15 +28,37 @@ const EXPECTED_RELEASES: Record<string, [string, string, string, string]> = {
 
 describe("KubeSystemAddons", () => {
     describe("per stage", () => {
-        const karpenterStack = ["karpenter-crd", "karpenter", "metrics-server", "kube-state-metrics", "datadog", "aws-load-balancer-controller"];
+        const karpenterStack = [
+            "karpenter-crd",
+            "karpenter",
+            "metrics-server",
+            "kube-state-metrics",
+            "datadog",
+            "aws-load-balancer-controller",
+        ];
         const expected: [string, string, () => Promise<ProgramRun>, string[]][] = [
             ["dev", "Karpenter", () => fixtureRun("dev"), karpenterStack],
             ["stg", "Karpenter", () => fixtureRun("stg"), karpenterStack],
             ["prd", "Karpenter", () => fixtureRun("prd"), karpenterStack],
-            ["dev", "cluster-autoscaler", () => fieldReportRun("dev"), ["cluster-autoscaler", "metrics-server", "kube-state-metrics", "datadog", "aws-load-balancer-controller"]],
-            ["prd", "cluster-autoscaler", () => fieldReportRun("prd"), [
-                "cluster-autoscaler", "metrics-server", "kube-state-metrics", "datadog", "aws-load-balancer-controller", "aws-node-termination-handler",
-            ]],
+            [
+                "dev",
+                "cluster-autoscaler",
+                () => fieldReportRun("dev"),
+                ["cluster-autoscaler", "metrics-server", "kube-state-metrics", "datadog", "aws-load-balancer-controller"],
+            ],
+            [
+                "prd",
+                "cluster-autoscaler",
+                () => fieldReportRun("prd"),
+                [
+                    "cluster-autoscaler",
+                    "metrics-server",
+                    "kube-state-metrics",
+                    "datadog",
+                    "aws-load-balancer-controller",
+                    "aws-node-termination-handler",
+                ],
+            ],
         ];
         for (const [stack, autoscalerName, render, names] of expected) {
             it(`${stack} with ${autoscalerName}: exactly ${names.length} releases, each pinned to its chart, version, repository and namespace`, async () => {
@@ -66,13 +88,22 @@ describe("KubeSystemAddons", () => {
             expect(values(prd, "karpenter")).to.deep.include({ replicas: 2 });
             const field = await fieldReportRun("prd");
             expect(values(field, "cluster-autoscaler").replicaCount).to.equal(2);
-            expect(values(field, "aws-node-termination-handler")).to.deep.include({ replicas: 2, podDisruptionBudget: { maxUnavailable: 1 } });
+            expect(values(field, "aws-node-termination-handler")).to.deep.include({
+                replicas: 2,
+                podDisruptionBudget: { maxUnavailable: 1 },
+            });
             expect(values(prd, "metrics-server")).to.deep.include({ replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } });
-            expect(values(prd, "aws-load-balancer-controller")).to.deep.include({ replicaCount: 2, podDisruptionBudget: { maxUnavailable: 1 } });
+            expect(values(prd, "aws-load-balancer-controller")).to.deep.include({
+                replicaCount: 2,
+                podDisruptionBudget: { maxUnavailable: 1 },
+            });
             expect(values(prd, "datadog").clusterAgent).to.deep.include({ replicas: 2, pdb: { create: true, minAvailable: 1 } });
             const dev = await fixtureRun("dev");
             expect(values(dev, "karpenter")).to.deep.include({ replicas: 1 });
-            expect(values(dev, "metrics-server")).to.deep.include({ replicas: 1, podDisruptionBudget: { enabled: false, minAvailable: 1 } });
+            expect(values(dev, "metrics-server")).to.deep.include({
+                replicas: 1,
+                podDisruptionBudget: { enabled: false, minAvailable: 1 },
+            });
             expect(values(dev, "aws-load-balancer-controller")).to.deep.include({ replicaCount: 1, podDisruptionBudget: {} });
         });
 
@@ -84,7 +115,10 @@ describe("KubeSystemAddons", () => {
     describe("computed values", () => {
         it("give the autoscaler the cluster, the region and an image matching the cluster's Kubernetes minor", async () => {
             expect(values(await fieldReportRun("prd"), "cluster-autoscaler")).to.deep.include({
-                cloudProvider: "aws", awsRegion: "eu-west-1", autoDiscovery: { clusterName: "eks-platform-prd" }, image: { tag: "v1.35.2" },
+                cloudProvider: "aws",
+                awsRegion: "eu-west-1",
+                autoDiscovery: { clusterName: "eks-platform-prd" },
+                image: { tag: "v1.35.2" },
             });
             expect(values(await fieldReportRun("dev"), "cluster-autoscaler").image).to.deep.equal({ tag: "v1.36.1" });
         });
@@ -98,7 +132,10 @@ describe("KubeSystemAddons", () => {
 
         it("give the load balancer controller the cluster, the region and the VPC, so it needs no instance metadata", async () => {
             expect(values(await fixtureRun("stg"), "aws-load-balancer-controller")).to.deep.include({
-                clusterName: "eks-platform-stg", region: "eu-west-1", vpcId: "vpc-network-vpc", enableServiceMutatorWebhook: false,
+                clusterName: "eks-platform-stg",
+                region: "eu-west-1",
+                vpcId: "vpc-network-vpc",
+                enableServiceMutatorWebhook: false,
             });
         });
 
@@ -106,8 +143,11 @@ describe("KubeSystemAddons", () => {
             const run = await fixtureRun("prd");
             const dd = values(run, "datadog");
             expect(dd.datadog).to.deep.include({
-                site: "datadoghq.com", clusterName: "eks-platform-prd", apiKeyExistingSecret: datadog.API_KEY_SECRET,
-                nodeLabelsAsTags: { "eks-platform/node-group": datadog.NODE_GROUP_TAG, "karpenter.sh/nodepool": datadog.NODE_POOL_TAG }, kubeStateMetricsEnabled: false,
+                site: "datadoghq.com",
+                clusterName: "eks-platform-prd",
+                apiKeyExistingSecret: datadog.API_KEY_SECRET,
+                nodeLabelsAsTags: { "eks-platform/node-group": datadog.NODE_GROUP_TAG, "karpenter.sh/nodepool": datadog.NODE_POOL_TAG },
+                kubeStateMetricsEnabled: false,
             });
             expect(dd.datadog.kubeStateMetricsCore).to.include({ enabled: true, ignoreLegacyKSMCheck: true });
             expect(JSON.stringify(dd)).not.to.match(/apiKey"|RENDER-PLACEHOLDER/);
@@ -120,16 +160,24 @@ describe("KubeSystemAddons", () => {
         it("give the termination handler its queue, queue mode and the node tag it checks before draining", async () => {
             const run = await fieldReportRun("prd");
             expect(values(run, "aws-node-termination-handler")).to.deep.include({
-                enableSqsTerminationDraining: true, awsRegion: "eu-west-1", checkTagBeforeDraining: true, managedTag: TERMINATION_HANDLER_TAG,
+                enableSqsTerminationDraining: true,
+                awsRegion: "eu-west-1",
+                checkTagBeforeDraining: true,
+                managedTag: TERMINATION_HANDLER_TAG,
             });
             expect(values(run, "aws-node-termination-handler").queueURL).to.be.a("string");
-            const asgTag = (resourceNamed(run, "aws:autoscaling/group:Group", "eks-burst").inputs.tags as any[]).find((t) => t.key === TERMINATION_HANDLER_TAG);
+            const asgTag = (resourceNamed(run, "aws:autoscaling/group:Group", "eks-burst").inputs.tags as any[]).find(
+                (t) => t.key === TERMINATION_HANDLER_TAG,
+            );
             expect(asgTag.propagateAtLaunch, "the handler checks the instance's tags").to.equal(true);
         });
 
         it("merge the stack's extra values last, over the computed ones", () => {
             expect(mergeValues({ a: { b: 1, c: 2 }, d: [1] }, { a: { c: 3 }, d: [2] })).to.deep.equal({ a: { b: 1, c: 3 }, d: [2] });
-            const v = metricsServer.metricsServerValues(1, metricsServer.DEFAULT_RESOURCES, { replicas: 3, args: ["--kubelet-insecure-tls"] });
+            const v = metricsServer.metricsServerValues(1, metricsServer.DEFAULT_RESOURCES, {
+                replicas: 3,
+                args: ["--kubelet-insecure-tls"],
+            });
             expect(v).to.deep.include({ replicas: 3, args: ["--kubelet-insecure-tls"] });
         });
 
@@ -148,7 +196,18 @@ describe("KubeSystemAddons", () => {
     describe("switching addons off prunes them", () => {
         const cases: [string, string, string[]][] = [
             ["clusterAutoscaler", "cluster-autoscaler", [RELEASE, ROLE, "aws:iam/rolePolicy:RolePolicy", ASSOCIATION]],
-            ["nodeTerminationHandler", "node-termination-handler", [RELEASE, ROLE, "aws:iam/rolePolicy:RolePolicy", ASSOCIATION, "aws:sqs/queue:Queue", "aws:autoscaling/lifecycleHook:LifecycleHook"]],
+            [
+                "nodeTerminationHandler",
+                "node-termination-handler",
+                [
+                    RELEASE,
+                    ROLE,
+                    "aws:iam/rolePolicy:RolePolicy",
+                    ASSOCIATION,
+                    "aws:sqs/queue:Queue",
+                    "aws:autoscaling/lifecycleHook:LifecycleHook",
+                ],
+            ],
             ["kubeStateMetrics", "kube-state-metrics", [RELEASE]],
         ];
         for (const [key, name, types] of cases) {
@@ -162,7 +221,10 @@ describe("KubeSystemAddons", () => {
                     expect(r.name, r.urn).to.contain(name);
                 }
                 for (const type of types) {
-                    expect(removed.map((r) => r.type), type).to.include(type);
+                    expect(
+                        removed.map((r) => r.type),
+                        type,
+                    ).to.include(type);
                 }
                 const added = after.resources.filter((r) => !before.resources.some((b) => b.urn === r.urn));
                 expect(added).to.deep.equal([]);
@@ -175,19 +237,41 @@ describe("KubeSystemAddons", () => {
             delete monitoring.slack.datadogAccount;
             delete monitoring.pageHandles;
             delete monitoring.datadog;
-            const after = await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", overrides: {
-                "eks-platform:addons": { datadog: { enabled: false } }, "eks-platform:monitoring": monitoring,
-                "datadog:apiKey": undefined, "datadog:appKey": undefined,
-            } });
+            const after = await runProgram({
+                stackDir: FIXTURE_DIR,
+                stack: "prd",
+                overrides: {
+                    "eks-platform:addons": { datadog: { enabled: false } },
+                    "eks-platform:monitoring": monitoring,
+                    "datadog:apiKey": undefined,
+                    "datadog:appKey": undefined,
+                },
+            });
             const remaining = new Set(after.resources.map((r) => r.urn));
             const removed = before.resources.filter((r) => !remaining.has(r.urn));
-            expect(removed.filter((r) => !r.type.startsWith("datadog:") && !r.type.startsWith("pulumi:providers:datadog") && !r.type.startsWith("eks-platform:monitoring:Datadog"))
-                .map((r) => r.name)).to.satisfy((names: string[]) => names.every((n) => n.includes("datadog")));
-            expect(removed.map((r) => r.type)).to.include.members([RELEASE, "kubernetes:core/v1:Namespace", "kubernetes:core/v1:Secret",
-                "datadog:index/monitor:Monitor", "datadog:index/dashboardJson:DashboardJson", "datadog:slack/channel:Channel", "pulumi:providers:datadog"]);
+            expect(
+                removed
+                    .filter(
+                        (r) =>
+                            !r.type.startsWith("datadog:") &&
+                            !r.type.startsWith("pulumi:providers:datadog") &&
+                            !r.type.startsWith("eks-platform:monitoring:Datadog"),
+                    )
+                    .map((r) => r.name),
+            ).to.satisfy((names: string[]) => names.every((n) => n.includes("datadog")));
+            expect(removed.map((r) => r.type)).to.include.members([
+                RELEASE,
+                "kubernetes:core/v1:Namespace",
+                "kubernetes:core/v1:Secret",
+                "datadog:index/monitor:Monitor",
+                "datadog:index/dashboardJson:DashboardJson",
+                "datadog:slack/channel:Channel",
+                "pulumi:providers:datadog",
+            ]);
             expect(after.resources.filter((r) => r.type.startsWith("datadog:") || r.type === "pulumi:providers:datadog")).to.deep.equal([]);
             expect(resourcesOfType(after, "aws:cloudwatch/metricAlarm:MetricAlarm").length)
-                .to.equal(resourcesOfType(before, "aws:cloudwatch/metricAlarm:MetricAlarm").length).and.to.be.greaterThan(0);
+                .to.equal(resourcesOfType(before, "aws:cloudwatch/metricAlarm:MetricAlarm").length)
+                .and.to.be.greaterThan(0);
             expect(after.resources.filter((r) => !before.resources.some((b) => b.urn === r.urn))).to.deep.equal([]);
         });
 
@@ -205,7 +289,11 @@ describe("KubeSystemAddons", () => {
                 externalDns: { enabled: true, hostedZoneIds: ["Z0123456789ABC"], domainFilters: ["example.com"] },
                 externalSecrets: { enabled: true, secretArns: ["arn:aws:secretsmanager:eu-west-1:333344445555:secret:web/*"] },
             });
-            expect(values(run, "external-dns")).to.deep.include({ txtOwnerId: "eks-platform-prd", policy: "upsert-only", domainFilters: ["example.com"] });
+            expect(values(run, "external-dns")).to.deep.include({
+                txtOwnerId: "eks-platform-prd",
+                policy: "upsert-only",
+                domainFilters: ["example.com"],
+            });
             expect(values(run, "external-secrets")).to.deep.include({ installCRDs: true });
             for (const name of ["external-dns", "external-secrets"]) {
                 expect(resourceNamed(run, ASSOCIATION, `eks-addons-${name}`).inputs).to.include({ namespace: name, serviceAccount: name });
@@ -215,7 +303,6 @@ describe("KubeSystemAddons", () => {
     });
 
     describe("on a Fargate-only cluster", () => {
-
         it("installs no autoscaler and no termination handler, and runs Datadog as a sidecar", async () => {
             const run = await withAddons("stg", {}, fargateOnlyCluster("stg"));
             const names = Object.keys(releases(run));
@@ -227,13 +314,18 @@ describe("KubeSystemAddons", () => {
             expect(dd.clusterAgent.admissionController).to.deep.equal({
                 enabled: true,
                 agentSidecarInjection: {
-                    enabled: true, provider: "fargate",
+                    enabled: true,
+                    provider: "fargate",
                     selectors: [{ namespaceSelector: { matchLabels: { [datadog.SIDECAR_NAMESPACE_LABEL]: "fargate" } } }],
                     profiles: [{ resources: datadog.DEFAULT_AGENT_RESOURCES, securityContext: datadog.sidecarSecurityContext() }],
                 },
             });
             const profiles = resourcesOfType(run, "aws:eks/fargateProfile:FargateProfile");
-            expect(profiles.flatMap((p) => (p.inputs.selectors as any[]).map((s) => s.namespace))).to.deep.equal(["kube-system", "datadog", "web"]);
+            expect(profiles.flatMap((p) => (p.inputs.selectors as any[]).map((s) => s.namespace))).to.deep.equal([
+                "kube-system",
+                "datadog",
+                "web",
+            ]);
             expect(resourceNamed(run, "eks:index:Cluster", "eks-cluster").inputs).not.to.have.property("fargate");
         });
 
@@ -242,8 +334,10 @@ describe("KubeSystemAddons", () => {
             const namespace = resourceNamed(run, "kubernetes:core/v1:Namespace", "web");
             expect((namespace.inputs.metadata as any).labels).to.include({ [datadog.SIDECAR_NAMESPACE_LABEL]: "fargate" });
             const secret = resourceNamed(run, "kubernetes:core/v1:Secret", "web-datadog");
-            expect(secret.inputs).to.deep.include({ metadata: { name: "datadog-secret", namespace: "web", labels: (secret.inputs.metadata as any).labels } });
-            expect(secret.inputs.stringData).to.deep.equal({ "api-key": SECRET_MASK, token: SECRET_MASK });
+            expect(secret.inputs).to.deep.include({
+                metadata: { name: "datadog-secret", namespace: "web", labels: (secret.inputs.metadata as any).labels },
+            });
+            expect(secret.inputs.stringData).to.deep.equal({ "api-key": SECRET_MASK, "token": SECRET_MASK });
             const role = resourceNamed(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "eks-addons-datadog-agent-fargate");
             expect(role.inputs.rules).to.deep.equal(datadog.fargateAgentRules());
             const binding = resourceNamed(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "web-datadog-agent");
@@ -264,7 +358,9 @@ describe("KubeSystemAddons", () => {
             const run = await fixtureRun("stg");
             expect(values(run, "datadog").clusterAgent).not.to.have.property("admissionController");
             expect(run.resources.filter((r) => /datadog-agent|web-datadog|cluster-agent-token/.test(r.name))).to.deep.equal([]);
-            expect((resourceNamed(run, "kubernetes:apps/v1:Deployment", "web").inputs.spec as any).template.spec.automountServiceAccountToken).to.equal(false);
+            expect(
+                (resourceNamed(run, "kubernetes:apps/v1:Deployment", "web").inputs.spec as any).template.spec.automountServiceAccountToken,
+            ).to.equal(false);
         });
 
         it("refuses a forced autoscaler and termination handler with a clear error", () => {
@@ -274,42 +370,52 @@ describe("KubeSystemAddons", () => {
                     "eks-platform:cluster": fargateOnlyCluster("stg"),
                 },
             });
-            expect(() => parseStackConfig("stg", raw)).to.throw(StackConfigError,
+            expect(() => parseStackConfig("stg", raw)).to.throw(
+                StackConfigError,
                 "[stg] eks-platform:addons.clusterAutoscaler.enabled = true: expected false on a Fargate-only cluster: there are no node groups to scale\n" +
-                "  - [stg] eks-platform:addons.nodeTerminationHandler.enabled = true: expected false without self-managed node groups: EKS managed groups and Fargate drain nodes themselves");
+                    "  - [stg] eks-platform:addons.nodeTerminationHandler.enabled = true: expected false without self-managed node groups: EKS managed groups and Fargate drain nodes themselves",
+            );
         });
     });
 
     describe("refuses", () => {
         function problem(stack: string, addons: Record<string, unknown>): string {
-            return configProblems(stack, { overrides: { "eks-platform:addons": addons } }).map((line) => `  - ${line}`).join("\n");
+            return configProblems(stack, { overrides: { "eks-platform:addons": addons } })
+                .map((line) => `  - ${line}`)
+                .join("\n");
         }
 
         it("metrics-server off while apps have autoscalers", () => {
             expect(problem("dev", { metricsServer: { enabled: false } })).to.equal(
-                "  - [dev] eks-platform:addons.metricsServer.enabled = false: expected true while apps exist: their HorizontalPodAutoscalers read metrics-server");
+                "  - [dev] eks-platform:addons.metricsServer.enabled = false: expected true while apps exist: their HorizontalPodAutoscalers read metrics-server",
+            );
         });
 
         it("the load balancer controller off while apps sit behind the ALB", () => {
             expect(problem("dev", { awsLoadBalancerController: { enabled: false } })).to.equal(
-                "  - [dev] eks-platform:addons.awsLoadBalancerController.enabled = false: expected true while apps exist: the ALB reaches their pods through TargetGroupBindings it reconciles");
+                "  - [dev] eks-platform:addons.awsLoadBalancerController.enabled = false: expected true while apps exist: the ALB reaches their pods through TargetGroupBindings it reconciles",
+            );
         });
 
         it("external-dns without zones to confine it to", () => {
             expect(problem("dev", { externalDns: { enabled: true } })).to.equal(
-                '  - [dev] eks-platform:addons.externalDns = {"hostedZoneIds":[],"domainFilters":[]}: expected hostedZoneIds and domainFilters when external-dns is enabled: it may change those zones only');
+                '  - [dev] eks-platform:addons.externalDns = {"hostedZoneIds":[],"domainFilters":[]}: expected hostedZoneIds and domainFilters when external-dns is enabled: it may change those zones only',
+            );
         });
 
         it("external-secrets without secrets to confine it to", () => {
             expect(problem("dev", { externalSecrets: { enabled: true } })).to.equal(
-                '  - [dev] eks-platform:addons.externalSecrets = {"secretArns":[],"parameterArns":[]}: expected secretArns or parameterArns when external-secrets is enabled: it may read those only');
+                '  - [dev] eks-platform:addons.externalSecrets = {"secretArns":[],"parameterArns":[]}: expected secretArns or parameterArns when external-secrets is enabled: it may read those only',
+            );
         });
 
         it("a replica count out of range and a misspelt addon", () => {
-            expect(problem("dev", { metricsServer: { replicas: 9 }, clusterAutoscalr: {} })).to.equal([
-                "  - [dev] eks-platform:addons.metricsServer.replicas = 9: expected a whole number from 1 to 5",
-                '  - [dev] eks-platform:addons.clusterAutoscalr = {}: unknown key: remove it or check its spelling against docs/configuration.md',
-            ].join("\n"));
+            expect(problem("dev", { metricsServer: { replicas: 9 }, clusterAutoscalr: {} })).to.equal(
+                [
+                    "  - [dev] eks-platform:addons.metricsServer.replicas = 9: expected a whole number from 1 to 5",
+                    "  - [dev] eks-platform:addons.clusterAutoscalr = {}: unknown key: remove it or check its spelling against docs/configuration.md",
+                ].join("\n"),
+            );
         });
     });
 });

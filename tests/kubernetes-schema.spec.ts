@@ -27,7 +27,12 @@ describe("Kubernetes schema validation", () => {
     for (const stack of ["dev", "stg", "prd", "fargate", "notifier", "autoscaler"]) {
         it(`fixture ${stack}: every rendered object, apps' included, is valid for the stack's Kubernetes version`, async () => {
             const { version, objects } = await objectsOf(stack);
-            expect(objects.map((o) => o.kind)).to.include.members(["Deployment", "TargetGroupBinding", "HorizontalPodAutoscaler", "Namespace"]);
+            expect(objects.map((o) => o.kind)).to.include.members([
+                "Deployment",
+                "TargetGroupBinding",
+                "HorizontalPodAutoscaler",
+                "Namespace",
+            ]);
             const problems = (await Promise.all(objects.map((o) => validateKubernetesObject(o, version)))).flat();
             expect(problems, `invalid objects in ${stack}:\n${formatSchemaProblems(problems)}`).to.deep.equal([]);
         });
@@ -51,7 +56,11 @@ describe("Kubernetes schema validation", () => {
         binding.spec.networking.ingress[0].from[0].securityGroup = { groupId: "sg-1" };
         expect(await validateKubernetesObject(binding, "1.34")).to.deep.include.members([
             { object: "TargetGroupBinding web/web", path: "/spec/targetType", message: "must be equal to one of the allowed values" },
-            { object: "TargetGroupBinding web/web", path: "/spec/networking/ingress/0/from/0/securityGroup", message: "must have required property 'groupID'" },
+            {
+                object: "TargetGroupBinding web/web",
+                path: "/spec/networking/ingress/0/from/0/securityGroup",
+                message: "must have required property 'groupID'",
+            },
         ]);
     });
 
@@ -71,9 +80,21 @@ describe("Kubernetes schema validation", () => {
         pool.spec.template.spec.requirements.push({ key: "karpenter.k8s.aws/instance-colour", operator: "In", values: [] });
         pool.spec.disruption.budgets = [{ nodes: "10%", schedule: "0 9 * * *" }];
         expect(await validateKubernetesObject(pool, "1.35")).to.deep.include.members([
-            { object: "NodePool on-demand", path: "/spec/disruption/consolidationPolicy", message: "must be equal to one of the allowed values" },
-            { object: "NodePool on-demand", path: "/spec/template/spec/requirements/7", message: "requirements with operator 'In' must have a value defined" },
-            { object: "NodePool on-demand", path: "/spec/template/spec/requirements/7/key", message: 'label domain "karpenter.k8s.aws" is restricted' },
+            {
+                object: "NodePool on-demand",
+                path: "/spec/disruption/consolidationPolicy",
+                message: "must be equal to one of the allowed values",
+            },
+            {
+                object: "NodePool on-demand",
+                path: "/spec/template/spec/requirements/7",
+                message: "requirements with operator 'In' must have a value defined",
+            },
+            {
+                object: "NodePool on-demand",
+                path: "/spec/template/spec/requirements/7/key",
+                message: 'label domain "karpenter.k8s.aws" is restricted',
+            },
             { object: "NodePool on-demand", path: "/spec/disruption/budgets/0", message: "'schedule' must be set with 'duration'" },
         ]);
         const nodeClass = JSON.parse(JSON.stringify(objects.find((o) => o.kind === "EC2NodeClass")));
@@ -81,15 +102,25 @@ describe("Kubernetes schema validation", () => {
         nodeClass.spec.amiSelectorTerms.push({ id: "ami-123" });
         expect(await validateKubernetesObject(nodeClass, "1.35")).to.deep.include.members([
             { object: "EC2NodeClass default", path: "/spec", message: "must specify exactly one of ['role', 'instanceProfile']" },
-            { object: "EC2NodeClass default", path: "/spec/amiSelectorTerms", message: "'alias' is mutually exclusive, cannot be set with a combination of other amiSelectorTerms" },
+            {
+                object: "EC2NodeClass default",
+                path: "/spec/amiSelectorTerms",
+                message: "'alias' is mutually exclusive, cannot be set with a combination of other amiSelectorTerms",
+            },
         ]);
     });
 
     it("refuses API versions the cluster no longer serves", async () => {
         const pdb = { apiVersion: "policy/v1beta1", kind: "PodDisruptionBudget", metadata: { name: "web", namespace: "web" }, spec: {} };
         expect(await validateKubernetesObject(pdb, "1.34")).to.deep.equal([
-            { object: "PodDisruptionBudget web/web", path: "/apiVersion", message: "policy/v1beta1 was removed in Kubernetes 1.25 (cluster: 1.34)" },
+            {
+                object: "PodDisruptionBudget web/web",
+                path: "/apiVersion",
+                message: "policy/v1beta1 was removed in Kubernetes 1.25 (cluster: 1.34)",
+            },
         ]);
-        expect((await validateKubernetesObject({ ...pdb, apiVersion: "example.com/v1", kind: "Widget" }, "1.34"))[0].message).to.equal("no schema for example.com/v1 Widget in Kubernetes 1.36");
+        expect((await validateKubernetesObject({ ...pdb, apiVersion: "example.com/v1", kind: "Widget" }, "1.34"))[0].message).to.equal(
+            "no schema for example.com/v1 Widget in Kubernetes 1.36",
+        );
     });
 });

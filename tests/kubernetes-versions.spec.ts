@@ -3,7 +3,16 @@
  * refused when its minor would bill extended support without saying so.
  */
 import { expect } from "chai";
-import { amiReleaseProblems, daysOfStandardSupportLeft, EKS_MANAGED_ADDONS, KUBERNETES_MINORS, pastExtendedSupport, pastStandardSupport, RETIRED_MINORS, SUPPORTED_KUBERNETES_VERSIONS } from "../stacks/kubernetes-versions";
+import {
+    amiReleaseProblems,
+    daysOfStandardSupportLeft,
+    EKS_MANAGED_ADDONS,
+    KUBERNETES_MINORS,
+    pastExtendedSupport,
+    pastStandardSupport,
+    RETIRED_MINORS,
+    SUPPORTED_KUBERNETES_VERSIONS,
+} from "../stacks/kubernetes-versions";
 import { NODE_POLICIES } from "../components/cluster/eks-cluster";
 import { amiAlias } from "../components/kube-system-addons/karpenter";
 import { FIXTURE_DIR, fixtureRun, fixtureSection, readFixtureConfig } from "./support/fixtures";
@@ -24,7 +33,10 @@ function problemsOn(stack: string, day: string, edit: (cluster: any) => void): s
         if (!(error instanceof StackConfigError)) {
             throw error;
         }
-        return error.message.split("\n").slice(1).map((line) => line.replace(/^ {2}- /, ""));
+        return error.message
+            .split("\n")
+            .slice(1)
+            .map((line) => line.replace(/^ {2}- /, ""));
     }
 }
 
@@ -66,41 +78,71 @@ describe("Kubernetes versions", () => {
 
     describe("config", () => {
         it("refuses 1.32 with its dates", () => {
-            expect(problemsOn("stg", "2026-11-26", (c) => { c.kubernetesVersion = "1.32"; })).to.deep.equal([
+            expect(
+                problemsOn("stg", "2026-11-26", (c) => {
+                    c.kubernetesVersion = "1.32";
+                }),
+            ).to.deep.equal([
                 '[stg] eks-platform:cluster.kubernetesVersion = "1.32": expected a supported Kubernetes minor (1.33 to 1.36): 1.32 left EKS standard support on 2026-03-23 and leaves extended support on 2027-03-23; upgrade one minor at a time',
             ]);
         });
 
         it("refuses a minor newer than the table, pointing at it", () => {
-            expect(problemsOn("dev", "2026-11-26", (c) => { c.kubernetesVersion = "1.37"; })).to.deep.equal([
+            expect(
+                problemsOn("dev", "2026-11-26", (c) => {
+                    c.kubernetesVersion = "1.37";
+                }),
+            ).to.deep.equal([
                 '[dev] eks-platform:cluster.kubernetesVersion = "1.37": expected a supported Kubernetes minor (1.33 to 1.36): 1.37 is newer than 1.36; add its row to stacks/kubernetes-versions.ts first',
             ]);
         });
 
         it("refuses a minor past standard support under the STANDARD policy, with the dates and the way out", () => {
-            expect(problemsOn("stg", "2026-11-26", (c) => { c.kubernetesVersion = "1.33"; })).to.deep.equal([
+            expect(
+                problemsOn("stg", "2026-11-26", (c) => {
+                    c.kubernetesVersion = "1.33";
+                }),
+            ).to.deep.equal([
                 '[stg] eks-platform:cluster.kubernetesVersion = "1.33": expected a minor in EKS standard support: 1.33 left it on 2026-07-29 (extended support, about six times the cluster-hour price, runs to 2027-07-29); upgrade one minor at a time, or set cluster.upgradePolicy: EXTENDED to pay for it on purpose',
             ]);
         });
 
         it("accepts it when EXTENDED is chosen explicitly, until extended support ends", () => {
-            expect(problemsOn("stg", "2026-11-26", (c) => { c.kubernetesVersion = "1.33"; c.upgradePolicy = "EXTENDED"; })).to.deep.equal([]);
-            expect(problemsOn("stg", "2027-07-30", (c) => { c.kubernetesVersion = "1.33"; c.upgradePolicy = "EXTENDED"; })).to.deep.equal([
+            expect(
+                problemsOn("stg", "2026-11-26", (c) => {
+                    c.kubernetesVersion = "1.33";
+                    c.upgradePolicy = "EXTENDED";
+                }),
+            ).to.deep.equal([]);
+            expect(
+                problemsOn("stg", "2027-07-30", (c) => {
+                    c.kubernetesVersion = "1.33";
+                    c.upgradePolicy = "EXTENDED";
+                }),
+            ).to.deep.equal([
                 '[stg] eks-platform:cluster.kubernetesVersion = "1.33": expected a minor EKS still supports: 1.33 left standard support on 2026-07-29 and extended support on 2027-07-29; upgrade one minor at a time',
             ]);
         });
 
         it("judges by the day: 1.34 passes on its last day of standard support and is refused the day after", () => {
-            const to134 = (c: any) => { c.kubernetesVersion = "1.34"; };
+            const to134 = (c: any) => {
+                c.kubernetesVersion = "1.34";
+            };
             expect(problemsOn("prd", "2026-12-02", to134)).to.deep.equal([]);
             expect(problemsOn("prd", "2026-12-03", to134)).to.have.length(1);
         });
 
         it("defaults the upgrade policy to STANDARD and refuses anything else", () => {
-            expect(problemsOn("dev", "2026-11-26", (c) => { delete c.upgradePolicy; })).to.deep.equal([]);
-            expect(problemsOn("dev", "2026-11-26", (c) => { c.upgradePolicy = "extended"; })).to.deep.equal([
-                '[dev] eks-platform:cluster.upgradePolicy = "extended": expected "STANDARD" or "EXTENDED"',
-            ]);
+            expect(
+                problemsOn("dev", "2026-11-26", (c) => {
+                    delete c.upgradePolicy;
+                }),
+            ).to.deep.equal([]);
+            expect(
+                problemsOn("dev", "2026-11-26", (c) => {
+                    c.upgradePolicy = "extended";
+                }),
+            ).to.deep.equal(['[dev] eks-platform:cluster.upgradePolicy = "extended": expected "STANDARD" or "EXTENDED"']);
         });
     });
 
@@ -132,7 +174,11 @@ describe("Kubernetes versions", () => {
                 const minor = KUBERNETES_MINORS[cluster.version as string];
                 const addons = Object.fromEntries(resourcesOfType(run, ADDON).map((a) => [a.inputs.addonName, a.inputs]));
                 for (const name of ["vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent"] as const) {
-                    expect(addons[name], name).to.deep.include({ addonVersion: minor.addons[name], resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" });
+                    expect(addons[name], name).to.deep.include({
+                        addonVersion: minor.addons[name],
+                        resolveConflictsOnCreate: "OVERWRITE",
+                        resolveConflictsOnUpdate: "OVERWRITE",
+                    });
                 }
                 expect(cluster.useDefaultVpcCni).to.equal(true);
                 expect((cluster.kubeProxyAddonOptions as any).enabled).to.equal(false);
@@ -144,18 +190,29 @@ describe("Kubernetes versions", () => {
             const run = await fixtureRun("prd");
             const vpcCni = resourceNamed(run, ADDON, "eks-vpc-cni");
             const role = resourceNamed(run, "aws:iam/role:Role", "eks-vpc-cni");
-            expect(vpcCni.inputs.podIdentityAssociations).to.deep.equal([{ roleArn: "arn:aws:iam::123456789012:role/eks-vpc-cni-mock", serviceAccount: "aws-node" }]);
-            expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Principal).to.deep.equal({ Service: "pods.eks.amazonaws.com" });
+            expect(vpcCni.inputs.podIdentityAssociations).to.deep.equal([
+                { roleArn: "arn:aws:iam::123456789012:role/eks-vpc-cni-mock", serviceAccount: "aws-node" },
+            ]);
+            expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Principal).to.deep.equal({
+                Service: "pods.eks.amazonaws.com",
+            });
             const attachments = resourcesOfType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
-            expect(attachments.filter((a) => a.inputs.policyArn === "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy").map((a) => a.name)).to.deep.equal(["eks-vpc-cni"]);
+            expect(
+                attachments.filter((a) => a.inputs.policyArn === "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy").map((a) => a.name),
+            ).to.deep.equal(["eks-vpc-cni"]);
             expect(NODE_POLICIES).not.to.include("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy");
             expect(vpcCni.dependencies).to.include(resourceNamed(run, ADDON, "eks-pod-identity-agent").urn);
         });
 
         it("installs the networking add-ons before the nodes and CoreDNS after them", async () => {
             const run = await fieldReportRun("prd");
-            const [vpcCni, kubeProxy, agent, coreDns] = ["eks-vpc-cni", "eks-kube-proxy", "eks-pod-identity-agent", "eks-coredns"].map((n) => resourceNamed(run, ADDON, n));
-            for (const group of [resourceNamed(run, "eks:index:ManagedNodeGroup", "eks-general"), resourceNamed(run, "aws:autoscaling/group:Group", "eks-burst")]) {
+            const [vpcCni, kubeProxy, agent, coreDns] = ["eks-vpc-cni", "eks-kube-proxy", "eks-pod-identity-agent", "eks-coredns"].map(
+                (n) => resourceNamed(run, ADDON, n),
+            );
+            for (const group of [
+                resourceNamed(run, "eks:index:ManagedNodeGroup", "eks-general"),
+                resourceNamed(run, "aws:autoscaling/group:Group", "eks-burst"),
+            ]) {
                 expect(group.dependencies, group.name).to.include.members([vpcCni.urn, kubeProxy.urn, agent.urn]);
                 expect(coreDns.dependencies).to.include(group.urn);
             }
@@ -169,7 +226,11 @@ describe("Kubernetes versions", () => {
         });
 
         it("runs CoreDNS on Fargate on a Fargate-only cluster, after its profiles", async () => {
-            const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "stg", overrides: { "eks-platform:cluster": fargateOnlyCluster("stg") } });
+            const run = await runProgram({
+                stackDir: FIXTURE_DIR,
+                stack: "stg",
+                overrides: { "eks-platform:cluster": fargateOnlyCluster("stg") },
+            });
             const coreDns = resourceNamed(run, ADDON, "eks-coredns");
             expect(JSON.parse(coreDns.inputs.configurationValues as string)).to.deep.equal({ computeType: "Fargate" });
             for (const profile of resourcesOfType(run, "aws:eks/fargateProfile:FargateProfile")) {
@@ -190,7 +251,9 @@ describe("the AMI release Karpenter's nodes run", () => {
 
     it("names a row whose release predates its minor", () => {
         const row = { ...KUBERNETES_MINORS["1.36"], al2023AmiRelease: "v20260529" };
-        expect(amiReleaseProblems({ "1.36": row })).to.deep.equal(["1.36: al2023AmiRelease v20260529 predates v20260610, the first release with 1.36 AMIs"]);
+        expect(amiReleaseProblems({ "1.36": row })).to.deep.equal([
+            "1.36: al2023AmiRelease v20260529 predates v20260610, the first release with 1.36 AMIs",
+        ]);
     });
 
     it("follows the cluster's minor in the EC2NodeClass", async () => {

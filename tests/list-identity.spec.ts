@@ -11,11 +11,18 @@ import { ProgramRun } from "../offline/program-run";
 function changes(before: ProgramRun, after: ProgramRun): { removed: string[]; changed: string[] } {
     const byUrn = new Map(after.resources.map((r) => [r.urn, r]));
     const removed = before.resources.filter((r) => !byUrn.has(r.urn)).map((r) => r.name);
-    const changed = before.resources.filter((r) => byUrn.has(r.urn) && JSON.stringify(byUrn.get(r.urn)!.inputs) !== JSON.stringify(r.inputs)).map((r) => r.name);
+    const changed = before.resources
+        .filter((r) => byUrn.has(r.urn) && JSON.stringify(byUrn.get(r.urn)!.inputs) !== JSON.stringify(r.inputs))
+        .map((r) => r.name);
     return { removed, changed };
 }
 
-async function withoutFirst(stack: string, section: string, list: (value: any) => unknown[], extend: (value: any) => void): Promise<{ removed: string[]; changed: string[] }> {
+async function withoutFirst(
+    stack: string,
+    section: string,
+    list: (value: any) => unknown[],
+    extend: (value: any) => void,
+): Promise<{ removed: string[]; changed: string[] }> {
     const longer = fixtureSection(stack, section);
     extend(longer);
     const shorter = JSON.parse(JSON.stringify(longer));
@@ -27,17 +34,39 @@ async function withoutFirst(stack: string, section: string, list: (value: any) =
 
 describe("resources made from list items are named by the item", () => {
     it("cluster.adminRoleArns: dropping the first admin drops its entry and policy only", async () => {
-        const result = await withoutFirst("prd", "cluster", (c) => c.adminRoleArns, () => undefined);
-        expect(result).to.deep.equal({ removed: ["eks-admin-platform-admin", "eks-admin-platform-admin-AmazonEKSClusterAdminPolicy"], changed: [] });
+        const result = await withoutFirst(
+            "prd",
+            "cluster",
+            (c) => c.adminRoleArns,
+            () => undefined,
+        );
+        expect(result).to.deep.equal({
+            removed: ["eks-admin-platform-admin", "eks-admin-platform-admin-AmazonEKSClusterAdminPolicy"],
+            changed: [],
+        });
     });
 
     it("loadBalancer.allowedCidrs: dropping the first CIDR drops its listener rules only", async () => {
-        const result = await withoutFirst("dev", "loadBalancer", (lb) => lb.allowedCidrs, (lb) => { lb.allowedCidrs = ["192.0.2.0/24", ...lb.allowedCidrs]; });
+        const result = await withoutFirst(
+            "dev",
+            "loadBalancer",
+            (lb) => lb.allowedCidrs,
+            (lb) => {
+                lb.allowedCidrs = ["192.0.2.0/24", ...lb.allowedCidrs];
+            },
+        );
         expect(result).to.deep.equal({ removed: ["alb-in-80-192-0-2-0-24"], changed: [] });
     });
 
     it("ci.runnerCidrs inside the VPC: dropping the first drops its API rule only", async () => {
-        const result = await withoutFirst("fargate", "ci", (ci) => ci.runnerCidrs, (ci) => { ci.runnerCidrs = ["10.64.201.0/24", ...ci.runnerCidrs]; });
+        const result = await withoutFirst(
+            "fargate",
+            "ci",
+            (ci) => ci.runnerCidrs,
+            (ci) => {
+                ci.runnerCidrs = ["10.64.201.0/24", ...ci.runnerCidrs];
+            },
+        );
         expect(result).to.deep.equal({ removed: ["eks-api-from-ci-10-64-201-0-24"], changed: [] });
     });
 });

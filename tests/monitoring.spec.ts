@@ -14,12 +14,13 @@ const DASHBOARD = "datadog:index/dashboardJson:DashboardJson";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
 function dashboards(run: ProgramRun): Record<string, any> {
-    return Object.fromEntries(resourcesOfType(run, DASHBOARD).map((d) => {
-        const dashboard = JSON.parse(d.inputs.dashboard as string);
-        return [dashboard.template_variables[1].defaults[0], dashboard];
-    }));
+    return Object.fromEntries(
+        resourcesOfType(run, DASHBOARD).map((d) => {
+            const dashboard = JSON.parse(d.inputs.dashboard as string);
+            return [dashboard.template_variables[1].defaults[0], dashboard];
+        }),
+    );
 }
-
 
 describe("DatadogDashboards", () => {
     it("passes every dashboard widget query", async () => {
@@ -41,24 +42,44 @@ describe("DatadogDashboards", () => {
             { name: "cluster", prefix: "kube_cluster_name", defaults: ["eks-platform-stg"] },
             { name: "namespace", prefix: "kube_namespace", defaults: ["web"] },
         ]);
-        const groups = ["Container status", "Not-ready replicas", "Allocation per node group and NodePool (requests / allocatable)", "Horizontal pod autoscalers", "Failures"];
+        const groups = [
+            "Container status",
+            "Not-ready replicas",
+            "Allocation per node group and NodePool (requests / allocatable)",
+            "Horizontal pod autoscalers",
+            "Failures",
+        ];
         expect(web.widgets.map((w: any) => w.definition.title)).to.deep.equal([...groups, "Service level: web"]);
         expect(all["kube-system"].widgets.map((w: any) => w.definition.title)).to.deep.equal(groups);
     });
 
     it("show OOMKilled containers and image pull failures of the namespace", () => {
         const queries = dashboardQueries(namespaceDashboard("c", "web"));
-        expect(queries).to.include("sum:kubernetes.containers.state.terminated{$cluster,$namespace,reason:oomkilled} by {kube_container_name}");
-        expect(queries).to.include("sum:kubernetes_state.container.status_report.count.waiting{$cluster,$namespace,reason:errimagepull} by {pod_name}");
-        expect(queries).to.include("sum:kubernetes_state.container.status_report.count.waiting{$cluster,$namespace,reason:imagepullbackoff} by {pod_name}");
+        expect(queries).to.include(
+            "sum:kubernetes.containers.state.terminated{$cluster,$namespace,reason:oomkilled} by {kube_container_name}",
+        );
+        expect(queries).to.include(
+            "sum:kubernetes_state.container.status_report.count.waiting{$cluster,$namespace,reason:errimagepull} by {pod_name}",
+        );
+        expect(queries).to.include(
+            "sum:kubernetes_state.container.status_report.count.waiting{$cluster,$namespace,reason:imagepullbackoff} by {pod_name}",
+        );
     });
 
     it("compute not-ready replicas as desired minus ready for ReplicaSets, StatefulSets and DaemonSets", () => {
         const queries = dashboardQueries(namespaceDashboard("c", "web"));
-        expect(queries).to.include("sum:kubernetes_state.replicaset.replicas_desired{$cluster,$namespace} by {kube_replica_set} - sum:kubernetes_state.replicaset.replicas_ready{$cluster,$namespace} by {kube_replica_set}");
-        expect(queries).to.include("sum:kubernetes_state.statefulset.replicas_desired{$cluster,$namespace} by {kube_stateful_set} - sum:kubernetes_state.statefulset.replicas_ready{$cluster,$namespace} by {kube_stateful_set}");
-        expect(queries).to.include("sum:kubernetes_state.daemonset.desired{$cluster,$namespace} by {kube_daemon_set} - sum:kubernetes_state.daemonset.ready{$cluster,$namespace} by {kube_daemon_set}");
-        expect(queries).to.include("sum:kubernetes.cpu.requests{$cluster,$namespace} by {node_group,node_pool} / sum:kubernetes_state.node.cpu_allocatable{$cluster} by {node_group,node_pool} * 100");
+        expect(queries).to.include(
+            "sum:kubernetes_state.replicaset.replicas_desired{$cluster,$namespace} by {kube_replica_set} - sum:kubernetes_state.replicaset.replicas_ready{$cluster,$namespace} by {kube_replica_set}",
+        );
+        expect(queries).to.include(
+            "sum:kubernetes_state.statefulset.replicas_desired{$cluster,$namespace} by {kube_stateful_set} - sum:kubernetes_state.statefulset.replicas_ready{$cluster,$namespace} by {kube_stateful_set}",
+        );
+        expect(queries).to.include(
+            "sum:kubernetes_state.daemonset.desired{$cluster,$namespace} by {kube_daemon_set} - sum:kubernetes_state.daemonset.ready{$cluster,$namespace} by {kube_daemon_set}",
+        );
+        expect(queries).to.include(
+            "sum:kubernetes.cpu.requests{$cluster,$namespace} by {node_group,node_pool} / sum:kubernetes_state.node.cpu_allocatable{$cluster} by {node_group,node_pool} * 100",
+        );
         expect(queries.filter((q) => q.includes("horizontalpodautoscaler"))).to.have.length(2);
     });
 });
@@ -74,14 +95,31 @@ describe("AlbAlarms", () => {
     it("prd: the ALB's and each target group's alarms, with the stage's thresholds", async () => {
         const alarms = Object.fromEntries(albAlarmsOf(await fixtureRun("prd")).map((a) => [a.name, a.inputs]));
         expect(Object.keys(alarms)).to.deep.equal([
-            "alb-alarms-elb-5xx", "alb-alarms-elb-4xx", "alb-alarms-error-rate",
-            "alb-alarms-web-target-5xx", "alb-alarms-web-response-time", "alb-alarms-web-unhealthy-hosts",
+            "alb-alarms-elb-5xx",
+            "alb-alarms-elb-4xx",
+            "alb-alarms-error-rate",
+            "alb-alarms-web-target-5xx",
+            "alb-alarms-web-response-time",
+            "alb-alarms-web-unhealthy-hosts",
         ]);
-        expect(alarms["alb-alarms-elb-5xx"]).to.deep.include({ metricName: "HTTPCode_ELB_5XX_Count", statistic: "Sum", threshold: 100, comparisonOperator: "GreaterThanThreshold" });
+        expect(alarms["alb-alarms-elb-5xx"]).to.deep.include({
+            metricName: "HTTPCode_ELB_5XX_Count",
+            statistic: "Sum",
+            threshold: 100,
+            comparisonOperator: "GreaterThanThreshold",
+        });
         expect(alarms["alb-alarms-elb-4xx"]).to.deep.include({ metricName: "HTTPCode_ELB_4XX_Count", threshold: 5000 });
         expect(alarms["alb-alarms-web-target-5xx"]).to.deep.include({ metricName: "HTTPCode_Target_5XX_Count", threshold: 100 });
-        expect(alarms["alb-alarms-web-response-time"]).to.deep.include({ metricName: "TargetResponseTime", extendedStatistic: "p99", threshold: 1 });
-        expect(alarms["alb-alarms-web-unhealthy-hosts"]).to.deep.include({ metricName: "UnHealthyHostCount", threshold: 1, comparisonOperator: "GreaterThanOrEqualToThreshold" });
+        expect(alarms["alb-alarms-web-response-time"]).to.deep.include({
+            metricName: "TargetResponseTime",
+            extendedStatistic: "p99",
+            threshold: 1,
+        });
+        expect(alarms["alb-alarms-web-unhealthy-hosts"]).to.deep.include({
+            metricName: "UnHealthyHostCount",
+            threshold: 1,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+        });
         expect(alarms["alb-alarms-error-rate"]).to.deep.include({ threshold: 0.1 });
         const rate = (alarms["alb-alarms-error-rate"].metricQueries as any[]).find((q) => q.returnData);
         expect(rate.expression).to.equal("IF(requests >= 500, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)");
@@ -91,8 +129,10 @@ describe("AlbAlarms", () => {
         const run = await fixtureRun("prd");
         const topic = resourceNamed(run, "aws:sns/topic:Topic", "alerts").inputs.name;
         for (const alarm of albAlarmsOf(run)) {
-            const dimensions = [alarm.inputs.dimensions, ...((alarm.inputs.metricQueries as any[] | undefined) ?? []).map((q) => q.metric?.dimensions)]
-                .filter(Boolean) as Record<string, string>[];
+            const dimensions = [
+                alarm.inputs.dimensions,
+                ...((alarm.inputs.metricQueries as any[] | undefined) ?? []).map((q) => q.metric?.dimensions),
+            ].filter(Boolean) as Record<string, string>[];
             expect(dimensions.length, alarm.name).to.be.greaterThan(0);
             for (const d of dimensions) {
                 expect(d.LoadBalancer).to.equal("app/alb/50dc6c495c0c9188");
@@ -108,7 +148,9 @@ describe("AlbAlarms", () => {
 
     it("respect CloudWatch's periods and M-of-N rule, which the check enforces", () => {
         const definitions = albAlarmDefinitions({
-            namePrefix: "p", loadBalancer: "app/x/1", targetGroups: { web: "targetgroup/y/2" },
+            namePrefix: "p",
+            loadBalancer: "app/x/1",
+            targetGroups: { web: "targetgroup/y/2" },
             thresholds: monitoringSchema.parse({ slack: { channelName: "x", datadogAccount: "a" } }).alb,
         });
         expect(definitions.flatMap(alarmProblems)).to.deep.equal([]);
@@ -129,7 +171,10 @@ describe("AlbAlarms", () => {
     it("wait for the ALB and the topic only, never the cluster", async () => {
         const run = await fixtureRun("prd");
         for (const alarm of resourcesOfType(run, ALARM)) {
-            expect([...transitiveDependencies(run, alarm)].filter((d) => /EksCluster|KubeSystemAddons|eks:index/.test(d)), alarm.name).to.deep.equal([]);
+            expect(
+                [...transitiveDependencies(run, alarm)].filter((d) => /EksCluster|KubeSystemAddons|eks:index/.test(d)),
+                alarm.name,
+            ).to.deep.equal([]);
         }
     });
 });
@@ -140,10 +185,18 @@ describe("removing an app", () => {
         const api = { ...apps.web, image: "r/api:1.0.0", hosts: ["api.example.com"], rds: { ...apps.web.rds, database: "api" } };
         const both = await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", overrides: { "eks-platform:apps": { ...apps, api } } });
         expect(Object.keys(dashboards(both))).to.deep.equal(["web", "api", "kube-system"]);
-        expect(resourcesOfType(both, ALARM).map((a) => a.name)).to.include.members(["alb-alarms-api-target-5xx", "alb-alarms-api-response-time", "alb-alarms-api-unhealthy-hosts"]);
+        expect(resourcesOfType(both, ALARM).map((a) => a.name)).to.include.members([
+            "alb-alarms-api-target-5xx",
+            "alb-alarms-api-response-time",
+            "alb-alarms-api-unhealthy-hosts",
+        ]);
         const webOnly = await fixtureRun("prd");
         expect(Object.keys(dashboards(webOnly))).to.deep.equal(["web", "kube-system"]);
-        expect(resourcesOfType(webOnly, ALARM).map((a) => a.name).filter((n) => n.includes("api"))).to.deep.equal([]);
+        expect(
+            resourcesOfType(webOnly, ALARM)
+                .map((a) => a.name)
+                .filter((n) => n.includes("api")),
+        ).to.deep.equal([]);
     });
 });
 
@@ -155,15 +208,29 @@ describe("SlackNotifications", () => {
         expect(topic.inputs.kmsMasterKeyId).to.equal("arn:aws:kms:eu-west-1:123456789012:key/key-alerts");
         expect(topic.dependencies).to.include(key.urn);
         const policy = JSON.parse(key.inputs.policy as string);
-        expect(policy.Statement[1]).to.deep.include({ Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"] });
+        expect(policy.Statement[1]).to.deep.include({
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        });
         expect(key.inputs.enableKeyRotation).to.equal(true);
         expect(topicKeyPolicy("1").Statement).to.have.length(2);
     });
 
     it("stg and prd deliver through AWS Chatbot to their own channel; prd to on-call", async () => {
-        for (const [stack, channelId] of [["stg", "C0456STG1"], ["prd", "C0789ONCALL"]]) {
-            const config = resourceNamed(await fixtureRun(stack), "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration", "alerts").inputs;
-            expect(config, stack).to.deep.include({ slackTeamId: "T0123ABCD", slackChannelId: channelId, guardrailPolicyArns: ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"] });
+        for (const [stack, channelId] of [
+            ["stg", "C0456STG1"],
+            ["prd", "C0789ONCALL"],
+        ]) {
+            const config = resourceNamed(
+                await fixtureRun(stack),
+                "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration",
+                "alerts",
+            ).inputs;
+            expect(config, stack).to.deep.include({
+                slackTeamId: "T0123ABCD",
+                slackChannelId: channelId,
+                guardrailPolicyArns: ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"],
+            });
             expect(config.snsTopicArns).to.deep.equal([`arn:aws:sns:eu-west-1:123456789012:eks-platform-${stack}-alerts`]);
         }
     });

@@ -24,7 +24,10 @@ describe("Network", () => {
         const specs = vpc.inputs.subnetSpecs as { type: string; cidrBlocks: string[]; tags: Record<string, string> }[];
         const byType = Object.fromEntries(specs.map((s) => [s.type, s]));
         expect(byType.Public.tags).to.include({ "kubernetes.io/role/elb": "1", "kubernetes.io/cluster/eks-platform-stg": "shared" });
-        expect(byType.Private.tags).to.include({ "kubernetes.io/role/internal-elb": "1", "kubernetes.io/cluster/eks-platform-stg": "shared" });
+        expect(byType.Private.tags).to.include({
+            "kubernetes.io/role/internal-elb": "1",
+            "kubernetes.io/cluster/eks-platform-stg": "shared",
+        });
         expect(byType.Public.tags).not.to.have.property("kubernetes.io/role/internal-elb");
         expect(byType.Private.cidrBlocks).to.deep.equal(["10.20.0.0/19", "10.20.32.0/19", "10.20.64.0/19"]);
         expect(byType.Public.cidrBlocks).to.deep.equal(["10.20.96.0/22", "10.20.100.0/22", "10.20.104.0/22"]);
@@ -45,7 +48,9 @@ describe("Network", () => {
         expect(layout.private[6]).to.equal("10.30.12.0/23");
         expect(layout.public[6]).to.equal("10.30.15.128/26");
         expect(subnetLayout("10.10.0.0/16", 2)).to.deep.equal({
-            private: ["10.10.0.0/19", "10.10.32.0/19"], public: ["10.10.64.0/22", "10.10.68.0/22"], prefixReservations: ["10.10.16.0/20", "10.10.48.0/20"],
+            private: ["10.10.0.0/19", "10.10.32.0/19"],
+            public: ["10.10.64.0/22", "10.10.68.0/22"],
+            prefixReservations: ["10.10.16.0/20", "10.10.48.0/20"],
         });
     });
 

@@ -16,7 +16,15 @@ describe("Kubernetes quantities", () => {
         expect(parseQuantity("1e3", "memory")).to.equal(1000);
     });
 
-    for (const [value, kind] of [["1.5Gb", "memory"], ["100mi", "memory"], ["-1", "memory"], ["100m", "memory"], ["1Ki", "cpu"], ["", "cpu"], ["1 Gi", "memory"]] as const) {
+    for (const [value, kind] of [
+        ["1.5Gb", "memory"],
+        ["100mi", "memory"],
+        ["-1", "memory"],
+        ["100m", "memory"],
+        ["1Ki", "cpu"],
+        ["", "cpu"],
+        ["1 Gi", "memory"],
+    ] as const) {
         it(`reject ${JSON.stringify(value)} as ${kind}`, () => {
             expect(parseQuantity(value, kind)).to.equal(undefined);
         });

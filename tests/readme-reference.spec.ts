@@ -24,7 +24,10 @@ describe("configuration reference", () => {
     const statements: [string, string][] = [
         ["app name length", `at most ${MAX_APP_NAME} characters`],
         ["node group name prefix", `must fit in ${MAX_NODE_GROUP_PREFIX} characters`],
-        ["Fargate selectors", `at most ${MAX_FARGATE_PROFILES * SELECTORS_PER_PROFILE - 4} apps (${MAX_FARGATE_PROFILES} profiles of ${SELECTORS_PER_PROFILE} namespace selectors`],
+        [
+            "Fargate selectors",
+            `at most ${MAX_FARGATE_PROFILES * SELECTORS_PER_PROFILE - 4} apps (${MAX_FARGATE_PROFILES} profiles of ${SELECTORS_PER_PROFILE} namespace selectors`,
+        ],
         ["spot diversity", `needs at least ${MIN_SPOT_INSTANCE_TYPES} instance types`],
         ["rule condition values", `at most ${MAX_RULE_CONDITION_VALUES} per rule`],
         ["container memory floor", `less than \`${MIN_CONTAINER_MEMORY / 2 ** 20}Mi\` is refused`],
@@ -33,11 +36,17 @@ describe("configuration reference", () => {
         ["Fargate pod size", `a Fargate pod (${FARGATE_MAX_CORES} vCPU`],
         ["longest burn-rate window", `at most ${MAX_ALARM_WINDOW_MINUTES} (7 days)`],
         ["SLO windows", SLO_WINDOW_DAYS.map((days) => `\`${days}\``).join(" \\| ")],
-        ["hosts per app", `at most ${ALB_RULE_LIMITS.valuesPerCondition} hosts (an ALB condition takes at most ${ALB_RULE_LIMITS.valuesPerCondition} values)`],
+        [
+            "hosts per app",
+            `at most ${ALB_RULE_LIMITS.valuesPerCondition} hosts (an ALB condition takes at most ${ALB_RULE_LIMITS.valuesPerCondition} values)`,
+        ],
         ["wildcards per rule", `at most ${ALB_RULE_LIMITS.wildcardsPerRule} wildcards per rule`],
         ["control-plane log retentions", LOG_RETENTION_DAYS.join(", ")],
         ["reserved label domains", RESERVED_LABEL_DOMAINS.map((d) => `\`${d}\``).join(", ")],
-        ["Kubernetes minors", `one of ${SUPPORTED_KUBERNETES_VERSIONS[0]}–${SUPPORTED_KUBERNETES_VERSIONS[SUPPORTED_KUBERNETES_VERSIONS.length - 1]}`],
+        [
+            "Kubernetes minors",
+            `one of ${SUPPORTED_KUBERNETES_VERSIONS[0]}–${SUPPORTED_KUBERNETES_VERSIONS[SUPPORTED_KUBERNETES_VERSIONS.length - 1]}`,
+        ],
     ];
     for (const [what, text] of statements) {
         it(`states the ${what}: "${text}"`, () => {

@@ -12,15 +12,26 @@ import { FIXTURE_DIR } from "./support/fixtures";
 import { PROJECT_DIR, projectStacks, SECRET_PLACEHOLDER_MARK } from "../offline/stack-files";
 
 function filesUnder(dir: string): string[] {
-    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-        entry.isDirectory() ? filesUnder(path.join(dir, entry.name)) : [path.join(dir, entry.name)]);
+    return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((entry) => (entry.isDirectory() ? filesUnder(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
 }
 
 function renderCli(project: string, stacks: string[]) {
-    return spawnSync(process.execPath, [
-        "-r", path.join(PROJECT_DIR, "scripts", "register.js"), path.join(PROJECT_DIR, "scripts", "render.ts"),
-        ...stacks, "--project", project, "--out", path.join(project, "out"),
-    ], { cwd: PROJECT_DIR, encoding: "utf8" });
+    return spawnSync(
+        process.execPath,
+        [
+            "-r",
+            path.join(PROJECT_DIR, "scripts", "register.js"),
+            path.join(PROJECT_DIR, "scripts", "render.ts"),
+            ...stacks,
+            "--project",
+            project,
+            "--out",
+            path.join(project, "out"),
+        ],
+        { cwd: PROJECT_DIR, encoding: "utf8" },
+    );
 }
 
 describe("offline render", () => {
@@ -75,7 +86,11 @@ describe("offline render", () => {
 
     it("stops a bad config before registering anything", async () => {
         const error = await runProgram({ stackDir: FIXTURE_DIR, stack: "dev", overrides: { "eks-platform:stage": "qa" } }).then(
-            () => { throw new Error("expected the run to fail"); }, (e) => e);
+            () => {
+                throw new Error("expected the run to fail");
+            },
+            (e) => e,
+        );
         expect(error).to.be.instanceOf(StackConfigError);
         expect(error.registeredBeforeFailure).to.equal(0);
     });
@@ -85,10 +100,15 @@ describe("offline render", () => {
         try {
             fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
             const devFile = fs.readFileSync(path.join(FIXTURE_DIR, "Pulumi.dev.yaml"), "utf8");
-            fs.writeFileSync(path.join(project, "Pulumi.bad.yaml"), devFile.replace('kubernetesVersion: "1.36"', 'kubernetesVersion: "1.29"'));
+            fs.writeFileSync(
+                path.join(project, "Pulumi.bad.yaml"),
+                devFile.replace('kubernetesVersion: "1.36"', 'kubernetesVersion: "1.29"'),
+            );
             const result = renderCli(project, ["bad"]);
             expect(result.status).to.equal(1);
-            expect(result.stderr).to.contain('[bad] eks-platform:cluster.kubernetesVersion = "1.29": expected a supported Kubernetes minor');
+            expect(result.stderr).to.contain(
+                '[bad] eks-platform:cluster.kubernetesVersion = "1.29": expected a supported Kubernetes minor',
+            );
             expect(result.stdout).not.to.contain("resources by type");
             expect(fs.existsSync(path.join(project, "out"))).to.equal(false);
         } finally {
@@ -132,10 +152,15 @@ describe("committed stack files", () => {
             fs.copyFileSync(path.join(FIXTURE_DIR, "Pulumi.stg.yaml"), path.join(project, "Pulumi.stg.yaml"));
             const late = committedStackProblems(project, new Date("2027-03-28T12:00:00Z"));
             expect(late).to.have.length(1);
-            expect(late[0]).to.contain('[stg] eks-platform:cluster.kubernetesVersion = "1.35": expected a minor in EKS standard support: 1.35 left it on 2027-03-27');
+            expect(late[0]).to.contain(
+                '[stg] eks-platform:cluster.kubernetesVersion = "1.35": expected a minor in EKS standard support: 1.35 left it on 2027-03-27',
+            );
             expect(committedStacksReport(late)).to.contain("The committed stacks are checked on today's date on purpose");
-            expect(committedStacksReport(['Stack "stg" has 1 configuration problem; nothing was created:\n  - [stg] eks-platform:network.natGateways = "x": expected "single" or "onePerAz"']))
-                .not.to.contain("on purpose");
+            expect(
+                committedStacksReport([
+                    'Stack "stg" has 1 configuration problem; nothing was created:\n  - [stg] eks-platform:network.natGateways = "x": expected "single" or "onePerAz"',
+                ]),
+            ).not.to.contain("on purpose");
         } finally {
             fs.rmSync(project, { recursive: true, force: true });
         }
@@ -163,8 +188,22 @@ describe("committed stack files", () => {
 
 describe("manifest file names", () => {
     it("name each object by kind, namespace and name, not by its position, and tell two of one name apart", () => {
-        const object = (kind: string, name: string, namespace?: string) => ({ kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
-        expect(manifestFiles([object("Namespace", "web"), object("Deployment", "web", "web"), object("ClusterRole", "eks-platform:ci-preview"), object("Namespace", "web")])
-            .map(([name]) => name)).to.deep.equal(["namespace-web.yaml", "deployment-web-web.yaml", "clusterrole-eks-platform_ci-preview.yaml", "namespace-web-2.yaml"]);
+        const object = (kind: string, name: string, namespace?: string) => ({
+            kind,
+            metadata: { name, ...(namespace ? { namespace } : {}) },
+        });
+        expect(
+            manifestFiles([
+                object("Namespace", "web"),
+                object("Deployment", "web", "web"),
+                object("ClusterRole", "eks-platform:ci-preview"),
+                object("Namespace", "web"),
+            ]).map(([name]) => name),
+        ).to.deep.equal([
+            "namespace-web.yaml",
+            "deployment-web-web.yaml",
+            "clusterrole-eks-platform_ci-preview.yaml",
+            "namespace-web-2.yaml",
+        ]);
     });
 });

@@ -62,7 +62,9 @@ function matchGroups(manager: CustomManager, content: string): Record<string, st
     }
     let scopes: { text: string; groups: Record<string, string> }[] = [{ text: content, groups: {} }];
     for (const regex of regexes) {
-        scopes = scopes.flatMap((scope) => [...scope.text.matchAll(regex)].map((m) => ({ text: m[0], groups: { ...scope.groups, ...m.groups } })));
+        scopes = scopes.flatMap((scope) =>
+            [...scope.text.matchAll(regex)].map((m) => ({ text: m[0], groups: { ...scope.groups, ...m.groups } })),
+        );
     }
     return scopes.map((scope) => scope.groups);
 }
@@ -71,26 +73,35 @@ function extract(): Extracted[] {
     const files = projectFiles();
     return (renovate.customManagers as CustomManager[]).flatMap((manager) => {
         const patterns = manager.managerFilePatterns.map((p) => new RegExp(p.replace(/^\/|\/$/g, "")));
-        return files.filter((file) => patterns.some((p) => p.test(file))).flatMap((file) =>
-            matchGroups(manager, fs.readFileSync(path.join(PROJECT_DIR, file), "utf8")).map((groups) => {
-                const depName = manager.depNameTemplate ? template(manager.depNameTemplate, groups) : groups.depName;
-                return {
-                    file,
-                    datasource: manager.datasourceTemplate ?? groups.datasource,
-                    depName,
-                    packageName: manager.packageNameTemplate ? template(manager.packageNameTemplate, groups) : depName,
-                    currentValue: groups.currentValue,
-                    registryUrl: groups.registryUrl,
-                };
-            }));
+        return files
+            .filter((file) => patterns.some((p) => p.test(file)))
+            .flatMap((file) =>
+                matchGroups(manager, fs.readFileSync(path.join(PROJECT_DIR, file), "utf8")).map((groups) => {
+                    const depName = manager.depNameTemplate ? template(manager.depNameTemplate, groups) : groups.depName;
+                    return {
+                        file,
+                        datasource: manager.datasourceTemplate ?? groups.datasource,
+                        depName,
+                        packageName: manager.packageNameTemplate ? template(manager.packageNameTemplate, groups) : depName,
+                        currentValue: groups.currentValue,
+                        registryUrl: groups.registryUrl,
+                    };
+                }),
+            );
     });
 }
 
 const CHARTS: Record<string, ChartPin> = {
-    "cluster-autoscaler": autoscaler.CHART, "metrics-server": metricsServer.CHART, "kube-state-metrics": kubeStateMetrics.CHART,
-    "datadog": datadog.CHART, "aws-load-balancer-controller": lbc.CHART, "aws-node-termination-handler": nth.CHART,
-    "external-secrets": externalSecrets.CHART, "external-dns": externalDns.CHART,
-    "karpenter": karpenter.CHART, "karpenter-crd": karpenter.CRD_CHART,
+    "cluster-autoscaler": autoscaler.CHART,
+    "metrics-server": metricsServer.CHART,
+    "kube-state-metrics": kubeStateMetrics.CHART,
+    "datadog": datadog.CHART,
+    "aws-load-balancer-controller": lbc.CHART,
+    "aws-node-termination-handler": nth.CHART,
+    "external-secrets": externalSecrets.CHART,
+    "external-dns": externalDns.CHART,
+    "karpenter": karpenter.CHART,
+    "karpenter-crd": karpenter.CRD_CHART,
 };
 
 describe("Renovate", () => {
@@ -101,35 +112,52 @@ describe("Renovate", () => {
             const expected = pin.repository.startsWith("oci://")
                 ? { datasource: "docker", depName: `${pin.repository.slice("oci://".length)}/${pin.chart}`, currentValue: pin.version }
                 : { datasource: "helm", depName: pin.chart, currentValue: pin.version, registryUrl: pin.repository };
-            expect(found.filter((f) => f.datasource === expected.datasource && f.depName === expected.depName), addon)
-                .to.have.length(1).and.to.satisfy(([f]: Extracted[]) => f.currentValue === pin.version && (!("registryUrl" in expected) || f.registryUrl === expected.registryUrl));
+            expect(
+                found.filter((f) => f.datasource === expected.datasource && f.depName === expected.depName),
+                addon,
+            )
+                .to.have.length(1)
+                .and.to.satisfy(
+                    ([f]: Extracted[]) =>
+                        f.currentValue === pin.version && (!("registryUrl" in expected) || f.registryUrl === expected.registryUrl),
+                );
         }
     });
 
     it("finds as many chart pins as the code holds (a pin written another way fails here)", () => {
-        const declared = projectFiles().filter((f) => f.startsWith("components/") && f.endsWith(".ts"))
+        const declared = projectFiles()
+            .filter((f) => f.startsWith("components/") && f.endsWith(".ts"))
             .flatMap((f) => fs.readFileSync(path.join(PROJECT_DIR, f), "utf8").match(/: ChartPin = \{/g) ?? []);
-        expect(found.filter((f) => ["helm", "docker"].includes(f.datasource) && f.file.startsWith("components/"))).to.have.length(declared.length);
+        expect(found.filter((f) => ["helm", "docker"].includes(f.datasource) && f.file.startsWith("components/"))).to.have.length(
+            declared.length,
+        );
         expect(declared.length).to.equal(Object.keys(CHARTS).length);
     });
 
     it("finds the cluster-autoscaler image of every minor, and updates it by patches only", () => {
         const images = found.filter((f) => f.depName === "registry.k8s.io/autoscaling/cluster-autoscaler").map((f) => f.currentValue);
         expect(images).to.have.members(Object.values(KUBERNETES_MINORS).map((m) => m.clusterAutoscalerImageTag));
-        const rule = renovate.packageRules.find((r: any) => r.matchPackageNames?.includes("registry.k8s.io/autoscaling/cluster-autoscaler"));
+        const rule = renovate.packageRules.find((r: any) =>
+            r.matchPackageNames?.includes("registry.k8s.io/autoscaling/cluster-autoscaler"),
+        );
         expect(rule).to.deep.include({ matchUpdateTypes: ["major", "minor"], enabled: false });
     });
 
     it("finds every EKS add-on build of every minor, for the aws-eks-addon datasource", () => {
         const addons = found.filter((f) => f.datasource === "aws-eks-addon");
-        const expected = Object.entries(KUBERNETES_MINORS).flatMap(([version, minor]) => Object.entries(minor.addons).map(([addonName, value]) => ({
-            packageName: JSON.stringify({ kubernetesVersion: version, addonName }), currentValue: value,
-        })));
+        const expected = Object.entries(KUBERNETES_MINORS).flatMap(([version, minor]) =>
+            Object.entries(minor.addons).map(([addonName, value]) => ({
+                packageName: JSON.stringify({ kubernetesVersion: version, addonName }),
+                currentValue: value,
+            })),
+        );
         expect(addons.map(({ packageName, currentValue }) => ({ packageName, currentValue }))).to.have.deep.members(expected);
     });
 
     it("moves the load balancer controller's release tag with its chart", () => {
-        expect(found.filter((f) => f.depName === "kubernetes-sigs/aws-load-balancer-controller").map((f) => f.currentValue)).to.deep.equal([lbc.APP_VERSION]);
+        expect(found.filter((f) => f.depName === "kubernetes-sigs/aws-load-balancer-controller").map((f) => f.currentValue)).to.deep.equal([
+            lbc.APP_VERSION,
+        ]);
         const group = renovate.packageRules.find((r: any) => r.groupName === "aws-load-balancer-controller");
         expect(group.matchPackageNames).to.have.members(["aws-load-balancer-controller", "kubernetes-sigs/aws-load-balancer-controller"]);
     });
@@ -137,8 +165,9 @@ describe("Renovate", () => {
     it("moves Karpenter's chart and its CRD chart together, and finds the AMI release its nodes run", () => {
         const group = renovate.packageRules.find((r: any) => r.groupName === "karpenter");
         expect(group.matchPackageNames).to.have.members(["public.ecr.aws/karpenter/karpenter", "public.ecr.aws/karpenter/karpenter-crd"]);
-        expect(found.filter((f) => f.depName === "awslabs/amazon-eks-ami").map((f) => f.currentValue))
-            .to.have.members(Object.values(KUBERNETES_MINORS).map((m) => m.al2023AmiRelease));
+        expect(found.filter((f) => f.depName === "awslabs/amazon-eks-ami").map((f) => f.currentValue)).to.have.members(
+            Object.values(KUBERNETES_MINORS).map((m) => m.al2023AmiRelease),
+        );
     });
 
     it("has only exact npm pins to update", () => {

@@ -69,16 +69,28 @@ describe("burn-rate alerts (CloudWatch)", () => {
         for (const [name, period, threshold, floor] of expected) {
             const alarm = windows[name];
             expect(alarm, name).to.deep.include({
-                threshold, comparisonOperator: "GreaterThanOrEqualToThreshold", evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: "notBreaching",
+                threshold,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                evaluationPeriods: 1,
+                datapointsToAlarm: 1,
+                treatMissingData: "notBreaching",
             });
             const queries = alarm.metricQueries as any[];
             // Failed: the app's 5XX and the connections to its pods that failed (the ALB answers those itself).
             expect(queries.map((q) => q.metric?.metricName ?? q.expression)).to.deep.equal([
-                "RequestCount", "HTTPCode_Target_5XX_Count", "TargetConnectionErrorCount",
+                "RequestCount",
+                "HTTPCode_Target_5XX_Count",
+                "TargetConnectionErrorCount",
                 `IF(requests >= ${floor}, (FILL(errors, 0) + FILL(connectionErrors, 0)) / requests, 0)`,
             ]);
             for (const q of queries.filter((x) => x.metric)) {
-                expect(q.metric, name).to.deep.equal({ namespace: "AWS/ApplicationELB", metricName: q.metric.metricName, dimensions: { LoadBalancer: LB, TargetGroup: TG }, period, stat: "Sum" });
+                expect(q.metric, name).to.deep.equal({
+                    namespace: "AWS/ApplicationELB",
+                    metricName: q.metric.metricName,
+                    dimensions: { LoadBalancer: LB, TargetGroup: TG },
+                    period,
+                    stat: "Sum",
+                });
             }
             expect(queries.filter((q) => q.returnData).map((q) => q.id)).to.deep.equal(["ratio"]);
         }
@@ -86,13 +98,17 @@ describe("burn-rate alerts (CloudWatch)", () => {
 
     it("tell Slack the burn rate, the objective and the budget left", async () => {
         const fast = composites(await fixtureRun("prd"))["slo-alarms-web-slo-1h-5m"].inputs.alarmDescription;
-        expect(fast).to.equal("[page] web is burning its error budget at 14.4x or faster: over the last 1h and 5m at least 1.44% of its requests failed (5XX or no connection). "
-            + "Objective 99.9% over 30 days: a budget of 0.1% of requests. At this rate the whole budget lasts 50 h; 2% of it is already spent, so at most 98% is left. "
-            + "Runbook: https://github.com/example/eks-platform/blob/main/docs/runbooks.md#slo-burn-rate");
+        expect(fast).to.equal(
+            "[page] web is burning its error budget at 14.4x or faster: over the last 1h and 5m at least 1.44% of its requests failed (5XX or no connection). " +
+                "Objective 99.9% over 30 days: a budget of 0.1% of requests. At this rate the whole budget lasts 50 h; 2% of it is already spent, so at most 98% is left. " +
+                "Runbook: https://github.com/example/eks-platform/blob/main/docs/runbooks.md#slo-burn-rate",
+        );
     });
 
     it("default the objective per stage: dev 99%, stg 99.5%, prd 99.9%", async () => {
-        const threshold = async (stack: string) => resourceNamed(await fixtureRun(stack), "aws:cloudwatch/metricAlarm:MetricAlarm", "slo-alarms-web-slo-1h-5m-long").inputs.threshold;
+        const threshold = async (stack: string) =>
+            resourceNamed(await fixtureRun(stack), "aws:cloudwatch/metricAlarm:MetricAlarm", "slo-alarms-web-slo-1h-5m-long").inputs
+                .threshold;
         expect(await threshold("dev")).to.equal(0.144);
         expect(await threshold("stg")).to.equal(0.072);
         expect(await threshold("prd")).to.equal(0.0144);
@@ -103,29 +119,48 @@ describe("burn-rate alerts (CloudWatch)", () => {
         apps.web.slo = { availabilityPercent: 99.95, windowDays: 7 };
         const monitoring = fixtureSection("stg", "monitoring");
         monitoring.burnRateAlerts = [{ severity: "page", longWindowMinutes: 120, shortWindowMinutes: 10, budgetPercent: 5 }];
-        const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "stg", overrides: { "eks-platform:apps": apps, "eks-platform:monitoring": monitoring } });
+        const run = await runProgram({
+            stackDir: FIXTURE_DIR,
+            stack: "stg",
+            overrides: { "eks-platform:apps": apps, "eks-platform:monitoring": monitoring },
+        });
         expect(Object.keys(composites(run))).to.deep.equal(["slo-alarms-web-slo-2h-10m"]);
         // 5% of 7 days in 2 hours: 0.05 x 168 / 2 = 4.2x; 4.2 x 0.05% = 0.21%.
-        expect(resourceNamed(run, "aws:cloudwatch/metricAlarm:MetricAlarm", "slo-alarms-web-slo-2h-10m-short").inputs.threshold).to.equal(0.0021);
+        expect(resourceNamed(run, "aws:cloudwatch/metricAlarm:MetricAlarm", "slo-alarms-web-slo-2h-10m-short").inputs.threshold).to.equal(
+            0.0021,
+        );
         expect(resourceNamed(run, SLO, "slos-web").inputs.thresholds).to.deep.equal([{ timeframe: "7d", target: 99.95, warning: 99.975 }]);
     });
 
     it("wait for the ALB and the topic only, never the cluster", async () => {
         const run = await fixtureRun("prd");
         for (const alarm of [...resourcesOfType(run, COMPOSITE_ALARM), ...sloWindowAlarmsOf(run)]) {
-            expect([...transitiveDependencies(run, alarm)].filter((d) => /EksCluster|KubeSystemAddons|eks:index/.test(d)), alarm.name).to.deep.equal([]);
+            expect(
+                [...transitiveDependencies(run, alarm)].filter((d) => /EksCluster|KubeSystemAddons|eks:index/.test(d)),
+                alarm.name,
+            ).to.deep.equal([]);
         }
     });
 
     it("exist for every app: two apps, twice the alerts", () => {
         const alerts = burnRateAlerts({
-            namePrefix: "p", loadBalancer: LB, minRequestsPerMinute: 10, runbookUrl: "https://r",
+            namePrefix: "p",
+            loadBalancer: LB,
+            minRequestsPerMinute: 10,
+            runbookUrl: "https://r",
             tiers: DEFAULT_BURN_RATE_TIERS,
-            apps: { web: { targetGroup: TG, slo: { availabilityPercent: 99.9, windowDays: 30 } }, api: { targetGroup: "targetgroup/api/1", slo: { availabilityPercent: 99, windowDays: 90 } } },
+            apps: {
+                web: { targetGroup: TG, slo: { availabilityPercent: 99.9, windowDays: 30 } },
+                api: { targetGroup: "targetgroup/api/1", slo: { availabilityPercent: 99, windowDays: 90 } },
+            },
         });
         expect(alerts.map((a) => [a.key, a.severity, a.burnRate, a.threshold])).to.deep.equal([
-            ["web-slo-1h-5m", "page", 14.4, 0.0144], ["web-slo-6h-30m", "page", 6, 0.006], ["web-slo-3d-6h", "ticket", 1, 0.001],
-            ["api-slo-1h-5m", "page", 43.2, 0.432], ["api-slo-6h-30m", "page", 18, 0.18], ["api-slo-3d-6h", "ticket", 3, 0.03],
+            ["web-slo-1h-5m", "page", 14.4, 0.0144],
+            ["web-slo-6h-30m", "page", 6, 0.006],
+            ["web-slo-3d-6h", "ticket", 1, 0.001],
+            ["api-slo-1h-5m", "page", 43.2, 0.432],
+            ["api-slo-6h-30m", "page", 18, 0.18],
+            ["api-slo-3d-6h", "ticket", 3, 0.03],
         ]);
     });
 });
@@ -141,28 +176,48 @@ describe("the Datadog SLO of each app", () => {
             denominator: ["2xx", "3xx", "4xx", "5xx"].map(count).join(" + "),
         });
         expect(slo.thresholds).to.deep.equal([{ timeframe: "30d", target: 99.9, warning: 99.95 }]);
-        expect(sloQuery("targetgroup/Web/1").numerator).to.match(/^sum:aws\.applicationelb\.httpcode_target_2xx\{targetgroup:targetgroup\/web\/1\}\.as_count\(\) \+ /);
+        expect(sloQuery("targetgroup/Web/1").numerator).to.match(
+            /^sum:aws\.applicationelb\.httpcode_target_2xx\{targetgroup:targetgroup\/web\/1\}\.as_count\(\) \+ /,
+        );
         expect(sloThreshold({ availabilityPercent: 99, windowDays: 90 })).to.deep.equal({ timeframe: "90d", target: 99, warning: 99.5 });
     });
 
     it("sits on the app's dashboard with its budget, next to the burn rate of each alert tier", async () => {
         const run = await fixtureRun("prd");
-        const dashboard = JSON.parse(resourceNamed(run, "datadog:index/dashboardJson:DashboardJson", "dashboards-web").inputs.dashboard as string);
+        const dashboard = JSON.parse(
+            resourceNamed(run, "datadog:index/dashboardJson:DashboardJson", "dashboards-web").inputs.dashboard as string,
+        );
         const panel = dashboard.widgets.find((w: any) => w.definition.title === "Service level: web").definition.widgets;
         expect(panel[0].definition).to.deep.equal({
-            type: "slo", title: "web availability (99.9% over 30 days)", slo_id: "slo8abcdef0123456789abcdef012345",
-            view_type: "detail", view_mode: "overall", time_windows: ["30d"], show_error_budget: true,
+            type: "slo",
+            title: "web availability (99.9% over 30 days)",
+            slo_id: "slo8abcdef0123456789abcdef012345",
+            view_type: "detail",
+            view_mode: "overall",
+            time_windows: ["30d"],
+            show_error_budget: true,
         });
         const burn = panel[1].definition;
         // Trailing windows as the alarms see them: 5XX over all responses, divided by the budget.
-        const trailing = (c: string, s: number) => `moving_rollup(sum:aws.applicationelb.httpcode_target_${c}{targetgroup:${TG}}.as_count(), ${s}, 'sum')`;
-        expect(burn.requests.map((r: any) => r.q)).to.deep.equal([3600, 21_600, 259_200].map((s) =>
-            `${trailing("5xx", s)} / (${["2xx", "3xx", "4xx", "5xx"].map((c) => trailing(c, s)).join(" + ")}) / 0.001`));
+        const trailing = (c: string, s: number) =>
+            `moving_rollup(sum:aws.applicationelb.httpcode_target_${c}{targetgroup:${TG}}.as_count(), ${s}, 'sum')`;
+        expect(burn.requests.map((r: any) => r.q)).to.deep.equal(
+            [3600, 21_600, 259_200].map(
+                (s) => `${trailing("5xx", s)} / (${["2xx", "3xx", "4xx", "5xx"].map((c) => trailing(c, s)).join(" + ")}) / 0.001`,
+            ),
+        );
         expect(burn.markers.map((m: any) => m.value)).to.deep.equal(["y = 14.4", "y = 6", "y = 1"]);
         const id = resourceNamed(run, SLO, "slos-web");
         expect(resourceNamed(run, "datadog:index/dashboardJson:DashboardJson", "dashboards-web").dependencies).to.include(id.urn);
-        expect(servicePanel({ app: "a", targetGroup: "tg", sloId: "x", slo: { availabilityPercent: 99.5, windowDays: 7 }, tiers: DEFAULT_BURN_RATE_TIERS })
-            .definition.widgets as any[]).to.have.length(2);
+        expect(
+            servicePanel({
+                app: "a",
+                targetGroup: "tg",
+                sloId: "x",
+                slo: { availabilityPercent: 99.5, windowDays: 7 },
+                tiers: DEFAULT_BURN_RATE_TIERS,
+            }).definition.widgets as any[],
+        ).to.have.length(2);
     });
 });
 
@@ -195,11 +250,13 @@ describe("SLO config", () => {
     });
 
     it("refuses tiers CloudWatch cannot evaluate or that repeat", () => {
-        expect(withTiers([
-            { severity: "page", longWindowMinutes: 60, shortWindowMinutes: 60, budgetPercent: 2 },
-            { severity: "ticket", longWindowMinutes: 14 * 24 * 60, shortWindowMinutes: 60, budgetPercent: 10 },
-            { severity: "page", longWindowMinutes: 60, shortWindowMinutes: 60, budgetPercent: 5 },
-        ])).to.deep.equal([
+        expect(
+            withTiers([
+                { severity: "page", longWindowMinutes: 60, shortWindowMinutes: 60, budgetPercent: 2 },
+                { severity: "ticket", longWindowMinutes: 14 * 24 * 60, shortWindowMinutes: 60, budgetPercent: 10 },
+                { severity: "page", longWindowMinutes: 60, shortWindowMinutes: 60, budgetPercent: 5 },
+            ]),
+        ).to.deep.equal([
             "[prd] eks-platform:monitoring.burnRateAlerts.0.shortWindowMinutes = 60: expected a short window below the long one (60 minutes), about 1/12 of it: it confirms the burn is still going on",
             "[prd] eks-platform:monitoring.burnRateAlerts.1.longWindowMinutes = 20160: expected at most 10080 minutes (7 days): CloudWatch evaluates an alarm over 7 days at most",
             '[prd] eks-platform:monitoring.burnRateAlerts.2 = {"severity":"page","longWindowMinutes":60,"shortWindowMinutes":60,"budgetPercent":5}: expected windows of its own: tier 0 has the same long and short windows',

@@ -28,7 +28,11 @@ describe("spot capacity on a fresh account", () => {
         const cluster = fixtureSection("notifier", "cluster");
         cluster.nodePools.spot.capacityTypes = ["on-demand"];
         const run = await fixtureVariant("notifier", { overrides: { "eks-platform:cluster": cluster } });
-        expect(karpenterPolicy(run).map((s) => s.Action).flat()).not.to.include("iam:CreateServiceLinkedRole");
+        expect(
+            karpenterPolicy(run)
+                .map((s) => s.Action)
+                .flat(),
+        ).not.to.include("iam:CreateServiceLinkedRole");
     });
 });
 
@@ -36,10 +40,17 @@ describe("event queues", () => {
     it("every SQS queue, Karpenter's and the termination handler's, refuses requests without TLS", async () => {
         const runs = [await fixtureRun("notifier"), await fieldReportRun("prd")];
         const policies = runs.flatMap((run) => resourcesOfType(run, "aws:sqs/queuePolicy:QueuePolicy").map((p) => ({ run, p })));
-        expect(policies.map(({ p }) => p.name)).to.include.members(["eks-addons-karpenter-interruption", "eks-addons-node-termination-handler"]);
+        expect(policies.map(({ p }) => p.name)).to.include.members([
+            "eks-addons-karpenter-interruption",
+            "eks-addons-node-termination-handler",
+        ]);
         for (const { run, p } of policies) {
             const deny = JSON.parse(p.inputs.policy as string).Statement.find((s: any) => s.Effect === "Deny");
-            expect(deny, `${run.stack} ${p.name}`).to.deep.include({ Principal: "*", Action: "sqs:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+            expect(deny, `${run.stack} ${p.name}`).to.deep.include({
+                Principal: "*",
+                Action: "sqs:*",
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            });
         }
     });
 });

@@ -54,7 +54,7 @@ describe("stack names", () => {
         try {
             fs.copyFileSync(path.join(FIXTURE_DIR, "Pulumi.stg.yaml"), path.join(dir, "Pulumi.team.qa.yaml"));
             expect(configProblems("team.qa", { stackDir: dir })).to.deep.equal([
-                '[team.qa] eks-platform:cluster.name = (not set): is required for stack "team.qa": the default cluster name "eks-platform-team.qa" is not one EKS accepts (letters, digits, \'-\' and \'_\', at most 100 characters)',
+                "[team.qa] eks-platform:cluster.name = (not set): is required for stack \"team.qa\": the default cluster name \"eks-platform-team.qa\" is not one EKS accepts (letters, digits, '-' and '_', at most 100 characters)",
             ]);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });

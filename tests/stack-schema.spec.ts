@@ -23,7 +23,9 @@ function stackFile(dir: string, stack: string): any {
 
 describe("stack file JSON Schema", () => {
     it("is current: npm run stack-schema writes what is committed", () => {
-        expect(fs.readFileSync(STACK_SCHEMA_PATH, "utf8"), "schema/stack.schema.json is stale: run npm run stack-schema").to.equal(stackSchemaText());
+        expect(fs.readFileSync(STACK_SCHEMA_PATH, "utf8"), "schema/stack.schema.json is stale: run npm run stack-schema").to.equal(
+            stackSchemaText(),
+        );
     });
 
     for (const stack of projectStacks()) {
@@ -45,6 +47,8 @@ describe("stack file JSON Schema", () => {
         const errors = errorsOf(file);
         expect(errors).to.include("/config/eks-platform:cluster must NOT have additional properties");
         expect(errors).to.include("/config/eks-platform:webDbPassword must be object");
-        expect(errorsOf({ config: { ...stackFile(FIXTURE_DIR, "prd").config, "eks-platfrom:stage": "prd" } })).to.include("/config must NOT have additional properties");
+        expect(errorsOf({ config: { ...stackFile(FIXTURE_DIR, "prd").config, "eks-platfrom:stage": "prd" } })).to.include(
+            "/config must NOT have additional properties",
+        );
     });
 });

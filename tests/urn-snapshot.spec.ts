@@ -8,7 +8,11 @@ import { projectStacks } from "../offline/stack-files";
  * The URNs added and removed between the committed snapshot and the current render. A resource
  * renamed with an alias to its old URN is neither: Pulumi moves it, so existing stacks keep it.
  */
-export function urnChanges(committed: string, current: string, aliases: ReadonlyMap<string, readonly string[]> = new Map()): { added: string[]; removed: string[] } {
+export function urnChanges(
+    committed: string,
+    current: string,
+    aliases: ReadonlyMap<string, readonly string[]> = new Map(),
+): { added: string[]; removed: string[] } {
     const before = new Set(committed.split("\n").filter(Boolean));
     const after = new Set(current.split("\n").filter(Boolean));
     const movedFrom = new Set([...after].flatMap((urn) => (aliases.get(urn) ?? []).filter((old) => before.has(old))));

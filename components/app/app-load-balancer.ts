@@ -88,83 +88,145 @@ export class AppLoadBalancer extends pulumi.ComponentResource {
         super("eks-platform:alb:AppLoadBalancer", name, {}, opts);
         const https = args.certificateArn !== undefined;
 
-        const securityGroup = new aws.ec2.SecurityGroup(name, {
-            description: `ALB ${name}: clients in, app ports out to the VPC only`,
-            vpcId: args.vpcId,
-            tags: { ...args.tags, Name: name },
-        }, { parent: this });
+        const securityGroup = new aws.ec2.SecurityGroup(
+            name,
+            {
+                description: `ALB ${name}: clients in, app ports out to the VPC only`,
+                vpcId: args.vpcId,
+                tags: { ...args.tags, Name: name },
+            },
+            { parent: this },
+        );
         const listenerPorts = https ? [443, 80] : [80];
         for (const port of listenerPorts) {
             // Named by the CIDR, so editing the list touches only the CIDRs edited; the alias keeps
             // the rule of stacks made when rules were named by position.
-            args.allowedCidrs.forEach((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}-${cidrKey(cidr)}`, {
-                securityGroupId: securityGroup.id,
-                ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: cidr,
-                description: port === 80 && https ? "HTTP, redirected to HTTPS" : "clients",
-            }, { parent: this, aliases: [{ name: `${name}-in-${port}-${i}` }] }));
+            args.allowedCidrs.forEach(
+                (cidr, i) =>
+                    new aws.vpc.SecurityGroupIngressRule(
+                        `${name}-in-${port}-${cidrKey(cidr)}`,
+                        {
+                            securityGroupId: securityGroup.id,
+                            ipProtocol: "tcp",
+                            fromPort: port,
+                            toPort: port,
+                            cidrIpv4: cidr,
+                            description: port === 80 && https ? "HTTP, redirected to HTTPS" : "clients",
+                        },
+                        { parent: this, aliases: [{ name: `${name}-in-${port}-${i}` }] },
+                    ),
+            );
         }
         for (const port of [...new Set(args.apps.map((a) => a.port))]) {
-            new aws.vpc.SecurityGroupEgressRule(`${name}-out-${port}`, {
-                securityGroupId: securityGroup.id,
-                ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: args.vpcCidr,
-                description: "to app pods",
-            }, { parent: this });
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-out-${port}`,
+                {
+                    securityGroupId: securityGroup.id,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    cidrIpv4: args.vpcCidr,
+                    description: "to app pods",
+                },
+                { parent: this },
+            );
         }
 
         const logs = args.accessLogs ? this.accessLogBucket(name, args) : undefined;
-        const alb = new aws.lb.LoadBalancer(name, {
-            loadBalancerType: "application",
-            internal: false,
-            subnets: args.publicSubnetIds,
-            securityGroups: [securityGroup.id],
-            dropInvalidHeaderFields: true,
-            enableDeletionProtection: args.deletionProtection,
-            idleTimeout: args.idleTimeoutSeconds,
-            accessLogs: logs ? { bucket: logs.bucket, enabled: true } : undefined,
-            tags: args.tags,
-        }, { parent: this, dependsOn: logs ? [logs.policy] : [] });
-
-        const notFound = { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } };
-        const listener = https
-            ? new aws.lb.Listener(`${name}-https`, {
-                loadBalancerArn: alb.arn, port: 443, protocol: "HTTPS",
-                certificateArn: args.certificateArn, sslPolicy: args.sslPolicy,
-                defaultActions: [notFound], tags: args.tags,
-            }, { parent: this })
-            : new aws.lb.Listener(`${name}-http`, {
-                loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: [notFound], tags: args.tags,
-            }, { parent: this });
-        if (https) {
-            new aws.lb.Listener(`${name}-http`, {
-                loadBalancerArn: alb.arn, port: 80, protocol: "HTTP",
-                defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+        const alb = new aws.lb.LoadBalancer(
+            name,
+            {
+                loadBalancerType: "application",
+                internal: false,
+                subnets: args.publicSubnetIds,
+                securityGroups: [securityGroup.id],
+                dropInvalidHeaderFields: true,
+                enableDeletionProtection: args.deletionProtection,
+                idleTimeout: args.idleTimeoutSeconds,
+                accessLogs: logs ? { bucket: logs.bucket, enabled: true } : undefined,
                 tags: args.tags,
-            }, { parent: this });
+            },
+            { parent: this, dependsOn: logs ? [logs.policy] : [] },
+        );
+
+        const notFound = {
+            type: "fixed-response",
+            fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" },
+        };
+        const listener = https
+            ? new aws.lb.Listener(
+                  `${name}-https`,
+                  {
+                      loadBalancerArn: alb.arn,
+                      port: 443,
+                      protocol: "HTTPS",
+                      certificateArn: args.certificateArn,
+                      sslPolicy: args.sslPolicy,
+                      defaultActions: [notFound],
+                      tags: args.tags,
+                  },
+                  { parent: this },
+              )
+            : new aws.lb.Listener(
+                  `${name}-http`,
+                  {
+                      loadBalancerArn: alb.arn,
+                      port: 80,
+                      protocol: "HTTP",
+                      defaultActions: [notFound],
+                      tags: args.tags,
+                  },
+                  { parent: this },
+              );
+        if (https) {
+            new aws.lb.Listener(
+                `${name}-http`,
+                {
+                    loadBalancerArn: alb.arn,
+                    port: 80,
+                    protocol: "HTTP",
+                    defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
         }
 
         const priorities = rulePriorities(args.apps);
         this.targetGroups = {};
         this.urls = {};
         for (const app of args.apps) {
-            const targetGroup = new aws.lb.TargetGroup(`${name}-${app.name}`, {
-                vpcId: args.vpcId,
-                targetType: "ip",
-                port: app.port,
-                protocol: "HTTP",
-                deregistrationDelay: app.deregistrationDelaySeconds,
-                healthCheck: {
-                    path: app.healthCheckPath, matcher: "200-399", interval: 15, timeout: 5,
-                    healthyThreshold: 2, unhealthyThreshold: 3,
+            const targetGroup = new aws.lb.TargetGroup(
+                `${name}-${app.name}`,
+                {
+                    vpcId: args.vpcId,
+                    targetType: "ip",
+                    port: app.port,
+                    protocol: "HTTP",
+                    deregistrationDelay: app.deregistrationDelaySeconds,
+                    healthCheck: {
+                        path: app.healthCheckPath,
+                        matcher: "200-399",
+                        interval: 15,
+                        timeout: 5,
+                        healthyThreshold: 2,
+                        unhealthyThreshold: 3,
+                    },
+                    tags: { ...args.tags, App: app.name },
                 },
-                tags: { ...args.tags, App: app.name },
-            }, { parent: this });
-            new aws.lb.ListenerRule(`${name}-${app.name}`, {
-                listenerArn: listener.arn,
-                priority: priorities[app.name],
-                conditions: routeConditions(app),
-                actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-                tags: args.tags,
-            }, { parent: this });
+                { parent: this },
+            );
+            new aws.lb.ListenerRule(
+                `${name}-${app.name}`,
+                {
+                    listenerArn: listener.arn,
+                    priority: priorities[app.name],
+                    conditions: routeConditions(app),
+                    actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
             this.targetGroups[app.name] = { arn: targetGroup.arn, arnSuffix: targetGroup.arnSuffix };
             const host = app.hosts[0] && !app.hosts[0].startsWith("*") ? pulumi.output(app.hosts[0]) : alb.dnsName;
             this.urls[app.name] = pulumi.interpolate`${https ? "https" : "http"}://${host}${app.pathPrefix}`;
@@ -185,24 +247,52 @@ export class AppLoadBalancer extends pulumi.ComponentResource {
     /** A private, SSE-S3 encrypted bucket (the only encryption ALB log delivery supports), expiring old logs. */
     private accessLogBucket(name: string, args: AppLoadBalancerArgs): { bucket: pulumi.Output<string>; policy: aws.s3.BucketPolicy } {
         const bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: false, tags: args.tags }, { parent: this });
-        new aws.s3.BucketPublicAccessBlock(`${name}-access-logs`, {
-            bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
-        }, { parent: this });
-        new aws.s3.BucketOwnershipControls(`${name}-access-logs`, {
-            bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, { parent: this });
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-access-logs`, {
-            bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-        }, { parent: this });
-        new aws.s3.BucketLifecycleConfiguration(`${name}-access-logs`, {
-            bucket: bucket.id,
-            rules: [{ id: "expire", status: "Enabled", filter: {}, expiration: { days: args.accessLogRetentionDays } }],
-        }, { parent: this });
+        new aws.s3.BucketPublicAccessBlock(
+            `${name}-access-logs`,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketOwnershipControls(
+            `${name}-access-logs`,
+            {
+                bucket: bucket.id,
+                rule: { objectOwnership: "BucketOwnerEnforced" },
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-access-logs`,
+            {
+                bucket: bucket.id,
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-access-logs`,
+            {
+                bucket: bucket.id,
+                rules: [{ id: "expire", status: "Enabled", filter: {}, expiration: { days: args.accessLogRetentionDays } }],
+            },
+            { parent: this },
+        );
         const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
-        const policy = new aws.s3.BucketPolicy(`${name}-access-logs`, {
-            bucket: bucket.id,
-            policy: pulumi.all([bucket.arn, elbAccount.arn]).apply(([bucketArn, elbArn]) => JSON.stringify(accessLogBucketPolicy(bucketArn, elbArn))),
-        }, { parent: this });
+        const policy = new aws.s3.BucketPolicy(
+            `${name}-access-logs`,
+            {
+                bucket: bucket.id,
+                policy: pulumi
+                    .all([bucket.arn, elbAccount.arn])
+                    .apply(([bucketArn, elbArn]) => JSON.stringify(accessLogBucketPolicy(bucketArn, elbArn))),
+            },
+            { parent: this },
+        );
         return { bucket: bucket.bucket, policy };
     }
 }

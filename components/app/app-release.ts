@@ -84,7 +84,10 @@ export function contentAddressedName(base: string, data: Record<string, string>)
  * an image tag, which may be 128 characters and start with "_" or end with "." or "-".
  */
 export function labelSafe(text: string): string {
-    return text.replace(/^[^A-Za-z0-9]+/, "").slice(0, 63).replace(/[^A-Za-z0-9]+$/, "");
+    return text
+        .replace(/^[^A-Za-z0-9]+/, "")
+        .slice(0, 63)
+        .replace(/[^A-Za-z0-9]+$/, "");
 }
 
 /** The app's version label from its image: the tag (also of repo:tag@sha256:...), else the digest's first 12 hex digits. */
@@ -103,7 +106,9 @@ export function appSelector(app: Pick<AppConfig, "name">): Record<string, string
 /** Labels of every object of the app; the stage label lets policies apply stage rules. */
 export function appLabels(app: Pick<AppConfig, "name">, stage: Stage): Record<string, string> {
     return {
-        ...appSelector(app), "app.kubernetes.io/part-of": "eks-platform", "app.kubernetes.io/managed-by": "pulumi",
+        ...appSelector(app),
+        "app.kubernetes.io/part-of": "eks-platform",
+        "app.kubernetes.io/managed-by": "pulumi",
         "eks-platform/stage": stage,
     };
 }
@@ -146,28 +151,45 @@ export function deploymentSpec(input: PodSpecInput) {
                 terminationGracePeriodSeconds: timing.terminationGracePeriodSeconds,
                 securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
                 topologySpreadConstraints: [
-                    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: zoneSpread, labelSelector: { matchLabels: selector } },
-                    { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
-                ],
-                containers: [{
-                    name: "app",
-                    image: app.image,
-                    ports: [{ name: "http", containerPort: app.port, protocol: "TCP" }],
-                    envFrom: [{ configMapRef: { name: input.configMapName } }, ...(input.secretName ? [{ secretRef: { name: input.secretName } }] : [])],
-                    resources: app.resources,
-                    startupProbe: { ...httpGet(app.livenessPath ?? app.healthCheckPath), periodSeconds: 5, failureThreshold: 30 },
-                    readinessProbe: { ...httpGet(app.healthCheckPath), periodSeconds: 5, failureThreshold: 3 },
-                    livenessProbe: { ...httpGet(app.livenessPath ?? app.healthCheckPath), periodSeconds: 10, failureThreshold: 3 },
-                    // No drain to wait for without a deregistration delay: no hook (a 0 s sleep needs 1.33+).
-                    ...(timing.preStopSleepSeconds > 0 ? { lifecycle: { preStop: { sleep: { seconds: timing.preStopSleepSeconds } } } } : {}),
-                    securityContext: {
-                        allowPrivilegeEscalation: false,
-                        readOnlyRootFilesystem: true,
-                        runAsNonRoot: true,
-                        capabilities: { drop: ["ALL"] },
+                    {
+                        maxSkew: 1,
+                        topologyKey: "topology.kubernetes.io/zone",
+                        whenUnsatisfiable: zoneSpread,
+                        labelSelector: { matchLabels: selector },
                     },
-                    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                }],
+                    {
+                        maxSkew: 1,
+                        topologyKey: "kubernetes.io/hostname",
+                        whenUnsatisfiable: "ScheduleAnyway",
+                        labelSelector: { matchLabels: selector },
+                    },
+                ],
+                containers: [
+                    {
+                        name: "app",
+                        image: app.image,
+                        ports: [{ name: "http", containerPort: app.port, protocol: "TCP" }],
+                        envFrom: [
+                            { configMapRef: { name: input.configMapName } },
+                            ...(input.secretName ? [{ secretRef: { name: input.secretName } }] : []),
+                        ],
+                        resources: app.resources,
+                        startupProbe: { ...httpGet(app.livenessPath ?? app.healthCheckPath), periodSeconds: 5, failureThreshold: 30 },
+                        readinessProbe: { ...httpGet(app.healthCheckPath), periodSeconds: 5, failureThreshold: 3 },
+                        livenessProbe: { ...httpGet(app.livenessPath ?? app.healthCheckPath), periodSeconds: 10, failureThreshold: 3 },
+                        // No drain to wait for without a deregistration delay: no hook (a 0 s sleep needs 1.33+).
+                        ...(timing.preStopSleepSeconds > 0
+                            ? { lifecycle: { preStop: { sleep: { seconds: timing.preStopSleepSeconds } } } }
+                            : {}),
+                        securityContext: {
+                            allowPrivilegeEscalation: false,
+                            readOnlyRootFilesystem: true,
+                            runAsNonRoot: true,
+                            capabilities: { drop: ["ALL"] },
+                        },
+                        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                    },
+                ],
                 volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
             },
         },
@@ -193,88 +215,152 @@ export class AppRelease extends pulumi.ComponentResource {
         // The injected agent reads the kubelet and the API with the pod's service account.
         const mountToken = app.kubernetesApiAccess || sidecar !== undefined;
 
-        const namespace = new k8s.core.v1.Namespace(name, {
-            metadata: {
-                name: app.namespace,
-                labels: { ...labels, ...namespaceLabels(args.kubernetesVersion), ...(sidecar ? { [SIDECAR_NAMESPACE_LABEL]: "fargate" } : {}) },
+        const namespace = new k8s.core.v1.Namespace(
+            name,
+            {
+                metadata: {
+                    name: app.namespace,
+                    labels: {
+                        ...labels,
+                        ...namespaceLabels(args.kubernetesVersion),
+                        ...(sidecar ? { [SIDECAR_NAMESPACE_LABEL]: "fargate" } : {}),
+                    },
+                },
             },
-        }, child);
+            child,
+        );
         const ns = namespace.metadata.name;
 
-        const serviceAccount = new k8s.core.v1.ServiceAccount(name, {
-            metadata: {
-                name: app.name, namespace: ns, labels,
-                // Declares the exception the service-account-token policy allows.
-                annotations: mountToken ? { [API_ACCESS_ANNOTATION]: "true" } : undefined,
+        const serviceAccount = new k8s.core.v1.ServiceAccount(
+            name,
+            {
+                metadata: {
+                    name: app.name,
+                    namespace: ns,
+                    labels,
+                    // Declares the exception the service-account-token policy allows.
+                    annotations: mountToken ? { [API_ACCESS_ANNOTATION]: "true" } : undefined,
+                },
+                automountServiceAccountToken: mountToken,
             },
-            automountServiceAccountToken: mountToken,
-        }, child);
+            child,
+        );
         const sidecarNeeds = sidecar ? this.datadogSidecarAccess(name, sidecar, ns, serviceAccount, labels, child) : [];
 
         const data = configData(app);
-        const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
-            metadata: { name: contentAddressedName(`${app.name}-config`, data), namespace: ns, labels },
-            immutable: true,
-            data,
-        }, child);
+        const configMap = new k8s.core.v1.ConfigMap(
+            `${name}-config`,
+            {
+                metadata: { name: contentAddressedName(`${app.name}-config`, data), namespace: ns, labels },
+                immutable: true,
+                data,
+            },
+            child,
+        );
 
         // The app's secret variables (the database password with rds); none, no Secret. An app
         // with rds keeps the name of the Secret that held the password alone, so stacks keep it.
         const secretData = secretEnvironment(app);
         const secretName = app.rds ? "db" : "secrets";
-        const secret = Object.keys(secretData).length === 0 ? undefined : new k8s.core.v1.Secret(`${name}-${secretName}`, {
-            metadata: { name: `${app.name}-${secretName}`, namespace: ns, labels },
-            type: "Opaque",
-            stringData: secretData,
-        }, child);
+        const secret =
+            Object.keys(secretData).length === 0
+                ? undefined
+                : new k8s.core.v1.Secret(
+                      `${name}-${secretName}`,
+                      {
+                          metadata: { name: `${app.name}-${secretName}`, namespace: ns, labels },
+                          type: "Opaque",
+                          stringData: secretData,
+                      },
+                      child,
+                  );
 
-        const deployment = new k8s.apps.v1.Deployment(name, {
-            metadata: { name: app.name, namespace: ns, labels },
-            spec: deploymentSpec({ app, stage: args.stage, configMapName: configMap.metadata.name, secretName: secret?.metadata.name, mountToken }),
-        }, { ...child, dependsOn: [serviceAccount, ...controller, ...args.compute, ...sidecarNeeds] });
-
-        const service = new k8s.core.v1.Service(name, {
-            metadata: { name: app.name, namespace: ns, labels },
-            spec: {
-                type: "ClusterIP",
-                selector: appSelector(app),
-                ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
+        const deployment = new k8s.apps.v1.Deployment(
+            name,
+            {
+                metadata: { name: app.name, namespace: ns, labels },
+                spec: deploymentSpec({
+                    app,
+                    stage: args.stage,
+                    configMapName: configMap.metadata.name,
+                    secretName: secret?.metadata.name,
+                    mountToken,
+                }),
             },
-        }, child);
+            { ...child, dependsOn: [serviceAccount, ...controller, ...args.compute, ...sidecarNeeds] },
+        );
 
-        if (app.autoscaling) {
-            new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, {
+        const service = new k8s.core.v1.Service(
+            name,
+            {
                 metadata: { name: app.name, namespace: ns, labels },
                 spec: {
-                    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
-                    minReplicas: app.autoscaling.minReplicas,
-                    maxReplicas: app.autoscaling.maxReplicas,
-                    metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: app.autoscaling.targetCpuUtilizationPercent } } }],
-                    // Scale down slowly: a short dip in traffic must not drop capacity needed a minute later.
-                    behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
-                },
-            }, child);
-        }
-
-        new k8s.policy.v1.PodDisruptionBudget(name, {
-            metadata: { name: app.name, namespace: ns, labels },
-            spec: { maxUnavailable: 1, selector: { matchLabels: appSelector(app) } },
-        }, child);
-
-        new k8s.apiextensions.CustomResource(name, {
-            apiVersion: "elbv2.k8s.aws/v1beta1",
-            kind: "TargetGroupBinding",
-            metadata: { name: app.name, namespace: ns, labels },
-            spec: {
-                serviceRef: { name: service.metadata.name, port: SERVICE_PORT },
-                targetGroupARN: args.targetGroupArn,
-                targetType: "ip",
-                // The controller opens the pods' security group to the ALB's, on the app's port only.
-                networking: {
-                    ingress: [{ from: [{ securityGroup: { groupID: args.albSecurityGroupId } }], ports: [{ protocol: "TCP", port: app.port }] }],
+                    type: "ClusterIP",
+                    selector: appSelector(app),
+                    ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
                 },
             },
-        }, { ...child, dependsOn: controller });
+            child,
+        );
+
+        if (app.autoscaling) {
+            new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                name,
+                {
+                    metadata: { name: app.name, namespace: ns, labels },
+                    spec: {
+                        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+                        minReplicas: app.autoscaling.minReplicas,
+                        maxReplicas: app.autoscaling.maxReplicas,
+                        metrics: [
+                            {
+                                type: "Resource",
+                                resource: {
+                                    name: "cpu",
+                                    target: { type: "Utilization", averageUtilization: app.autoscaling.targetCpuUtilizationPercent },
+                                },
+                            },
+                        ],
+                        // Scale down slowly: a short dip in traffic must not drop capacity needed a minute later.
+                        behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+                    },
+                },
+                child,
+            );
+        }
+
+        new k8s.policy.v1.PodDisruptionBudget(
+            name,
+            {
+                metadata: { name: app.name, namespace: ns, labels },
+                spec: { maxUnavailable: 1, selector: { matchLabels: appSelector(app) } },
+            },
+            child,
+        );
+
+        new k8s.apiextensions.CustomResource(
+            name,
+            {
+                apiVersion: "elbv2.k8s.aws/v1beta1",
+                kind: "TargetGroupBinding",
+                metadata: { name: app.name, namespace: ns, labels },
+                spec: {
+                    serviceRef: { name: service.metadata.name, port: SERVICE_PORT },
+                    targetGroupARN: args.targetGroupArn,
+                    targetType: "ip",
+                    // The controller opens the pods' security group to the ALB's, on the app's port only.
+                    networking: {
+                        ingress: [
+                            {
+                                from: [{ securityGroup: { groupID: args.albSecurityGroupId } }],
+                                ports: [{ protocol: "TCP", port: app.port }],
+                            },
+                        ],
+                    },
+                },
+            },
+            { ...child, dependsOn: controller },
+        );
 
         this.namespace = ns;
         this.deploymentName = deployment.metadata.name;
@@ -287,19 +373,31 @@ export class AppRelease extends pulumi.ComponentResource {
      * pods must wait for, the cluster agent's webhook among them (it only mutates new pods).
      */
     private datadogSidecarAccess(
-        name: string, sidecar: DatadogSidecar, ns: pulumi.Output<string>, serviceAccount: k8s.core.v1.ServiceAccount,
-        labels: Record<string, string>, child: pulumi.CustomResourceOptions,
+        name: string,
+        sidecar: DatadogSidecar,
+        ns: pulumi.Output<string>,
+        serviceAccount: k8s.core.v1.ServiceAccount,
+        labels: Record<string, string>,
+        child: pulumi.CustomResourceOptions,
     ): pulumi.Resource[] {
-        const secret = new k8s.core.v1.Secret(`${name}-datadog`, {
-            metadata: { name: SIDECAR_SECRET, namespace: ns, labels },
-            type: "Opaque",
-            stringData: { "api-key": sidecar.apiKey, token: sidecar.clusterAgentToken },
-        }, child);
-        const binding = new k8s.rbac.v1.ClusterRoleBinding(`${name}-datadog-agent`, {
-            metadata: { name: pulumi.interpolate`datadog-agent-fargate-${ns}`, labels },
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: sidecar.clusterRoleName },
-            subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: ns }],
-        }, child);
+        const secret = new k8s.core.v1.Secret(
+            `${name}-datadog`,
+            {
+                metadata: { name: SIDECAR_SECRET, namespace: ns, labels },
+                type: "Opaque",
+                stringData: { "api-key": sidecar.apiKey, "token": sidecar.clusterAgentToken },
+            },
+            child,
+        );
+        const binding = new k8s.rbac.v1.ClusterRoleBinding(
+            `${name}-datadog-agent`,
+            {
+                metadata: { name: pulumi.interpolate`datadog-agent-fargate-${ns}`, labels },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: sidecar.clusterRoleName },
+                subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: ns }],
+            },
+            child,
+        );
         return [secret, binding, sidecar.release];
     }
 }

@@ -38,8 +38,14 @@ export interface PrincipalAccess {
 /** Admins and the preview identity; config has refused duplicates and the deploy role among them. */
 export function principalAccess(input: AccessEntryInput): PrincipalAccess[] {
     return [
-        ...input.adminRoleArns.map((principalArn) => ({ key: `admin-${roleName(principalArn)}`, principalArn, policyArns: [CLUSTER_ADMIN_POLICY] })),
-        ...(input.previewRoleArn ? [{ key: "ci-preview", principalArn: input.previewRoleArn, kubernetesGroups: [PREVIEW_GROUP], policyArns: [] }] : []),
+        ...input.adminRoleArns.map((principalArn) => ({
+            key: `admin-${roleName(principalArn)}`,
+            principalArn,
+            policyArns: [CLUSTER_ADMIN_POLICY],
+        })),
+        ...(input.previewRoleArn
+            ? [{ key: "ci-preview", principalArn: input.previewRoleArn, kubernetesGroups: [PREVIEW_GROUP], policyArns: [] }]
+            : []),
     ];
 }
 
@@ -59,12 +65,16 @@ export function createPrincipalAccess(ctx: AccessEntryContext, input: AccessEntr
         const name = `${ctx.componentName}-${access.key}`;
         const entry = accessEntry(ctx, access.key, access.principalArn, "STANDARD", access.kubernetesGroups);
         for (const policyArn of access.policyArns) {
-            new aws.eks.AccessPolicyAssociation(`${name}-${policyArn.split("/").pop()}`, {
-                clusterName: ctx.clusterName,
-                principalArn: entry.principalArn,
-                policyArn,
-                accessScope: { type: "cluster" },
-            }, { parent: ctx.parent });
+            new aws.eks.AccessPolicyAssociation(
+                `${name}-${policyArn.split("/").pop()}`,
+                {
+                    clusterName: ctx.clusterName,
+                    principalArn: entry.principalArn,
+                    policyArn,
+                    accessScope: { type: "cluster" },
+                },
+                { parent: ctx.parent },
+            );
         }
     }
 }
@@ -75,11 +85,23 @@ export function nodeAccessEntry(ctx: AccessEntryContext, key: string, roleArn: p
 }
 
 function accessEntry(
-    ctx: AccessEntryContext, key: string, principalArn: pulumi.Input<string>, type: "STANDARD" | "EC2_LINUX", kubernetesGroups?: string[],
+    ctx: AccessEntryContext,
+    key: string,
+    principalArn: pulumi.Input<string>,
+    type: "STANDARD" | "EC2_LINUX",
+    kubernetesGroups?: string[],
 ): aws.eks.AccessEntry {
-    return new aws.eks.AccessEntry(`${ctx.componentName}-${key}`, {
-        clusterName: ctx.clusterName, principalArn, kubernetesGroups, type, tags: ctx.tags,
-    }, { parent: ctx.parent });
+    return new aws.eks.AccessEntry(
+        `${ctx.componentName}-${key}`,
+        {
+            clusterName: ctx.clusterName,
+            principalArn,
+            kubernetesGroups,
+            type,
+            tags: ctx.tags,
+        },
+        { parent: ctx.parent },
+    );
 }
 
 /**
@@ -116,13 +138,21 @@ export function previewClusterRoleRules() {
 /** The ClusterRole of the preview group and its binding. */
 export function createPreviewRbac(name: string, provider: k8s.Provider, parent: pulumi.Resource): void {
     const labels = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "eks-platform" };
-    const role = new k8s.rbac.v1.ClusterRole(`${name}-ci-preview`, {
-        metadata: { name: PREVIEW_CLUSTER_ROLE, labels },
-        rules: previewClusterRoleRules(),
-    }, { parent, provider });
-    new k8s.rbac.v1.ClusterRoleBinding(`${name}-ci-preview`, {
-        metadata: { name: PREVIEW_CLUSTER_ROLE, labels },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
-        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: PREVIEW_GROUP }],
-    }, { parent, provider });
+    const role = new k8s.rbac.v1.ClusterRole(
+        `${name}-ci-preview`,
+        {
+            metadata: { name: PREVIEW_CLUSTER_ROLE, labels },
+            rules: previewClusterRoleRules(),
+        },
+        { parent, provider },
+    );
+    new k8s.rbac.v1.ClusterRoleBinding(
+        `${name}-ci-preview`,
+        {
+            metadata: { name: PREVIEW_CLUSTER_ROLE, labels },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
+            subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: PREVIEW_GROUP }],
+        },
+        { parent, provider },
+    );
 }

@@ -39,19 +39,26 @@ export function coreDnsConfiguration(fargateOnly: boolean): Record<string, unkno
 }
 
 function addon(
-    ctx: CoreAddonsContext, name: EksManagedAddon, extra: Partial<aws.eks.AddonArgs>, opts: pulumi.CustomResourceOptions = {},
+    ctx: CoreAddonsContext,
+    name: EksManagedAddon,
+    extra: Partial<aws.eks.AddonArgs>,
+    opts: pulumi.CustomResourceOptions = {},
 ): aws.eks.Addon {
     // eks-pod-identity-agent -> <component>-pod-identity-agent, as it was first named.
-    return new aws.eks.Addon(`${ctx.componentName}-${name.replace(/^(eks|aws)-/, "")}`, {
-        clusterName: ctx.clusterName,
-        addonName: name,
-        addonVersion: kubernetesMinor(ctx.kubernetesVersion).addons[name],
-        // Take over the self-managed copy EKS installed at creation; the table wins on updates.
-        resolveConflictsOnCreate: "OVERWRITE",
-        resolveConflictsOnUpdate: "OVERWRITE",
-        tags: ctx.tags,
-        ...extra,
-    }, { parent: ctx.parent, ...opts });
+    return new aws.eks.Addon(
+        `${ctx.componentName}-${name.replace(/^(eks|aws)-/, "")}`,
+        {
+            clusterName: ctx.clusterName,
+            addonName: name,
+            addonVersion: kubernetesMinor(ctx.kubernetesVersion).addons[name],
+            // Take over the self-managed copy EKS installed at creation; the table wins on updates.
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+            tags: ctx.tags,
+            ...extra,
+        },
+        { parent: ctx.parent, ...opts },
+    );
 }
 
 export interface NodeAddons {
@@ -70,11 +77,15 @@ export interface NodeAddons {
  * add-on waits for the attachment. `name` names the resources, `addon` the description.
  */
 function managedPolicyRole(ctx: CoreAddonsContext, name: string, serviceAccount: string, policyArn: string, addon = name) {
-    const role = new aws.iam.Role(`${ctx.componentName}-${name}`, {
-        description: `${addon} (kube-system/${serviceAccount}) through EKS Pod Identity`,
-        assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()),
-        tags: ctx.tags,
-    }, { parent: ctx.parent });
+    const role = new aws.iam.Role(
+        `${ctx.componentName}-${name}`,
+        {
+            description: `${addon} (kube-system/${serviceAccount}) through EKS Pod Identity`,
+            assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()),
+            tags: ctx.tags,
+        },
+        { parent: ctx.parent },
+    );
     const policy = new aws.iam.RolePolicyAttachment(`${ctx.componentName}-${name}`, { role: role.name, policyArn }, { parent: ctx.parent });
     return { role, policy };
 }
@@ -82,12 +93,17 @@ function managedPolicyRole(ctx: CoreAddonsContext, name: string, serviceAccount:
 export function createNodeAddons(ctx: CoreAddonsContext): NodeAddons {
     const podIdentityAgent = addon(ctx, "eks-pod-identity-agent", {});
     const { role, policy } = managedPolicyRole(ctx, "vpc-cni", VPC_CNI_SERVICE_ACCOUNT, aws.iam.ManagedPolicy.AmazonEKS_CNI_Policy);
-    const vpcCni = addon(ctx, "vpc-cni", {
-        podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: VPC_CNI_SERVICE_ACCOUNT }],
-        // Before any node exists, so every node's max pods assumes prefixes.
-        configurationValues: JSON.stringify(vpcCniConfiguration()),
-        preserve: true,
-    }, { dependsOn: [policy, podIdentityAgent] });
+    const vpcCni = addon(
+        ctx,
+        "vpc-cni",
+        {
+            podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: VPC_CNI_SERVICE_ACCOUNT }],
+            // Before any node exists, so every node's max pods assumes prefixes.
+            configurationValues: JSON.stringify(vpcCniConfiguration()),
+            preserve: true,
+        },
+        { dependsOn: [policy, podIdentityAgent] },
+    );
     const kubeProxy = addon(ctx, "kube-proxy", { preserve: true });
     return { podIdentityAgent, vpcCni, kubeProxy };
 }
@@ -108,17 +124,32 @@ export interface ComputeAddons {
  */
 export function createComputeAddons(ctx: CoreAddonsContext, compute: pulumi.Resource[], fargateOnly: boolean): ComputeAddons {
     const configuration = coreDnsConfiguration(fargateOnly);
-    const coreDns = addon(ctx, "coredns", {
-        preserve: true,
-        configurationValues: configuration ? JSON.stringify(configuration) : undefined,
-    }, { dependsOn: compute });
+    const coreDns = addon(
+        ctx,
+        "coredns",
+        {
+            preserve: true,
+            configurationValues: configuration ? JSON.stringify(configuration) : undefined,
+        },
+        { dependsOn: compute },
+    );
     if (fargateOnly) {
         return { coreDns };
     }
-    const { role, policy } = managedPolicyRole(ctx, "ebs-csi-driver", EBS_CSI_SERVICE_ACCOUNT, aws.iam.ManagedPolicy.AmazonEBSCSIDriverPolicy,
-        "aws-ebs-csi-driver");
-    const ebsCsiDriver = addon(ctx, "aws-ebs-csi-driver", {
-        podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT }],
-    }, { dependsOn: [...compute, policy] });
+    const { role, policy } = managedPolicyRole(
+        ctx,
+        "ebs-csi-driver",
+        EBS_CSI_SERVICE_ACCOUNT,
+        aws.iam.ManagedPolicy.AmazonEBSCSIDriverPolicy,
+        "aws-ebs-csi-driver",
+    );
+    const ebsCsiDriver = addon(
+        ctx,
+        "aws-ebs-csi-driver",
+        {
+            podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT }],
+        },
+        { dependsOn: [...compute, policy] },
+    );
     return { coreDns, ebsCsiDriver };
 }

@@ -112,66 +112,88 @@ export class EksCluster extends pulumi.ComponentResource {
         const managed = groups.filter(([, g]) => g.kind === "managed");
         const selfManaged = groups.filter(([, g]) => g.kind === "self-managed");
 
-        const secretsKey = new aws.kms.Key(`${name}-secrets`, {
-            description: `Envelope encryption of Kubernetes secrets in ${args.clusterName}`,
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            tags: args.tags,
-        }, { parent: this, protect: args.protect });
-        new aws.kms.Alias(`${name}-secrets`, {
-            name: `alias/${args.clusterName}-secrets`,
-            targetKeyId: secretsKey.keyId,
-        }, { parent: this });
+        const secretsKey = new aws.kms.Key(
+            `${name}-secrets`,
+            {
+                description: `Envelope encryption of Kubernetes secrets in ${args.clusterName}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                tags: args.tags,
+            },
+            { parent: this, protect: args.protect },
+        );
+        new aws.kms.Alias(
+            `${name}-secrets`,
+            {
+                name: `alias/${args.clusterName}-secrets`,
+                targetKeyId: secretsKey.keyId,
+            },
+            { parent: this },
+        );
 
         const selfManagedRole = selfManaged.length > 0 ? this.nodeRole(`${name}-self-managed-nodes`, args.tags) : undefined;
         this.karpenterNodeRole = args.autoscaler === "karpenter" ? this.nodeRole(`${name}-karpenter-nodes`, args.tags) : undefined;
 
         // EKS would create this group itself on first log line, kept forever and left behind by
         // `pulumi destroy`; made first, EKS writes to it (EKS user guide, control-plane-logs).
-        const controlPlaneLogs = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
-            name: controlPlaneLogGroupName(args.clusterName),
-            retentionInDays: args.logRetentionDays,
-            tags: args.tags,
-        }, { parent: this });
+        const controlPlaneLogs = new aws.cloudwatch.LogGroup(
+            `${name}-control-plane`,
+            {
+                name: controlPlaneLogGroupName(args.clusterName),
+                retentionInDays: args.logRetentionDays,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
 
-        const cluster = new eks.Cluster(`${name}-cluster`, {
-            name: args.clusterName,
-            version: args.kubernetesVersion,
-            vpcId: args.vpcId,
-            privateSubnetIds: args.privateSubnetIds,
-            nodeAssociatePublicIpAddress: false,
-            kubernetesServiceIpAddressRange: args.serviceCidr,
-            // With an authentication mode, @pulumi/eks makes the identity that creates the cluster
-            // (the CI deploy role) cluster admin through EKS's bootstrap entry. Every other entry
-            // is declared below, outside this protected component.
-            authenticationMode: "API",
-            encryptionConfigKeyArn: secretsKey.arn,
-            enabledClusterLogTypes: args.logTypes,
-            endpointPrivateAccess: true,
-            endpointPublicAccess: args.publicAccess,
-            publicAccessCidrs: args.publicAccess ? args.publicAccessCidrs : undefined,
-            // EKS bills extended support (about 6x) past standard support unless told otherwise.
-            upgradePolicy: { supportType: args.upgradePolicy },
-            // The core add-ons are declared below at the table's versions, in the order nodes need.
-            useDefaultVpcCni: true,
-            kubeProxyAddonOptions: { enabled: false },
-            corednsAddonOptions: { enabled: false },
-            // Node groups are declared below; nodes and control plane share the EKS-created security group.
-            skipDefaultNodeGroup: true,
-            skipDefaultSecurityGroups: true,
-            // Addons get AWS roles through EKS Pod Identity, which does not serve Fargate pods: a
-            // Fargate-only cluster's addons use IAM roles for service accounts, through this provider.
-            createOidcProvider: fargateOnly,
-            deletionProtection: args.protect,
-            tags: args.tags,
-        }, { parent: this, protect: args.protect, dependsOn: [controlPlaneLogs] });
+        const cluster = new eks.Cluster(
+            `${name}-cluster`,
+            {
+                name: args.clusterName,
+                version: args.kubernetesVersion,
+                vpcId: args.vpcId,
+                privateSubnetIds: args.privateSubnetIds,
+                nodeAssociatePublicIpAddress: false,
+                kubernetesServiceIpAddressRange: args.serviceCidr,
+                // With an authentication mode, @pulumi/eks makes the identity that creates the cluster
+                // (the CI deploy role) cluster admin through EKS's bootstrap entry. Every other entry
+                // is declared below, outside this protected component.
+                authenticationMode: "API",
+                encryptionConfigKeyArn: secretsKey.arn,
+                enabledClusterLogTypes: args.logTypes,
+                endpointPrivateAccess: true,
+                endpointPublicAccess: args.publicAccess,
+                publicAccessCidrs: args.publicAccess ? args.publicAccessCidrs : undefined,
+                // EKS bills extended support (about 6x) past standard support unless told otherwise.
+                upgradePolicy: { supportType: args.upgradePolicy },
+                // The core add-ons are declared below at the table's versions, in the order nodes need.
+                useDefaultVpcCni: true,
+                kubeProxyAddonOptions: { enabled: false },
+                corednsAddonOptions: { enabled: false },
+                // Node groups are declared below; nodes and control plane share the EKS-created security group.
+                skipDefaultNodeGroup: true,
+                skipDefaultSecurityGroups: true,
+                // Addons get AWS roles through EKS Pod Identity, which does not serve Fargate pods: a
+                // Fargate-only cluster's addons use IAM roles for service accounts, through this provider.
+                createOidcProvider: fargateOnly,
+                deletionProtection: args.protect,
+                tags: args.tags,
+            },
+            { parent: this, protect: args.protect, dependsOn: [controlPlaneLogs] },
+        );
 
         const access = { componentName: name, clusterName: cluster.eksCluster.name, tags: args.tags, parent: this };
         createPrincipalAccess(access, { adminRoleArns: args.adminRoleArns, previewRoleArn: args.previewRoleArn });
         const selfManagedAccess = selfManagedRole && nodeAccessEntry(access, "self-managed-nodes", selfManagedRole.arn);
         this.karpenterNodeAccess = this.karpenterNodeRole && nodeAccessEntry(access, "karpenter-nodes", this.karpenterNodeRole.arn);
 
-        const addonContext = { componentName: name, clusterName: cluster.eksCluster.name, kubernetesVersion: args.kubernetesVersion, tags: args.tags, parent: this };
+        const addonContext = {
+            componentName: name,
+            clusterName: cluster.eksCluster.name,
+            kubernetesVersion: args.kubernetesVersion,
+            tags: args.tags,
+            parent: this,
+        };
         const nodeAddons = createNodeAddons(addonContext);
         this.podIdentityAgent = nodeAddons.podIdentityAgent;
 
@@ -189,28 +211,56 @@ export class EksCluster extends pulumi.ComponentResource {
         };
         const managedRole = managed.length > 0 ? this.nodeRole(`${name}-managed-nodes`, args.tags) : undefined;
         const managedGroups = managed.map(([group, cfg]) => createManagedNodeGroup(ctx, group, cfg, managedRole!));
-        const instanceProfile = selfManagedRole && new aws.iam.InstanceProfile(`${name}-self-managed-nodes`, {
-            role: selfManagedRole.name,
-            tags: args.tags,
-        }, { parent: this });
+        const instanceProfile =
+            selfManagedRole &&
+            new aws.iam.InstanceProfile(
+                `${name}-self-managed-nodes`,
+                {
+                    role: selfManagedRole.name,
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
         // A self-managed node joins only once its role has an entry.
         const selfManagedCtx = { ...ctx, dependsOn: [...ctx.dependsOn, ...(selfManagedAccess ? [selfManagedAccess] : [])] };
-        const selfManagedGroups = selfManaged.map(([group, cfg]) => ({ group, asg: createSelfManagedNodeGroup(selfManagedCtx, group, cfg, instanceProfile!) }));
+        const selfManagedGroups = selfManaged.map(([group, cfg]) => ({
+            group,
+            asg: createSelfManagedNodeGroup(selfManagedCtx, group, cfg, instanceProfile!),
+        }));
         this.selfManagedAsgs = selfManagedGroups.map(({ group, asg }) => ({ group, name: asg.name }));
-        const fargateProfiles = args.fargateNamespaces ? createFargateProfiles({
-            componentName: name, clusterName: cluster.eksCluster.name, subnetIds: args.privateSubnetIds, tags: args.tags, parent: this,
-        }, args.fargateNamespaces) : [];
+        const fargateProfiles = args.fargateNamespaces
+            ? createFargateProfiles(
+                  {
+                      componentName: name,
+                      clusterName: cluster.eksCluster.name,
+                      subnetIds: args.privateSubnetIds,
+                      tags: args.tags,
+                      parent: this,
+                  },
+                  args.fargateNamespaces,
+              )
+            : [];
         this.compute = [...managedGroups, ...selfManagedGroups.map(({ asg }) => asg), ...fargateProfiles];
         const computeAddons = createComputeAddons(addonContext, this.compute, fargateOnly);
         this.coreDns = computeAddons.coreDns;
 
         // CI runners inside the VPC reach the private endpoint through the control plane's security group.
         // Named by the CIDR (the alias keeps rules named by position before).
-        args.privateEndpointClientCidrs.forEach((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-api-from-ci-${cidrKey(cidr)}`, {
-            securityGroupId: cluster.clusterSecurityGroupId,
-            ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: cidr,
-            description: "Kubernetes API from CI runners",
-        }, { parent: this, aliases: [{ name: `${name}-api-from-ci-${i}` }] }));
+        args.privateEndpointClientCidrs.forEach(
+            (cidr, i) =>
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-api-from-ci-${cidrKey(cidr)}`,
+                    {
+                        securityGroupId: cluster.clusterSecurityGroupId,
+                        ipProtocol: "tcp",
+                        fromPort: 443,
+                        toPort: 443,
+                        cidrIpv4: cidr,
+                        description: "Kubernetes API from CI runners",
+                    },
+                    { parent: this, aliases: [{ name: `${name}-api-from-ci-${i}` }] },
+                ),
+        );
 
         this.clusterName = cluster.eksCluster.name;
         this.kubernetesVersion = args.kubernetesVersion;
@@ -218,10 +268,14 @@ export class EksCluster extends pulumi.ComponentResource {
         this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
         this.managedNodeGroupNames = pulumi.all(managedGroups.map((group) => group.nodeGroup.nodeGroupName));
         this.selfManagedAsgNames = pulumi.all(this.selfManagedAsgs.map((asg) => asg.name));
-        this.provider = new k8s.Provider(`${name}-k8s`, {
-            kubeconfig: this.kubeconfig,
-            enableServerSideApply: true,
-        }, { parent: this });
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            {
+                kubeconfig: this.kubeconfig,
+                enableServerSideApply: true,
+            },
+            { parent: this },
+        );
         if (args.previewRoleArn) {
             createPreviewRbac(name, this.provider, this);
         }
@@ -241,10 +295,14 @@ export class EksCluster extends pulumi.ComponentResource {
     }
 
     private nodeRole(name: string, tags: Record<string, string>): aws.iam.Role {
-        const role = new aws.iam.Role(name, {
-            assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
-            tags,
-        }, { parent: this });
+        const role = new aws.iam.Role(
+            name,
+            {
+                assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2.amazonaws.com")),
+                tags,
+            },
+            { parent: this },
+        );
         NODE_POLICIES.forEach((policyArn) => {
             const policyName = policyArn.split("/").pop()!;
             new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.name, policyArn }, { parent: this });

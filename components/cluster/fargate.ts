@@ -39,19 +39,34 @@ export interface FargateContext {
  * the role its FARGATE_LINUX access entry itself. Returned so workloads can wait for them.
  */
 export function createFargateProfiles(ctx: FargateContext, namespaces: readonly string[]): aws.eks.FargateProfile[] {
-    const role = new aws.iam.Role(`${ctx.componentName}-fargate-pods`, {
-        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks-fargate-pods.amazonaws.com")),
-        tags: ctx.tags,
-    }, { parent: ctx.parent });
-    const policy = new aws.iam.RolePolicyAttachment(`${ctx.componentName}-fargate-pods`, {
-        role: role.name,
-        policyArn: aws.iam.ManagedPolicy.AmazonEKSFargatePodExecutionRolePolicy,
-    }, { parent: ctx.parent });
-    return fargateSelectorGroups(namespaces).map((group, i) => new aws.eks.FargateProfile(`${ctx.componentName}-fargate-${fargateProfileKey(group)}`, {
-        clusterName: ctx.clusterName,
-        podExecutionRoleArn: role.arn,
-        subnetIds: ctx.subnetIds,
-        selectors: group.map((namespace) => ({ namespace })),
-        tags: ctx.tags,
-    }, { parent: ctx.parent, dependsOn: [policy], aliases: [{ name: `${ctx.componentName}-fargate-${i}` }] }));
+    const role = new aws.iam.Role(
+        `${ctx.componentName}-fargate-pods`,
+        {
+            assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks-fargate-pods.amazonaws.com")),
+            tags: ctx.tags,
+        },
+        { parent: ctx.parent },
+    );
+    const policy = new aws.iam.RolePolicyAttachment(
+        `${ctx.componentName}-fargate-pods`,
+        {
+            role: role.name,
+            policyArn: aws.iam.ManagedPolicy.AmazonEKSFargatePodExecutionRolePolicy,
+        },
+        { parent: ctx.parent },
+    );
+    return fargateSelectorGroups(namespaces).map(
+        (group, i) =>
+            new aws.eks.FargateProfile(
+                `${ctx.componentName}-fargate-${fargateProfileKey(group)}`,
+                {
+                    clusterName: ctx.clusterName,
+                    podExecutionRoleArn: role.arn,
+                    subnetIds: ctx.subnetIds,
+                    selectors: group.map((namespace) => ({ namespace })),
+                    tags: ctx.tags,
+                },
+                { parent: ctx.parent, dependsOn: [policy], aliases: [{ name: `${ctx.componentName}-fargate-${i}` }] },
+            ),
+    );
 }

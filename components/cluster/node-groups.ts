@@ -25,7 +25,9 @@ export function autoscalerDiscoveryTags(clusterName: string): Record<string, str
 export function autoscalerNodeTemplateTags(labels: Record<string, string>, taints: Taint[]): Record<string, string> {
     return {
         ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [`k8s.io/cluster-autoscaler/node-template/label/${k}`, v])),
-        ...Object.fromEntries(taints.map((t) => [`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`, `${t.value ?? ""}:${t.effect}`])),
+        ...Object.fromEntries(
+            taints.map((t) => [`k8s.io/cluster-autoscaler/node-template/taint/${t.key}`, `${t.value ?? ""}:${t.effect}`]),
+        ),
     };
 }
 
@@ -44,7 +46,9 @@ export const TERMINATION_HANDLER_TAG = "aws-node-termination-handler/managed";
 const PROPAGATED_TAGS = new Set(["Name", TERMINATION_HANDLER_TAG]);
 
 const EKS_TAINT_EFFECTS: Record<Taint["effect"], string> = {
-    NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE",
+    NoSchedule: "NO_SCHEDULE",
+    PreferNoSchedule: "PREFER_NO_SCHEDULE",
+    NoExecute: "NO_EXECUTE",
 };
 
 export function eksTaints(taints: Taint[]) {
@@ -74,37 +78,48 @@ export interface NodeGroupContext {
  * kubelet's max pods for prefix delegation); EKS picks the AMI of the group's OS and architecture.
  */
 export function createManagedNodeGroup(
-    ctx: NodeGroupContext, group: string, cfg: NodeGroupConfig, nodeRole: aws.iam.Role,
+    ctx: NodeGroupContext,
+    group: string,
+    cfg: NodeGroupConfig,
+    nodeRole: aws.iam.Role,
 ): eks.ManagedNodeGroup {
     const name = `${ctx.componentName}-${group}`;
     const tags = { ...ctx.tags, Name: `${ctx.clusterName}-${group}` };
-    const launchTemplate = new aws.ec2.LaunchTemplate(name, {
-        description: `Nodes of ${ctx.clusterName}/${group}`,
-        metadataOptions: instanceMetadataOptions(cfg.imdsHopLimit),
-        blockDeviceMappings: blockDevices(cfg.os, cfg.diskSizeGiB),
-        tagSpecifications: instanceTagSpecifications(tags),
-        userData: Buffer.from(managedUserData(cfg.os)).toString("base64"),
-        updateDefaultVersion: true,
-        tags,
-    }, { parent: ctx.parent });
+    const launchTemplate = new aws.ec2.LaunchTemplate(
+        name,
+        {
+            description: `Nodes of ${ctx.clusterName}/${group}`,
+            metadataOptions: instanceMetadataOptions(cfg.imdsHopLimit),
+            blockDeviceMappings: blockDevices(cfg.os, cfg.diskSizeGiB),
+            tagSpecifications: instanceTagSpecifications(tags),
+            userData: Buffer.from(managedUserData(cfg.os)).toString("base64"),
+            updateDefaultVersion: true,
+            tags,
+        },
+        { parent: ctx.parent },
+    );
 
-    const nodeGroup = new eks.ManagedNodeGroup(name, {
-        cluster: ctx.cluster,
-        nodeGroupNamePrefix: `${ctx.clusterName}-${group}-`,
-        nodeRole,
-        subnetIds: ctx.subnetIds,
-        version: ctx.kubernetesVersion,
-        amiType: amiType(cfg.os, cfg.architecture),
-        instanceTypes: cfg.instanceTypes,
-        capacityType: cfg.capacityType,
-        scalingConfig: { minSize: cfg.minSize, desiredSize: cfg.desiredSize, maxSize: cfg.maxSize },
-        // The autoscaler owns the desired size once the group exists.
-        ignoreScalingChanges: true,
-        labels: nodeLabels(group, cfg.labels),
-        taints: eksTaints(cfg.taints),
-        launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-        tags: { ...tags, ...autoscalerDiscoveryTags(ctx.clusterName) },
-    }, { parent: ctx.parent, dependsOn: ctx.dependsOn });
+    const nodeGroup = new eks.ManagedNodeGroup(
+        name,
+        {
+            cluster: ctx.cluster,
+            nodeGroupNamePrefix: `${ctx.clusterName}-${group}-`,
+            nodeRole,
+            subnetIds: ctx.subnetIds,
+            version: ctx.kubernetesVersion,
+            amiType: amiType(cfg.os, cfg.architecture),
+            instanceTypes: cfg.instanceTypes,
+            capacityType: cfg.capacityType,
+            scalingConfig: { minSize: cfg.minSize, desiredSize: cfg.desiredSize, maxSize: cfg.maxSize },
+            // The autoscaler owns the desired size once the group exists.
+            ignoreScalingChanges: true,
+            labels: nodeLabels(group, cfg.labels),
+            taints: eksTaints(cfg.taints),
+            launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+            tags: { ...tags, ...autoscalerDiscoveryTags(ctx.clusterName) },
+        },
+        { parent: ctx.parent, dependsOn: ctx.dependsOn },
+    );
     return nodeGroup;
 }
 
@@ -113,7 +128,10 @@ export function createManagedNodeGroup(
  * Its nodes join through an EC2_LINUX access entry for `instanceProfile`'s role.
  */
 export function createSelfManagedNodeGroup(
-    ctx: NodeGroupContext, group: string, cfg: NodeGroupConfig, instanceProfile: aws.iam.InstanceProfile,
+    ctx: NodeGroupContext,
+    group: string,
+    cfg: NodeGroupConfig,
+    instanceProfile: aws.iam.InstanceProfile,
 ): aws.autoscaling.Group {
     const name = `${ctx.componentName}-${group}`;
     const ownership = { [`kubernetes.io/cluster/${ctx.clusterName}`]: "owned" };
@@ -121,24 +139,33 @@ export function createSelfManagedNodeGroup(
     const eksCluster = ctx.cluster.eksCluster;
     const userData = pulumi
         .all([eksCluster.endpoint, eksCluster.certificateAuthority.data])
-        .apply(([apiServerEndpoint, certificateAuthority]) => Buffer.from(selfManagedUserData(cfg.os,
-            { clusterName: ctx.clusterName, apiServerEndpoint, certificateAuthority, serviceCidr: ctx.serviceCidr },
-            { labels: nodeLabels(group, cfg.labels), taints: cfg.taints },
-        )).toString("base64"));
+        .apply(([apiServerEndpoint, certificateAuthority]) =>
+            Buffer.from(
+                selfManagedUserData(
+                    cfg.os,
+                    { clusterName: ctx.clusterName, apiServerEndpoint, certificateAuthority, serviceCidr: ctx.serviceCidr },
+                    { labels: nodeLabels(group, cfg.labels), taints: cfg.taints },
+                ),
+            ).toString("base64"),
+        );
 
-    const launchTemplate = new aws.ec2.LaunchTemplate(name, {
-        description: `Nodes of ${ctx.clusterName}/${group}`,
-        imageId: amiParameter(cfg.os, cfg.architecture, ctx.kubernetesVersion),
-        iamInstanceProfile: { arn: instanceProfile.arn },
-        vpcSecurityGroupIds: [ctx.cluster.clusterSecurityGroupId],
-        metadataOptions: instanceMetadataOptions(cfg.imdsHopLimit),
-        blockDeviceMappings: blockDevices(cfg.os, cfg.diskSizeGiB),
-        // The ownership tag lets the AWS cloud provider recognise the instances as cluster nodes.
-        tagSpecifications: instanceTagSpecifications({ ...tags, ...ownership }),
-        userData,
-        updateDefaultVersion: true,
-        tags,
-    }, { parent: ctx.parent });
+    const launchTemplate = new aws.ec2.LaunchTemplate(
+        name,
+        {
+            description: `Nodes of ${ctx.clusterName}/${group}`,
+            imageId: amiParameter(cfg.os, cfg.architecture, ctx.kubernetesVersion),
+            iamInstanceProfile: { arn: instanceProfile.arn },
+            vpcSecurityGroupIds: [ctx.cluster.clusterSecurityGroupId],
+            metadataOptions: instanceMetadataOptions(cfg.imdsHopLimit),
+            blockDeviceMappings: blockDevices(cfg.os, cfg.diskSizeGiB),
+            // The ownership tag lets the AWS cloud provider recognise the instances as cluster nodes.
+            tagSpecifications: instanceTagSpecifications({ ...tags, ...ownership }),
+            userData,
+            updateDefaultVersion: true,
+            tags,
+        },
+        { parent: ctx.parent },
+    );
 
     const spot = cfg.capacityType === "SPOT";
     const asgTags: Record<string, string> = {
@@ -148,32 +175,47 @@ export function createSelfManagedNodeGroup(
         ...autoscalerDiscoveryTags(ctx.clusterName),
         ...autoscalerNodeTemplateTags(nodeLabels(group, cfg.labels), cfg.taints),
     };
-    const asg = new aws.autoscaling.Group(name, {
-        namePrefix: `${ctx.clusterName}-${group}-`,
-        minSize: cfg.minSize,
-        maxSize: cfg.maxSize,
-        desiredCapacity: cfg.desiredSize,
-        vpcZoneIdentifiers: ctx.subnetIds,
-        // Spot: replace instances AWS flags for interruption before they go.
-        capacityRebalance: spot,
-        mixedInstancesPolicy: {
-            launchTemplate: {
-                // The explicit number, never "$Latest": a new template version then changes the group,
-                // and its instance refresh replaces the nodes (new AMI path, new user data).
-                launchTemplateSpecification: { launchTemplateId: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-                overrides: cfg.instanceTypes.map((instanceType) => ({ instanceType })),
+    const asg = new aws.autoscaling.Group(
+        name,
+        {
+            namePrefix: `${ctx.clusterName}-${group}-`,
+            minSize: cfg.minSize,
+            maxSize: cfg.maxSize,
+            desiredCapacity: cfg.desiredSize,
+            vpcZoneIdentifiers: ctx.subnetIds,
+            // Spot: replace instances AWS flags for interruption before they go.
+            capacityRebalance: spot,
+            mixedInstancesPolicy: {
+                launchTemplate: {
+                    // The explicit number, never "$Latest": a new template version then changes the group,
+                    // and its instance refresh replaces the nodes (new AMI path, new user data).
+                    launchTemplateSpecification: {
+                        launchTemplateId: launchTemplate.id,
+                        version: pulumi.interpolate`${launchTemplate.latestVersion}`,
+                    },
+                    overrides: cfg.instanceTypes.map((instanceType) => ({ instanceType })),
+                },
+                instancesDistribution: spot
+                    ? {
+                          onDemandBaseCapacity: 0,
+                          onDemandPercentageAboveBaseCapacity: 0,
+                          spotAllocationStrategy: "price-capacity-optimized",
+                      }
+                    : { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 100 },
             },
-            instancesDistribution: spot
-                ? { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 0, spotAllocationStrategy: "price-capacity-optimized" }
-                : { onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 100 },
+            instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } },
+            tags: Object.entries(asgTags).map(([key, value]) => ({
+                key,
+                value,
+                propagateAtLaunch: PROPAGATED_TAGS.has(key) || key in ownership,
+            })),
         },
-        instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } },
-        tags: Object.entries(asgTags).map(([key, value]) => ({ key, value, propagateAtLaunch: PROPAGATED_TAGS.has(key) || key in ownership })),
-    }, {
-        parent: ctx.parent,
-        dependsOn: ctx.dependsOn,
-        // cluster-autoscaler owns the desired capacity once the group exists.
-        ignoreChanges: ["desiredCapacity"],
-    });
+        {
+            parent: ctx.parent,
+            dependsOn: ctx.dependsOn,
+            // cluster-autoscaler owns the desired capacity once the group exists.
+            ignoreChanges: ["desiredCapacity"],
+        },
+    );
     return asg;
 }

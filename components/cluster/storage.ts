@@ -11,9 +11,13 @@ export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-c
 /** gp3 (EBS CSI docs/parameters.md): encrypted with the account's EBS key, bound where the pod lands. */
 export function gp3StorageClass() {
     return {
-        metadata: { name: "gp3", annotations: { [DEFAULT_CLASS_ANNOTATION]: "true" }, labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "eks-platform" } },
+        metadata: {
+            name: "gp3",
+            annotations: { [DEFAULT_CLASS_ANNOTATION]: "true" },
+            labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "eks-platform" },
+        },
         provisioner: "ebs.csi.aws.com",
-        parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
+        parameters: { "type": "gp3", "encrypted": "true", "csi.storage.k8s.io/fstype": "ext4" },
         // A volume is created in the zone of the node the pod is scheduled to, not before.
         volumeBindingMode: "WaitForFirstConsumer",
         allowVolumeExpansion: true,
@@ -24,7 +28,11 @@ export function gp3StorageClass() {
 export function createStorageClasses(name: string, provider: k8s.Provider, parent: pulumi.Resource, driver: pulumi.Resource): void {
     new k8s.storage.v1.StorageClass(`${name}-gp3`, gp3StorageClass(), { parent, provider, dependsOn: [driver] });
     // A server-side apply patch of the one field: deleting it hands the field back.
-    new k8s.storage.v1.StorageClassPatch(`${name}-gp2-not-default`, {
-        metadata: { name: "gp2", annotations: { [DEFAULT_CLASS_ANNOTATION]: "false" } },
-    }, { parent, provider });
+    new k8s.storage.v1.StorageClassPatch(
+        `${name}-gp2-not-default`,
+        {
+            metadata: { name: "gp2", annotations: { [DEFAULT_CLASS_ANNOTATION]: "false" } },
+        },
+        { parent, provider },
+    );
 }

@@ -33,7 +33,10 @@ export function amiParameter(os: NodeOs, architecture: NodeArchitecture, kuberne
 export function blockDevices(os: NodeOs, diskSizeGiB: number) {
     const gp3 = (volumeSize: number) => ({ volumeSize, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" });
     return os === "bottlerocket"
-        ? [{ deviceName: "/dev/xvda", ebs: gp3(4) }, { deviceName: "/dev/xvdb", ebs: gp3(diskSizeGiB) }]
+        ? [
+              { deviceName: "/dev/xvda", ebs: gp3(4) },
+              { deviceName: "/dev/xvdb", ebs: gp3(diskSizeGiB) },
+          ]
         : [{ deviceName: "/dev/xvda", ebs: gp3(diskSizeGiB) }];
 }
 
@@ -74,18 +77,30 @@ function nodeConfig(spec: Record<string, unknown>): string {
 export function nodeadmUserData(join?: ClusterJoin, settings?: NodeSettings): string {
     const flags: string[] = [];
     if (settings && Object.keys(settings.labels).length > 0) {
-        flags.push(`--node-labels=${Object.entries(settings.labels).map(([k, v]) => `${k}=${v}`).join(",")}`);
+        flags.push(
+            `--node-labels=${Object.entries(settings.labels)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(",")}`,
+        );
     }
     if (settings && settings.taints.length > 0) {
         flags.push(`--register-with-taints=${settings.taints.map((t) => `${t.key}=${t.value ?? ""}:${t.effect}`).join(",")}`);
     }
     const cluster = join && {
-        name: join.clusterName, apiServerEndpoint: join.apiServerEndpoint, certificateAuthority: join.certificateAuthority, cidr: join.serviceCidr,
+        name: join.clusterName,
+        apiServerEndpoint: join.apiServerEndpoint,
+        certificateAuthority: join.certificateAuthority,
+        cidr: join.serviceCidr,
     };
-    return mime([{
-        contentType: "application/node.eks.aws",
-        body: nodeConfig({ ...(cluster ? { cluster } : {}), kubelet: { config: { maxPods: MAX_PODS }, ...(flags.length > 0 ? { flags } : {}) } }),
-    }]);
+    return mime([
+        {
+            contentType: "application/node.eks.aws",
+            body: nodeConfig({
+                ...(cluster ? { cluster } : {}),
+                kubelet: { config: { maxPods: MAX_PODS }, ...(flags.length > 0 ? { flags } : {}) },
+            }),
+        },
+    ]);
 }
 
 /**
@@ -99,7 +114,9 @@ export function bottlerocketUserData(join?: ClusterJoin, settings?: NodeSettings
         taints[taint.key] = [...(taints[taint.key] ?? []), `${taint.value ?? ""}:${taint.effect}`];
     }
     const kubernetes: Record<string, unknown> = {
-        ...(join ? { "api-server": join.apiServerEndpoint, "cluster-certificate": join.certificateAuthority, "cluster-name": join.clusterName } : {}),
+        ...(join
+            ? { "api-server": join.apiServerEndpoint, "cluster-certificate": join.certificateAuthority, "cluster-name": join.clusterName }
+            : {}),
         "max-pods": MAX_PODS,
         ...(settings && Object.keys(settings.labels).length > 0 ? { "node-labels": settings.labels } : {}),
         ...(Object.keys(taints).length > 0 ? { "node-taints": taints } : {}),

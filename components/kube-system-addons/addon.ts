@@ -106,29 +106,41 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * stack's overrides last.
  */
 export function helmRelease(
-    ctx: AddonContext, addon: string, pin: ChartPin, namespace: pulumi.Input<string>, values: pulumi.Input<Record<string, unknown>>,
+    ctx: AddonContext,
+    addon: string,
+    pin: ChartPin,
+    namespace: pulumi.Input<string>,
+    values: pulumi.Input<Record<string, unknown>>,
     options: { dependsOn?: pulumi.Resource[]; skipCrds?: boolean } = {},
 ): k8s.helm.v3.Release {
-    return new k8s.helm.v3.Release(`${ctx.componentName}-${addon}`, {
-        name: addon,
-        ...chartSource(pin),
-        version: pin.version,
-        namespace,
-        values,
-        skipCrds: options.skipCrds,
-        // A failed install or upgrade rolls back instead of leaving a half-applied release.
-        atomic: true,
-        cleanupOnFail: true,
-        maxHistory: 10,
-        timeout: 600,
-    }, { parent: ctx.parent, provider: ctx.provider, dependsOn: [...ctx.compute, ...(options.dependsOn ?? [])] });
+    return new k8s.helm.v3.Release(
+        `${ctx.componentName}-${addon}`,
+        {
+            name: addon,
+            ...chartSource(pin),
+            version: pin.version,
+            namespace,
+            values,
+            skipCrds: options.skipCrds,
+            // A failed install or upgrade rolls back instead of leaving a half-applied release.
+            atomic: true,
+            cleanupOnFail: true,
+            maxHistory: 10,
+            timeout: 600,
+        },
+        { parent: ctx.parent, provider: ctx.provider, dependsOn: [...ctx.compute, ...(options.dependsOn ?? [])] },
+    );
 }
 
 /** A namespace the addon owns, so removing the addon removes it (Helm never deletes namespaces). */
 export function addonNamespace(ctx: AddonContext, addon: string, name: string): k8s.core.v1.Namespace {
-    return new k8s.core.v1.Namespace(`${ctx.componentName}-${addon}`, {
-        metadata: { name, labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "eks-platform" } },
-    }, { parent: ctx.parent, provider: ctx.provider });
+    return new k8s.core.v1.Namespace(
+        `${ctx.componentName}-${addon}`,
+        {
+            metadata: { name, labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "eks-platform" } },
+        },
+        { parent: ctx.parent, provider: ctx.provider },
+    );
 }
 
 /** What an addon's AWS role asks of its release. */
@@ -147,32 +159,51 @@ export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
  * or on a Fargate-only cluster through the OIDC provider (IAM roles for service accounts).
  */
 export function addonRole(
-    ctx: AddonContext, addon: string, namespace: string, serviceAccount: string, policy: pulumi.Input<aws.iam.PolicyDocument>,
+    ctx: AddonContext,
+    addon: string,
+    namespace: string,
+    serviceAccount: string,
+    policy: pulumi.Input<aws.iam.PolicyDocument>,
 ): AddonRole {
     const name = `${ctx.componentName}-${addon}`;
     const oidc = ctx.serviceAccountOidc;
-    const role = new aws.iam.Role(name, {
-        description: `${addon} in ${namespace}/${serviceAccount}, through ${oidc ? "IAM roles for service accounts" : "EKS Pod Identity"}`,
-        assumeRolePolicy: oidc
-            ? pulumi.all([oidc.providerArn, oidc.issuer]).apply(([providerArn, issuer]) =>
-                JSON.stringify(serviceAccountTrustPolicy(providerArn, issuer, namespace, serviceAccount)))
-            : JSON.stringify(podIdentityTrustPolicy()),
-        tags: ctx.tags,
-    }, { parent: ctx.parent });
-    const rolePolicy = new aws.iam.RolePolicy(name, {
-        role: role.name,
-        policy: pulumi.output(policy).apply((document) => JSON.stringify(document)),
-    }, { parent: ctx.parent });
+    const role = new aws.iam.Role(
+        name,
+        {
+            description: `${addon} in ${namespace}/${serviceAccount}, through ${oidc ? "IAM roles for service accounts" : "EKS Pod Identity"}`,
+            assumeRolePolicy: oidc
+                ? pulumi
+                      .all([oidc.providerArn, oidc.issuer])
+                      .apply(([providerArn, issuer]) =>
+                          JSON.stringify(serviceAccountTrustPolicy(providerArn, issuer, namespace, serviceAccount)),
+                      )
+                : JSON.stringify(podIdentityTrustPolicy()),
+            tags: ctx.tags,
+        },
+        { parent: ctx.parent },
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+        name,
+        {
+            role: role.name,
+            policy: pulumi.output(policy).apply((document) => JSON.stringify(document)),
+        },
+        { parent: ctx.parent },
+    );
     if (oidc) {
         return { waitFor: [rolePolicy], serviceAccountAnnotations: { [IRSA_ROLE_ANNOTATION]: role.arn } };
     }
-    const association = new aws.eks.PodIdentityAssociation(name, {
-        clusterName: ctx.clusterName,
-        namespace,
-        serviceAccount,
-        roleArn: role.arn,
-        tags: ctx.tags,
-    }, { parent: ctx.parent });
+    const association = new aws.eks.PodIdentityAssociation(
+        name,
+        {
+            clusterName: ctx.clusterName,
+            namespace,
+            serviceAccount,
+            roleArn: role.arn,
+            tags: ctx.tags,
+        },
+        { parent: ctx.parent },
+    );
     return { waitFor: [rolePolicy, association, ctx.podIdentityAgent], serviceAccountAnnotations: {} };
 }
 
@@ -201,8 +232,21 @@ export function eventQueuePolicy(queueArn: string): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "EventsToQueue", Effect: "Allow", Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] }, Action: "sqs:SendMessage", Resource: queueArn },
-            { Sid: "DenyHTTP", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queueArn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            {
+                Sid: "EventsToQueue",
+                Effect: "Allow",
+                Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
+                Action: "sqs:SendMessage",
+                Resource: queueArn,
+            },
+            {
+                Sid: "DenyHTTP",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "sqs:*",
+                Resource: queueArn,
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
         ],
     };
 }
@@ -210,21 +254,33 @@ export function eventQueuePolicy(queueArn: string): aws.iam.PolicyDocument {
 /** The queue (5-minute retention, SSE), its TLS-only policy, and a rule and target per pattern. */
 export function eventQueue(ctx: AddonContext, spec: EventQueueSpec): aws.sqs.Queue {
     const child = { parent: ctx.parent };
-    const queue = new aws.sqs.Queue(spec.queueName, {
-        messageRetentionSeconds: 300,
-        sqsManagedSseEnabled: true,
-        tags: ctx.tags,
-    }, child);
-    new aws.sqs.QueuePolicy(spec.queueName, {
-        queueUrl: queue.url,
-        policy: queue.arn.apply((arn) => JSON.stringify(eventQueuePolicy(arn))),
-    }, child);
-    for (const [rule, pattern] of Object.entries(spec.patterns)) {
-        const eventRule = new aws.cloudwatch.EventRule(`${spec.rulePrefix}-${rule}`, {
-            description: `To ${spec.owner}: ${rule}`,
-            eventPattern: JSON.stringify(pattern),
+    const queue = new aws.sqs.Queue(
+        spec.queueName,
+        {
+            messageRetentionSeconds: 300,
+            sqsManagedSseEnabled: true,
             tags: ctx.tags,
-        }, child);
+        },
+        child,
+    );
+    new aws.sqs.QueuePolicy(
+        spec.queueName,
+        {
+            queueUrl: queue.url,
+            policy: queue.arn.apply((arn) => JSON.stringify(eventQueuePolicy(arn))),
+        },
+        child,
+    );
+    for (const [rule, pattern] of Object.entries(spec.patterns)) {
+        const eventRule = new aws.cloudwatch.EventRule(
+            `${spec.rulePrefix}-${rule}`,
+            {
+                description: `To ${spec.owner}: ${rule}`,
+                eventPattern: JSON.stringify(pattern),
+                tags: ctx.tags,
+            },
+            child,
+        );
         new aws.cloudwatch.EventTarget(`${spec.rulePrefix}-${rule}`, { rule: eventRule.name, arn: queue.arn }, child);
     }
     return queue;

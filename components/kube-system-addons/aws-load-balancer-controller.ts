@@ -7,7 +7,17 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "../../stacks/config";
-import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, IamSource, mergeValues, addonRole, serviceAccountValues } from "./addon";
+import {
+    AddonContext,
+    AddonSettings,
+    ChartPin,
+    defaultReplicas,
+    helmRelease,
+    IamSource,
+    mergeValues,
+    addonRole,
+    serviceAccountValues,
+} from "./addon";
 
 /** https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/helm/aws-load-balancer-controller/Chart.yaml (published to aws/eks-charts) */
 export const CHART: ChartPin = { repository: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "3.5.0" };
@@ -66,14 +76,39 @@ export function loadBalancerControllerPolicy(): aws.iam.PolicyDocument {
                 Sid: "Describe",
                 Effect: "Allow",
                 Action: [
-                    ...["DescribeAccountAttributes", "DescribeAddresses", "DescribeAvailabilityZones", "DescribeInternetGateways",
-                        "DescribeVpcs", "DescribeVpcPeeringConnections", "DescribeSubnets", "DescribeSecurityGroups", "DescribeInstances",
-                        "DescribeNetworkInterfaces", "DescribeTags", "GetCoipPoolUsage", "DescribeCoipPools", "GetSecurityGroupsForVpc",
-                        "DescribeIpamPools", "DescribeRouteTables"].map((a) => `ec2:${a}`),
-                    ...["DescribeLoadBalancers", "DescribeLoadBalancerAttributes", "DescribeListeners", "DescribeListenerCertificates",
-                        "DescribeSSLPolicies", "DescribeRules", "DescribeTargetGroups", "DescribeTargetGroupAttributes",
-                        "DescribeTargetHealth", "DescribeTags", "DescribeTrustStores", "DescribeListenerAttributes",
-                        "DescribeCapacityReservation"].map((a) => `elasticloadbalancing:${a}`),
+                    ...[
+                        "DescribeAccountAttributes",
+                        "DescribeAddresses",
+                        "DescribeAvailabilityZones",
+                        "DescribeInternetGateways",
+                        "DescribeVpcs",
+                        "DescribeVpcPeeringConnections",
+                        "DescribeSubnets",
+                        "DescribeSecurityGroups",
+                        "DescribeInstances",
+                        "DescribeNetworkInterfaces",
+                        "DescribeTags",
+                        "GetCoipPoolUsage",
+                        "DescribeCoipPools",
+                        "GetSecurityGroupsForVpc",
+                        "DescribeIpamPools",
+                        "DescribeRouteTables",
+                    ].map((a) => `ec2:${a}`),
+                    ...[
+                        "DescribeLoadBalancers",
+                        "DescribeLoadBalancerAttributes",
+                        "DescribeListeners",
+                        "DescribeListenerCertificates",
+                        "DescribeSSLPolicies",
+                        "DescribeRules",
+                        "DescribeTargetGroups",
+                        "DescribeTargetGroupAttributes",
+                        "DescribeTargetHealth",
+                        "DescribeTags",
+                        "DescribeTrustStores",
+                        "DescribeListenerAttributes",
+                        "DescribeCapacityReservation",
+                    ].map((a) => `elasticloadbalancing:${a}`),
                 ],
                 Resource: "*",
             },
@@ -81,15 +116,32 @@ export function loadBalancerControllerPolicy(): aws.iam.PolicyDocument {
                 Sid: "CertificatesAndProtection",
                 Effect: "Allow",
                 Action: [
-                    "cognito-idp:DescribeUserPoolClient", "acm:ListCertificates", "acm:DescribeCertificate",
-                    "iam:ListServerCertificates", "iam:GetServerCertificate",
-                    "waf-regional:GetWebACL", "waf-regional:GetWebACLForResource", "waf-regional:AssociateWebACL", "waf-regional:DisassociateWebACL",
-                    "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL",
-                    "shield:GetSubscriptionState", "shield:DescribeProtection", "shield:CreateProtection", "shield:DeleteProtection",
+                    "cognito-idp:DescribeUserPoolClient",
+                    "acm:ListCertificates",
+                    "acm:DescribeCertificate",
+                    "iam:ListServerCertificates",
+                    "iam:GetServerCertificate",
+                    "waf-regional:GetWebACL",
+                    "waf-regional:GetWebACLForResource",
+                    "waf-regional:AssociateWebACL",
+                    "waf-regional:DisassociateWebACL",
+                    "wafv2:GetWebACL",
+                    "wafv2:GetWebACLForResource",
+                    "wafv2:AssociateWebACL",
+                    "wafv2:DisassociateWebACL",
+                    "shield:GetSubscriptionState",
+                    "shield:DescribeProtection",
+                    "shield:CreateProtection",
+                    "shield:DeleteProtection",
                 ],
                 Resource: "*",
             },
-            { Sid: "SecurityGroupIngress", Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], Resource: "*" },
+            {
+                Sid: "SecurityGroupIngress",
+                Effect: "Allow",
+                Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+                Resource: "*",
+            },
             { Sid: "CreateSecurityGroup", Effect: "Allow", Action: ["ec2:CreateSecurityGroup"], Resource: "*" },
             {
                 Sid: "TagNewSecurityGroup",
@@ -122,7 +174,12 @@ export function loadBalancerControllerPolicy(): aws.iam.PolicyDocument {
             {
                 Sid: "ListenersAndRules",
                 Effect: "Allow",
-                Action: ["elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule"],
+                Action: [
+                    "elasticloadbalancing:CreateListener",
+                    "elasticloadbalancing:DeleteListener",
+                    "elasticloadbalancing:CreateRule",
+                    "elasticloadbalancing:DeleteRule",
+                ],
                 Resource: "*",
             },
             {
@@ -147,9 +204,17 @@ export function loadBalancerControllerPolicy(): aws.iam.PolicyDocument {
                 Sid: "ModifyOwnLoadBalancers",
                 Effect: "Allow",
                 Action: [
-                    "ModifyLoadBalancerAttributes", "SetIpAddressType", "SetSecurityGroups", "SetSubnets", "DeleteLoadBalancer",
-                    "ModifyTargetGroup", "ModifyTargetGroupAttributes", "DeleteTargetGroup", "ModifyListenerAttributes",
-                    "ModifyCapacityReservation", "ModifyIpPools",
+                    "ModifyLoadBalancerAttributes",
+                    "SetIpAddressType",
+                    "SetSecurityGroups",
+                    "SetSubnets",
+                    "DeleteLoadBalancer",
+                    "ModifyTargetGroup",
+                    "ModifyTargetGroupAttributes",
+                    "DeleteTargetGroup",
+                    "ModifyListenerAttributes",
+                    "ModifyCapacityReservation",
+                    "ModifyIpPools",
                 ].map((a) => `elasticloadbalancing:${a}`),
                 Resource: "*",
                 Condition: ownedByController,
@@ -174,8 +239,12 @@ export function loadBalancerControllerPolicy(): aws.iam.PolicyDocument {
                 Sid: "ListenerSettings",
                 Effect: "Allow",
                 Action: [
-                    "elasticloadbalancing:SetWebAcl", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:AddListenerCertificates",
-                    "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",
+                    "elasticloadbalancing:SetWebAcl",
+                    "elasticloadbalancing:ModifyListener",
+                    "elasticloadbalancing:AddListenerCertificates",
+                    "elasticloadbalancing:RemoveListenerCertificates",
+                    "elasticloadbalancing:ModifyRule",
+                    "elasticloadbalancing:SetRulePriorities",
                 ],
                 Resource: "*",
             },
@@ -195,26 +264,36 @@ export interface LoadBalancerControllerInput {
 }
 
 export function loadBalancerControllerValues(input: LoadBalancerControllerInput): Record<string, unknown> {
-    return mergeValues({
-        clusterName: input.clusterName,
-        // Region and VPC given, so the controller needs no instance metadata (IMDS hop limit 1).
-        region: input.region,
-        vpcId: input.vpcId,
-        serviceAccount: serviceAccountValues(SERVICE_ACCOUNT, input.serviceAccountAnnotations),
-        replicaCount: input.replicas,
-        resources: input.resources,
-        podDisruptionBudget: input.replicas > 1 ? { maxUnavailable: 1 } : {},
-        // The Service mutating webhook would make every Service creation wait for the controller
-        // ("no endpoints available for service aws-load-balancer-webhook-service"); apps use ClusterIP.
-        enableServiceMutatorWebhook: false,
-    }, input.overrides);
+    return mergeValues(
+        {
+            clusterName: input.clusterName,
+            // Region and VPC given, so the controller needs no instance metadata (IMDS hop limit 1).
+            region: input.region,
+            vpcId: input.vpcId,
+            serviceAccount: serviceAccountValues(SERVICE_ACCOUNT, input.serviceAccountAnnotations),
+            replicaCount: input.replicas,
+            resources: input.resources,
+            podDisruptionBudget: input.replicas > 1 ? { maxUnavailable: 1 } : {},
+            // The Service mutating webhook would make every Service creation wait for the controller
+            // ("no endpoints available for service aws-load-balancer-webhook-service"); apps use ClusterIP.
+            enableServiceMutatorWebhook: false,
+        },
+        input.overrides,
+    );
 }
 
 /** Whatever creates a TargetGroupBinding must wait for this release: its webhook validates them. */
 export function registerLoadBalancerController(ctx: AddonContext, settings: AddonSettings): k8s.helm.v3.Release {
-    const crds = CRD_FILES.map((file) => new k8s.yaml.v2.ConfigFile(`${ctx.componentName}-aws-load-balancer-controller-${file}`, {
-        file: crdUrl(file),
-    }, { parent: ctx.parent, provider: ctx.provider }));
+    const crds = CRD_FILES.map(
+        (file) =>
+            new k8s.yaml.v2.ConfigFile(
+                `${ctx.componentName}-aws-load-balancer-controller-${file}`,
+                {
+                    file: crdUrl(file),
+                },
+                { parent: ctx.parent, provider: ctx.provider },
+            ),
+    );
     const role = addonRole(ctx, "aws-load-balancer-controller", NAMESPACE, SERVICE_ACCOUNT, loadBalancerControllerPolicy());
     const values = loadBalancerControllerValues({
         clusterName: ctx.clusterName,
@@ -225,5 +304,8 @@ export function registerLoadBalancerController(ctx: AddonContext, settings: Addo
         serviceAccountAnnotations: role.serviceAccountAnnotations,
         overrides: settings.values,
     });
-    return helmRelease(ctx, "aws-load-balancer-controller", CHART, NAMESPACE, values, { dependsOn: [...crds, ...role.waitFor], skipCrds: true });
+    return helmRelease(ctx, "aws-load-balancer-controller", CHART, NAMESPACE, values, {
+        dependsOn: [...crds, ...role.waitFor],
+        skipCrds: true,
+    });
 }

@@ -10,14 +10,28 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "../../stacks/config";
 import { TERMINATION_HANDLER_TAG } from "../cluster/node-groups";
-import { AddonContext, AddonSettings, ChartPin, defaultReplicas, eventQueue, helmRelease, IamSource, mergeValues, addonRole } from "./addon";
+import {
+    AddonContext,
+    AddonSettings,
+    ChartPin,
+    defaultReplicas,
+    eventQueue,
+    helmRelease,
+    IamSource,
+    mergeValues,
+    addonRole,
+} from "./addon";
 
 /**
  * https://github.com/aws/aws-node-termination-handler/blob/v1.25.6/config/helm/aws-node-termination-handler/Chart.yaml
  * Published only as an OCI artifact on public ECR (the repository's Makefile and release workflow
  * push to public.ecr.aws/aws-ec2/helm); aws/eks-charts stopped at chart 0.21.0 and removed it.
  */
-export const CHART: ChartPin = { repository: "oci://public.ecr.aws/aws-ec2/helm", chart: "aws-node-termination-handler", version: "0.27.6" };
+export const CHART: ChartPin = {
+    repository: "oci://public.ecr.aws/aws-ec2/helm",
+    chart: "aws-node-termination-handler",
+    version: "0.27.6",
+};
 export const NAMESPACE = "kube-system";
 export const SERVICE_ACCOUNT = "aws-node-termination-handler";
 
@@ -29,13 +43,14 @@ export const DEFAULT_RESOURCES: ContainerResources = {
 /** The EventBridge rules that feed the queue, by short name. */
 export function terminationEventPatterns(): Record<string, Record<string, unknown>> {
     return {
-        "asg-termination": { source: ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"] },
-        "spot-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
-        "rebalance": { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
-        "state-change": { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
+        "asg-termination": { "source": ["aws.autoscaling"], "detail-type": ["EC2 Instance-terminate Lifecycle Action"] },
+        "spot-interruption": { "source": ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
+        "rebalance": { "source": ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
+        "state-change": { "source": ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
         "scheduled-change": {
-            source: ["aws.health"], "detail-type": ["AWS Health Event"],
-            detail: { service: ["EC2"], eventTypeCategory: ["scheduledChange"] },
+            "source": ["aws.health"],
+            "detail-type": ["AWS Health Event"],
+            "detail": { service: ["EC2"], eventTypeCategory: ["scheduledChange"] },
         },
     };
 }
@@ -87,19 +102,22 @@ export interface TerminationHandlerInput {
 }
 
 export function terminationHandlerValues(input: TerminationHandlerInput): Record<string, unknown> {
-    return mergeValues({
-        enableSqsTerminationDraining: true,
-        queueURL: input.queueUrl,
-        awsRegion: input.region,
-        checkTagBeforeDraining: true,
-        managedTag: TERMINATION_HANDLER_TAG,
-        // Node names from the provider ID, whatever DNS naming the VPC uses.
-        useProviderId: true,
-        serviceAccount: { create: true, name: SERVICE_ACCOUNT },
-        replicas: input.replicas,
-        resources: input.resources,
-        podDisruptionBudget: input.replicas > 1 ? { maxUnavailable: 1 } : {},
-    }, input.overrides);
+    return mergeValues(
+        {
+            enableSqsTerminationDraining: true,
+            queueURL: input.queueUrl,
+            awsRegion: input.region,
+            checkTagBeforeDraining: true,
+            managedTag: TERMINATION_HANDLER_TAG,
+            // Node names from the provider ID, whatever DNS naming the VPC uses.
+            useProviderId: true,
+            serviceAccount: { create: true, name: SERVICE_ACCOUNT },
+            replicas: input.replicas,
+            resources: input.resources,
+            podDisruptionBudget: input.replicas > 1 ? { maxUnavailable: 1 } : {},
+        },
+        input.overrides,
+    );
 }
 
 export interface SelfManagedAsg {
@@ -110,17 +128,23 @@ export interface SelfManagedAsg {
 export function registerTerminationHandler(ctx: AddonContext, settings: AddonSettings, asgs: SelfManagedAsg[]): k8s.helm.v3.Release {
     const name = `${ctx.componentName}-node-termination-handler`;
     const queue = eventQueue(ctx, {
-        queueName: name, rulePrefix: name, owner: "the node termination handler's queue",
+        queueName: name,
+        rulePrefix: name,
+        owner: "the node termination handler's queue",
         patterns: terminationEventPatterns(),
     });
     for (const asg of asgs) {
-        new aws.autoscaling.LifecycleHook(`${name}-${asg.group}`, {
-            autoscalingGroupName: asg.name,
-            lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
-            // Terminate anyway if the handler does not answer within the heartbeat.
-            defaultResult: "CONTINUE",
-            heartbeatTimeout: 300,
-        }, { parent: ctx.parent });
+        new aws.autoscaling.LifecycleHook(
+            `${name}-${asg.group}`,
+            {
+                autoscalingGroupName: asg.name,
+                lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+                // Terminate anyway if the handler does not answer within the heartbeat.
+                defaultResult: "CONTINUE",
+                heartbeatTimeout: 300,
+            },
+            { parent: ctx.parent },
+        );
     }
     const role = addonRole(ctx, "node-termination-handler", NAMESPACE, SERVICE_ACCOUNT, queue.arn.apply(terminationHandlerPolicy));
     const values = terminationHandlerValues({

@@ -35,7 +35,11 @@ export function autoscalerImageTag(kubernetesVersion: string): string {
 export const IAM_SOURCE: IamSource = {
     repository: "kubernetes/autoscaler",
     ref: "cluster-autoscaler-1.35.0",
-    files: ["cluster-autoscaler/cloudprovider/aws/README.md", "cluster-autoscaler/cloudprovider/aws/aws_wrapper.go", "cluster-autoscaler/cloudprovider/aws/aws_util.go"],
+    files: [
+        "cluster-autoscaler/cloudprovider/aws/README.md",
+        "cluster-autoscaler/cloudprovider/aws/aws_wrapper.go",
+        "cluster-autoscaler/cloudprovider/aws/aws_util.go",
+    ],
 };
 
 /** Read on what it inspects; write only on Auto Scaling groups tagged as this cluster's. */
@@ -61,10 +65,7 @@ export function clusterAutoscalerPolicy(clusterName: string): aws.iam.PolicyDocu
             {
                 Sid: "ScaleOwnGroupsOnly",
                 Effect: "Allow",
-                Action: [
-                    "autoscaling:SetDesiredCapacity",
-                    "autoscaling:TerminateInstanceInAutoScalingGroup",
-                ],
+                Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
                 Resource: "*",
                 Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
             },
@@ -82,26 +83,28 @@ export interface ClusterAutoscalerInput {
 }
 
 export function clusterAutoscalerValues(input: ClusterAutoscalerInput): Record<string, unknown> {
-    return mergeValues({
-        cloudProvider: "aws",
-        awsRegion: input.region,
-        autoDiscovery: { clusterName: input.clusterName },
-        image: { tag: autoscalerImageTag(input.kubernetesVersion) },
-        rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT } },
-        replicaCount: input.replicas,
-        resources: input.resources,
-        extraArgs: {
-            // Spread across zones and instance types instead of filling one group.
-            "balance-similar-node-groups": true,
-            expander: "least-waste",
-            "skip-nodes-with-system-pods": false,
+    return mergeValues(
+        {
+            cloudProvider: "aws",
+            awsRegion: input.region,
+            autoDiscovery: { clusterName: input.clusterName },
+            image: { tag: autoscalerImageTag(input.kubernetesVersion) },
+            rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT } },
+            replicaCount: input.replicas,
+            resources: input.resources,
+            extraArgs: {
+                // Spread across zones and instance types instead of filling one group.
+                "balance-similar-node-groups": true,
+                "expander": "least-waste",
+                "skip-nodes-with-system-pods": false,
+            },
         },
-    }, input.overrides);
+        input.overrides,
+    );
 }
 
 export function registerClusterAutoscaler(ctx: AddonContext, settings: AddonSettings): k8s.helm.v3.Release {
-    const role = addonRole(ctx, "cluster-autoscaler", NAMESPACE, SERVICE_ACCOUNT,
-        ctx.clusterName.apply(clusterAutoscalerPolicy));
+    const role = addonRole(ctx, "cluster-autoscaler", NAMESPACE, SERVICE_ACCOUNT, ctx.clusterName.apply(clusterAutoscalerPolicy));
     const values = clusterAutoscalerValues({
         clusterName: ctx.clusterName,
         region: ctx.region,

@@ -47,7 +47,11 @@ export const FARGATE_AGENT_CLUSTER_ROLE = "datadog-agent-fargate";
 export function fargateAgentRules() {
     return [
         { apiGroups: [""], resources: ["nodes", "namespaces", "endpoints"], verbs: ["get", "list"] },
-        { apiGroups: [""], resources: ["nodes/metrics", "nodes/spec", "nodes/stats", "nodes/proxy", "nodes/pods", "nodes/healthz"], verbs: ["get"] },
+        {
+            apiGroups: [""],
+            resources: ["nodes/metrics", "nodes/spec", "nodes/stats", "nodes/proxy", "nodes/pods", "nodes/healthz"],
+            verbs: ["get"],
+        },
     ];
 }
 
@@ -97,43 +101,48 @@ export interface DatadogValuesInput {
 
 export function datadogValues(input: DatadogValuesInput): Record<string, unknown> {
     const nodeGroupAsTag = { [NODE_GROUP_LABEL]: NODE_GROUP_TAG, [NODE_POOL_LABEL]: NODE_POOL_TAG };
-    return mergeValues({
-        datadog: {
-            apiKeyExistingSecret: API_KEY_SECRET,
-            site: input.site,
-            clusterName: input.clusterName,
-            tags: [`env:${input.stage}`],
-            collectEvents: true,
-            nodeLabelsAsTags: nodeGroupAsTag,
-            // Cluster state comes from the KSM core check; the legacy check, and a scrape of the
-            // standalone kube-state-metrics release, would send every series a second time.
-            kubeStateMetricsEnabled: false,
-            kubeStateMetricsCore: { enabled: true, ignoreLegacyKSMCheck: true, labelsAsTags: { node: nodeGroupAsTag } },
+    return mergeValues(
+        {
+            datadog: {
+                apiKeyExistingSecret: API_KEY_SECRET,
+                site: input.site,
+                clusterName: input.clusterName,
+                tags: [`env:${input.stage}`],
+                collectEvents: true,
+                nodeLabelsAsTags: nodeGroupAsTag,
+                // Cluster state comes from the KSM core check; the legacy check, and a scrape of the
+                // standalone kube-state-metrics release, would send every series a second time.
+                kubeStateMetricsEnabled: false,
+                kubeStateMetricsCore: { enabled: true, ignoreLegacyKSMCheck: true, labelsAsTags: { node: nodeGroupAsTag } },
+            },
+            clusterAgent: {
+                enabled: true,
+                replicas: input.clusterAgentReplicas,
+                resources: input.clusterAgentResources,
+                pdb: { create: input.clusterAgentReplicas > 1, minAvailable: 1 },
+                ...(input.fargateOnly
+                    ? {
+                          tokenExistingSecret: CLUSTER_AGENT_TOKEN_SECRET,
+                          admissionController: {
+                              enabled: true,
+                              agentSidecarInjection: {
+                                  enabled: true,
+                                  provider: "fargate",
+                                  // Without a selector only pods labelled agent.datadoghq.com/sidecar would be injected.
+                                  selectors: [{ namespaceSelector: { matchLabels: { [SIDECAR_NAMESPACE_LABEL]: "fargate" } } }],
+                                  profiles: [{ resources: input.agentResources, securityContext: sidecarSecurityContext() }],
+                              },
+                          },
+                      }
+                    : {}),
+            },
+            agents: {
+                enabled: !input.fargateOnly,
+                containers: { agent: { resources: input.agentResources } },
+            },
         },
-        clusterAgent: {
-            enabled: true,
-            replicas: input.clusterAgentReplicas,
-            resources: input.clusterAgentResources,
-            pdb: { create: input.clusterAgentReplicas > 1, minAvailable: 1 },
-            ...(input.fargateOnly ? {
-                tokenExistingSecret: CLUSTER_AGENT_TOKEN_SECRET,
-                admissionController: {
-                    enabled: true,
-                    agentSidecarInjection: {
-                        enabled: true,
-                        provider: "fargate",
-                        // Without a selector only pods labelled agent.datadoghq.com/sidecar would be injected.
-                        selectors: [{ namespaceSelector: { matchLabels: { [SIDECAR_NAMESPACE_LABEL]: "fargate" } } }],
-                        profiles: [{ resources: input.agentResources, securityContext: sidecarSecurityContext() }],
-                    },
-                },
-            } : {}),
-        },
-        agents: {
-            enabled: !input.fargateOnly,
-            containers: { agent: { resources: input.agentResources } },
-        },
-    }, input.overrides);
+        input.overrides,
+    );
 }
 
 export interface DatadogAgentSettings extends AddonSettings {
@@ -141,24 +150,46 @@ export interface DatadogAgentSettings extends AddonSettings {
 }
 
 export function registerDatadogAgent(
-    ctx: AddonContext, settings: DatadogAgentSettings, site: string, apiKey: pulumi.Output<string>, fargateOnly: boolean,
+    ctx: AddonContext,
+    settings: DatadogAgentSettings,
+    site: string,
+    apiKey: pulumi.Output<string>,
+    fargateOnly: boolean,
 ): { release: k8s.helm.v3.Release; sidecar?: DatadogSidecar } {
     const child = { parent: ctx.parent, provider: ctx.provider };
     const namespace = addonNamespace(ctx, "datadog", NAMESPACE);
-    const secret = new k8s.core.v1.Secret(`${ctx.componentName}-datadog-api-key`, {
-        metadata: { name: API_KEY_SECRET, namespace: namespace.metadata.name },
-        type: "Opaque",
-        stringData: { "api-key": apiKey },
-    }, child);
+    const secret = new k8s.core.v1.Secret(
+        `${ctx.componentName}-datadog-api-key`,
+        {
+            metadata: { name: API_KEY_SECRET, namespace: namespace.metadata.name },
+            type: "Opaque",
+            stringData: { "api-key": apiKey },
+        },
+        child,
+    );
     // Sidecars reach the cluster agent with a token they must share, so it is made here, not by the chart.
-    const token = fargateOnly ? new random.RandomPassword(`${ctx.componentName}-datadog-cluster-agent-token`, {
-        length: 48, special: false, numeric: false,
-    }, { parent: ctx.parent }) : undefined;
-    const tokenSecret = token && new k8s.core.v1.Secret(`${ctx.componentName}-datadog-cluster-agent-token`, {
-        metadata: { name: CLUSTER_AGENT_TOKEN_SECRET, namespace: namespace.metadata.name },
-        type: "Opaque",
-        stringData: { token: pulumi.secret(token.result) },
-    }, child);
+    const token = fargateOnly
+        ? new random.RandomPassword(
+              `${ctx.componentName}-datadog-cluster-agent-token`,
+              {
+                  length: 48,
+                  special: false,
+                  numeric: false,
+              },
+              { parent: ctx.parent },
+          )
+        : undefined;
+    const tokenSecret =
+        token &&
+        new k8s.core.v1.Secret(
+            `${ctx.componentName}-datadog-cluster-agent-token`,
+            {
+                metadata: { name: CLUSTER_AGENT_TOKEN_SECRET, namespace: namespace.metadata.name },
+                type: "Opaque",
+                stringData: { token: pulumi.secret(token.result) },
+            },
+            child,
+        );
     const values = datadogValues({
         clusterName: ctx.clusterName,
         site,
@@ -170,13 +201,25 @@ export function registerDatadogAgent(
         overrides: settings.values,
     });
     // The agents cannot start without the key's Secret (nor the cluster agent without its token's).
-    const release = helmRelease(ctx, "datadog", CHART, namespace.metadata.name, values, { dependsOn: [secret, ...(tokenSecret ? [tokenSecret] : [])] });
+    const release = helmRelease(ctx, "datadog", CHART, namespace.metadata.name, values, {
+        dependsOn: [secret, ...(tokenSecret ? [tokenSecret] : [])],
+    });
     if (!token) {
         return { release };
     }
-    const clusterRole = new k8s.rbac.v1.ClusterRole(`${ctx.componentName}-datadog-agent-fargate`, {
-        metadata: { name: FARGATE_AGENT_CLUSTER_ROLE, labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "eks-platform" } },
-        rules: fargateAgentRules(),
-    }, child);
-    return { release, sidecar: { release, apiKey, clusterAgentToken: pulumi.secret(token.result), clusterRoleName: clusterRole.metadata.name } };
+    const clusterRole = new k8s.rbac.v1.ClusterRole(
+        `${ctx.componentName}-datadog-agent-fargate`,
+        {
+            metadata: {
+                name: FARGATE_AGENT_CLUSTER_ROLE,
+                labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "eks-platform" },
+            },
+            rules: fargateAgentRules(),
+        },
+        child,
+    );
+    return {
+        release,
+        sidecar: { release, apiKey, clusterAgentToken: pulumi.secret(token.result), clusterRoleName: clusterRole.metadata.name },
+    };
 }

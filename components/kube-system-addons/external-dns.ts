@@ -63,19 +63,22 @@ export interface ExternalDnsInput {
 }
 
 export function externalDnsValues(input: ExternalDnsInput): Record<string, unknown> {
-    return mergeValues({
-        provider: { name: "aws" },
-        env: [{ name: "AWS_DEFAULT_REGION", value: input.region }],
-        policy: input.policy,
-        // TXT ownership records name this cluster, so two clusters never fight over a record.
-        txtOwnerId: input.clusterName,
-        domainFilters: input.domainFilters,
-        // Only the zones it may read: another zone under a domain filter would fail with AccessDenied.
-        extraArgs: input.hostedZoneIds.map((id) => `--zone-id-filter=${id}`),
-        sources: ["service", "ingress"],
-        serviceAccount: serviceAccountValues(SERVICE_ACCOUNT, input.serviceAccountAnnotations),
-        resources: input.resources,
-    }, input.overrides);
+    return mergeValues(
+        {
+            provider: { name: "aws" },
+            env: [{ name: "AWS_DEFAULT_REGION", value: input.region }],
+            policy: input.policy,
+            // TXT ownership records name this cluster, so two clusters never fight over a record.
+            txtOwnerId: input.clusterName,
+            domainFilters: input.domainFilters,
+            // Only the zones it may read: another zone under a domain filter would fail with AccessDenied.
+            extraArgs: input.hostedZoneIds.map((id) => `--zone-id-filter=${id}`),
+            sources: ["service", "ingress"],
+            serviceAccount: serviceAccountValues(SERVICE_ACCOUNT, input.serviceAccountAnnotations),
+            resources: input.resources,
+        },
+        input.overrides,
+    );
 }
 
 export interface ExternalDnsSettings {

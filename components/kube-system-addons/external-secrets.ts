@@ -3,7 +3,18 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "../../stacks/config";
-import { AddonContext, AddonSettings, addonNamespace, ChartPin, defaultReplicas, helmRelease, IamSource, mergeValues, addonRole, serviceAccountValues } from "./addon";
+import {
+    AddonContext,
+    AddonSettings,
+    addonNamespace,
+    ChartPin,
+    defaultReplicas,
+    helmRelease,
+    IamSource,
+    mergeValues,
+    addonRole,
+    serviceAccountValues,
+} from "./addon";
 
 /** https://github.com/external-secrets/external-secrets/blob/helm-chart-2.9.0/deploy/charts/external-secrets/Chart.yaml */
 export const CHART: ChartPin = { repository: "https://charts.external-secrets.io", chart: "external-secrets", version: "2.9.0" };
@@ -31,8 +42,10 @@ export const IAM_SOURCE: IamSource = {
     repository: "external-secrets/external-secrets",
     ref: "v2.9.0",
     files: [
-        "docs/provider/aws-secrets-manager.md", "docs/provider/aws-parameter-store.md",
-        "providers/v1/aws/secretsmanager/secretsmanager.go", "providers/v1/aws/parameterstore/parameterstore.go",
+        "docs/provider/aws-secrets-manager.md",
+        "docs/provider/aws-parameter-store.md",
+        "providers/v1/aws/secretsmanager/secretsmanager.go",
+        "providers/v1/aws/parameterstore/parameterstore.go",
     ],
 };
 
@@ -50,7 +63,12 @@ export function externalSecretsPolicy(access: ExternalSecretsAccess): aws.iam.Po
         });
     }
     if (access.parameterArns.length > 0) {
-        statements.push({ Sid: "ReadAllowedParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParametersByPath"], Resource: access.parameterArns });
+        statements.push({
+            Sid: "ReadAllowedParameters",
+            Effect: "Allow",
+            Action: ["ssm:GetParameter", "ssm:GetParametersByPath"],
+            Resource: access.parameterArns,
+        });
     }
     if (access.kmsKeyArns.length > 0) {
         statements.push({ Sid: "Decrypt", Effect: "Allow", Action: ["kms:Decrypt"], Resource: access.kmsKeyArns });
@@ -73,18 +91,24 @@ export interface ExternalSecretsPlacement {
 }
 
 export function externalSecretsValues(
-    replicas: number, resources: ContainerResources, overrides: Record<string, unknown>, placement: ExternalSecretsPlacement = {},
+    replicas: number,
+    resources: ContainerResources,
+    overrides: Record<string, unknown>,
+    placement: ExternalSecretsPlacement = {},
 ): Record<string, unknown> {
     const pdb = { enabled: replicas > 1, minAvailable: 1 };
-    return mergeValues({
-        installCRDs: true,
-        serviceAccount: serviceAccountValues(SERVICE_ACCOUNT, placement.serviceAccountAnnotations),
-        replicaCount: replicas,
-        resources,
-        podDisruptionBudget: pdb,
-        webhook: { replicaCount: replicas, podDisruptionBudget: pdb, ...(placement.fargateOnly ? { port: FARGATE_WEBHOOK_PORT } : {}) },
-        certController: { replicaCount: replicas, podDisruptionBudget: pdb },
-    }, overrides);
+    return mergeValues(
+        {
+            installCRDs: true,
+            serviceAccount: serviceAccountValues(SERVICE_ACCOUNT, placement.serviceAccountAnnotations),
+            replicaCount: replicas,
+            resources,
+            podDisruptionBudget: pdb,
+            webhook: { replicaCount: replicas, podDisruptionBudget: pdb, ...(placement.fargateOnly ? { port: FARGATE_WEBHOOK_PORT } : {}) },
+            certController: { replicaCount: replicas, podDisruptionBudget: pdb },
+        },
+        overrides,
+    );
 }
 
 /** The addon's settings, with what it may read. */
@@ -93,9 +117,14 @@ export type ExternalSecretsSettings = AddonSettings & ExternalSecretsAccess;
 export function registerExternalSecrets(ctx: AddonContext, settings: ExternalSecretsSettings): k8s.helm.v3.Release {
     const namespace = addonNamespace(ctx, "external-secrets", NAMESPACE);
     const role = addonRole(ctx, "external-secrets", NAMESPACE, SERVICE_ACCOUNT, externalSecretsPolicy(settings));
-    const values = externalSecretsValues(settings.replicas ?? defaultReplicas(ctx.stage), settings.resources ?? DEFAULT_RESOURCES, settings.values, {
-        fargateOnly: ctx.fargateOnly,
-        serviceAccountAnnotations: role.serviceAccountAnnotations,
-    });
+    const values = externalSecretsValues(
+        settings.replicas ?? defaultReplicas(ctx.stage),
+        settings.resources ?? DEFAULT_RESOURCES,
+        settings.values,
+        {
+            fargateOnly: ctx.fargateOnly,
+            serviceAccountAnnotations: role.serviceAccountAnnotations,
+        },
+    );
     return helmRelease(ctx, "external-secrets", CHART, namespace.metadata.name, values, { dependsOn: role.waitFor });
 }

@@ -11,7 +11,17 @@ import type { ContainerResources, NodePoolConfig } from "../../stacks/config";
 import { MAX_PODS } from "../../stacks/instance-types";
 import { kubernetesMinor } from "../../stacks/kubernetes-versions";
 import { EXCLUDED_SIZES } from "../../stacks/node-pool-types";
-import { AddonContext, AddonSettings, ChartPin, defaultReplicas, eventQueue, helmRelease, IamSource, mergeValues, addonRole } from "./addon";
+import {
+    AddonContext,
+    AddonSettings,
+    ChartPin,
+    defaultReplicas,
+    eventQueue,
+    helmRelease,
+    IamSource,
+    mergeValues,
+    addonRole,
+} from "./addon";
 
 /**
  * https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/charts/karpenter/Chart.yaml. Published
@@ -68,7 +78,10 @@ export interface KarpenterIamInput {
  * been taken in this account") and delete it for every other user on destroy, so Karpenter may
  * create exactly this role, and nothing else, when its first Spot launch needs it.
  */
-export const SPOT_SERVICE_LINKED_ROLE = { service: "spot.amazonaws.com", path: "role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot" };
+export const SPOT_SERVICE_LINKED_ROLE = {
+    service: "spot.amazonaws.com",
+    path: "role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot",
+};
 
 /**
  * The controller's policy: the template's statements in order, with its role and queue names
@@ -78,7 +91,10 @@ export function karpenterControllerPolicy(input: KarpenterIamInput): aws.iam.Pol
     const { region, accountId, clusterName } = input;
     const ec2 = (type: string, account = "*") => `arn:aws:ec2:${region}:${account}:${type}/*`;
     const owned = { [`aws:ResourceTag/kubernetes.io/cluster/${clusterName}`]: "owned" };
-    const requestOwned = { [`aws:RequestTag/kubernetes.io/cluster/${clusterName}`]: "owned", "aws:RequestTag/eks:eks-cluster-name": clusterName };
+    const requestOwned = {
+        [`aws:RequestTag/kubernetes.io/cluster/${clusterName}`]: "owned",
+        "aws:RequestTag/eks:eks-cluster-name": clusterName,
+    };
     const launched = ["fleet", "instance", "volume", "network-interface", "launch-template", "spot-instances-request"].map((t) => ec2(t));
     const instanceProfiles = `arn:aws:iam::${accountId}:instance-profile/*`;
     const clusterArn = `arn:aws:eks:${region}:${accountId}:cluster/${clusterName}`;
@@ -86,89 +102,159 @@ export function karpenterControllerPolicy(input: KarpenterIamInput): aws.iam.Pol
         Version: "2012-10-17",
         Statement: [
             {
-                Sid: "AllowScopedEC2InstanceAccessActions", Effect: "Allow", Action: ["ec2:RunInstances", "ec2:CreateFleet"],
-                Resource: [ec2("image", ""), ec2("snapshot", ""), ec2("security-group"), ec2("subnet"), ec2("capacity-reservation"), ec2("placement-group")],
+                Sid: "AllowScopedEC2InstanceAccessActions",
+                Effect: "Allow",
+                Action: ["ec2:RunInstances", "ec2:CreateFleet"],
+                Resource: [
+                    ec2("image", ""),
+                    ec2("snapshot", ""),
+                    ec2("security-group"),
+                    ec2("subnet"),
+                    ec2("capacity-reservation"),
+                    ec2("placement-group"),
+                ],
             },
             {
-                Sid: "AllowScopedEC2LaunchTemplateAccessActions", Effect: "Allow", Action: ["ec2:RunInstances", "ec2:CreateFleet"], Resource: ec2("launch-template"),
+                Sid: "AllowScopedEC2LaunchTemplateAccessActions",
+                Effect: "Allow",
+                Action: ["ec2:RunInstances", "ec2:CreateFleet"],
+                Resource: ec2("launch-template"),
                 Condition: { StringEquals: owned, StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" } },
             },
             {
-                Sid: "AllowScopedEC2InstanceActionsWithTags", Effect: "Allow", Action: ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"], Resource: launched,
+                Sid: "AllowScopedEC2InstanceActionsWithTags",
+                Effect: "Allow",
+                Action: ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
+                Resource: launched,
                 Condition: { StringEquals: requestOwned, StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" } },
             },
             {
-                Sid: "AllowScopedResourceCreationTagging", Effect: "Allow", Action: "ec2:CreateTags", Resource: launched,
+                Sid: "AllowScopedResourceCreationTagging",
+                Effect: "Allow",
+                Action: "ec2:CreateTags",
+                Resource: launched,
                 Condition: {
                     StringEquals: { ...requestOwned, "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"] },
                     StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" },
                 },
             },
             {
-                Sid: "AllowScopedResourceTagging", Effect: "Allow", Action: "ec2:CreateTags", Resource: ec2("instance"),
+                Sid: "AllowScopedResourceTagging",
+                Effect: "Allow",
+                Action: "ec2:CreateTags",
+                Resource: ec2("instance"),
                 Condition: {
-                    StringEquals: owned,
-                    StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
-                    StringEqualsIfExists: { "aws:RequestTag/eks:eks-cluster-name": clusterName },
+                    "StringEquals": owned,
+                    "StringLike": { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
+                    "StringEqualsIfExists": { "aws:RequestTag/eks:eks-cluster-name": clusterName },
                     "ForAllValues:StringEquals": { "aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"] },
                 },
             },
             {
-                Sid: "AllowScopedDeletion", Effect: "Allow", Action: ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"], Resource: [ec2("instance"), ec2("launch-template")],
+                Sid: "AllowScopedDeletion",
+                Effect: "Allow",
+                Action: ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
+                Resource: [ec2("instance"), ec2("launch-template")],
                 Condition: { StringEquals: owned, StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" } },
             },
             {
-                Sid: "AllowPassingInstanceRole", Effect: "Allow", Action: "iam:PassRole", Resource: input.nodeRoleArn,
+                Sid: "AllowPassingInstanceRole",
+                Effect: "Allow",
+                Action: "iam:PassRole",
+                Resource: input.nodeRoleArn,
                 Condition: { StringEquals: { "iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"] } },
             },
             {
-                Sid: "AllowScopedInstanceProfileCreationActions", Effect: "Allow", Action: ["iam:CreateInstanceProfile"], Resource: instanceProfiles,
+                Sid: "AllowScopedInstanceProfileCreationActions",
+                Effect: "Allow",
+                Action: ["iam:CreateInstanceProfile"],
+                Resource: instanceProfiles,
                 Condition: {
                     StringEquals: { ...requestOwned, "aws:RequestTag/topology.kubernetes.io/region": region },
                     StringLike: { "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" },
                 },
             },
             {
-                Sid: "AllowScopedInstanceProfileTagActions", Effect: "Allow", Action: ["iam:TagInstanceProfile"], Resource: instanceProfiles,
+                Sid: "AllowScopedInstanceProfileTagActions",
+                Effect: "Allow",
+                Action: ["iam:TagInstanceProfile"],
+                Resource: instanceProfiles,
                 Condition: {
                     StringEquals: {
-                        ...owned, "aws:ResourceTag/topology.kubernetes.io/region": region,
-                        ...requestOwned, "aws:RequestTag/topology.kubernetes.io/region": region,
+                        ...owned,
+                        "aws:ResourceTag/topology.kubernetes.io/region": region,
+                        ...requestOwned,
+                        "aws:RequestTag/topology.kubernetes.io/region": region,
                     },
-                    StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*", "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" },
+                    StringLike: {
+                        "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*",
+                        "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*",
+                    },
                 },
             },
             {
-                Sid: "AllowScopedInstanceProfileActions", Effect: "Allow",
-                Action: ["iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"], Resource: instanceProfiles,
+                Sid: "AllowScopedInstanceProfileActions",
+                Effect: "Allow",
+                Action: ["iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"],
+                Resource: instanceProfiles,
                 Condition: {
                     StringEquals: { ...owned, "aws:ResourceTag/topology.kubernetes.io/region": region },
                     StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*" },
                 },
             },
             { Sid: "AllowAPIServerEndpointDiscovery", Effect: "Allow", Action: "eks:DescribeCluster", Resource: clusterArn },
-            { Sid: "AllowInterruptionQueueActions", Effect: "Allow", Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"], Resource: input.queueArn },
             {
-                Sid: "AllowZonalShiftStatusReadOnly", Effect: "Allow", Action: ["arc-zonal-shift:GetManagedResource"], Resource: "*",
+                Sid: "AllowInterruptionQueueActions",
+                Effect: "Allow",
+                Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
+                Resource: input.queueArn,
+            },
+            {
+                Sid: "AllowZonalShiftStatusReadOnly",
+                Effect: "Allow",
+                Action: ["arc-zonal-shift:GetManagedResource"],
+                Resource: "*",
                 Condition: { StringEquals: { "arc-zonal-shift:ResourceIdentifier": clusterArn } },
             },
             {
-                Sid: "AllowRegionalReadActions", Effect: "Allow", Resource: "*",
+                Sid: "AllowRegionalReadActions",
+                Effect: "Allow",
+                Resource: "*",
                 Action: [
-                    "DescribeCapacityReservations", "DescribeImages", "DescribeInstances", "DescribeInstanceStatus", "DescribeInstanceTypeOfferings",
-                    "DescribeInstanceTypes", "DescribeLaunchTemplates", "DescribePlacementGroups", "DescribeSecurityGroups", "DescribeSpotPriceHistory", "DescribeSubnets",
+                    "DescribeCapacityReservations",
+                    "DescribeImages",
+                    "DescribeInstances",
+                    "DescribeInstanceStatus",
+                    "DescribeInstanceTypeOfferings",
+                    "DescribeInstanceTypes",
+                    "DescribeLaunchTemplates",
+                    "DescribePlacementGroups",
+                    "DescribeSecurityGroups",
+                    "DescribeSpotPriceHistory",
+                    "DescribeSubnets",
                 ].map((a) => `ec2:${a}`),
                 Condition: { StringEquals: { "aws:RequestedRegion": region } },
             },
-            { Sid: "AllowSSMReadActions", Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:aws:ssm:${region}::parameter/aws/service/*` },
+            {
+                Sid: "AllowSSMReadActions",
+                Effect: "Allow",
+                Action: "ssm:GetParameter",
+                Resource: `arn:aws:ssm:${region}::parameter/aws/service/*`,
+            },
             { Sid: "AllowPricingReadActions", Effect: "Allow", Action: "pricing:GetProducts", Resource: "*" },
             { Sid: "AllowUnscopedInstanceProfileListAction", Effect: "Allow", Action: "iam:ListInstanceProfiles", Resource: "*" },
             { Sid: "AllowInstanceProfileReadActions", Effect: "Allow", Action: "iam:GetInstanceProfile", Resource: instanceProfiles },
-            ...(input.spot ? [{
-                Sid: "AllowSpotServiceLinkedRoleCreation", Effect: "Allow" as const, Action: "iam:CreateServiceLinkedRole",
-                Resource: `arn:aws:iam::${accountId}:${SPOT_SERVICE_LINKED_ROLE.path}`,
-                Condition: { StringEquals: { "iam:AWSServiceName": SPOT_SERVICE_LINKED_ROLE.service } },
-            }] : []),
+            ...(input.spot
+                ? [
+                      {
+                          Sid: "AllowSpotServiceLinkedRoleCreation",
+                          Effect: "Allow" as const,
+                          Action: "iam:CreateServiceLinkedRole",
+                          Resource: `arn:aws:iam::${accountId}:${SPOT_SERVICE_LINKED_ROLE.path}`,
+                          Condition: { StringEquals: { "iam:AWSServiceName": SPOT_SERVICE_LINKED_ROLE.service } },
+                      },
+                  ]
+                : []),
         ],
     };
 }
@@ -181,11 +267,14 @@ export function buysSpot(nodePools: Record<string, NodePoolConfig>): boolean {
 /** The template's EventBridge rules into the interruption queue, by short name. */
 export function interruptionEventPatterns(): Record<string, Record<string, unknown>> {
     return {
-        "scheduled-change": { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
-        "spot-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
-        "rebalance": { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
-        "instance-state-change": { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
-        "capacity-reservation-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Capacity Reservation Instance Interruption Warning"] },
+        "scheduled-change": { "source": ["aws.health"], "detail-type": ["AWS Health Event"] },
+        "spot-interruption": { "source": ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
+        "rebalance": { "source": ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
+        "instance-state-change": { "source": ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
+        "capacity-reservation-interruption": {
+            "source": ["aws.ec2"],
+            "detail-type": ["EC2 Capacity Reservation Instance Interruption Warning"],
+        },
     };
 }
 
@@ -199,14 +288,17 @@ export interface KarpenterValuesInput {
 }
 
 export function karpenterValues(input: KarpenterValuesInput): Record<string, unknown> {
-    return mergeValues({
-        // The endpoint given, Karpenter needs no DescribeCluster at start.
-        settings: { clusterName: input.clusterName, clusterEndpoint: input.clusterEndpoint, interruptionQueue: input.queueName },
-        // Named, so the Pod Identity association matches it (the chart would derive it from the release).
-        serviceAccount: { create: true, name: SERVICE_ACCOUNT },
-        replicas: input.replicas,
-        controller: { resources: input.resources },
-    }, input.overrides);
+    return mergeValues(
+        {
+            // The endpoint given, Karpenter needs no DescribeCluster at start.
+            settings: { clusterName: input.clusterName, clusterEndpoint: input.clusterEndpoint, interruptionQueue: input.queueName },
+            // Named, so the Pod Identity association matches it (the chart would derive it from the release).
+            serviceAccount: { create: true, name: SERVICE_ACCOUNT },
+            replicas: input.replicas,
+            controller: { resources: input.resources },
+        },
+        input.overrides,
+    );
 }
 
 export { EXCLUDED_SIZES };
@@ -252,17 +344,21 @@ export interface NodeClassInput {
 
 /** The EC2NodeClass (karpenter.k8s.aws/v1) every pool uses: private subnets, IMDSv2, encrypted gp3, 110 pods. */
 export function nodeClassSpec(input: NodeClassInput): pulumi.Output<Record<string, unknown>> {
-    return pulumi.all([input.subnetIds, input.securityGroupId, input.nodeRoleName]).apply(([subnetIds, securityGroupId, role]): Record<string, unknown> => ({
-        role,
-        amiSelectorTerms: [{ alias: amiAlias(input.kubernetesVersion) }],
-        subnetSelectorTerms: subnetIds.map((id) => ({ id })),
-        securityGroupSelectorTerms: [{ id: securityGroupId }],
-        metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
-        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: "50Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true } }],
-        // Karpenter's own default counts secondary IPs and would pack nodes at a fraction of that.
-        kubelet: { maxPods: MAX_PODS },
-        tags: input.tags,
-    }));
+    return pulumi
+        .all([input.subnetIds, input.securityGroupId, input.nodeRoleName])
+        .apply(([subnetIds, securityGroupId, role]): Record<string, unknown> => ({
+            role,
+            amiSelectorTerms: [{ alias: amiAlias(input.kubernetesVersion) }],
+            subnetSelectorTerms: subnetIds.map((id) => ({ id })),
+            securityGroupSelectorTerms: [{ id: securityGroupId }],
+            metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
+            blockDeviceMappings: [
+                { deviceName: "/dev/xvda", ebs: { volumeSize: "50Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true } },
+            ],
+            // Karpenter's own default counts secondary IPs and would pack nodes at a fraction of that.
+            kubelet: { maxPods: MAX_PODS },
+            tags: input.tags,
+        }));
 }
 
 export interface KarpenterCompute {
@@ -279,17 +375,31 @@ export interface KarpenterCompute {
 
 /** The release, and the NodePools the app workloads run on (they wait for them). */
 export function registerKarpenter(
-    ctx: AddonContext, settings: AddonSettings, compute: KarpenterCompute,
+    ctx: AddonContext,
+    settings: AddonSettings,
+    compute: KarpenterCompute,
 ): { release: k8s.helm.v3.Release; nodePools: pulumi.Resource[] } {
     const name = `${ctx.componentName}-karpenter`;
     const child = { parent: ctx.parent };
     const queue = eventQueue(ctx, {
-        queueName: `${name}-interruption`, rulePrefix: name, owner: "Karpenter's interruption queue",
+        queueName: `${name}-interruption`,
+        rulePrefix: name,
+        owner: "Karpenter's interruption queue",
         patterns: interruptionEventPatterns(),
     });
     const accountId = aws.getCallerIdentityOutput({}, child).accountId;
-    const policy = pulumi.all([accountId, ctx.clusterName, compute.nodeRole.arn, queue.arn]).apply(([account, clusterName, nodeRoleArn, queueArn]) =>
-        karpenterControllerPolicy({ region: ctx.region, accountId: account, clusterName, nodeRoleArn, queueArn, spot: buysSpot(compute.nodePools) }));
+    const policy = pulumi
+        .all([accountId, ctx.clusterName, compute.nodeRole.arn, queue.arn])
+        .apply(([account, clusterName, nodeRoleArn, queueArn]) =>
+            karpenterControllerPolicy({
+                region: ctx.region,
+                accountId: account,
+                clusterName,
+                nodeRoleArn,
+                queueArn,
+                spot: buysSpot(compute.nodePools),
+            }),
+        );
     const role = addonRole(ctx, "karpenter", NAMESPACE, SERVICE_ACCOUNT, policy);
 
     const crds = helmRelease(ctx, "karpenter-crd", CRD_CHART, NAMESPACE, {});
@@ -306,17 +416,34 @@ export function registerKarpenter(
     // Objects with finalizers the controller clears: created after it and deleted before it, so
     // deleting a pool terminates its nodes while Karpenter still runs.
     const objects = { parent: ctx.parent, provider: ctx.provider };
-    const nodeClass = new k8s.apiextensions.CustomResource(`${name}-${NODE_CLASS}`, {
-        apiVersion: "karpenter.k8s.aws/v1",
-        kind: "EC2NodeClass",
-        metadata: { name: NODE_CLASS },
-        spec: nodeClassSpec({ kubernetesVersion: ctx.kubernetesVersion, nodeRoleName: compute.nodeRole.name, subnetIds: compute.subnetIds, securityGroupId: compute.securityGroupId, tags: ctx.tags }),
-    }, { ...objects, dependsOn: [release, compute.nodeAccess] });
-    const nodePools = Object.entries(compute.nodePools).map(([pool, config]) => new k8s.apiextensions.CustomResource(`${name}-${pool}`, {
-        apiVersion: "karpenter.sh/v1",
-        kind: "NodePool",
-        metadata: { name: pool },
-        spec: nodePoolSpec(config, NODE_CLASS),
-    }, { ...objects, dependsOn: [release, nodeClass] }));
+    const nodeClass = new k8s.apiextensions.CustomResource(
+        `${name}-${NODE_CLASS}`,
+        {
+            apiVersion: "karpenter.k8s.aws/v1",
+            kind: "EC2NodeClass",
+            metadata: { name: NODE_CLASS },
+            spec: nodeClassSpec({
+                kubernetesVersion: ctx.kubernetesVersion,
+                nodeRoleName: compute.nodeRole.name,
+                subnetIds: compute.subnetIds,
+                securityGroupId: compute.securityGroupId,
+                tags: ctx.tags,
+            }),
+        },
+        { ...objects, dependsOn: [release, compute.nodeAccess] },
+    );
+    const nodePools = Object.entries(compute.nodePools).map(
+        ([pool, config]) =>
+            new k8s.apiextensions.CustomResource(
+                `${name}-${pool}`,
+                {
+                    apiVersion: "karpenter.sh/v1",
+                    kind: "NodePool",
+                    metadata: { name: pool },
+                    spec: nodePoolSpec(config, NODE_CLASS),
+                },
+                { ...objects, dependsOn: [release, nodeClass] },
+            ),
+    );
     return { release, nodePools };
 }

@@ -8,7 +8,11 @@ import type { ContainerResources } from "../../stacks/config";
 import { AddonContext, AddonSettings, ChartPin, helmRelease, mergeValues } from "./addon";
 
 /** https://github.com/prometheus-community/helm-charts/blob/kube-state-metrics-8.4.0/charts/kube-state-metrics/Chart.yaml */
-export const CHART: ChartPin = { repository: "https://prometheus-community.github.io/helm-charts", chart: "kube-state-metrics", version: "8.4.0" };
+export const CHART: ChartPin = {
+    repository: "https://prometheus-community.github.io/helm-charts",
+    chart: "kube-state-metrics",
+    version: "8.4.0",
+};
 export const NAMESPACE = "kube-system";
 
 export const DEFAULT_RESOURCES: ContainerResources = {
@@ -22,5 +26,11 @@ export function kubeStateMetricsValues(resources: ContainerResources, overrides:
 }
 
 export function registerKubeStateMetrics(ctx: AddonContext, settings: AddonSettings): k8s.helm.v3.Release {
-    return helmRelease(ctx, "kube-state-metrics", CHART, NAMESPACE, kubeStateMetricsValues(settings.resources ?? DEFAULT_RESOURCES, settings.values));
+    return helmRelease(
+        ctx,
+        "kube-state-metrics",
+        CHART,
+        NAMESPACE,
+        kubeStateMetricsValues(settings.resources ?? DEFAULT_RESOURCES, settings.values),
+    );
 }

@@ -4,7 +4,11 @@ import type { ContainerResources } from "../../stacks/config";
 import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, mergeValues } from "./addon";
 
 /** https://github.com/kubernetes-sigs/metrics-server/blob/metrics-server-helm-chart-3.13.1/charts/metrics-server/Chart.yaml */
-export const CHART: ChartPin = { repository: "https://kubernetes-sigs.github.io/metrics-server/", chart: "metrics-server", version: "3.13.1" };
+export const CHART: ChartPin = {
+    repository: "https://kubernetes-sigs.github.io/metrics-server/",
+    chart: "metrics-server",
+    version: "3.13.1",
+};
 export const NAMESPACE = "kube-system";
 
 export const DEFAULT_RESOURCES: ContainerResources = {
@@ -20,16 +24,29 @@ export const DEFAULT_RESOURCES: ContainerResources = {
  */
 export const FARGATE_PORT = 10251;
 
-export function metricsServerValues(replicas: number, resources: ContainerResources, overrides: Record<string, unknown>, fargateOnly = false): Record<string, unknown> {
-    return mergeValues({
-        ...(fargateOnly ? { containerPort: FARGATE_PORT } : {}),
-        replicas,
-        resources,
-        podDisruptionBudget: { enabled: replicas > 1, minAvailable: 1 },
-    }, overrides);
+export function metricsServerValues(
+    replicas: number,
+    resources: ContainerResources,
+    overrides: Record<string, unknown>,
+    fargateOnly = false,
+): Record<string, unknown> {
+    return mergeValues(
+        {
+            ...(fargateOnly ? { containerPort: FARGATE_PORT } : {}),
+            replicas,
+            resources,
+            podDisruptionBudget: { enabled: replicas > 1, minAvailable: 1 },
+        },
+        overrides,
+    );
 }
 
 export function registerMetricsServer(ctx: AddonContext, settings: AddonSettings): k8s.helm.v3.Release {
-    const values = metricsServerValues(settings.replicas ?? defaultReplicas(ctx.stage), settings.resources ?? DEFAULT_RESOURCES, settings.values, ctx.fargateOnly);
+    const values = metricsServerValues(
+        settings.replicas ?? defaultReplicas(ctx.stage),
+        settings.resources ?? DEFAULT_RESOURCES,
+        settings.values,
+        ctx.fargateOnly,
+    );
     return helmRelease(ctx, "metrics-server", CHART, NAMESPACE, values);
 }

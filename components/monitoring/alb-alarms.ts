@@ -72,31 +72,68 @@ export function albAlarmDefinitions(input: AlarmInput): AlarmDefinition[] {
     const serverErrors = errorsPerMinute(t.peakRequestsPerMinute, t.allowedErrorRate);
     const clientErrors = errorsPerMinute(t.peakRequestsPerMinute, t.allowedClientErrorRate);
     const lb: Dimensions = { LoadBalancer: input.loadBalancer };
-    const sum = (metricName: string, dimensions: Dimensions) => ({ namespace: ELB, metricName, dimensions, period: PERIOD, statistic: "Sum" });
+    const sum = (metricName: string, dimensions: Dimensions) => ({
+        namespace: ELB,
+        metricName,
+        dimensions,
+        period: PERIOD,
+        statistic: "Sum",
+    });
     const name = (what: string) => `${input.namePrefix} ${what}`;
     const quiet = { treatMissingData: "notBreaching" as const };
 
     const alarms: AlarmDefinition[] = [
         {
-            key: "elb-5xx", name: name("ALB 5XX"), ...sum("HTTPCode_ELB_5XX_Count", lb), ...quiet,
+            key: "elb-5xx",
+            name: name("ALB 5XX"),
+            ...sum("HTTPCode_ELB_5XX_Count", lb),
+            ...quiet,
             alarmDescription: `The load balancer itself answered more than ${serverErrors} 5XX a minute (${t.peakRequestsPerMinute} rpm x ${t.allowedErrorRate}): no healthy target, or targets refusing connections.`,
-            comparisonOperator: "GreaterThanThreshold", threshold: serverErrors, evaluationPeriods: 3, datapointsToAlarm: 2,
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: serverErrors,
+            evaluationPeriods: 3,
+            datapointsToAlarm: 2,
         },
         {
-            key: "elb-4xx", name: name("ALB 4XX"), ...sum("HTTPCode_ELB_4XX_Count", lb), ...quiet,
+            key: "elb-4xx",
+            name: name("ALB 4XX"),
+            ...sum("HTTPCode_ELB_4XX_Count", lb),
+            ...quiet,
             alarmDescription: `More than ${clientErrors} 4XX a minute from the load balancer (${t.peakRequestsPerMinute} rpm x ${t.allowedClientErrorRate}): bad requests, a client bug or a scan.`,
-            comparisonOperator: "GreaterThanThreshold", threshold: clientErrors, evaluationPeriods: 5, datapointsToAlarm: 3,
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: clientErrors,
+            evaluationPeriods: 5,
+            datapointsToAlarm: 3,
         },
         {
-            key: "error-rate", name: name("5XX error rate"), ...quiet,
+            key: "error-rate",
+            name: name("5XX error rate"),
+            ...quiet,
             alarmDescription: `More than ${t.allowedErrorRate * 100}% of requests failed with 5XX (load balancer and targets), counted only above ${t.minRequestsPerMinute} requests a minute.`,
-            comparisonOperator: "GreaterThanThreshold", threshold: t.allowedErrorRate * 100, evaluationPeriods: 5, datapointsToAlarm: 3,
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: t.allowedErrorRate * 100,
+            evaluationPeriods: 5,
+            datapointsToAlarm: 3,
             metricQueries: [
-                { id: "requests", returnData: false, metric: { namespace: ELB, metricName: "RequestCount", dimensions: lb, period: PERIOD, stat: "Sum" } },
-                { id: "elb5xx", returnData: false, metric: { namespace: ELB, metricName: "HTTPCode_ELB_5XX_Count", dimensions: lb, period: PERIOD, stat: "Sum" } },
-                { id: "target5xx", returnData: false, metric: { namespace: ELB, metricName: "HTTPCode_Target_5XX_Count", dimensions: lb, period: PERIOD, stat: "Sum" } },
                 {
-                    id: "rate", returnData: true, label: "5XX % of requests",
+                    id: "requests",
+                    returnData: false,
+                    metric: { namespace: ELB, metricName: "RequestCount", dimensions: lb, period: PERIOD, stat: "Sum" },
+                },
+                {
+                    id: "elb5xx",
+                    returnData: false,
+                    metric: { namespace: ELB, metricName: "HTTPCode_ELB_5XX_Count", dimensions: lb, period: PERIOD, stat: "Sum" },
+                },
+                {
+                    id: "target5xx",
+                    returnData: false,
+                    metric: { namespace: ELB, metricName: "HTTPCode_Target_5XX_Count", dimensions: lb, period: PERIOD, stat: "Sum" },
+                },
+                {
+                    id: "rate",
+                    returnData: true,
+                    label: "5XX % of requests",
                     // A quiet night (below the floor) counts as 0%: two errors in ten requests must not page.
                     expression: `IF(requests >= ${t.minRequestsPerMinute}, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)`,
                 },
@@ -109,21 +146,45 @@ export function albAlarmDefinitions(input: AlarmInput): AlarmDefinition[] {
         const stat = t.responseTime.statistic === "Average" ? { statistic: "Average" } : { extendedStatistic: t.responseTime.statistic };
         alarms.push(
             {
-                key: `${app}-target-5xx`, name: name(`${app} target 5XX`), ...sum("HTTPCode_Target_5XX_Count", tg), ...quiet,
+                key: `${app}-target-5xx`,
+                name: name(`${app} target 5XX`),
+                ...sum("HTTPCode_Target_5XX_Count", tg),
+                ...quiet,
                 alarmDescription: `App ${app} answered more than ${serverErrors} 5XX a minute.`,
-                comparisonOperator: "GreaterThanThreshold", threshold: serverErrors, evaluationPeriods: 3, datapointsToAlarm: 2,
+                comparisonOperator: "GreaterThanThreshold",
+                threshold: serverErrors,
+                evaluationPeriods: 3,
+                datapointsToAlarm: 2,
             },
             {
-                key: `${app}-response-time`, name: name(`${app} response time ${t.responseTime.statistic}`), ...quiet,
-                namespace: ELB, metricName: "TargetResponseTime", dimensions: tg, period: PERIOD, ...stat,
+                key: `${app}-response-time`,
+                name: name(`${app} response time ${t.responseTime.statistic}`),
+                ...quiet,
+                namespace: ELB,
+                metricName: "TargetResponseTime",
+                dimensions: tg,
+                period: PERIOD,
+                ...stat,
                 alarmDescription: `App ${app}'s ${t.responseTime.statistic} response time is above ${t.responseTime.thresholdSeconds} s.`,
-                comparisonOperator: "GreaterThanThreshold", threshold: t.responseTime.thresholdSeconds, evaluationPeriods: 5, datapointsToAlarm: 3,
+                comparisonOperator: "GreaterThanThreshold",
+                threshold: t.responseTime.thresholdSeconds,
+                evaluationPeriods: 5,
+                datapointsToAlarm: 3,
             },
             {
-                key: `${app}-unhealthy-hosts`, name: name(`${app} unhealthy targets`), ...quiet,
-                namespace: ELB, metricName: "UnHealthyHostCount", dimensions: tg, period: PERIOD, statistic: "Maximum",
+                key: `${app}-unhealthy-hosts`,
+                name: name(`${app} unhealthy targets`),
+                ...quiet,
+                namespace: ELB,
+                metricName: "UnHealthyHostCount",
+                dimensions: tg,
+                period: PERIOD,
+                statistic: "Maximum",
                 alarmDescription: `At least one pod of ${app} fails the ALB health check.`,
-                comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 1, evaluationPeriods: 3, datapointsToAlarm: 2,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+                evaluationPeriods: 3,
+                datapointsToAlarm: 2,
             },
         );
     }
@@ -135,9 +196,10 @@ export function albAlarmDefinitions(input: AlarmInput): AlarmDefinition[] {
  * multiple of 60; period x evaluation periods at most 7 days, and at most 1 day for periods under
  * an hour; M of N with M <= N.
  */
-export function alarmProblems(alarm: Pick<AlarmDefinition, "period" | "metricQueries" | "evaluationPeriods" | "datapointsToAlarm" | "name">): string[] {
-    const periods = [alarm.period, ...(alarm.metricQueries ?? []).map((q) => q.metric?.period)]
-        .filter((p): p is number => p !== undefined);
+export function alarmProblems(
+    alarm: Pick<AlarmDefinition, "period" | "metricQueries" | "evaluationPeriods" | "datapointsToAlarm" | "name">,
+): string[] {
+    const periods = [alarm.period, ...(alarm.metricQueries ?? []).map((q) => q.metric?.period)].filter((p): p is number => p !== undefined);
     const problems = periods
         .filter((p) => !([10, 20, 30].includes(p) || (p > 0 && p % 60 === 0)))
         .map((p) => `${alarm.name}: period ${p} s is not 10, 20, 30 or a multiple of 60`);
@@ -145,7 +207,9 @@ export function alarmProblems(alarm: Pick<AlarmDefinition, "period" | "metricQue
         const span = period * alarm.evaluationPeriods;
         const limit = period < 3600 ? 86_400 : 604_800;
         if (span > limit) {
-            problems.push(`${alarm.name}: ${alarm.evaluationPeriods} periods of ${period} s span ${span} s, more than the ${limit} s CloudWatch evaluates`);
+            problems.push(
+                `${alarm.name}: ${alarm.evaluationPeriods} periods of ${period} s span ${span} s, more than the ${limit} s CloudWatch evaluates`,
+            );
         }
     }
     if (alarm.datapointsToAlarm > alarm.evaluationPeriods) {
@@ -171,13 +235,17 @@ export class AlbAlarms extends pulumi.ComponentResource {
             throw new Error(`Invalid ALB alarms:\n${problems.join("\n")}`);
         }
         for (const { key, ...alarm } of definitions) {
-            new aws.cloudwatch.MetricAlarm(`${name}-${key}`, {
-                ...alarm,
-                actionsEnabled: true,
-                alarmActions: [args.topicArn],
-                okActions: [args.topicArn],
-                tags: args.tags,
-            }, { parent: this });
+            new aws.cloudwatch.MetricAlarm(
+                `${name}-${key}`,
+                {
+                    ...alarm,
+                    actionsEnabled: true,
+                    alarmActions: [args.topicArn],
+                    okActions: [args.topicArn],
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
         }
         this.names = definitions.map((d) => d.name);
         this.registerOutputs({ names: this.names });

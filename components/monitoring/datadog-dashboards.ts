@@ -32,7 +32,9 @@ interface Widget {
 const SCOPE = "{$cluster,$namespace}";
 
 function timeseries(title: string, queries: string[], displayType: "line" | "bars" | "area" = "line"): Widget {
-    return { definition: { type: "timeseries", title, show_legend: true, requests: queries.map((q) => ({ q, display_type: displayType })) } };
+    return {
+        definition: { type: "timeseries", title, show_legend: true, requests: queries.map((q) => ({ q, display_type: displayType })) },
+    };
 }
 
 function group(title: string, widgets: Widget[]): Widget {
@@ -56,9 +58,14 @@ function allocation(title: string, requested: string, allocatable: string): Widg
 
 /** Containers OOM-killed and image pulls failing: what the new monitors alert on, over time. */
 function failures(): Widget {
-    const waiting = (reason: string) => `sum:kubernetes_state.container.status_report.count.waiting{$cluster,$namespace,reason:${reason}} by {pod_name}`;
+    const waiting = (reason: string) =>
+        `sum:kubernetes_state.container.status_report.count.waiting{$cluster,$namespace,reason:${reason}} by {pod_name}`;
     return group("Failures", [
-        timeseries("OOMKilled containers", ["sum:kubernetes.containers.state.terminated{$cluster,$namespace,reason:oomkilled} by {kube_container_name}"], "bars"),
+        timeseries(
+            "OOMKilled containers",
+            ["sum:kubernetes.containers.state.terminated{$cluster,$namespace,reason:oomkilled} by {kube_container_name}"],
+            "bars",
+        ),
         timeseries("Image pull failures (ErrImagePull, ImagePullBackOff)", [waiting("errimagepull"), waiting("imagepullbackoff")], "bars"),
     ]);
 }
@@ -80,16 +87,24 @@ export function servicePanel(service: ServiceInput): Widget {
     return group(`Service level: ${service.app}`, [
         {
             definition: {
-                type: "slo", title: `${service.app} availability (${service.slo.availabilityPercent}% over ${service.slo.windowDays} days)`,
-                slo_id: service.sloId, view_type: "detail", view_mode: "overall",
-                time_windows: [`${service.slo.windowDays}d`], show_error_budget: true,
+                type: "slo",
+                title: `${service.app} availability (${service.slo.availabilityPercent}% over ${service.slo.windowDays} days)`,
+                slo_id: service.sloId,
+                view_type: "detail",
+                view_mode: "overall",
+                time_windows: [`${service.slo.windowDays}d`],
+                show_error_budget: true,
             },
         },
         {
             definition: {
-                ...timeseries(`Error budget burn rate (${service.tiers.map((t) => windowLabel(t.longWindowMinutes)).join(", ")})`, service.tiers.map(burn)).definition,
+                ...timeseries(
+                    `Error budget burn rate (${service.tiers.map((t) => windowLabel(t.longWindowMinutes)).join(", ")})`,
+                    service.tiers.map(burn),
+                ).definition,
                 markers: service.tiers.map((tier) => ({
-                    value: `y = ${burnRate(tier, service.slo.windowDays)}`, display_type: tier.severity === "page" ? "error dashed" : "warning dashed",
+                    value: `y = ${burnRate(tier, service.slo.windowDays)}`,
+                    display_type: tier.severity === "page" ? "error dashed" : "warning dashed",
                     label: `${tier.severity} (${windowLabel(tier.longWindowMinutes)})`,
                 })),
             },
@@ -110,7 +125,11 @@ export function namespaceDashboard(clusterName: string, namespace: string, servi
         widgets: [
             group("Container status", [
                 timeseries("Running containers", [`sum:kubernetes_state.container.running${SCOPE}`]),
-                timeseries("Waiting containers by reason", [`sum:kubernetes_state.container.status_report.count.waiting${SCOPE} by {reason}`], "bars"),
+                timeseries(
+                    "Waiting containers by reason",
+                    [`sum:kubernetes_state.container.status_report.count.waiting${SCOPE} by {reason}`],
+                    "bars",
+                ),
             ]),
             group("Not-ready replicas", [
                 notReady("replicaset", "replicas_desired", "replicas_ready", "kube_replica_set"),
@@ -127,7 +146,11 @@ export function namespaceDashboard(clusterName: string, namespace: string, servi
                     `sum:kubernetes_state.hpa.desired_replicas${SCOPE} by {horizontalpodautoscaler}`,
                     `sum:kubernetes_state.hpa.current_replicas${SCOPE} by {horizontalpodautoscaler}`,
                 ]),
-                timeseries("Terminated containers by reason", [`sum:kubernetes_state.container.status_report.count.terminated${SCOPE} by {reason}`], "bars"),
+                timeseries(
+                    "Terminated containers by reason",
+                    [`sum:kubernetes_state.container.status_report.count.terminated${SCOPE} by {reason}`],
+                    "bars",
+                ),
             ]),
             failures(),
             ...(service ? [servicePanel(service)] : []),
@@ -165,12 +188,19 @@ export class DatadogDashboards extends pulumi.ComponentResource {
         for (const namespace of args.namespaces) {
             const service = args.services[namespace];
             const json = service
-                ? pulumi.all([service.targetGroup, service.sloId]).apply(([targetGroup, sloId]) =>
-                    JSON.stringify(namespaceDashboard(args.clusterName, namespace, { ...service, targetGroup, sloId })))
+                ? pulumi
+                      .all([service.targetGroup, service.sloId])
+                      .apply(([targetGroup, sloId]) =>
+                          JSON.stringify(namespaceDashboard(args.clusterName, namespace, { ...service, targetGroup, sloId })),
+                      )
                 : JSON.stringify(namespaceDashboard(args.clusterName, namespace));
-            const dashboard = new datadog.DashboardJson(`${name}-${namespace}`, {
-                dashboard: json,
-            }, { parent: this, provider: args.provider });
+            const dashboard = new datadog.DashboardJson(
+                `${name}-${namespace}`,
+                {
+                    dashboard: json,
+                },
+                { parent: this, provider: args.provider },
+            );
             this.urls[namespace] = dashboard.url;
         }
         this.registerOutputs({ urls: this.urls });

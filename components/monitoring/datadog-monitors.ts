@@ -33,7 +33,13 @@ export function monitorDefinitions(input: MonitorInput): MonitorDefinition[] {
 }
 
 /** The notification text: what, where, what to check first, the runbook, and who is told. */
-export function monitorMessage(definition: MonitorDefinition, clusterName: string, runbookUrl: string, slackHandle: string, pageHandles: string[]): string {
+export function monitorMessage(
+    definition: MonitorDefinition,
+    clusterName: string,
+    runbookUrl: string,
+    slackHandle: string,
+    pageHandles: string[],
+): string {
     const runbook = `${runbookUrl.split("#")[0]}#${definition.key}`;
     const page = pageHandles.length > 0 ? `\n{{#is_alert}}${pageHandles.join(" ")}{{/is_alert}}` : "";
     return [
@@ -61,25 +67,32 @@ export class DatadogMonitors extends pulumi.ComponentResource {
     constructor(name: string, args: DatadogMonitorsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:monitoring:DatadogMonitors", name, {}, opts);
         const pageHandles = stageProfile(args.stage).pages ? args.pageHandles : [];
-        const monitors = monitorDefinitions({ clusterName: args.clusterName, thresholds: args.thresholds }).map((definition) =>
-            new datadog.Monitor(`${name}-${definition.key}`, {
-                name: definition.name,
-                type: "query alert",
-                query: definition.query,
-                message: pulumi.output(args.slackHandle).apply((handle) =>
-                    monitorMessage(definition, args.clusterName, args.runbookUrl, handle, pageHandles)),
-                monitorThresholds: {
-                    critical: String(definition.thresholds.critical),
-                    warning: definition.thresholds.warning === undefined ? undefined : String(definition.thresholds.warning),
-                },
-                notifyNoData: definition.notifyNoData,
-                noDataTimeframe: definition.noDataTimeframe,
-                requireFullWindow: false,
-                includeTags: true,
-                renotifyInterval: stageProfile(args.stage).renotifyMinutes,
-                priority: monitorPriority(args.stage),
-                tags: [`env:${args.stage}`, `kube_cluster_name:${args.clusterName}`, "service:eks-platform", "managed-by:pulumi"],
-            }, { parent: this, provider: args.provider }));
+        const monitors = monitorDefinitions({ clusterName: args.clusterName, thresholds: args.thresholds }).map(
+            (definition) =>
+                new datadog.Monitor(
+                    `${name}-${definition.key}`,
+                    {
+                        name: definition.name,
+                        type: "query alert",
+                        query: definition.query,
+                        message: pulumi
+                            .output(args.slackHandle)
+                            .apply((handle) => monitorMessage(definition, args.clusterName, args.runbookUrl, handle, pageHandles)),
+                        monitorThresholds: {
+                            critical: String(definition.thresholds.critical),
+                            warning: definition.thresholds.warning === undefined ? undefined : String(definition.thresholds.warning),
+                        },
+                        notifyNoData: definition.notifyNoData,
+                        noDataTimeframe: definition.noDataTimeframe,
+                        requireFullWindow: false,
+                        includeTags: true,
+                        renotifyInterval: stageProfile(args.stage).renotifyMinutes,
+                        priority: monitorPriority(args.stage),
+                        tags: [`env:${args.stage}`, `kube_cluster_name:${args.clusterName}`, "service:eks-platform", "managed-by:pulumi"],
+                    },
+                    { parent: this, provider: args.provider },
+                ),
+        );
         this.monitorIds = pulumi.all(monitors.map((m) => m.id));
         this.registerOutputs({ monitorIds: this.monitorIds });
     }

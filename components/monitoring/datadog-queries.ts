@@ -13,8 +13,10 @@ import { NODE_GROUP_TAG, NODE_POOL_TAG } from "../kube-system-addons/datadog-age
 
 /** The ALB metrics of Datadog's AWS integration the SLOs and dashboards read. */
 export const ALB_METRICS = [
-    "aws.applicationelb.httpcode_target_2xx", "aws.applicationelb.httpcode_target_3xx",
-    "aws.applicationelb.httpcode_target_4xx", "aws.applicationelb.httpcode_target_5xx",
+    "aws.applicationelb.httpcode_target_2xx",
+    "aws.applicationelb.httpcode_target_3xx",
+    "aws.applicationelb.httpcode_target_4xx",
+    "aws.applicationelb.httpcode_target_5xx",
 ] as const;
 
 export const KNOWN_METRICS: ReadonlySet<string> = new Set([
@@ -72,19 +74,34 @@ export const KNOWN_METRICS: ReadonlySet<string> = new Set([
 ]);
 
 export const KNOWN_TAGS: ReadonlySet<string> = new Set([
-    "kube_cluster_name", "kube_namespace", "pod_name", "kube_container_name", "container_name",
-    "kube_deployment", "kube_replica_set", "kube_stateful_set", "kube_daemon_set", "horizontalpodautoscaler",
-    "node", "reason", "env", "service", "version", "kube_service", "pod_phase", "condition", "status",
+    "kube_cluster_name",
+    "kube_namespace",
+    "pod_name",
+    "kube_container_name",
+    "container_name",
+    "kube_deployment",
+    "kube_replica_set",
+    "kube_stateful_set",
+    "kube_daemon_set",
+    "horizontalpodautoscaler",
+    "node",
+    "reason",
+    "env",
+    "service",
+    "version",
+    "kube_service",
+    "pod_phase",
+    "condition",
+    "status",
     // Datadog's AWS integration tags ALB metrics with their CloudWatch dimensions, lowercased.
-    "targetgroup", "loadbalancer",
-    NODE_GROUP_TAG, NODE_POOL_TAG,
+    "targetgroup",
+    "loadbalancer",
+    NODE_GROUP_TAG,
+    NODE_POOL_TAG,
 ]);
 
 /** Gauges that only ever grow (until the container is recreated): compare their increase, never their value. */
-export const CUMULATIVE_METRICS: ReadonlySet<string> = new Set([
-    "kubernetes_state.container.restarts",
-    "kubernetes.containers.restarts",
-]);
+export const CUMULATIVE_METRICS: ReadonlySet<string> = new Set(["kubernetes_state.container.restarts", "kubernetes.containers.restarts"]);
 
 const RATE_FUNCTIONS = ["change(", "pct_change(", "diff(", "monotonic_diff(", "derivative(", "per_second(", "per_minute(", "per_hour("];
 
@@ -111,7 +128,10 @@ function balanced(query: string): string[] {
 }
 
 function tagKey(term: string): string | undefined {
-    const t = term.trim().replace(/^[(\s]+|[)\s]+$/g, "").replace(/^(!|NOT\s+)/, "");
+    const t = term
+        .trim()
+        .replace(/^[(\s]+|[)\s]+$/g, "")
+        .replace(/^(!|NOT\s+)/, "");
     if (t === "" || t === "*" || t.startsWith("$")) {
         return undefined;
     }
@@ -127,7 +147,10 @@ function scopeKeys(scope: string): { keys: string[]; problems: string[] } {
     const lists = scope.replace(/\s+(NOT\s+)?IN\s*\([^)]*\)/g, ":in");
     const symbolic = lists.includes(",") || /(^|[\s(])!/.test(lists);
     const problems = functional && symbolic ? [`{${scope}} mixes , or ! with AND, OR or IN, which Datadog refuses`] : [];
-    const keys = lists.split(/,|\s+AND\s+|\s+OR\s+/).map(tagKey).filter((k): k is string => k !== undefined);
+    const keys = lists
+        .split(/,|\s+AND\s+|\s+OR\s+/)
+        .map(tagKey)
+        .filter((k): k is string => k !== undefined);
     return { keys, problems };
 }
 
@@ -191,7 +214,10 @@ export function checkMonitorQuery(query: string, thresholds: MonitorThresholds):
         problems.push(`query threshold ${value} differs from the critical threshold ${thresholds.critical}`);
     }
     const rising = comparator.startsWith(">");
-    if (thresholds.warning !== undefined && (rising ? thresholds.warning >= thresholds.critical : thresholds.warning <= thresholds.critical)) {
+    if (
+        thresholds.warning !== undefined &&
+        (rising ? thresholds.warning >= thresholds.critical : thresholds.warning <= thresholds.critical)
+    ) {
         problems.push(`warning ${thresholds.warning} does not fire before critical ${thresholds.critical} (${comparator})`);
     }
     const single = [...query.matchAll(METRIC)];

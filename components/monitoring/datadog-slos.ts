@@ -36,10 +36,12 @@ export function sloQuery(targetGroup: string): { numerator: string; denominator:
 export function responses(targetGroup: string, classes: string[]): string {
     // Datadog lowercases tag values.
     const scope = `{targetgroup:${targetGroup.toLowerCase()}}`;
-    return classes.map((c) => {
-        const metric = ALB_METRICS.find((m) => m.endsWith(`_${c}`))!;
-        return `sum:${metric}${scope}.as_count()`;
-    }).join(" + ");
+    return classes
+        .map((c) => {
+            const metric = ALB_METRICS.find((m) => m.endsWith(`_${c}`))!;
+            return `sum:${metric}${scope}.as_count()`;
+        })
+        .join(" + ");
 }
 
 /** The SLO's threshold: the objective over its window, warning halfway through the budget. */
@@ -56,14 +58,18 @@ export class DatadogSlos extends pulumi.ComponentResource {
         super("eks-platform:monitoring:DatadogSlos", name, {}, opts);
         this.ids = {};
         for (const [app, { targetGroup, slo }] of Object.entries(args.apps)) {
-            const objective = new datadog.ServiceLevelObjective(`${name}-${app}`, {
-                name: `[${args.clusterName}] ${app} availability`,
-                type: "metric",
-                description: `Share of ${app}'s requests (its ALB target group) answered without a 5XX. Objective ${slo.availabilityPercent}% over ${slo.windowDays} days; CloudWatch burn-rate alarms page on it. Managed by eks-platform (Pulumi).`,
-                query: pulumi.output(targetGroup).apply(sloQuery),
-                thresholds: [sloThreshold(slo)],
-                tags: [`env:${args.stage}`, `kube_cluster_name:${args.clusterName}`, `service:${app}`, "managed-by:pulumi"],
-            }, { parent: this, provider: args.provider });
+            const objective = new datadog.ServiceLevelObjective(
+                `${name}-${app}`,
+                {
+                    name: `[${args.clusterName}] ${app} availability`,
+                    type: "metric",
+                    description: `Share of ${app}'s requests (its ALB target group) answered without a 5XX. Objective ${slo.availabilityPercent}% over ${slo.windowDays} days; CloudWatch burn-rate alarms page on it. Managed by eks-platform (Pulumi).`,
+                    query: pulumi.output(targetGroup).apply(sloQuery),
+                    thresholds: [sloThreshold(slo)],
+                    tags: [`env:${args.stage}`, `kube_cluster_name:${args.clusterName}`, `service:${app}`, "managed-by:pulumi"],
+                },
+                { parent: this, provider: args.provider },
+            );
             this.ids[app] = objective.id;
         }
         this.registerOutputs({ ids: this.ids });

@@ -9,7 +9,8 @@ export function nodeMonitors({ clusterName, thresholds: t }: MonitorInput): Moni
     const scope = clusterScope(clusterName);
     const requests = (resource: "cpu" | "memory", settings: typeof t.clusterCpuRequests) =>
         `avg(${last(settings.windowMinutes)}):sum:kubernetes_state.container.${resource}_requested{${scope}} / sum:kubernetes_state.node.${resource}_allocatable{${scope}} * 100 >= ${settings.critical}`;
-    const capacityCheck = "Pending pods (`kubectl get pods -A --field-selector=status.phase=Pending`) and the autoscaler: Karpenter's NodePool limits (`kubectl get nodepools`) or the node groups' maxSize may be reached; raise them or lower requests.";
+    const capacityCheck =
+        "Pending pods (`kubectl get pods -A --field-selector=status.phase=Pending`) and the autoscaler: Karpenter's NodePool limits (`kubectl get nodepools`) or the node groups' maxSize may be reached; raise them or lower requests.";
     return [
         {
             key: "node-not-ready",
@@ -22,7 +23,8 @@ export function nodeMonitors({ clusterName, thresholds: t }: MonitorInput): Moni
             thresholds: levels(t.nodeNotReady),
             what: `A node has been NotReady (or stopped reporting) for ${t.nodeNotReady.windowMinutes} minutes; its pods are not being looked after.`,
             where: "node {{node.name}}",
-            checkFirst: "`kubectl describe node {{node.name}}` conditions and events (kubelet stopped, network, disk or memory pressure); the EC2 instance's status checks. Karpenter or the node group replaces an unhealthy node.",
+            checkFirst:
+                "`kubectl describe node {{node.name}}` conditions and events (kubelet stopped, network, disk or memory pressure); the EC2 instance's status checks. Karpenter or the node group replaces an unhealthy node.",
             notifyNoData: false,
         },
         {
@@ -33,7 +35,8 @@ export function nodeMonitors({ clusterName, thresholds: t }: MonitorInput): Moni
             thresholds: levels(t.schedulableNodes),
             what: "Too few of the cluster's nodes accept new pods: many are cordoned (a drain, an upgrade or a disruption that did not finish).",
             where: "the cluster's nodes",
-            checkFirst: "`kubectl get nodes` for SchedulingDisabled; a stuck drain (a PodDisruptionBudget that allows no eviction) or a node upgrade in progress.",
+            checkFirst:
+                "`kubectl get nodes` for SchedulingDisabled; a stuck drain (a PodDisruptionBudget that allows no eviction) or a node upgrade in progress.",
             notifyNoData: false,
         },
         {
@@ -45,7 +48,8 @@ export function nodeMonitors({ clusterName, thresholds: t }: MonitorInput): Moni
             thresholds: levels(t.nodeDisk),
             what: "A node's filesystem, where pods' ephemeral storage (emptyDir, logs, writable layers) lives, is nearly full; the kubelet evicts pods at DiskPressure.",
             where: "the cluster's fullest node",
-            checkFirst: "`kubectl describe nodes | grep -A3 DiskPressure`; the pods with the largest emptyDir or logs on that node. Raise the node group's `diskSizeGiB` if it is simply too small.",
+            checkFirst:
+                "`kubectl describe nodes | grep -A3 DiskPressure`; the pods with the largest emptyDir or logs on that node. Raise the node group's `diskSizeGiB` if it is simply too small.",
             notifyNoData: false,
         },
         {

@@ -54,14 +54,16 @@ export function topicKeyPolicy(accountId: string): aws.iam.PolicyDocument {
 export function topicPolicy(topicArn: string, accountId: string): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "CloudWatchAlarmsPublish",
-            Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: "sns:Publish",
-            Resource: topicArn,
-            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-        }],
+        Statement: [
+            {
+                Sid: "CloudWatchAlarmsPublish",
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: "sns:Publish",
+                Resource: topicArn,
+                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+        ],
     };
 }
 
@@ -69,7 +71,6 @@ export function topicPolicy(topicArn: string, accountId: string): aws.iam.Policy
 export function datadogSlackHandle(account: string, channel: string): string {
     return `@slack-${account}-${channel.replace(/^#/, "")}`;
 }
-
 
 /**
  * How the stage reaches Slack: an SNS topic, encrypted with its own key, that CloudWatch alarms
@@ -86,22 +87,34 @@ export class SlackNotifications extends pulumi.ComponentResource {
         const child = { parent: this };
         const accountId = aws.getCallerIdentityOutput({}, child).accountId;
 
-        const key = new aws.kms.Key(name, {
-            description: `Encrypts the alerts topic ${args.namePrefix}-alerts`,
-            enableKeyRotation: true,
-            deletionWindowInDays: 7,
-            policy: accountId.apply((account) => JSON.stringify(topicKeyPolicy(account))),
-            tags: args.tags,
-        }, child);
-        const topic = new aws.sns.Topic(name, {
-            name: `${args.namePrefix}-alerts`,
-            kmsMasterKeyId: key.arn,
-            tags: args.tags,
-        }, child);
-        new aws.sns.TopicPolicy(name, {
-            arn: topic.arn,
-            policy: pulumi.all([topic.arn, accountId]).apply(([arn, account]) => JSON.stringify(topicPolicy(arn, account))),
-        }, child);
+        const key = new aws.kms.Key(
+            name,
+            {
+                description: `Encrypts the alerts topic ${args.namePrefix}-alerts`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 7,
+                policy: accountId.apply((account) => JSON.stringify(topicKeyPolicy(account))),
+                tags: args.tags,
+            },
+            child,
+        );
+        const topic = new aws.sns.Topic(
+            name,
+            {
+                name: `${args.namePrefix}-alerts`,
+                kmsMasterKeyId: key.arn,
+                tags: args.tags,
+            },
+            child,
+        );
+        new aws.sns.TopicPolicy(
+            name,
+            {
+                arn: topic.arn,
+                policy: pulumi.all([topic.arn, accountId]).apply(([arn, account]) => JSON.stringify(topicPolicy(arn, account))),
+            },
+            child,
+        );
 
         if (args.delivery === "chatbot") {
             this.chatbot(name, args, topic);
@@ -111,11 +124,15 @@ export class SlackNotifications extends pulumi.ComponentResource {
 
         if (args.datadog) {
             const account = args.datadog.account;
-            const channel = new datadog.slack.Channel(name, {
-                accountName: account,
-                channelName: `#${args.channelName}`,
-                display: { message: true, notified: true, snapshot: true, tags: true },
-            }, { parent: this, provider: args.datadog.provider });
+            const channel = new datadog.slack.Channel(
+                name,
+                {
+                    accountName: account,
+                    channelName: `#${args.channelName}`,
+                    display: { message: true, notified: true, snapshot: true, tags: true },
+                },
+                { parent: this, provider: args.datadog.provider },
+            );
             this.datadogHandle = channel.channelName.apply((channelName) => datadogSlackHandle(account, channelName));
         }
 
@@ -125,68 +142,108 @@ export class SlackNotifications extends pulumi.ComponentResource {
 
     /** AWS Chatbot, with a read-only role so notifications can show the alarm's graph. */
     private chatbot(name: string, args: SlackNotificationsArgs, topic: aws.sns.Topic): void {
-        const role = new aws.iam.Role(`${name}-chatbot`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("chatbot.amazonaws.com")), tags: args.tags }, { parent: this });
-        new aws.iam.RolePolicy(`${name}-chatbot`, {
-            role: role.name,
-            policy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Action: ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"], Resource: "*" }],
-            }),
-        }, { parent: this });
-        new aws.chatbot.SlackChannelConfiguration(name, {
-            configurationName: `${args.namePrefix}-alerts`,
-            slackTeamId: args.workspaceId!,
-            slackChannelId: args.channelId!,
-            iamRoleArn: role.arn,
-            // Whatever a channel member asks Chatbot to do, it can only read.
-            guardrailPolicyArns: [aws.iam.ManagedPolicy.CloudWatchReadOnlyAccess],
-            snsTopicArns: [topic.arn],
-            loggingLevel: "ERROR",
-            tags: args.tags,
-        }, { parent: this });
+        const role = new aws.iam.Role(
+            `${name}-chatbot`,
+            { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("chatbot.amazonaws.com")), tags: args.tags },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            `${name}-chatbot`,
+            {
+                role: role.name,
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Effect: "Allow", Action: ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"], Resource: "*" },
+                    ],
+                }),
+            },
+            { parent: this },
+        );
+        new aws.chatbot.SlackChannelConfiguration(
+            name,
+            {
+                configurationName: `${args.namePrefix}-alerts`,
+                slackTeamId: args.workspaceId!,
+                slackChannelId: args.channelId!,
+                iamRoleArn: role.arn,
+                // Whatever a channel member asks Chatbot to do, it can only read.
+                guardrailPolicyArns: [aws.iam.ManagedPolicy.CloudWatchReadOnlyAccess],
+                snsTopicArns: [topic.arn],
+                loggingLevel: "ERROR",
+                tags: args.tags,
+            },
+            { parent: this },
+        );
     }
 
     /** A function that formats each alarm and posts it to the webhook, kept in SSM as a SecureString. */
     private lambda(name: string, args: SlackNotificationsArgs, topic: aws.sns.Topic): void {
         const child = { parent: this };
         const functionName = `${args.namePrefix}-slack-notifier`;
-        const webhook = new aws.ssm.Parameter(`${name}-webhook`, {
-            name: `/${args.namePrefix}/slack-webhook-url`,
-            type: "SecureString",
-            value: args.webhookUrl!,
-            tags: args.tags,
-        }, child);
-        const logs = new aws.cloudwatch.LogGroup(name, { name: `/aws/lambda/${functionName}`, retentionInDays: 30, tags: args.tags }, child);
-        const role = new aws.iam.Role(`${name}-notifier`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("lambda.amazonaws.com")), tags: args.tags }, child);
-        const rolePolicy = new aws.iam.RolePolicy(`${name}-notifier`, {
-            role: role.name,
-            policy: pulumi.all([webhook.arn, logs.arn]).apply(([parameterArn, logGroupArn]) => JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [
-                    { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: parameterArn },
-                    { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
-                ],
-            })),
-        }, child);
-        const notifier = new aws.lambda.Function(name, {
-            name: functionName,
-            description: "Posts the stage's CloudWatch alarms to Slack",
-            runtime: "nodejs24.x",
-            handler: NOTIFIER_HANDLER,
-            code: new pulumi.asset.FileArchive(NOTIFIER_CODE_DIR),
-            role: role.arn,
-            timeout: 10,
-            memorySize: 128,
-            environment: { variables: { WEBHOOK_PARAMETER: webhook.name } },
-            loggingConfig: { logFormat: "Text", logGroup: logs.name },
-            tags: args.tags,
-        }, { ...child, dependsOn: [rolePolicy] });
-        new aws.lambda.Permission(name, {
-            action: "lambda:InvokeFunction",
-            function: notifier.name,
-            principal: "sns.amazonaws.com",
-            sourceArn: topic.arn,
-        }, child);
+        const webhook = new aws.ssm.Parameter(
+            `${name}-webhook`,
+            {
+                name: `/${args.namePrefix}/slack-webhook-url`,
+                type: "SecureString",
+                value: args.webhookUrl!,
+                tags: args.tags,
+            },
+            child,
+        );
+        const logs = new aws.cloudwatch.LogGroup(
+            name,
+            { name: `/aws/lambda/${functionName}`, retentionInDays: 30, tags: args.tags },
+            child,
+        );
+        const role = new aws.iam.Role(
+            `${name}-notifier`,
+            { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("lambda.amazonaws.com")), tags: args.tags },
+            child,
+        );
+        const rolePolicy = new aws.iam.RolePolicy(
+            `${name}-notifier`,
+            {
+                role: role.name,
+                policy: pulumi.all([webhook.arn, logs.arn]).apply(([parameterArn, logGroupArn]) =>
+                    JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: parameterArn },
+                            { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
+                        ],
+                    }),
+                ),
+            },
+            child,
+        );
+        const notifier = new aws.lambda.Function(
+            name,
+            {
+                name: functionName,
+                description: "Posts the stage's CloudWatch alarms to Slack",
+                runtime: "nodejs24.x",
+                handler: NOTIFIER_HANDLER,
+                code: new pulumi.asset.FileArchive(NOTIFIER_CODE_DIR),
+                role: role.arn,
+                timeout: 10,
+                memorySize: 128,
+                environment: { variables: { WEBHOOK_PARAMETER: webhook.name } },
+                loggingConfig: { logFormat: "Text", logGroup: logs.name },
+                tags: args.tags,
+            },
+            { ...child, dependsOn: [rolePolicy] },
+        );
+        new aws.lambda.Permission(
+            name,
+            {
+                action: "lambda:InvokeFunction",
+                function: notifier.name,
+                principal: "sns.amazonaws.com",
+                sourceArn: topic.arn,
+            },
+            child,
+        );
         new aws.sns.TopicSubscription(name, { topic: topic.arn, protocol: "lambda", endpoint: notifier.arn }, child);
     }
 }

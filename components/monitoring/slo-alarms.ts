@@ -11,7 +11,6 @@ import { BurnRateTier, burnRate, errorBudget, errorRatioThreshold, Slo } from ".
 import { AlarmDefinition, alarmProblems } from "./alb-alarms";
 import { NOTIFIES_THROUGH_COMPOSITE } from "./alert-routing";
 
-
 export interface SloAppInput {
     /** The target group's `arnSuffix`: CloudWatch's TargetGroup dimension. */
     targetGroup: pulumi.Input<string>;
@@ -57,11 +56,23 @@ export function tierKey(tier: Pick<BurnRateTier, "longWindowMinutes" | "shortWin
     return `${windowLabel(tier.longWindowMinutes)}-${windowLabel(tier.shortWindowMinutes)}`;
 }
 
-function windowAlarm(input: BurnRateInput, app: string, targetGroup: pulumi.Input<string>, tier: BurnRateTier, which: "long" | "short", rate: number, threshold: number): AlarmDefinition {
+function windowAlarm(
+    input: BurnRateInput,
+    app: string,
+    targetGroup: pulumi.Input<string>,
+    tier: BurnRateTier,
+    which: "long" | "short",
+    rate: number,
+    threshold: number,
+): AlarmDefinition {
     const minutes = which === "long" ? tier.longWindowMinutes : tier.shortWindowMinutes;
     const period = minutes * 60;
     const dimensions = { LoadBalancer: input.loadBalancer, TargetGroup: targetGroup };
-    const sum = (id: string, metricName: string) => ({ id, returnData: false, metric: { namespace: ELB, metricName, dimensions, period, stat: "Sum" } });
+    const sum = (id: string, metricName: string) => ({
+        id,
+        returnData: false,
+        metric: { namespace: ELB, metricName, dimensions, period, stat: "Sum" },
+    });
     return {
         key: `${app}-slo-${tierKey(tier)}-${which}`,
         // The tier's windows in the name: two tiers sharing a window and a rate get two alarms.
@@ -80,7 +91,9 @@ function windowAlarm(input: BurnRateInput, app: string, targetGroup: pulumi.Inpu
             sum("errors", "HTTPCode_Target_5XX_Count"),
             sum("connectionErrors", "TargetConnectionErrorCount"),
             {
-                id: "ratio", returnData: true, label: `failed share over ${windowLabel(minutes)}`,
+                id: "ratio",
+                returnData: true,
+                label: `failed share over ${windowLabel(minutes)}`,
                 expression: `IF(requests >= ${input.minRequestsPerMinute * minutes}, (FILL(errors, 0) + FILL(connectionErrors, 0)) / requests, 0)`,
             },
         ],
@@ -90,7 +103,7 @@ function windowAlarm(input: BurnRateInput, app: string, targetGroup: pulumi.Inpu
 /** What Slack reads: the burn, the objective, the budget it leaves, what to do. */
 export function burnRateMessage(app: string, slo: Slo, tier: BurnRateTier, rate: number, threshold: number, runbookUrl: string): string {
     const budgetPercent = errorBudget(slo.availabilityPercent) * 100;
-    const hoursToExhaust = Math.round((slo.windowDays * 24) / rate * 10) / 10;
+    const hoursToExhaust = Math.round(((slo.windowDays * 24) / rate) * 10) / 10;
     return [
         `[${tier.severity}] ${app} is burning its error budget at ${rate}x or faster:`,
         `over the last ${windowLabel(tier.longWindowMinutes)} and ${windowLabel(tier.shortWindowMinutes)} at least ${Math.round(threshold * 1e6) / 1e4}% of its requests failed (5XX or no connection).`,
@@ -101,22 +114,28 @@ export function burnRateMessage(app: string, slo: Slo, tier: BurnRateTier, rate:
 }
 
 export function burnRateAlerts(input: BurnRateInput): BurnRateAlert[] {
-    return Object.entries(input.apps).flatMap(([app, { targetGroup, slo }]) => input.tiers.map((tier) => {
-        const rate = burnRate(tier, slo.windowDays);
-        const threshold = errorRatioThreshold(rate, slo.availabilityPercent);
-        const windows: [AlarmDefinition, AlarmDefinition] = [
-            windowAlarm(input, app, targetGroup, tier, "long", rate, threshold),
-            windowAlarm(input, app, targetGroup, tier, "short", rate, threshold),
-        ];
-        return {
-            key: `${app}-slo-${tierKey(tier)}`,
-            app, severity: tier.severity, burnRate: rate, threshold, windows,
-            composite: {
-                name: `${input.namePrefix} ${app} SLO [${tier.severity}] burn ${rate}x (${windowLabel(tier.longWindowMinutes)} and ${windowLabel(tier.shortWindowMinutes)})`,
-                description: burnRateMessage(app, slo, tier, rate, threshold, input.runbookUrl),
-            },
-        };
-    }));
+    return Object.entries(input.apps).flatMap(([app, { targetGroup, slo }]) =>
+        input.tiers.map((tier) => {
+            const rate = burnRate(tier, slo.windowDays);
+            const threshold = errorRatioThreshold(rate, slo.availabilityPercent);
+            const windows: [AlarmDefinition, AlarmDefinition] = [
+                windowAlarm(input, app, targetGroup, tier, "long", rate, threshold),
+                windowAlarm(input, app, targetGroup, tier, "short", rate, threshold),
+            ];
+            return {
+                key: `${app}-slo-${tierKey(tier)}`,
+                app,
+                severity: tier.severity,
+                burnRate: rate,
+                threshold,
+                windows,
+                composite: {
+                    name: `${input.namePrefix} ${app} SLO [${tier.severity}] burn ${rate}x (${windowLabel(tier.longWindowMinutes)} and ${windowLabel(tier.shortWindowMinutes)})`,
+                    description: burnRateMessage(app, slo, tier, rate, threshold, input.runbookUrl),
+                },
+            };
+        }),
+    );
 }
 
 export interface SloAlarmsArgs extends BurnRateInput {
@@ -134,26 +153,39 @@ export class SloAlarms extends pulumi.ComponentResource {
         const alerts = burnRateAlerts(args);
         const problems = alerts.flatMap((alert) => [
             ...alert.windows.flatMap(alarmProblems),
-            ...(alert.composite.description.length > MAX_ALARM_DESCRIPTION ? [`${alert.composite.name}: description over ${MAX_ALARM_DESCRIPTION} characters`] : []),
+            ...(alert.composite.description.length > MAX_ALARM_DESCRIPTION
+                ? [`${alert.composite.name}: description over ${MAX_ALARM_DESCRIPTION} characters`]
+                : []),
         ]);
         if (problems.length > 0) {
             throw new Error(`Invalid SLO burn-rate alarms:\n${problems.join("\n")}`);
         }
         for (const alert of alerts) {
-            const [long, short] = alert.windows.map(({ key, ...alarm }) => new aws.cloudwatch.MetricAlarm(`${name}-${key}`, {
-                ...alarm,
-                tags: { ...args.tags, ...NOTIFIES_THROUGH_COMPOSITE },
-            }, { parent: this }));
+            const [long, short] = alert.windows.map(
+                ({ key, ...alarm }) =>
+                    new aws.cloudwatch.MetricAlarm(
+                        `${name}-${key}`,
+                        {
+                            ...alarm,
+                            tags: { ...args.tags, ...NOTIFIES_THROUGH_COMPOSITE },
+                        },
+                        { parent: this },
+                    ),
+            );
             // The rule names the window alarms by ARN: the composite waits for both, and goes first on destroy.
-            new aws.cloudwatch.CompositeAlarm(`${name}-${alert.key}`, {
-                alarmName: alert.composite.name,
-                alarmDescription: alert.composite.description,
-                alarmRule: pulumi.interpolate`ALARM("${long.arn}") AND ALARM("${short.arn}")`,
-                actionsEnabled: true,
-                alarmActions: [args.topicArn],
-                okActions: [args.topicArn],
-                tags: args.tags,
-            }, { parent: this });
+            new aws.cloudwatch.CompositeAlarm(
+                `${name}-${alert.key}`,
+                {
+                    alarmName: alert.composite.name,
+                    alarmDescription: alert.composite.description,
+                    alarmRule: pulumi.interpolate`ALARM("${long.arn}") AND ALARM("${short.arn}")`,
+                    actionsEnabled: true,
+                    alarmActions: [args.topicArn],
+                    okActions: [args.topicArn],
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
         }
         this.compositeNames = alerts.map((alert) => alert.composite.name);
         this.registerOutputs({ compositeNames: this.compositeNames });

@@ -19,9 +19,10 @@ function waitingFor(scope: string, reason: string): string {
  * the last state stays, and the restart dates it.
  */
 function restartedAfter(scope: string, reasons: string[]): string {
-    const lastState = reasons.length === 1
-        ? `{${scope},reason:${reasons[0]}}`
-        : `{${scope.replace(/,/g, " AND ")} AND reason IN (${reasons.join(", ")})}`;
+    const lastState =
+        reasons.length === 1
+            ? `{${scope},reason:${reasons[0]}}`
+            : `{${scope.replace(/,/g, " AND ")} AND reason IN (${reasons.join(", ")})}`;
     return `default_zero(diff(max:kubernetes_state.container.restarts{${scope}} ${BY_CONTAINER})) * default_zero(max:kubernetes.containers.last_state.terminated${lastState} ${BY_CONTAINER})`;
 }
 
@@ -36,7 +37,8 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             thresholds: levels(t.crashLoopBackOff),
             what: "A container keeps crashing and Kubernetes is backing off its restarts.",
             where: CONTAINER_WHERE,
-            checkFirst: "`kubectl -n {{kube_namespace.name}} logs {{pod_name.name}} -c {{kube_container_name.name}} --previous`, then `kubectl describe pod` for the exit code and events (OOMKilled, failed probes, bad config).",
+            checkFirst:
+                "`kubectl -n {{kube_namespace.name}} logs {{pod_name.name}} -c {{kube_container_name.name}} --previous`, then `kubectl describe pod` for the exit code and events (OOMKilled, failed probes, bad config).",
             notifyNoData: false,
         },
         {
@@ -47,7 +49,8 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             thresholds: { critical: 1 },
             what: "No kube-state metrics (node count) for the cluster: every other Kubernetes monitor is blind.",
             where: "the Datadog cluster agent (KSM core check) of the cluster",
-            checkFirst: "`kubectl -n datadog get pods -l app=datadog-cluster-agent` and its logs; `kubectl -n datadog exec deploy/datadog-cluster-agent -- agent status` for the kubernetes_state_core check.",
+            checkFirst:
+                "`kubectl -n datadog get pods -l app=datadog-cluster-agent` and its logs; `kubectl -n datadog exec deploy/datadog-cluster-agent -- agent status` for the kubernetes_state_core check.",
             notifyNoData: true,
             noDataTimeframe: t.kubeStateMetricsNoDataMinutes,
         },
@@ -59,7 +62,8 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             thresholds: levels(t.containerRestarts),
             what: `A container restarted repeatedly in the last ${t.containerRestarts.windowMinutes} minutes.`,
             where: CONTAINER_WHERE,
-            checkFirst: "`kubectl -n {{kube_namespace.name}} describe pod {{pod_name.name}}` for the last state (OOMKilled, Error, liveness probe) and `logs --previous`.",
+            checkFirst:
+                "`kubectl -n {{kube_namespace.name}} describe pod {{pod_name.name}}` for the last state (OOMKilled, Error, liveness probe) and `logs --previous`.",
             notifyNoData: false,
         },
         {
@@ -69,7 +73,8 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             thresholds: levels(t.deploymentAvailability),
             what: "Available replicas of a deployment fell to the threshold share of the desired ones.",
             where: "namespace {{kube_namespace.name}}, deployment {{kube_deployment.name}}",
-            checkFirst: "`kubectl -n {{kube_namespace.name}} get pods -l app.kubernetes.io/name={{kube_deployment.name}}`: Pending (capacity, autoscaler), CrashLoopBackOff or failing readiness.",
+            checkFirst:
+                "`kubectl -n {{kube_namespace.name}} get pods -l app.kubernetes.io/name={{kube_deployment.name}}`: Pending (capacity, autoscaler), CrashLoopBackOff or failing readiness.",
             notifyNoData: false,
         },
         {
@@ -80,7 +85,8 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             thresholds: levels(t.cpuOfLimit),
             what: "A container uses most of its CPU limit and is being throttled.",
             where: CONTAINER_WHERE,
-            checkFirst: "The app's latency and the HPA (`kubectl -n {{kube_namespace.name}} get hpa`); raise the limit or the replicas if load is real.",
+            checkFirst:
+                "The app's latency and the HPA (`kubectl -n {{kube_namespace.name}} get hpa`); raise the limit or the replicas if load is real.",
             notifyNoData: false,
         },
         {
@@ -91,7 +97,8 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             thresholds: levels(t.memoryOfLimit),
             what: "A container's memory working set approaches its limit: the next step is OOMKilled.",
             where: CONTAINER_WHERE,
-            checkFirst: "Memory over time on the namespace dashboard: a leak grows steadily, load comes and goes. Raise the limit or fix the leak.",
+            checkFirst:
+                "Memory over time on the namespace dashboard: a leak grows steadily, load comes and goes. Raise the limit or fix the leak.",
             notifyNoData: false,
         },
         {
@@ -103,7 +110,8 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             thresholds: levels(t.imagePullBackOff),
             what: "A container waits on an image it cannot pull (ErrImagePull, ImagePullBackOff): the rollout is stuck.",
             where: CONTAINER_WHERE,
-            checkFirst: "`kubectl -n {{kube_namespace.name}} describe pod {{pod_name.name}}` events: a tag or digest that does not exist, ECR permissions of the node role, or no route to the registry.",
+            checkFirst:
+                "`kubectl -n {{kube_namespace.name}} describe pod {{pod_name.name}}` events: a tag or digest that does not exist, ECR permissions of the node role, or no route to the registry.",
             notifyNoData: false,
         },
         {
@@ -115,7 +123,8 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             thresholds: levels(t.oomKilled),
             what: "A container was killed for using more memory than its limit, and restarted.",
             where: CONTAINER_WHERE,
-            checkFirst: "Memory of the container on the namespace dashboard before the kill; raise `resources.limits.memory` or find the leak. `kubectl describe pod` shows Last State: OOMKilled.",
+            checkFirst:
+                "Memory of the container on the namespace dashboard before the kill; raise `resources.limits.memory` or find the leak. `kubectl describe pod` shows Last State: OOMKilled.",
             notifyNoData: false,
         },
         {
@@ -127,7 +136,8 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             thresholds: levels(t.terminatedAbnormally),
             what: "A container restarted after ending with an error exit code, or after it could not be started at all (ContainerCannotRun).",
             where: CONTAINER_WHERE,
-            checkFirst: "`kubectl -n {{kube_namespace.name}} logs {{pod_name.name}} -c {{kube_container_name.name}} --previous` and `describe pod` for the exit code; ContainerCannotRun is a bad command or entrypoint.",
+            checkFirst:
+                "`kubectl -n {{kube_namespace.name}} logs {{pod_name.name}} -c {{kube_container_name.name}} --previous` and `describe pod` for the exit code; ContainerCannotRun is a bad command or entrypoint.",
             notifyNoData: false,
         },
         {
@@ -138,7 +148,8 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             thresholds: levels(t.failedPods),
             what: `More than the threshold of pods entered phase Failed in ${t.failedPods.windowMinutes} minutes.`,
             where: "namespace {{kube_namespace.name}}",
-            checkFirst: "`kubectl -n {{kube_namespace.name}} get pods --field-selector=status.phase=Failed` and `describe` one: evicted (node pressure), a failing Job, or a node lost.",
+            checkFirst:
+                "`kubectl -n {{kube_namespace.name}} get pods --field-selector=status.phase=Failed` and `describe` one: evicted (node pressure), a failing Job, or a node lost.",
             notifyNoData: false,
         },
         {
@@ -148,7 +159,8 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             thresholds: levels(t.statefulSetReplicas),
             what: "A StatefulSet has fewer ready replicas than desired (quiet while the cluster runs none).",
             where: "namespace {{kube_namespace.name}}, StatefulSet {{kube_stateful_set.name}}",
-            checkFirst: "`kubectl -n {{kube_namespace.name}} get pods` of the StatefulSet: a Pending pod waiting for its volume's zone, or a crashing one blocking the ordered rollout.",
+            checkFirst:
+                "`kubectl -n {{kube_namespace.name}} get pods` of the StatefulSet: a Pending pod waiting for its volume's zone, or a crashing one blocking the ordered rollout.",
             notifyNoData: false,
         },
     ];

@@ -34,7 +34,9 @@ function describeTrigger(trigger) {
         return "";
     }
     if (trigger.MetricName) {
-        const dimensions = (trigger.Dimensions || []).map((/** @type {{name: string, value: string}} */ d) => `${d.name}=${d.value}`).join(", ");
+        const dimensions = (trigger.Dimensions || [])
+            .map((/** @type {{name: string, value: string}} */ d) => `${d.name}=${d.value}`)
+            .join(", ");
         const stat = trigger.ExtendedStatistic || trigger.Statistic;
         return `${trigger.Namespace} ${trigger.MetricName} (${stat}, ${dimensions}) ${trigger.ComparisonOperator} ${trigger.Threshold}`;
     }
@@ -95,11 +97,13 @@ function createHandler(deps) {
     /** @type {Promise<string> | undefined} */
     let webhookUrl;
     return async (event) => {
-        webhookUrl = webhookUrl || deps.getWebhookUrl().catch((error) => {
-            // A throttled or denied SSM read must not break every later alarm of this warm container.
-            webhookUrl = undefined;
-            throw error;
-        });
+        webhookUrl =
+            webhookUrl ||
+            deps.getWebhookUrl().catch((error) => {
+                // A throttled or denied SSM read must not break every later alarm of this warm container.
+                webhookUrl = undefined;
+                throw error;
+            });
         const url = await webhookUrl;
         for (const record of event.Records) {
             const response = await deps.post(url, formatRecord(record));

@@ -23,14 +23,19 @@ export function accessProblems(clusterInput: unknown, ciInput: unknown, networkI
     if (admins) {
         const duplicates = admins.filter((arn, i) => admins.indexOf(arn) !== i);
         if (duplicates.length > 0) {
-            problems.push({ key: adminsKey, value: [...new Set(duplicates)], expected: "expected each role once: EKS allows one access entry per principal" });
+            problems.push({
+                key: adminsKey,
+                value: [...new Set(duplicates)],
+                expected: "expected each role once: EKS allows one access entry per principal",
+            });
         }
         // Each admin's entry is named by its role name, so a list edit touches that admin only.
         const unique = [...new Set(admins)];
         const shared = unique.filter((arn) => unique.filter((other) => roleName(other) === roleName(arn)).length > 1);
         if (shared.length > 0) {
             problems.push({
-                key: adminsKey, value: shared,
+                key: adminsKey,
+                value: shared,
                 expected: "expected roles with distinct names (the part after the last '/'): each admin's access entry is named by it",
             });
         }
@@ -40,13 +45,16 @@ export function accessProblems(clusterInput: unknown, ciInput: unknown, networkI
     }
     if (admins?.includes(ci.deployRoleArn)) {
         problems.push({
-            key: adminsKey, value: ci.deployRoleArn,
-            expected: "expected the deploy role (ci.deployRoleArn) not to be listed: it creates the cluster, so EKS already made it admin, and a second entry fails with ResourceInUseException",
+            key: adminsKey,
+            value: ci.deployRoleArn,
+            expected:
+                "expected the deploy role (ci.deployRoleArn) not to be listed: it creates the cluster, so EKS already made it admin, and a second entry fails with ResourceInUseException",
         });
     }
     if (ci.previewRoleArn !== undefined && (admins?.includes(ci.previewRoleArn) || ci.previewRoleArn === ci.deployRoleArn)) {
         problems.push({
-            key: `${PROJECT}:ci.previewRoleArn`, value: ci.previewRoleArn,
+            key: `${PROJECT}:ci.previewRoleArn`,
+            value: ci.previewRoleArn,
             expected: "expected a role of its own, neither an admin nor the deploy role: EKS allows one access entry per principal",
         });
     }
@@ -58,7 +66,8 @@ export function accessProblems(clusterInput: unknown, ciInput: unknown, networkI
         });
         if (unreachable.length > 0) {
             problems.push({
-                key: `${PROJECT}:ci.runnerCidrs`, value: unreachable,
+                key: `${PROJECT}:ci.runnerCidrs`,
+                value: unreachable,
                 expected: publicAccess
                     ? `expected runner networks inside the VPC (${vpcCidr}, private endpoint) or inside cluster.endpoint.publicAccessCidrs: CI could not reach the API endpoint`
                     : `expected runner networks inside the VPC (${vpcCidr}): the endpoint is private only, so CI could not reach it`,

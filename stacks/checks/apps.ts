@@ -19,15 +19,21 @@ const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node
 
 export function appStageProblems(stage: Stage | undefined, input: unknown): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
-    const apps = validOrUndefined(z.record(z.string(), z.looseObject({
-        namespace: z.string().optional(),
-        replicas: z.number().optional(),
-        autoscaling: z.looseObject({ minReplicas: z.number().optional() }).optional(),
-        hosts: z.array(z.string()).optional(),
-        pathPrefix: z.string().optional(),
-        rds: z.looseObject({ host: z.string().optional() }).optional(),
-        env: z.record(z.string(), z.string()).optional(),
-    })), input);
+    const apps = validOrUndefined(
+        z.record(
+            z.string(),
+            z.looseObject({
+                namespace: z.string().optional(),
+                replicas: z.number().optional(),
+                autoscaling: z.looseObject({ minReplicas: z.number().optional() }).optional(),
+                hosts: z.array(z.string()).optional(),
+                pathPrefix: z.string().optional(),
+                rds: z.looseObject({ host: z.string().optional() }).optional(),
+                env: z.record(z.string(), z.string()).optional(),
+            }),
+        ),
+        input,
+    );
     const namespaces = new Map<string, string>();
     const routes = new Map<string, string>();
     const passwordKeys = new Map<string, string>();
@@ -37,9 +43,17 @@ export function appStageProblems(stage: Stage | undefined, input: unknown): Conf
         const namespace = app.namespace ?? name;
         const owner = namespaces.get(namespace);
         if (owner) {
-            problems.push({ key: `${key}.namespace`, value: namespace, expected: `expected a namespace of its own (app "${owner}" already uses it)` });
+            problems.push({
+                key: `${key}.namespace`,
+                value: namespace,
+                expected: `expected a namespace of its own (app "${owner}" already uses it)`,
+            });
         } else if (RESERVED_NAMESPACES.includes(namespace)) {
-            problems.push({ key: `${key}.namespace`, value: namespace, expected: `expected a namespace of its own, not one of ${RESERVED_NAMESPACES.join(", ")}` });
+            problems.push({
+                key: `${key}.namespace`,
+                value: namespace,
+                expected: `expected a namespace of its own, not one of ${RESERVED_NAMESPACES.join(", ")}`,
+            });
         }
         namespaces.set(namespace, name);
 
@@ -50,7 +64,8 @@ export function appStageProblems(stage: Stage | undefined, input: unknown): Conf
         if (sameRoute) {
             duplicates.add(name);
             problems.push({
-                key: `${key}.pathPrefix`, value: app.pathPrefix ?? "/",
+                key: `${key}.pathPrefix`,
+                value: app.pathPrefix ?? "/",
                 expected: `expected hosts or a path prefix of its own (app "${sameRoute}" is routed the same way${prefix !== (app.pathPrefix ?? "/") ? `: the ALB matches ${app.pathPrefix} as ${prefix}` : ""})`,
             });
         }
@@ -60,43 +75,66 @@ export function appStageProblems(stage: Stage | undefined, input: unknown): Conf
         const sharing = passwordKeys.get(passwordKey);
         if (sharing) {
             problems.push({
-                key: `${PROJECT}:apps.${name}`, value: name,
+                key: `${PROJECT}:apps.${name}`,
+                value: name,
                 expected: `expected an app name whose password key differs from app "${sharing}"'s: both read ${passwordKey}`,
             });
         }
         passwordKeys.set(passwordKey, name);
 
         // A host naming another stage is that stage's database: a stg app must never write to prd.
-        const otherStage = (host: string) => { const named = stageNamedIn(host); return stage && named && named !== stage ? named : undefined; };
+        const otherStage = (host: string) => {
+            const named = stageNamedIn(host);
+            return stage && named && named !== stage ? named : undefined;
+        };
         const rdsStage = app.rds?.host && otherStage(app.rds.host);
         if (rdsStage) {
-            problems.push({ key: `${key}.rds.host`, value: app.rds!.host, expected: `expected a database of ${stage}: this host names ${rdsStage}` });
+            problems.push({
+                key: `${key}.rds.host`,
+                value: app.rds!.host,
+                expected: `expected a database of ${stage}: this host names ${rdsStage}`,
+            });
         }
         for (const [variable, value] of Object.entries(app.env ?? {})) {
             const envStage = /\.rds\.amazonaws\.com$/.test(value) ? otherStage(value) : undefined;
             if (envStage) {
-                problems.push({ key: `${key}.env.${variable}`, value, expected: `expected a database of ${stage}: this RDS host names ${envStage}` });
+                problems.push({
+                    key: `${key}.env.${variable}`,
+                    value,
+                    expected: `expected a database of ${stage}: this RDS host names ${envStage}`,
+                });
             }
         }
 
         const profile = stage && stageProfile(stage);
         if (profile && profile.minAppReplicas > 1) {
-            const minimum = app.autoscaling ? app.autoscaling.minReplicas : app.replicas ?? profile.appReplicas;
+            const minimum = app.autoscaling ? app.autoscaling.minReplicas : (app.replicas ?? profile.appReplicas);
             if (minimum !== undefined && minimum < profile.minAppReplicas) {
                 const path = app.autoscaling ? "autoscaling.minReplicas" : "replicas";
-                problems.push({ key: `${key}.${path}`, value: minimum, expected: `expected at least ${profile.minAppReplicas} in ${stage}, so a node drain or a zone loss leaves a pod serving` });
+                problems.push({
+                    key: `${key}.${path}`,
+                    value: minimum,
+                    expected: `expected at least ${profile.minAppReplicas} in ${stage}, so a node drain or a zone loss leaves a pod serving`,
+                });
             }
         }
     }
-    problems.push(...shadowProblems(Object.entries(apps ?? {}).map(([name, app]) => ({ name, hosts: app.hosts ?? [], pathPrefix: app.pathPrefix ?? "/" })), duplicates));
+    problems.push(
+        ...shadowProblems(
+            Object.entries(apps ?? {}).map(([name, app]) => ({ name, hosts: app.hosts ?? [], pathPrefix: app.pathPrefix ?? "/" })),
+            duplicates,
+        ),
+    );
     return problems;
 }
 
 /** An app whose every request an earlier listener rule takes would never be reached. */
 function shadowProblems(routes: Route[], alreadyReported: ReadonlySet<string>): ConfigProblem[] {
-    return shadowedRoutes(routes).filter(({ route }) => !alreadyReported.has(route.name)).map(({ route, by }) => ({
-        key: `${PROJECT}:apps.${route.name}.${route.hosts.length > 0 ? "hosts" : "pathPrefix"}`,
-        value: route.hosts.length > 0 ? route.hosts : route.pathPrefix,
-        expected: `expected a route of its own: app "${by.name}" (hosts ${by.hosts.length > 0 ? by.hosts.join(", ") : "any"}, path ${by.pathPrefix}) takes every request it would match, and its rule is evaluated first`,
-    }));
+    return shadowedRoutes(routes)
+        .filter(({ route }) => !alreadyReported.has(route.name))
+        .map(({ route, by }) => ({
+            key: `${PROJECT}:apps.${route.name}.${route.hosts.length > 0 ? "hosts" : "pathPrefix"}`,
+            value: route.hosts.length > 0 ? route.hosts : route.pathPrefix,
+            expected: `expected a route of its own: app "${by.name}" (hosts ${by.hosts.length > 0 ? by.hosts.join(", ") : "any"}, path ${by.pathPrefix}) takes every request it would match, and its rule is evaluated first`,
+        }));
 }

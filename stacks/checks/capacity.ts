@@ -4,9 +4,7 @@
  */
 import { z } from "zod";
 import { ConfigProblem, validOrUndefined } from "../problems";
-import {
-    instanceMemoryBytes, instanceVcpus, KUBE_RESERVED_MEMORY_BYTES, kubeReservedCores, parseInstanceType,
-} from "../instance-types";
+import { instanceMemoryBytes, instanceVcpus, KUBE_RESERVED_MEMORY_BYTES, kubeReservedCores, parseInstanceType } from "../instance-types";
 import { parseQuantity } from "../quantity";
 import { nodeGroupSchema } from "../schema/node-groups";
 import { defaultReplicas, PROJECT, Stage } from "../schema/stage";
@@ -30,11 +28,16 @@ const allocatableMemory = (bytes: number) => bytes - KUBE_RESERVED_MEMORY_BYTES;
 const clusterShape = z.looseObject({
     fargateOnly: z.boolean().optional(),
     nodeGroups: z.record(z.string(), z.looseObject({ instanceTypes: z.array(z.string()) })).optional(),
-    nodePools: z.record(z.string(), z.looseObject({
-        instanceSizes: z.array(z.string()).optional(),
-        instanceCategories: z.array(z.string()).optional(),
-        limits: z.looseObject({ cpu: z.string(), memory: z.string() }),
-    })).optional(),
+    nodePools: z
+        .record(
+            z.string(),
+            z.looseObject({
+                instanceSizes: z.array(z.string()).optional(),
+                instanceCategories: z.array(z.string()).optional(),
+                limits: z.looseObject({ cpu: z.string(), memory: z.string() }),
+            }),
+        )
+        .optional(),
 });
 
 /** The room of the cluster's largest node; undefined when the config does not tell it. */
@@ -54,7 +57,11 @@ export function largestNodeRoom(clusterInput: unknown): NodeRoom | undefined {
                 return undefined;
             }
             const memory = instanceMemoryBytes(type);
-            rooms.push({ cores: allocatableCores(vcpus), memoryBytes: memory && allocatableMemory(memory), node: `${type} of node group ${group}` });
+            rooms.push({
+                cores: allocatableCores(vcpus),
+                memoryBytes: memory && allocatableMemory(memory),
+                node: `${type} of node group ${group}`,
+            });
         }
     }
     for (const [pool, settings] of Object.entries(cluster.nodePools ?? {})) {
@@ -68,7 +75,11 @@ export function largestNodeRoom(clusterInput: unknown): NodeRoom | undefined {
         const categories = settings.instanceCategories ?? ["c", "m", "r"];
         const sizeCores = settings.instanceSizes?.flatMap((size) => categories.map((category) => instanceVcpus(`${category}7.${size}`)));
         const cores = sizeCores && !sizeCores.includes(undefined) ? Math.min(limitCores, Math.max(...(sizeCores as number[]))) : limitCores;
-        rooms.push({ cores: allocatableCores(cores), memoryBytes: allocatableMemory(limitMemory), node: `a node of pool ${pool} (limits ${settings.limits.cpu} CPU, ${settings.limits.memory})` });
+        rooms.push({
+            cores: allocatableCores(cores),
+            memoryBytes: allocatableMemory(limitMemory),
+            node: `a node of pool ${pool} (limits ${settings.limits.cpu} CPU, ${settings.limits.memory})`,
+        });
     }
     if (rooms.length === 0) {
         return undefined;
@@ -86,13 +97,15 @@ export function capacityProblems(clusterInput: unknown, appsInput: unknown, addo
     }
     const requests = z.looseObject({ requests: z.looseObject({ cpu: z.string(), memory: z.string() }) });
     const containers: [string, unknown][] = [
-        ...Object.entries(validOrUndefined(z.record(z.string(), z.looseObject({})), appsInput ?? {}) ?? {})
-            .map(([app, settings]): [string, unknown] => [`apps.${app}.resources`, settings.resources]),
-        ...Object.entries(validOrUndefined(z.record(z.string(), z.looseObject({})), addonsInput ?? {}) ?? {})
-            .flatMap(([addon, settings]): [string, unknown][] => [
+        ...Object.entries(validOrUndefined(z.record(z.string(), z.looseObject({})), appsInput ?? {}) ?? {}).map(
+            ([app, settings]): [string, unknown] => [`apps.${app}.resources`, settings.resources],
+        ),
+        ...Object.entries(validOrUndefined(z.record(z.string(), z.looseObject({})), addonsInput ?? {}) ?? {}).flatMap(
+            ([addon, settings]): [string, unknown][] => [
                 [`addons.${addon}.resources`, settings.resources],
                 [`addons.${addon}.clusterAgentResources`, settings.clusterAgentResources],
-            ]),
+            ],
+        ),
     ];
     const problems: ConfigProblem[] = [];
     for (const [path, input] of containers) {
@@ -103,14 +116,16 @@ export function capacityProblems(clusterInput: unknown, appsInput: unknown, addo
         const cores = parseQuantity(resources.requests.cpu, "cpu");
         if (cores !== undefined && cores > room.cores) {
             problems.push({
-                key: `${PROJECT}:${path}.requests.cpu`, value: resources.requests.cpu,
+                key: `${PROJECT}:${path}.requests.cpu`,
+                value: resources.requests.cpu,
                 expected: `expected a request that fits the largest node, ${room.node}, which leaves pods ${round(room.cores)} cores: the pod would stay Pending`,
             });
         }
         const bytes = parseQuantity(resources.requests.memory, "memory");
         if (bytes !== undefined && room.memoryBytes !== undefined && bytes > room.memoryBytes) {
             problems.push({
-                key: `${PROJECT}:${path}.requests.memory`, value: resources.requests.memory,
+                key: `${PROJECT}:${path}.requests.memory`,
+                value: resources.requests.memory,
                 expected: `expected a request that fits the largest node, ${room.node}, which leaves pods ${round(room.memoryBytes / GIB)}Gi: the pod would stay Pending`,
             });
         }
@@ -127,22 +142,32 @@ const round = (n: number) => Math.floor(n * 100) / 100;
  * node drain leaves none running.
  */
 export function controllerPlacementProblems(stage: Stage | undefined, clusterInput: unknown, addonsInput: unknown): ConfigProblem[] {
-    const cluster = validOrUndefined(z.looseObject({
-        autoscaler: z.string().optional(), fargateOnly: z.boolean().optional(),
-        nodeGroups: z.record(z.string(), nodeGroupSchema).optional(),
-    }), clusterInput ?? {});
+    const cluster = validOrUndefined(
+        z.looseObject({
+            autoscaler: z.string().optional(),
+            fargateOnly: z.boolean().optional(),
+            nodeGroups: z.record(z.string(), nodeGroupSchema).optional(),
+        }),
+        clusterInput ?? {},
+    );
     if (!cluster || cluster.fargateOnly || (cluster.autoscaler ?? "karpenter") !== "karpenter" || !stage) {
         return [];
     }
-    const configured = validOrUndefined(z.looseObject({ karpenter: z.looseObject({ replicas: z.number().optional() }).optional() }), addonsInput ?? {});
+    const configured = validOrUndefined(
+        z.looseObject({ karpenter: z.looseObject({ replicas: z.number().optional() }).optional() }),
+        addonsInput ?? {},
+    );
     const replicas = configured?.karpenter?.replicas ?? defaultReplicas(stage);
     const groups = cluster.nodeGroups ?? {};
     const nodes = Object.values(groups).reduce((sum, group) => sum + group.minSize, 0);
     if (Object.keys(groups).length === 0 || nodes >= replicas) {
         return [];
     }
-    return [{
-        key: `${PROJECT}:cluster.nodeGroups`, value: Object.fromEntries(Object.entries(groups).map(([name, group]) => [name, { minSize: group.minSize }])),
-        expected: `expected at least ${replicas} nodes at minSize across the node groups: Karpenter runs ${replicas} replicas in ${stage} (addons.karpenter.replicas), each on a node of its own outside Karpenter's pools (its chart's required podAntiAffinity)`,
-    }];
+    return [
+        {
+            key: `${PROJECT}:cluster.nodeGroups`,
+            value: Object.fromEntries(Object.entries(groups).map(([name, group]) => [name, { minSize: group.minSize }])),
+            expected: `expected at least ${replicas} nodes at minSize across the node groups: Karpenter runs ${replicas} replicas in ${stage} (addons.karpenter.replicas), each on a node of its own outside Karpenter's pools (its chart's required podAntiAffinity)`,
+        },
+    ];
 }

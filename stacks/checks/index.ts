@@ -42,7 +42,8 @@ export function crossSectionProblems(stack: string, inputs: SectionInputs, valid
     const named = stack.split(/[-_.]/).filter((word): word is (typeof STAGES)[number] => (STAGES as readonly string[]).includes(word));
     if (stage && named.length === 1 && named[0] !== stage) {
         problems.push({
-            key: `${PROJECT}:stage`, value: stage,
+            key: `${PROJECT}:stage`,
+            value: stage,
             expected: `expected ${named[0]}, the stage stack "${stack}" is named after: stage decides its AZs, protection and alerting`,
         });
     }
@@ -52,7 +53,8 @@ export function crossSectionProblems(stack: string, inputs: SectionInputs, valid
         const minimum = stageProfile(stage ?? "dev").minAvailabilityZones;
         if (azs.length < minimum) {
             problems.push({
-                key: azKey, value: azs,
+                key: azKey,
+                value: azs,
                 expected: `expected at least ${minimum} availability zones${stage && minimum > Math.min(...STAGES.map((s) => STAGE_PROFILES[s].minAvailabilityZones)) ? ` in ${stage}` : ""}`,
             });
         }
@@ -61,22 +63,33 @@ export function crossSectionProblems(stack: string, inputs: SectionInputs, valid
         if (foreign.length > 0) {
             problems.push({ key: azKey, value: foreign, expected: `expected zones of aws:region ${validRegion}` });
         }
-        const missing = validRegion ? unknownZones(validRegion, azs.filter((az) => AVAILABILITY_ZONE.test(az) && az.length === validRegion.length + 1)) : [];
+        const missing = validRegion
+            ? unknownZones(
+                  validRegion,
+                  azs.filter((az) => AVAILABILITY_ZONE.test(az) && az.length === validRegion.length + 1),
+              )
+            : [];
         if (missing.length > 0) {
-            problems.push({ key: azKey, value: missing, expected: `expected zones ${validRegion} has (${zoneNames(validRegion!).join(", ")}): it has no ${missing.join(", ")}` });
+            problems.push({
+                key: azKey,
+                value: missing,
+                expected: `expected zones ${validRegion} has (${zoneNames(validRegion!).join(", ")}): it has no ${missing.join(", ")}`,
+            });
         }
     }
 
     if (vpcCidr && serviceCidr && cidrsOverlap(parseCidr(vpcCidr)!, parseCidr(serviceCidr)!)) {
         problems.push({
-            key: `${PROJECT}:cluster.serviceCidr`, value: serviceCidr,
+            key: `${PROJECT}:cluster.serviceCidr`,
+            value: serviceCidr,
             expected: `expected a range that does not overlap the VPC (network.cidr ${vpcCidr})`,
         });
     }
 
     if (stage && !stageProfile(stage).openEndpointAllowed && endpointCidrs?.some((c) => parseCidr(c)!.prefix === 0)) {
         problems.push({
-            key: `${PROJECT}:cluster.endpoint.publicAccessCidrs`, value: endpointCidrs,
+            key: `${PROJECT}:cluster.endpoint.publicAccessCidrs`,
+            value: endpointCidrs,
             expected: `expected specific CIDRs: the ${stage} API endpoint is never open to 0.0.0.0/0`,
         });
     }
@@ -109,13 +122,17 @@ function stackAccount(inputs: SectionInputs): { id?: string; problems: ConfigPro
     const deploy = accountOf(ci.deployRoleArn);
     const preview = ci.previewRoleArn && accountOf(ci.previewRoleArn);
     const certificateArn = (inputs.loadBalancer as Record<string, unknown> | undefined)?.certificateArn;
-    const certificate = typeof certificateArn === "string" ? /^arn:aws[a-z-]*:acm:[a-z0-9-]+:(\d{12}):/.exec(certificateArn)?.[1] : undefined;
+    const certificate =
+        typeof certificateArn === "string" ? /^arn:aws[a-z-]*:acm:[a-z0-9-]+:(\d{12}):/.exec(certificateArn)?.[1] : undefined;
     if (deploy && preview && certificate && preview === certificate && deploy !== preview) {
         return {
-            problems: [{
-                key: `${PROJECT}:ci.deployRoleArn`, value: ci.deployRoleArn,
-                expected: `expected a role of account ${preview}, where ci.previewRoleArn and loadBalancer.certificateArn are: the deploy role's account is the one the stack creates everything in`,
-            }],
+            problems: [
+                {
+                    key: `${PROJECT}:ci.deployRoleArn`,
+                    value: ci.deployRoleArn,
+                    expected: `expected a role of account ${preview}, where ci.previewRoleArn and loadBalancer.certificateArn are: the deploy role's account is the one the stack creates everything in`,
+                },
+            ],
         };
     }
     return { id: deploy, problems: [] };

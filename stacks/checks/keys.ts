@@ -27,8 +27,10 @@ const PULUMI_NAMESPACE = "pulumi";
  * reads (the API and application keys).
  */
 export function unknownKeyProblems(
-    values: Readonly<Record<string, string | undefined>>, secretKeys: ReadonlySet<string>,
-    projectKeys: readonly string[], datadogKeys: readonly string[],
+    values: Readonly<Record<string, string | undefined>>,
+    secretKeys: ReadonlySet<string>,
+    projectKeys: readonly string[],
+    datadogKeys: readonly string[],
 ): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     for (const key of Object.keys(values)) {
@@ -46,15 +48,21 @@ export function unknownKeyProblems(
             }
         } else if (namespace === "datadog") {
             if (!datadogKeys.includes(key)) {
-                refuse(name === "apiUrl"
-                    ? `expected no datadog:apiUrl: the program builds the Datadog provider itself from ${PROJECT}:datadogSite (e.g. datadoghq.eu), so it would be ignored`
-                    : `expected only ${datadogKeys.join(" and ")}${didYouMean(key, datadogKeys)}: the program builds the Datadog provider itself, so datadog:${name} would be ignored`);
+                refuse(
+                    name === "apiUrl"
+                        ? `expected no datadog:apiUrl: the program builds the Datadog provider itself from ${PROJECT}:datadogSite (e.g. datadoghq.eu), so it would be ignored`
+                        : `expected only ${datadogKeys.join(" and ")}${didYouMean(key, datadogKeys)}: the program builds the Datadog provider itself, so datadog:${name} would be ignored`,
+                );
             }
         } else if (namespace === "kubernetes") {
-            refuse("expected no kubernetes: settings: the program builds the Kubernetes provider from the cluster it creates, so this would be ignored");
+            refuse(
+                "expected no kubernetes: settings: the program builds the Kubernetes provider from the cluster it creates, so this would be ignored",
+            );
         } else if (namespace !== PULUMI_NAMESPACE) {
             const hint = distance(namespace, PROJECT) <= 3 ? ` (did you mean ${PROJECT}:${name}?)` : "";
-            refuse(`unknown namespace "${namespace}"${hint}: nothing reads it, so the stack would deploy without it; expected keys under ${PROJECT}:, aws: or datadog:`);
+            refuse(
+                `unknown namespace "${namespace}"${hint}: nothing reads it, so the stack would deploy without it; expected keys under ${PROJECT}:, aws: or datadog:`,
+            );
         }
     }
     return problems;

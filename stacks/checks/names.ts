@@ -33,7 +33,8 @@ export function nameProblems(stack: string, clusterInput: unknown, appsInput: un
     const name = clusterName(cluster, stack);
     if (cluster.name === undefined && !EKS_CLUSTER_NAME.test(name)) {
         problems.push({
-            key: `${PROJECT}:cluster.name`, value: undefined,
+            key: `${PROJECT}:cluster.name`,
+            value: undefined,
             expected: `is required for stack "${stack}": the default cluster name "${name}" is not one EKS accepts (letters, digits, '-' and '_', at most 100 characters)`,
         });
     }
@@ -42,7 +43,8 @@ export function nameProblems(stack: string, clusterInput: unknown, appsInput: un
         const prefix = `${name}-${group}-`;
         if ((settings.kind ?? "managed") === "managed" && prefix.length > MAX_NODE_GROUP_PREFIX) {
             problems.push({
-                key: `${PROJECT}:cluster.nodeGroups.${group}`, value: group,
+                key: `${PROJECT}:cluster.nodeGroups.${group}`,
+                value: group,
                 expected: `expected a shorter node group or cluster name: the managed node group's name prefix "${prefix}" has ${prefix.length} characters, and EKS allows ${MAX_NODE_GROUP_PREFIX} before the 26-character unique suffix`,
             });
         }
@@ -52,7 +54,8 @@ export function nameProblems(stack: string, clusterInput: unknown, appsInput: un
     const namespaces = 4 + apps.length;
     if (cluster.fargateOnly === true && namespaces > MAX_FARGATE_PROFILES * SELECTORS_PER_PROFILE) {
         problems.push({
-            key: `${PROJECT}:cluster.fargateOnly`, value: true,
+            key: `${PROJECT}:cluster.fargateOnly`,
+            value: true,
             expected: `expected at most ${MAX_FARGATE_PROFILES * SELECTORS_PER_PROFILE - 4} apps on a Fargate-only cluster: ${MAX_FARGATE_PROFILES} profiles of ${SELECTORS_PER_PROFILE} namespaces each`,
         });
     }
@@ -60,7 +63,8 @@ export function nameProblems(stack: string, clusterInput: unknown, appsInput: un
     const functionName = `${PROJECT}-${stack}-slack-notifier`;
     if (delivery === "lambda" && functionName.length > MAX_LAMBDA_NAME) {
         problems.push({
-            key: `${PROJECT}:monitoring.slack.delivery`, value: "lambda",
+            key: `${PROJECT}:monitoring.slack.delivery`,
+            value: "lambda",
             expected: `expected a shorter stack name for Lambda delivery: the notifier's name "${functionName}" has ${functionName.length} characters, and Lambda allows ${MAX_LAMBDA_NAME}`,
         });
     }

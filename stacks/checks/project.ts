@@ -36,7 +36,9 @@ export function upgradeOrderProblems(stacks: readonly StackSummary[]): string[] 
         const newest = Math.max(...rehearsed.map((s) => minorNumber(s.kubernetesVersion)));
         for (const s of stacks.filter((x) => x.stage === stage && minorNumber(x.kubernetesVersion) > newest)) {
             const where = rehearsed.map((r) => `${r.stack} ${r.kubernetesVersion}`).join(", ");
-            problems.push(`[${s.stack}] ${PROJECT}:cluster.kubernetesVersion = "${s.kubernetesVersion}": expected a minor no newer than the ${before} stacks run (${where}): a ${stage} stack upgrades after a ${before} stack has run the minor`);
+            problems.push(
+                `[${s.stack}] ${PROJECT}:cluster.kubernetesVersion = "${s.kubernetesVersion}": expected a minor no newer than the ${before} stacks run (${where}): a ${stage} stack upgrades after a ${before} stack has run the minor`,
+            );
         }
     }
     return problems;

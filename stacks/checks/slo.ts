@@ -20,18 +20,24 @@ export function sloProblems(stage: Stage | undefined, monitoringInput: unknown, 
         const key = `${PROJECT}:monitoring.burnRateAlerts.${i}`;
         const windows = `${tier.longWindowMinutes}/${tier.shortWindowMinutes}`;
         if (seen.has(windows)) {
-            problems.push({ key, value: tier, expected: `expected windows of its own: tier ${seen.get(windows)} has the same long and short windows` });
+            problems.push({
+                key,
+                value: tier,
+                expected: `expected windows of its own: tier ${seen.get(windows)} has the same long and short windows`,
+            });
         }
         seen.set(windows, i);
         if (tier.shortWindowMinutes >= tier.longWindowMinutes) {
             problems.push({
-                key: `${key}.shortWindowMinutes`, value: tier.shortWindowMinutes,
+                key: `${key}.shortWindowMinutes`,
+                value: tier.shortWindowMinutes,
                 expected: `expected a short window below the long one (${tier.longWindowMinutes} minutes), about 1/12 of it: it confirms the burn is still going on`,
             });
         }
         if (tier.longWindowMinutes > MAX_ALARM_WINDOW_MINUTES) {
             problems.push({
-                key: `${key}.longWindowMinutes`, value: tier.longWindowMinutes,
+                key: `${key}.longWindowMinutes`,
+                value: tier.longWindowMinutes,
                 expected: `expected at most ${MAX_ALARM_WINDOW_MINUTES} minutes (7 days): CloudWatch evaluates an alarm over 7 days at most`,
             });
         }
@@ -47,7 +53,8 @@ export function sloProblems(stage: Stage | undefined, monitoringInput: unknown, 
             const threshold = errorRatioThreshold(rate, slo.availabilityPercent);
             if (threshold >= 1) {
                 problems.push({
-                    key: `${PROJECT}:apps.${app}.slo.availabilityPercent`, value: slo.availabilityPercent,
+                    key: `${PROJECT}:apps.${app}.slo.availabilityPercent`,
+                    value: slo.availabilityPercent,
                     expected: `expected an objective whose burn-rate alerts can fire: tier ${i} (${rate}x) would need ${round(threshold * 100)}% of requests to fail; aim at ${minimumObjective(rate)}% or more, or lower that tier's budgetPercent`,
                 });
             }

@@ -17,16 +17,22 @@ export function versionLifecycleProblems(clusterInput: unknown, today: Date): Co
     }
     const key = `${PROJECT}:cluster.kubernetesVersion`;
     if (pastExtendedSupport(minor, today)) {
-        return [{
-            key, value: version,
-            expected: `expected a minor EKS still supports: ${version} left standard support on ${minor.endOfStandardSupport} and extended support on ${minor.endOfExtendedSupport}; upgrade one minor at a time`,
-        }];
+        return [
+            {
+                key,
+                value: version,
+                expected: `expected a minor EKS still supports: ${version} left standard support on ${minor.endOfStandardSupport} and extended support on ${minor.endOfExtendedSupport}; upgrade one minor at a time`,
+            },
+        ];
     }
     if (pastStandardSupport(minor, today) && policy === "STANDARD") {
-        return [{
-            key, value: version,
-            expected: `expected a minor in EKS standard support: ${version} left it on ${minor.endOfStandardSupport} (extended support, about six times the cluster-hour price, runs to ${minor.endOfExtendedSupport}); upgrade one minor at a time, or set cluster.upgradePolicy: EXTENDED to pay for it on purpose`,
-        }];
+        return [
+            {
+                key,
+                value: version,
+                expected: `expected a minor in EKS standard support: ${version} left it on ${minor.endOfStandardSupport} (extended support, about six times the cluster-hour price, runs to ${minor.endOfExtendedSupport}); upgrade one minor at a time, or set cluster.upgradePolicy: EXTENDED to pay for it on purpose`,
+            },
+        ];
     }
     return [];
 }

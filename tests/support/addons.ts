@@ -23,4 +23,3 @@ export function withAddons(stack: string, addons: Record<string, unknown>, clust
     }
     return runProgram({ stackDir: FIXTURE_DIR, stack, overrides });
 }
-

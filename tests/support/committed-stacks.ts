@@ -34,9 +34,10 @@ export function committedStackProblems(projectDir = PROJECT_DIR, day = new Date(
 }
 
 /** Why a support-window problem stops the suite, and what to do: said once, with the problems. */
-const SUPPORT_WINDOW_NOTE = "The committed stacks are checked on today's date on purpose: a Kubernetes minor leaving EKS standard support "
-    + "is billed about six times the cluster-hour price. Upgrade that stack's cluster.kubernetesVersion one minor (docs/upgrades.md), "
-    + "or set cluster.upgradePolicy: EXTENDED to pay for it on purpose. The specs themselves run on a pinned day.";
+const SUPPORT_WINDOW_NOTE =
+    "The committed stacks are checked on today's date on purpose: a Kubernetes minor leaving EKS standard support " +
+    "is billed about six times the cluster-hour price. Upgrade that stack's cluster.kubernetesVersion one minor (docs/upgrades.md), " +
+    "or set cluster.upgradePolicy: EXTENDED to pay for it on purpose. The specs themselves run on a pinned day.";
 
 /** The message that stops the suite: the problems, and why when the date is the cause. */
 export function committedStacksReport(problems: readonly string[]): string {

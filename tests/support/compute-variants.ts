@@ -14,15 +14,27 @@ const FIELD_REPORT_GROUPS: Record<string, Record<string, unknown>> = {
     stg: {
         general: { instanceTypes: ["m6i.large"], minSize: 2, desiredSize: 2, maxSize: 6, diskSizeGiB: 50, labels: { role: "general" } },
         burst: {
-            kind: "self-managed", capacityType: "SPOT", instanceTypes: ["m6i.large", "m6a.large", "m5.large"],
-            minSize: 0, desiredSize: 0, maxSize: 4, diskSizeGiB: 50, labels: { role: "burst" },
+            kind: "self-managed",
+            capacityType: "SPOT",
+            instanceTypes: ["m6i.large", "m6a.large", "m5.large"],
+            minSize: 0,
+            desiredSize: 0,
+            maxSize: 4,
+            diskSizeGiB: 50,
+            labels: { role: "burst" },
         },
     },
     prd: {
         general: { instanceTypes: ["m6i.xlarge"], minSize: 3, desiredSize: 3, maxSize: 9, diskSizeGiB: 100, labels: { role: "general" } },
         burst: {
-            kind: "self-managed", capacityType: "SPOT", instanceTypes: ["m6i.xlarge", "m6a.xlarge", "m5.xlarge"],
-            minSize: 0, desiredSize: 0, maxSize: 10, diskSizeGiB: 100, labels: { role: "burst" },
+            kind: "self-managed",
+            capacityType: "SPOT",
+            instanceTypes: ["m6i.xlarge", "m6a.xlarge", "m5.xlarge"],
+            minSize: 0,
+            desiredSize: 0,
+            maxSize: 10,
+            diskSizeGiB: 100,
+            labels: { role: "burst" },
         },
     },
 };
@@ -51,7 +63,10 @@ const fieldReportRuns = new Map<string, Promise<ProgramRun>>();
 /** The run of a committed stack with the field report's compute, shared by the specs that only read it. */
 export function fieldReportRun(stack: string): Promise<ProgramRun> {
     if (!fieldReportRuns.has(stack)) {
-        fieldReportRuns.set(stack, runProgram({ stackDir: FIXTURE_DIR, stack, overrides: { "eks-platform:cluster": fieldReportCluster(stack) } }));
+        fieldReportRuns.set(
+            stack,
+            runProgram({ stackDir: FIXTURE_DIR, stack, overrides: { "eks-platform:cluster": fieldReportCluster(stack) } }),
+        );
     }
     return fieldReportRuns.get(stack)!;
 }

@@ -11,7 +11,10 @@ export function configProblems(stack: string, options: StackFileOptions = {}): s
         if (!(error instanceof StackConfigError)) {
             throw error;
         }
-        return error.message.split("\n").slice(1).map((line) => line.replace(/^ {2}- /, ""));
+        return error.message
+            .split("\n")
+            .slice(1)
+            .map((line) => line.replace(/^ {2}- /, ""));
     }
     throw new Error(`expected the config of stack ${stack} to be rejected`);
 }

@@ -71,16 +71,30 @@ export async function validateKubernetesObject(object: Record<string, any>, kube
     const { apiVersion, kind } = object;
     const custom = customValidators[`${apiVersion}/${kind}`];
     if (custom) {
-        const schemaProblems = custom(object) ? [] : (custom.errors ?? []).map((e) => ({ object: where, path: e.instancePath || "/", message: e.message ?? e.keyword }));
+        const schemaProblems = custom(object)
+            ? []
+            : (custom.errors ?? []).map((e) => ({ object: where, path: e.instancePath || "/", message: e.message ?? e.keyword }));
         return [...schemaProblems, ...celProblems(object).map((p) => ({ object: where, ...p }))];
     }
     const removedIn = REMOVED_API_VERSIONS[apiVersion];
     if (removedIn && minorOf(kubernetesVersion) >= minorOf(removedIn)) {
-        return [{ object: where, path: "/apiVersion", message: `${apiVersion} was removed in Kubernetes ${removedIn} (cluster: ${kubernetesVersion})` }];
+        return [
+            {
+                object: where,
+                path: "/apiVersion",
+                message: `${apiVersion} was removed in Kubernetes ${removedIn} (cluster: ${kubernetesVersion})`,
+            },
+        ];
     }
     const Model = await builtInModel(apiVersion, kind);
     if (!Model) {
-        return [{ object: where, path: "/apiVersion", message: `no schema for ${apiVersion} ${kind} in Kubernetes ${SCHEMA_KUBERNETES_VERSION}` }];
+        return [
+            {
+                object: where,
+                path: "/apiVersion",
+                message: `no schema for ${apiVersion} ${kind} in Kubernetes ${SCHEMA_KUBERNETES_VERSION}`,
+            },
+        ];
     }
     try {
         new Model(object).validate();

@@ -11,14 +11,21 @@ export const CONTROLLER_VERSION = "v3.5.0";
 
 const intOrString = { anyOf: [{ type: "integer" }, { type: "string" }] };
 
-const object = (properties: Record<string, unknown>, required: string[] = []) =>
-    ({ type: "object", properties, required, additionalProperties: false });
+const object = (properties: Record<string, unknown>, required: string[] = []) => ({
+    type: "object",
+    properties,
+    required,
+    additionalProperties: false,
+});
 
 const labelSelector = object({
     matchLabels: { type: "object", additionalProperties: { type: "string" } },
     matchExpressions: {
         type: "array",
-        items: object({ key: { type: "string" }, operator: { type: "string" }, values: { type: "array", items: { type: "string" } } }, ["key", "operator"]),
+        items: object({ key: { type: "string" }, operator: { type: "string" }, values: { type: "array", items: { type: "string" } } }, [
+            "key",
+            "operator",
+        ]),
     },
 });
 
@@ -27,28 +34,34 @@ const networkingPeer = object({
     securityGroup: object({ groupID: { type: "string" } }, ["groupID"]),
 });
 
-const spec = object({
-    serviceRef: object({ name: { type: "string" }, port: intOrString }, ["name", "port"]),
-    targetGroupARN: { type: "string" },
-    targetGroupName: { type: "string" },
-    targetGroupProtocol: { type: "string", enum: ["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "QUIC", "TCP_QUIC"] },
-    targetType: { type: "string", enum: ["instance", "ip"] },
-    ipAddressType: { type: "string", enum: ["ipv4", "ipv6"] },
-    vpcID: { type: "string" },
-    assumeRoleExternalId: { type: "string" },
-    iamRoleArnToAssume: { type: "string" },
-    multiClusterTargetGroup: { type: "boolean" },
-    nodeSelector: labelSelector,
-    networking: object({
-        ingress: {
-            type: "array",
-            items: object({
-                from: { type: "array", items: networkingPeer },
-                ports: { type: "array", items: object({ protocol: { type: "string", enum: ["TCP", "UDP"] }, port: intOrString }) },
-            }, ["from", "ports"]),
-        },
-    }),
-}, ["serviceRef"]);
+const spec = object(
+    {
+        serviceRef: object({ name: { type: "string" }, port: intOrString }, ["name", "port"]),
+        targetGroupARN: { type: "string" },
+        targetGroupName: { type: "string" },
+        targetGroupProtocol: { type: "string", enum: ["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "QUIC", "TCP_QUIC"] },
+        targetType: { type: "string", enum: ["instance", "ip"] },
+        ipAddressType: { type: "string", enum: ["ipv4", "ipv6"] },
+        vpcID: { type: "string" },
+        assumeRoleExternalId: { type: "string" },
+        iamRoleArnToAssume: { type: "string" },
+        multiClusterTargetGroup: { type: "boolean" },
+        nodeSelector: labelSelector,
+        networking: object({
+            ingress: {
+                type: "array",
+                items: object(
+                    {
+                        from: { type: "array", items: networkingPeer },
+                        ports: { type: "array", items: object({ protocol: { type: "string", enum: ["TCP", "UDP"] }, port: intOrString }) },
+                    },
+                    ["from", "ports"],
+                ),
+            },
+        }),
+    },
+    ["serviceRef"],
+);
 
 export const TARGET_GROUP_BINDING_SCHEMA = {
     type: "object",
