@@ -2,6 +2,7 @@
  * Reads a stack's configuration the way the Pulumi CLI hands it to the program: project
  * defaults from Pulumi.yaml, then Pulumi.<stack>.yaml; structured values as JSON strings.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
@@ -13,8 +14,13 @@ export const PROJECT_DIR = path.resolve(__dirname, "..");
 /** Stands in for a secret in offline runs; never printed: a test fails if it reaches any output. */
 export const SECRET_PLACEHOLDER_MARK = "RENDER-PLACEHOLDER-SECRET";
 
-function placeholder(key: string): string {
-    return `${SECRET_PLACEHOLDER_MARK}(${key})`;
+/**
+ * A secret's stand-in; with the stack file's ciphertext, a digest of it, so a change review sees
+ * that a secret changed (the ciphertext is in the repository already; the value never is).
+ */
+function placeholder(key: string, ciphertext?: string): string {
+    const digest = ciphertext === undefined ? "" : `#${createHash("sha256").update(ciphertext).digest("hex").slice(0, 12)}`;
+    return `${SECRET_PLACEHOLDER_MARK}(${key}${digest})`;
 }
 
 function fullKey(key: string): string {
@@ -107,7 +113,7 @@ export function readStackConfig(stack: string, options: StackFileOptions = {}): 
     const stackFile = readYamlFile(file);
     for (const [key, value] of Object.entries<unknown>(stackFile.config ?? {})) {
         if (isSecure(value)) {
-            values[fullKey(key)] = placeholder(fullKey(key));
+            values[fullKey(key)] = placeholder(fullKey(key), String((value as { secure: unknown }).secure));
             secretKeys.add(fullKey(key));
         } else {
             values[fullKey(key)] = asConfigString(value);

@@ -1,43 +1,29 @@
 /**
- * Stage diff: what differs between two stacks, config values first, then resource inputs grouped
- * by top-level component. Names that only carry the stack (eks-platform-prd, env:prd, Stage: prd)
- * read <stage>, so the diff shows what really differs (zones, sizes, thresholds). Secrets are
- * masked in both renders, so they never show.
+ * `npm run diff`: what a change does to each stack (the stack rendered at a git ref against the
+ * working tree; offline/change-diff.ts), or, with --stages, what differs between two stacks.
  *
- *   npm run diff -- dev prd
+ * The stage diff: config values first, then resource inputs grouped by top-level component.
+ * Names that only carry the stack (eks-platform-prd, env:prd, Stage: prd) read <stage>, so it
+ * shows what really differs (zones, sizes, thresholds). Secrets are masked in both renders.
+ *
+ *   npm run diff -- prd                   # prd at the merge base with main -> working tree
+ *   npm run diff -- --all --base HEAD~1
+ *   npm run diff -- dev prd --stages
  */
 import { RawStackConfig } from "../stacks/config";
 import { ProgramRun, RenderedResource, runProgram, SECRET_MASK } from "../offline/program-run";
-import { readStackConfig } from "../offline/stack-files";
+import * as fs from "fs";
+import { defaultBase, renderAtCommit, resolveCommit } from "../offline/base-render";
+import { exitStatus, flatStackConfig, RenderSide, StackChange, stackChange } from "../offline/change-diff";
+import { projectStacks, readStackConfig } from "../offline/stack-files";
+import { formatStackChange, markdownReport, summaryLine } from "./change-report";
+import { estimateCost } from "../offline/cost";
+import { range } from "./cost";
+import { reviewedOptions } from "./render";
+import { Change, diffFlat, Flat, flatten } from "../offline/flat";
 import { handledHelp } from "./cli";
 
-export type Flat = Record<string, string>;
-
-/** Paths to JSON leaves; arrays of plain values stay one leaf, so a list reads as a list. */
-export function flatten(value: unknown, prefix = "", out: Flat = {}): Flat {
-    const plainArray = Array.isArray(value) && value.every((v) => v === null || typeof v !== "object");
-    if (value !== null && typeof value === "object" && !plainArray && Object.keys(value).length > 0) {
-        for (const [key, child] of Object.entries(value)) {
-            flatten(child, prefix ? `${prefix}.${key}` : key, out);
-        }
-    } else {
-        out[prefix] = JSON.stringify(value);
-    }
-    return out;
-}
-
-export interface Change {
-    readonly path: string;
-    readonly a?: string;
-    readonly b?: string;
-}
-
-export function diffFlat(a: Flat, b: Flat): Change[] {
-    return [...new Set([...Object.keys(a), ...Object.keys(b)])]
-        .sort()
-        .filter((path) => a[path] !== b[path])
-        .map((path) => ({ path, a: a[path], b: b[path] }));
-}
+export { Change, diffFlat, Flat, flatten };
 
 /** Names that only carry the stack (eks-platform-prd, env:prd, a tag value "prd") read <stage>. */
 function normalise(text: string, stack: string): string {
@@ -53,22 +39,12 @@ function normaliseFlat(flat: Flat, stack: string): Flat {
 }
 
 function flatConfig(raw: RawStackConfig, stack: string): Flat {
-    const flat: Flat = {};
-    for (const [key, text] of Object.entries(raw.values)) {
-        if (text === undefined) {
-            continue;
-        }
-        if (raw.secretKeys.has(key)) {
+    const flat = flatStackConfig(raw);
+    // Two stacks' secrets differ anyway: the stage diff says only that one is set.
+    for (const key of raw.secretKeys) {
+        if (key in flat) {
             flat[key] = JSON.stringify(SECRET_MASK);
-            continue;
         }
-        let value: unknown = text;
-        try {
-            value = JSON.parse(text);
-        } catch {
-            // a plain string value
-        }
-        Object.assign(flat, flatten(value, key));
     }
     return normaliseFlat(flat, stack);
 }
@@ -153,22 +129,110 @@ export function formatStageDiff(diff: StageDiff): string {
     return lines.join("\n");
 }
 
-const USAGE =
-    "usage: npm run diff -- <stack> <stack>   (e.g. npm run diff -- dev prd)\n\nWhat differs between two stacks: config first, then resource inputs by component; names that only carry the stack read <stage>.";
+const USAGE = `usage: npm run diff -- <stack> [<stack> ...] [--base <git-ref>] [--markdown <file>]
+       npm run diff -- --all [--base <git-ref>] [--markdown <file>]
+       npm run diff -- <stack> <stack> --stages
+
+What a change does to each stack: the stack rendered at --base (default: the merge base with
+main) against the working tree; created, deleted, replaced and updated resources, each update
+with its changed inputs (secrets masked). --markdown also writes the review as markdown (the
+pull-request comment). Exit status: 0 no changes, 2 changes, 3 dangerous changes (a protected
+resource replaced or deleted), 1 an error.
+
+With --stages: what differs between two stacks, config first, then resource inputs by
+component; names that only carry the stack read <stage>.`;
+
+/** What the change does to the stack's monthly list-price cost. */
+export function costDelta(before: RenderSide, after: RenderSide): string {
+    const [a, b] = [before, after].map((side) => estimateCost(side.resources, side.config).total);
+    const delta = { low: round(b.low - a.low), high: round(b.high - a.high) };
+    const signed = (usd: number) => `${usd >= 0 ? "+" : "-"}$${Math.abs(usd).toFixed(2)}`;
+    const change = delta.low === delta.high ? signed(delta.low) : `${signed(delta.low)} to ${signed(delta.high)}`;
+    return `cost per month at list prices: ${range(a)} -> ${range(b)} (${change}; npm run cost for the lines)`;
+}
+
+const round = (usd: number) => Math.round(usd * 100) / 100;
+
+/** The working tree's side of a change: rendered in this process. */
+async function renderHead(stack: string): Promise<RenderSide> {
+    const run = await runProgram({ stack });
+    return { resources: run.resources, options: reviewedOptions(run), config: flatStackConfig(readStackConfig(stack)) };
+}
+
+export interface DiffArgs {
+    stacks: string[];
+    all: boolean;
+    base?: string;
+    markdown?: string;
+    stages: boolean;
+}
+
+export function parseDiffArgs(argv: readonly string[]): DiffArgs {
+    const args: DiffArgs = { stacks: [], all: false, stages: false };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--base" || arg === "--markdown") {
+            const value = argv[++i];
+            if (!value || value.startsWith("--")) {
+                throw new Error(`${arg} needs a value`);
+            }
+            args[arg === "--base" ? "base" : "markdown"] = value;
+        } else if (arg === "--all") {
+            args.all = true;
+        } else if (arg === "--stages") {
+            args.stages = true;
+        } else if (arg.startsWith("--")) {
+            throw new Error(`unknown option ${arg}\n\n${USAGE}`);
+        } else {
+            args.stacks.push(arg);
+        }
+    }
+    return args;
+}
 
 async function main(): Promise<void> {
-    const args = process.argv.slice(2);
-    if (handledHelp(args, USAGE)) {
+    const argv = process.argv.slice(2);
+    if (handledHelp(argv, USAGE)) {
         return;
     }
-    const [a, b] = args;
-    if (!a || !b || args.length > 2) {
-        console.error(USAGE);
-        process.exit(2);
+    const args = parseDiffArgs(argv);
+    if (args.stages) {
+        const [a, b] = args.stacks;
+        if (!a || !b || args.stacks.length > 2) {
+            throw new Error(USAGE);
+        }
+        console.log(
+            formatStageDiff(
+                stageDiff(await runProgram({ stack: a }), await runProgram({ stack: b }), readStackConfig(a), readStackConfig(b)),
+            ),
+        );
+        return;
     }
-    const runA = await runProgram({ stack: a });
-    const runB = await runProgram({ stack: b });
-    console.log(formatStageDiff(stageDiff(runA, runB, readStackConfig(a), readStackConfig(b))));
+    const stacks = args.all ? projectStacks() : args.stacks;
+    if (stacks.length === 0) {
+        throw new Error(USAGE);
+    }
+    stacks.forEach((stack) => readStackConfig(stack)); // an unknown stack is told the nearest one before any render
+    const commit = resolveCommit(args.base ?? defaultBase());
+    const base = renderAtCommit(commit, stacks, (line) => console.error(line));
+    const diffs: StackChange[] = [];
+    const costs = new Map<string, string>();
+    for (const stack of stacks) {
+        console.error(`rendering ${stack} in the working tree`);
+        const before = base.sides.get(stack)!;
+        const after = await renderHead(stack);
+        const diff = stackChange(stack, before, after);
+        diffs.push(diff);
+        costs.set(stack, costDelta(before, after));
+        const failure = base.failures.get(stack);
+        const note = failure ? `(the base could not render ${stack}; everything shows as created)\n` : "";
+        console.log(`${note}${formatStackChange(diff, commit.slice(0, 7))}\n  ${costs.get(stack)}\n`);
+    }
+    if (args.markdown) {
+        fs.writeFileSync(args.markdown, `${markdownReport(diffs, commit, (d) => [costs.get(d.stack)!, ""])}\n`);
+    }
+    console.log(diffs.map(summaryLine).join("\n"));
+    process.exitCode = exitStatus(diffs);
 }
 
 if (require.main === module) {

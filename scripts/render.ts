@@ -40,6 +40,7 @@ export function renderFiles(run: ProgramRun): Record<string, string> {
     const files: Record<string, string> = {
         "resources.json": `${JSON.stringify(run.resources, null, 2)}\n`,
         "outputs.json": `${JSON.stringify(run.outputs, null, 2)}\n`,
+        "options.json": `${JSON.stringify(reviewedOptions(run), null, 2)}\n`,
     };
     for (const [name, object] of manifestFiles(kubernetesObjects(run.resources))) {
         files[`manifests/${name}`] = stringify(object);
@@ -60,6 +61,15 @@ export function renderFiles(run: ProgramRun): Record<string, string> {
     )}\n`;
     files["cloudwatch/alarms.json"] = `${JSON.stringify(inputsOf("aws:cloudwatch/metricAlarm:MetricAlarm"), null, 2)}\n`;
     return files;
+}
+
+/** The options a change review needs, by URN: protection and earlier names (aliases). */
+export function reviewedOptions(run: ProgramRun): Record<string, { protect: boolean; aliasUrns: string[] }> {
+    return Object.fromEntries(
+        [...run.options]
+            .filter(([, o]) => o.protect || o.aliasUrns.length > 0)
+            .map(([urn, o]) => [urn, { protect: o.protect, aliasUrns: o.aliasUrns }]),
+    );
 }
 
 /**

@@ -1,0 +1,124 @@
+/**
+ * The monthly list-price estimate (npm run cost): a worked example checked by hand, the support
+ * tier of the control plane, ranges for what scales, and prices it does not have named.
+ */
+import { expect } from "chai";
+import { estimateCost } from "../offline/cost";
+import { flatStackConfig } from "../offline/change-diff";
+import { RenderedResource } from "../offline/program-run";
+import { EC2_ON_DEMAND_HOUR, PRICED_REGIONS } from "../offline/prices";
+import { formatCost } from "../scripts/cost";
+import { fixtureRun, readFixtureConfig } from "./support/fixtures";
+
+const resource = (type: string, name: string, inputs: Record<string, unknown>): RenderedResource => ({
+    urn: `urn:pulumi:t::eks-platform::${type}::${name}`,
+    type,
+    name,
+    parent: null,
+    dependencies: [],
+    inputs,
+});
+
+/** One cluster, two m6i.large nodes with 50 GB each, one NAT gateway, one ALB, four alarms, a key. */
+const WORKED_EXAMPLE = [
+    resource("eks:index:Cluster", "eks-cluster", { name: "shop-qa" }),
+    resource("eks:index:ManagedNodeGroup", "eks-system", {
+        instanceTypes: ["m6i.large"],
+        capacityType: "ON_DEMAND",
+        scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 4 },
+        tags: { Name: "shop-qa-system" },
+    }),
+    resource("aws:ec2/launchTemplate:LaunchTemplate", "eks-system", {
+        blockDeviceMappings: [{ ebs: { volumeSize: 50, volumeType: "gp3" } }],
+        tagSpecifications: [{ resourceType: "instance", tags: { Name: "shop-qa-system" } }],
+    }),
+    resource("awsx:ec2:Vpc", "network-vpc", { natGateways: { strategy: "Single" }, availabilityZoneNames: ["us-east-1a", "us-east-1b"] }),
+    resource("aws:lb/loadBalancer:LoadBalancer", "alb", {}),
+    resource("aws:cloudwatch/metricAlarm:MetricAlarm", "a", { metricName: "HTTPCode_ELB_5XX_Count" }),
+    resource("aws:cloudwatch/metricAlarm:MetricAlarm", "b", { metricName: "TargetResponseTime" }),
+    resource("aws:cloudwatch/metricAlarm:MetricAlarm", "c", {
+        metricQueries: [
+            { id: "e", expression: "m1/m2" },
+            { id: "m1", metric: {} },
+            { id: "m2", metric: {} },
+            { id: "m3", metric: {} },
+        ],
+    }),
+    resource("aws:cloudwatch/compositeAlarm:CompositeAlarm", "burn", {}),
+    resource("aws:kms/key:Key", "secrets", {}),
+];
+
+const config = (region: string, kubernetesVersion = "1.35", upgradePolicy?: string) => ({
+    "aws:region": JSON.stringify(region),
+    "eks-platform:cluster.kubernetesVersion": JSON.stringify(kubernetesVersion),
+    ...(upgradePolicy ? { "eks-platform:cluster.upgradePolicy": JSON.stringify(upgradePolicy) } : {}),
+});
+
+describe("cost estimate", () => {
+    it("prices the worked example as by hand (us-east-1, 730 hours)", () => {
+        const estimate = estimateCost(WORKED_EXAMPLE, config("us-east-1"));
+        const monthly = Object.fromEntries(estimate.lines.map((l) => [l.item, l.monthly?.high]));
+        expect(monthly).to.deep.equal({
+            "EKS control plane shop-qa": 73, // 0.10 x 730
+            "node group shop-qa-system": 140.16, // 2 x 0.096 x 730
+            "EBS gp3 root volumes": 8, // 100 GB x 0.08
+            "NAT gateways": 32.85, // 0.045 x 730
+            "Application Load Balancer": 16.43, // 0.0225 x 730 = 16.425
+            "CloudWatch alarms": 1, // (1 + 1 + 3 metrics) x 0.10 + 1 composite x 0.50
+            "KMS keys": 1,
+        });
+        expect(estimate.total).to.deep.equal({ low: 272.44, high: 272.44 });
+        expect(estimate.unpriced).to.deep.equal([]);
+        expect(estimate.lines.find((l) => l.item === "NAT gateways")!.note).to.equal("plus $0.045 per GB processed");
+    });
+
+    it("bills a minor past standard support at the extended price only with upgradePolicy EXTENDED", () => {
+        const cluster = (policy?: string) => estimateCost(WORKED_EXAMPLE, config("us-east-1", "1.33", policy)).lines[0];
+        expect(cluster("EXTENDED")).to.deep.include({ monthly: { low: 438, high: 438 }, quantity: "1 cluster, extended support (1.33)" });
+        expect(cluster().monthly).to.deep.equal({ low: 73, high: 73 });
+    });
+
+    it("names what it has no price for in the region and leaves it out of the total", () => {
+        const estimate = estimateCost(WORKED_EXAMPLE, config("eu-west-1"));
+        expect(estimate.unpriced).to.deep.equal(["EBS gp3 root volumes", "NAT gateways", "Application Load Balancer"]);
+        const unknownRegion = estimateCost(WORKED_EXAMPLE, config("sa-east-1"));
+        expect(unknownRegion.unpriced).to.include("node group shop-qa-system");
+        expect(formatCost("qa", unknownRegion)).to.contain("not priced in sa-east-1: node group shop-qa-system");
+    });
+
+    it("gives Karpenter pools a range from empty to their CPU limit, and a node group the spread of its types", async () => {
+        const run = await fixtureRun("prd");
+        const estimate = estimateCost(run.resources, flatStackConfig(readFixtureConfig("prd")), { datadogHosts: true });
+        const pools = estimate.lines.filter((l) => l.item.startsWith("Karpenter NodePool"));
+        expect(pools).to.have.length.greaterThan(0);
+        for (const pool of pools) {
+            expect(pool.monthly!.low).to.equal(0);
+            expect(pool.monthly!.high).to.be.greaterThan(0);
+        }
+        const group = estimate.lines.find((l) => l.item.startsWith("node group"))!;
+        expect(group.quantity).to.equal("3 x m7g.large / m6g.large");
+        // eu-west-1: 3 x 0.086 x 730 and 3 x 0.091 x 730
+        expect(group.monthly).to.deep.equal({ low: 188.34, high: 199.29 });
+        expect(estimate.lines.map((l) => l.item)).to.include("Datadog Infrastructure Pro hosts");
+        expect(estimate.total.high).to.be.greaterThan(estimate.total.low);
+    });
+
+    it("has an EC2 price for every instance type a fixture or example stack runs, in every priced region", async () => {
+        for (const stack of ["dev", "stg", "prd", "autoscaler", "notifier"]) {
+            const run = await fixtureRun(stack);
+            const types = run.resources.flatMap((r) =>
+                r.type === "eks:index:ManagedNodeGroup"
+                    ? (r.inputs.instanceTypes as string[])
+                    : r.type === "aws:autoscaling/group:Group"
+                      ? (r.inputs.mixedInstancesPolicy as any).launchTemplate.overrides.map((o: { instanceType: string }) => o.instanceType)
+                      : [],
+            );
+            for (const region of PRICED_REGIONS) {
+                expect(
+                    types.filter((t) => EC2_ON_DEMAND_HOUR[region][t] === undefined),
+                    `${stack} in ${region}`,
+                ).to.deep.equal([]);
+            }
+        }
+    });
+});
