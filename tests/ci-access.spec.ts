@@ -315,6 +315,18 @@ describe("CI workflows", () => {
         expect(step(files["pulumi-up.yml"].jobs.up, /^pulumi\/actions@/).with).to.deep.include({ command: "up", upsert: false });
     });
 
+    it("review every stack offline in the test job and keep one comment per pull request, edited by each run", () => {
+        const { test, comment } = files["preview.yml"].jobs;
+        const review = test.steps.find((s: any) => /npm run --silent diff -- --all --base "\$BASE"/.test(s.run ?? ""));
+        expect(review, "the offline review step").to.not.equal(undefined);
+        expect(review.env.BASE).to.equal("${{ github.event.pull_request.base.sha }}");
+        // Exit 2 (changes) and 3 (dangerous changes) are findings for the comment, not failures.
+        expect(review.run).to.contain('[ "$status" -ne 1 ]');
+        expect(step(test, /^actions\/checkout@/).with["fetch-depth"]).to.equal(0);
+        expect(comment.needs).to.include.members(["test", "preview"]);
+        expect(JSON.stringify(comment.steps)).to.contain("--edit-last --create-if-none");
+    });
+
     it("give each job only the permissions it needs: PR code never gets a write token, the commenter runs no PR code", () => {
         for (const [file, workflow] of Object.entries(files)) {
             expect(workflow.permissions, `${file}: nothing by default`).to.deep.equal({});
