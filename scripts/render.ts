@@ -9,7 +9,8 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { StackConfigError } from "../stacks/config";
 import { ProgramRun, RenderedResource, runProgram } from "../offline/program-run";
-import { PROJECT_DIR, projectStacks } from "../offline/stack-files";
+import { PROJECT_DIR, projectStacks, readStackConfig } from "../offline/stack-files";
+import { summaryMarkdown } from "../offline/stack-summary";
 import { wantsHelp } from "./cli";
 
 export interface RenderOptions {
@@ -24,7 +25,8 @@ export async function renderStack(stack: string, options: RenderOptions = {}): P
     // A refused stack leaves no output behind: stale files must never look current.
     fs.rmSync(dir, { recursive: true, force: true });
     const run = await runProgram({ stack, projectDir: options.projectDir });
-    for (const [file, content] of Object.entries(renderFiles(run))) {
+    const files = { ...renderFiles(run), "summary.md": summaryMarkdown(run, readStackConfig(stack, { projectDir: options.projectDir })) };
+    for (const [file, content] of Object.entries(files)) {
         fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
         fs.writeFileSync(path.join(dir, file), content);
     }
