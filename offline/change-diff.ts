@@ -9,6 +9,7 @@
 import { RawStackConfig } from "../stacks/config";
 import { Change, diffFlat, Flat, flatten } from "./flat";
 import { SECRET_MASK, RenderedResource } from "./program-run";
+import { secretDigest } from "./stack-files";
 import { regional, replacedPart, replacingPaths, replacingWhenRemoved } from "./replacements";
 
 export interface ReviewedOptions {
@@ -55,7 +56,7 @@ export function flatStackConfig(raw: RawStackConfig): Flat {
             continue;
         }
         if (raw.secretKeys.has(key)) {
-            flat[key] = JSON.stringify(`${SECRET_MASK}#${/#([0-9a-f]+)\)$/.exec(text)?.[1] ?? ""}`);
+            flat[key] = JSON.stringify(`${SECRET_MASK}#${secretDigest(text)}`);
             continue;
         }
         let value: unknown = text;

@@ -7,7 +7,8 @@
  */
 import { today } from "../stacks/clock";
 import { KUBERNETES_MINORS, pastStandardSupport } from "../stacks/kubernetes-versions";
-import { Flat } from "./flat";
+import { instanceVcpus } from "../stacks/instance-types";
+import { Flat, flatValue } from "./flat";
 import { RenderedResource } from "./program-run";
 import { ec2Hourly, FLAT_PRICES, HOURS_PER_MONTH, NODE_POOL_REFERENCE_TYPES, regionalPrice, RegionalItem } from "./prices";
 
@@ -32,16 +33,23 @@ export interface CostOptions {
     readonly datadogHosts?: boolean;
 }
 
-const monthlyOf = (hourly: number, count: number) => round(hourly * HOURS_PER_MONTH * count);
-const round = (usd: number) => Math.round(usd * 100) / 100;
-const fixed = (usd: number) => ({ low: usd, high: usd });
+/** An amount to the cent. */
+export const roundUsd = (amount: number) => Math.round(amount * 100) / 100;
 
-function configValue(config: Flat, key: string): unknown {
-    return config[key] === undefined ? undefined : JSON.parse(config[key]);
+export function usd(amount: number): string {
+    return `$${amount.toFixed(2)}`;
 }
 
+/** One amount, or a low - high range. */
+export function usdRange(money: { readonly low: number; readonly high: number }): string {
+    return money.low === money.high ? usd(money.low) : `${usd(money.low)} - ${usd(money.high)}`;
+}
+
+const monthlyOf = (hourly: number, count: number) => roundUsd(hourly * HOURS_PER_MONTH * count);
+const fixed = (amount: number) => ({ low: amount, high: amount });
+
 export function estimateCost(resources: readonly RenderedResource[], config: Flat, options: CostOptions = {}): CostEstimate {
-    const region = String(configValue(config, "aws:region") ?? "");
+    const region = String(flatValue(config, "aws:region") ?? "");
     const lines: CostLine[] = [];
     const unpriced: string[] = [];
     const add = (line: CostLine) => {
@@ -55,12 +63,12 @@ export function estimateCost(resources: readonly RenderedResource[], config: Fla
     let nodes = { low: 0, high: 0 };
 
     for (const cluster of ofType("eks:index:Cluster")) {
-        const version = String(configValue(config, "eks-platform:cluster.kubernetesVersion"));
+        const version = String(flatValue(config, "eks-platform:cluster.kubernetesVersion"));
         const window = KUBERNETES_MINORS[version];
         const extended =
             window !== undefined &&
             pastStandardSupport(window, today()) &&
-            configValue(config, "eks-platform:cluster.upgradePolicy") === "EXTENDED";
+            flatValue(config, "eks-platform:cluster.upgradePolicy") === "EXTENDED";
         const hourly = extended ? FLAT_PRICES.eksExtendedClusterHour : FLAT_PRICES.eksStandardClusterHour;
         add({
             item: `EKS control plane ${cluster.inputs.name}`,
@@ -130,7 +138,7 @@ export function estimateCost(resources: readonly RenderedResource[], config: Fla
         add({
             item: "EBS gp3 root volumes",
             quantity: `${diskGb} GB`,
-            ...(gp3 !== undefined ? { monthly: fixed(round(diskGb * gp3)) } : {}),
+            ...(gp3 !== undefined ? { monthly: fixed(roundUsd(diskGb * gp3)) } : {}),
         });
     }
 
@@ -154,7 +162,7 @@ export function estimateCost(resources: readonly RenderedResource[], config: Fla
         add({
             item: "CloudWatch alarms",
             quantity: `${alarmMetrics} alarm metrics, ${composites} composite`,
-            monthly: fixed(round(alarmMetrics * FLAT_PRICES.alarmMetricMonth + composites * FLAT_PRICES.compositeAlarmMonth)),
+            monthly: fixed(roundUsd(alarmMetrics * FLAT_PRICES.alarmMetricMonth + composites * FLAT_PRICES.compositeAlarmMonth)),
             note: "the account's first 10 alarm metrics are free",
         });
     }
@@ -188,7 +196,7 @@ export function estimateCost(resources: readonly RenderedResource[], config: Fla
     }
 
     const total = lines.reduce(
-        (sum, l) => ({ low: round(sum.low + (l.monthly?.low ?? 0)), high: round(sum.high + (l.monthly?.high ?? 0)) }),
+        (sum, l) => ({ low: roundUsd(sum.low + (l.monthly?.low ?? 0)), high: roundUsd(sum.high + (l.monthly?.high ?? 0)) }),
         { low: 0, high: 0 },
     );
     return { region, lines, total, unpriced };
@@ -224,7 +232,7 @@ function nodePoolLine(pool: RenderedResource, region: string): CostLine {
     const cores = Number(cpuLimit(pool));
     const perVcpu = (admitted("kubernetes.io/arch") as ("arm64" | "amd64")[]).flatMap((arch) =>
         admitted("karpenter.k8s.aws/instance-category").flatMap((category) =>
-            (NODE_POOL_REFERENCE_TYPES[arch]?.[category] ?? []).map((type) => (ec2Hourly(region, type) ?? NaN) / vcpus(type)),
+            (NODE_POOL_REFERENCE_TYPES[arch]?.[category] ?? []).map((type) => (ec2Hourly(region, type) ?? NaN) / instanceVcpus(type)!),
         ),
     );
     const name = (pool.inputs.metadata as { name: string }).name;
@@ -238,9 +246,4 @@ function nodePoolLine(pool: RenderedResource, region: string): CostLine {
         monthly: { low: 0, high: monthlyOf(Math.max(...perVcpu), cores) },
         note: `empty to full (its CPU limit at the dearest vCPU it admits)${spot ? "; spot: billed at the spot price, less than this" : ""}`,
     };
-}
-
-function vcpus(type: string): number {
-    const size = type.split(".")[1];
-    return size === "large" ? 2 : size === "xlarge" ? 4 : Number(size.replace("xlarge", "")) * 4;
 }

@@ -15,6 +15,11 @@ export function flatten(value: unknown, prefix = "", out: Flat = {}): Flat {
     return out;
 }
 
+/** A flat config's value at a key, parsed; undefined when unset. */
+export function flatValue(flat: Flat, key: string): unknown {
+    return flat[key] === undefined ? undefined : JSON.parse(flat[key]);
+}
+
 export interface Change {
     readonly path: string;
     readonly a?: string;

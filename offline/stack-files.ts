@@ -23,6 +23,11 @@ function placeholder(key: string, ciphertext?: string): string {
     return `${SECRET_PLACEHOLDER_MARK}(${key}${digest})`;
 }
 
+/** The digest a secret's stand-in carries (empty without one): tells a changed secret from an unchanged one. */
+export function secretDigest(value: string): string {
+    return /#([0-9a-f]+)\)$/.exec(value)?.[1] ?? "";
+}
+
 function fullKey(key: string): string {
     return key.includes(":") ? key : `${PROJECT}:${key}`;
 }

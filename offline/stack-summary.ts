@@ -6,7 +6,8 @@
 import { RawStackConfig } from "../stacks/config";
 import { KUBERNETES_MINORS } from "../stacks/kubernetes-versions";
 import { flatStackConfig } from "./change-diff";
-import { estimateCost } from "./cost";
+import { estimateCost, usdRange } from "./cost";
+import { flatValue } from "./flat";
 import { ProgramRun, RenderedResource } from "./program-run";
 
 /** The component a resource belongs to: its nearest eks-platform component ancestor (or itself). */
@@ -51,7 +52,7 @@ function mermaid(graph: { nodes: string[]; edges: [string, string][] }): string[
 
 export function summaryMarkdown(run: ProgramRun, raw: RawStackConfig): string {
     const config = flatStackConfig(raw);
-    const value = (key: string) => (config[key] === undefined ? undefined : JSON.parse(config[key]));
+    const value = (key: string) => flatValue(config, key);
     const ofType = (type: string) => run.resources.filter((r) => r.type === type);
     const version = String(value("eks-platform:cluster.kubernetesVersion"));
     const support = KUBERNETES_MINORS[version];
@@ -95,7 +96,7 @@ export function summaryMarkdown(run: ProgramRun, raw: RawStackConfig): string {
         "",
         "## Cost",
         "",
-        `- ${cost.total.low === cost.total.high ? `$${cost.total.low.toFixed(2)}` : `$${cost.total.low.toFixed(2)} - $${cost.total.high.toFixed(2)}`} a month at list prices${cost.unpriced.length > 0 ? ` (partial: not priced in ${cost.region}: ${cost.unpriced.join(", ")})` : ""}; \`npm run cost -- ${run.stack}\` for the lines`,
+        `- ${usdRange(cost.total)} a month at list prices${cost.unpriced.length > 0 ? ` (partial: not priced in ${cost.region}: ${cost.unpriced.join(", ")})` : ""}; \`npm run cost -- ${run.stack}\` for the lines`,
         "",
     ];
     return lines.join("\n");

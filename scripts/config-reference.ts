@@ -16,6 +16,12 @@ import { PROJECT_DIR } from "../offline/stack-files";
 import { handledHelp } from "./cli";
 import { stackFileSchema } from "./stack-schema";
 
+let schema: Json | undefined;
+/** The stack file's JSON Schema, built once: every table reads it. */
+function stackSchema(): Json {
+    return (schema ??= stackFileSchema());
+}
+
 export const REFERENCE_PATH = path.join(PROJECT_DIR, "docs", "configuration.md");
 
 type Json = Record<string, any>;
@@ -33,7 +39,7 @@ const DEFAULT_SENTENCE = /\s*Default: ([^]*?)\.?$/;
 const SHARED_ROWS_FROM = 3;
 
 /** The config key's schema a block names: `eks-platform:cluster.nodeGroups.<name>` walks into records. */
-export function schemaAt(blockPath: string, root: Json = stackFileSchema(), unwrapMap = true): Json | undefined {
+export function schemaAt(blockPath: string, root: Json = stackSchema(), unwrapMap = true): Json | undefined {
     const config = root.properties.config.properties as Json;
     const [key, ...rest] = splitKey(blockPath);
     let node: Json | undefined = config[key];
@@ -203,7 +209,7 @@ export function referenceTable(rows: readonly ReferenceRow[]): string {
 }
 
 /** The stack file's keys other than the sections: region, simple keys, secrets. */
-export function topLevelRows(root: Json = stackFileSchema()): ReferenceRow[] {
+export function topLevelRows(root: Json = stackSchema()): ReferenceRow[] {
     const config = root.properties.config;
     const required = new Set<string>(config.required);
     const simple = Object.entries(config.properties as Json).filter(
@@ -228,7 +234,7 @@ function patternKey(pattern: string): string {
  * Every key path of the sections (`eks-platform:cluster.nodeGroups.<name>.kind`), with whether
  * it has a description, and the maps of maps, each of which needs a block of its own.
  */
-export function sectionKeys(root: Json = stackFileSchema()): { keys: { path: string; described: boolean }[]; recordBlocks: string[] } {
+export function sectionKeys(root: Json = stackSchema()): { keys: { path: string; described: boolean }[]; recordBlocks: string[] } {
     const keys: { path: string; described: boolean }[] = [];
     const recordBlocks: string[] = [];
     const walk = (node: Json, at: string) => {
@@ -268,7 +274,7 @@ export function blockRows(blockPath: string): ReferenceRow[] {
     }
     // A map's own name (an app's, a node group's) has rules of its own.
     const names = blockPath.endsWith(">")
-        ? schemaAt(blockPath.slice(0, blockPath.lastIndexOf(".")), stackFileSchema(), false)?.propertyNames
+        ? schemaAt(blockPath.slice(0, blockPath.lastIndexOf(".")), stackSchema(), false)?.propertyNames
         : undefined;
     const nameRow = names?.description
         ? [{ key: blockPath.slice(blockPath.lastIndexOf(".") + 1), type: typeOf(names), default: "", meaning: names.description }]
@@ -280,7 +286,7 @@ export function blockRows(blockPath: string): ReferenceRow[] {
 export function blockIntro(blockPath: string): string | undefined {
     const [section, ...rest] = splitKey(blockPath);
     const own = rest.length === 0 || (rest.length === 1 && rest[0].startsWith("<"));
-    return blockPath !== "stack" && own ? schemaAt(section, stackFileSchema(), false)?.description : undefined;
+    return blockPath !== "stack" && own ? schemaAt(section, stackSchema(), false)?.description : undefined;
 }
 
 /** The document with every generated table rewritten from the schema. */

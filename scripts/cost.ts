@@ -2,7 +2,7 @@
  * `npm run cost -- <stack...> [--datadog]`: each stack's monthly cost at list prices, estimated
  * from its offline render (offline/cost.ts, prices in offline/prices.ts). List prices, not a bill.
  */
-import { CostEstimate, estimateCost } from "../offline/cost";
+import { CostEstimate, estimateCost, usdRange } from "../offline/cost";
 import { flatStackConfig } from "../offline/change-diff";
 import { runProgram } from "../offline/program-run";
 import { projectStacks, readStackConfig } from "../offline/stack-files";
@@ -15,25 +15,17 @@ offline render: EKS, nodes, volumes, NAT gateways, the ALB, alarms, KMS keys; --
 Datadog Infrastructure Pro hosts. Not a bill: no discounts, free tiers or traffic. Items without a
 pinned price for the stack's region are named and left out of the total.`;
 
-export function usd(amount: number): string {
-    return `$${amount.toFixed(2)}`;
-}
-
-export function range(money: { low: number; high: number }): string {
-    return money.low === money.high ? usd(money.low) : `${usd(money.low)} - ${usd(money.high)}`;
-}
-
 export function formatCost(stack: string, estimate: CostEstimate): string {
     const width = Math.max(...estimate.lines.map((l) => l.item.length));
     const lines = [`== ${stack} (${estimate.region}), per month at list prices`];
     for (const line of estimate.lines) {
-        const money = line.monthly ? range(line.monthly) : "not priced";
+        const money = line.monthly ? usdRange(line.monthly) : "not priced";
         lines.push(
             `  ${line.item.padEnd(width)}  ${line.quantity.padEnd(28)}  ${money.padStart(19)}${line.note ? `  (${line.note})` : ""}`,
         );
     }
     lines.push(
-        `  ${"total".padEnd(width)}  ${"".padEnd(28)}  ${range(estimate.total).padStart(19)}${estimate.unpriced.length > 0 ? "  (partial: see not priced)" : ""}`,
+        `  ${"total".padEnd(width)}  ${"".padEnd(28)}  ${usdRange(estimate.total).padStart(19)}${estimate.unpriced.length > 0 ? "  (partial: see not priced)" : ""}`,
     );
     if (estimate.unpriced.length > 0) {
         lines.push(

@@ -17,8 +17,7 @@ import { defaultBase, renderAtCommit, resolveCommit } from "../offline/base-rend
 import { exitStatus, flatStackConfig, RenderSide, StackChange, stackChange } from "../offline/change-diff";
 import { projectStacks, readStackConfig } from "../offline/stack-files";
 import { formatStackChange, markdownReport, summaryLine } from "./change-report";
-import { estimateCost } from "../offline/cost";
-import { range } from "./cost";
+import { estimateCost, roundUsd, usdRange } from "../offline/cost";
 import { reviewedOptions } from "./render";
 import { Change, diffFlat, Flat, flatten } from "../offline/flat";
 import { handledHelp } from "./cli";
@@ -145,13 +144,11 @@ component; names that only carry the stack read <stage>.`;
 /** What the change does to the stack's monthly list-price cost. */
 export function costDelta(before: RenderSide, after: RenderSide): string {
     const [a, b] = [before, after].map((side) => estimateCost(side.resources, side.config).total);
-    const delta = { low: round(b.low - a.low), high: round(b.high - a.high) };
+    const delta = { low: roundUsd(b.low - a.low), high: roundUsd(b.high - a.high) };
     const signed = (usd: number) => `${usd >= 0 ? "+" : "-"}$${Math.abs(usd).toFixed(2)}`;
     const change = delta.low === delta.high ? signed(delta.low) : `${signed(delta.low)} to ${signed(delta.high)}`;
-    return `cost per month at list prices: ${range(a)} -> ${range(b)} (${change}; npm run cost for the lines)`;
+    return `cost per month at list prices: ${usdRange(a)} -> ${usdRange(b)} (${change}; npm run cost for the lines)`;
 }
-
-const round = (usd: number) => Math.round(usd * 100) / 100;
 
 /** The working tree's side of a change: rendered in this process. */
 async function renderHead(stack: string): Promise<RenderSide> {
