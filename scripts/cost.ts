@@ -35,22 +35,26 @@ export function formatCost(stack: string, estimate: CostEstimate): string {
     return lines.join("\n");
 }
 
+/** The stacks to price and whether to add Datadog hosts; an unknown option or no stack is refused with the usage. */
+export function parseCostArgs(args: readonly string[], allStacks: () => string[] = projectStacks): { stacks: string[]; datadog: boolean } {
+    const stacks = args.includes("--all") ? allStacks() : args.filter((a) => !a.startsWith("--"));
+    const unknown = args.filter((a) => a.startsWith("--") && !["--all", "--datadog"].includes(a));
+    if (stacks.length === 0 || unknown.length > 0) {
+        throw new Error(`${unknown.length > 0 ? `unknown option ${unknown[0]}\n\n` : ""}${USAGE}`);
+    }
+    return { stacks, datadog: args.includes("--datadog") };
+}
+
 async function main(): Promise<void> {
     const args = process.argv.slice(2);
     if (handledHelp(args, USAGE)) {
         return;
     }
-    const stacks = args.includes("--all") ? projectStacks() : args.filter((a) => !a.startsWith("--"));
-    const unknown = args.filter((a) => a.startsWith("--") && !["--all", "--datadog"].includes(a));
-    if (stacks.length === 0 || unknown.length > 0) {
-        throw new Error(`${unknown.length > 0 ? `unknown option ${unknown[0]}\n\n` : ""}${USAGE}`);
-    }
+    const { stacks, datadog } = parseCostArgs(args);
     for (const stack of stacks) {
         const raw = readStackConfig(stack);
         const run = await runProgram({ stack });
-        console.log(
-            `${formatCost(stack, estimateCost(run.resources, flatStackConfig(raw), { datadogHosts: args.includes("--datadog") }))}\n`,
-        );
+        console.log(`${formatCost(stack, estimateCost(run.resources, flatStackConfig(raw), { datadogHosts: datadog }))}\n`);
     }
 }
 

@@ -7,7 +7,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { NOTHING, renderAtCommit } from "../offline/base-render";
+import { NOTHING, renderAtCommit, resolveCommit } from "../offline/base-render";
 import { NO_REPLACING_INPUTS, REPLACING_INPUTS } from "../offline/replacements";
 import { dangerousChange, EXIT_STATUS, exitStatus, flatStackConfig, RenderSide, stackChange } from "../offline/change-diff";
 import { ProgramRun } from "../offline/program-run";
@@ -151,5 +151,8 @@ describe("change review", () => {
         expect(parseDiffArgs(["--all"]).all).to.equal(true);
         expect(() => parseDiffArgs(["prd", "--base"])).to.throw("--base needs a value");
         expect(() => parseDiffArgs(["prd", "--bsae", "main"])).to.throw("unknown option --bsae");
+        expect(() => resolveCommit("no-such-branch")).to.throw(
+            "--base no-such-branch: no such commit, branch or tag in this repository (e.g. main, origin/main, HEAD~1, a SHA)",
+        );
     });
 });

@@ -7,7 +7,7 @@ import { estimateCost } from "../offline/cost";
 import { flatStackConfig } from "../offline/change-diff";
 import { RenderedResource } from "../offline/program-run";
 import { EC2_ON_DEMAND_HOUR, PRICED_REGIONS } from "../offline/prices";
-import { formatCost } from "../scripts/cost";
+import { formatCost, parseCostArgs } from "../scripts/cost";
 import { fixtureRun, readFixtureConfig } from "./support/fixtures";
 
 const resource = (type: string, name: string, inputs: Record<string, unknown>): RenderedResource => ({
@@ -101,6 +101,13 @@ describe("cost estimate", () => {
         expect(group.monthly).to.deep.equal({ low: 188.34, high: 199.29 });
         expect(estimate.lines.map((l) => l.item)).to.include("Datadog Infrastructure Pro hosts");
         expect(estimate.total.high).to.be.greaterThan(estimate.total.low);
+    });
+
+    it("takes stacks, --all and --datadog, and refuses an unknown option or no stack with the usage", () => {
+        expect(parseCostArgs(["prd", "--datadog"])).to.deep.equal({ stacks: ["prd"], datadog: true });
+        expect(parseCostArgs(["--all"], () => ["dev", "prd"])).to.deep.equal({ stacks: ["dev", "prd"], datadog: false });
+        expect(() => parseCostArgs(["prd", "--datdog"])).to.throw(/^unknown option --datdog\n\nusage: npm run cost/);
+        expect(() => parseCostArgs([])).to.throw(/^usage: npm run cost/);
     });
 
     it("has an EC2 price for every instance type a fixture or example stack runs, in every priced region", async () => {
