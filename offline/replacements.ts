@@ -145,12 +145,17 @@ export const REPLACING_INPUTS: Readonly<Record<string, ReplacingInputs>> = {
     "aws:eks/fargateProfile:FargateProfile": {
         paths: ["clusterName", "fargateProfileName", "podExecutionRoleArn", "subnetIds", "selectors"],
     },
-    // Not re-read at the pinned tags: the upstream schemas as commonly documented
-    // (terraform-provider-aws aws_iam_instance_profile, aws_autoscaling_group,
-    // aws_autoscaling_lifecycle_hook; terraform-provider-random random_password, every argument).
+    // terraform-provider-aws, the nearest stored versions to the pinned v6.63 (v6.63.0 itself could
+    // not be read): iam/instance_profile.go (2026, commit 013f1736) ForceNew name, name_prefix,
+    // path; autoscaling/group.go (commit 00a919d1) name, name_prefix and initial_lifecycle_hook;
+    // autoscaling/lifecycle_hook.go (commit 00a35305, v6.36) name only: autoscaling_group_name
+    // is updated in place by PutLifecycleHook.
     "aws:iam/instanceProfile:InstanceProfile": { paths: [...NAMED, "path"] },
-    "aws:autoscaling/group:Group": { paths: NAMED },
-    "aws:autoscaling/lifecycleHook:LifecycleHook": { paths: ["name", "autoscalingGroupName"] },
+    "aws:autoscaling/group:Group": { paths: [...NAMED, "initialLifecycleHooks"] },
+    "aws:autoscaling/lifecycleHook:LifecycleHook": { paths: ["name"] },
+    // terraform-provider-random v3.9.0 (what @pulumi/random 4.21's go.mod pins), resource_password.go
+    // passwordSchemaV3: RequiresReplace on every character-set argument; keepers when a value is
+    // set, overrideSpecial on any change but "" to null (both counted as replacing here).
     "random:index/randomPassword:RandomPassword": {
         paths: [
             "keepers",
@@ -158,6 +163,7 @@ export const REPLACING_INPUTS: Readonly<Record<string, ReplacingInputs>> = {
             "special",
             "upper",
             "lower",
+            "number",
             "numeric",
             "minLower",
             "minUpper",
