@@ -10,22 +10,36 @@ import { z } from "zod";
 import { crossSectionProblems } from "./checks";
 import { today } from "./clock";
 import { clusterName } from "./checks/names";
+import { problemsForSlot, slotInputs, slotProblems, slotWeights } from "./checks/slots";
+import { ClusterSlotConfig, PlatformConfig } from "./platform-config";
 import { ConfigProblem, problemsFromIssues, StackConfigError } from "./problems";
 import { AddonsConfig, addonsSchema, datadogSiteSchema, resolveAddons } from "./schema/addons";
-import { appSchema, appsSchema } from "./schema/apps";
-import { CiConfig, ciSchema } from "./schema/ci";
+import { appsSchema } from "./schema/apps";
+import { ciSchema } from "./schema/ci";
 import { clusterSchema, resolveAutoscaler } from "./schema/cluster";
 import { ContainerResources } from "./schema/fields";
 import { loadBalancerSchema } from "./schema/load-balancer";
-import { DatadogThresholds, resolveDatadogThresholds } from "./schema/datadog-monitors";
-import { MonitoringInput, monitoringSchema } from "./schema/monitoring";
+import { resolveDatadogThresholds } from "./schema/datadog-monitors";
+import { monitoringSchema } from "./schema/monitoring";
 import { regionProblems, unknownKeyProblems } from "./checks/keys";
 import { networkSchema } from "./schema/network";
-import { resolveSlo, Slo } from "./schema/slo";
+import { resolveSlo } from "./schema/slo";
+import { clustersSchema, SLOTS, trafficSchema } from "./schema/slots";
 import { PROJECT, Stage, stageProfile, STAGES } from "./schema/stage";
 import { DATADOG_API_KEY, DATADOG_APP_KEY, dbPasswordKey, readSecret, requiredSecrets, secretEnvKey, SLACK_WEBHOOK_KEY } from "./secrets";
 
 export { AddonsConfig, ContainerResources, PROJECT, Stage, STAGES };
+export type {
+    AppConfig,
+    ClusterConfig,
+    ClusterSlotConfig,
+    LoadBalancerConfig,
+    NetworkConfig,
+    NodeGroupConfig,
+    NodePoolConfig,
+    PlatformConfig,
+} from "./platform-config";
+export { SLOTS, Slot } from "./schema/slots";
 export { REQUIRED_CLUSTER_LOG_TYPES } from "./schema/cluster";
 export { SUPPORTED_KUBERNETES_VERSIONS } from "./kubernetes-versions";
 export { ConfigProblem, formatProblems, StackConfigError } from "./problems";
@@ -47,7 +61,11 @@ export const SECTIONS = {
             "The stage: it selects the stage's rules and defaults (docs/stages.md); a stack named after a stage (`prd`, `team-prd`) must deploy that stage.",
         ),
     network: networkSchema.describe("The VPC: its range, zones and NAT gateways."),
-    cluster: clusterSchema.describe("The EKS cluster, its node groups and Karpenter's NodePools."),
+    cluster: clusterSchema
+        .optional()
+        .describe("The EKS cluster, its node groups and Karpenter's NodePools. Required unless `eks-platform:clusters` holds blue/green slots."),
+    clusters: clustersSchema.optional(),
+    traffic: trafficSchema.optional(),
     apps: appsSchema.describe(
         "The stack's web applications, by name; each gets a namespace, a Deployment, a target group behind the ALB, alarms and an SLO (docs/applications.md).",
     ),
@@ -65,67 +83,14 @@ type Sections = { [K in SectionName]: z.output<(typeof SECTIONS)[K]> };
 const STRUCTURED: ReadonlySet<SectionName> = new Set<SectionName>([
     "network",
     "cluster",
+    "clusters",
+    "traffic",
     "apps",
     "addons",
     "loadBalancer",
     "monitoring",
     "ci",
 ]);
-
-export type NetworkConfig = Sections["network"];
-export type ClusterConfig = Omit<Sections["cluster"], "logRetentionDays"> & {
-    name: string;
-    logRetentionDays: number;
-    /** The autoscaler the cluster runs, decided: none on a Fargate-only cluster. */
-    autoscaler?: "karpenter" | "cluster-autoscaler";
-};
-export type NodeGroupConfig = ClusterConfig["nodeGroups"][string];
-export type NodePoolConfig = ClusterConfig["nodePools"][string];
-/** The ALB, with the stage's defaults for access logs and deletion protection decided. */
-export type LoadBalancerConfig = Sections["loadBalancer"] & { readonly accessLogs: boolean; readonly deletionProtection: boolean };
-
-export interface AppConfig extends Omit<z.output<typeof appSchema>, "namespace" | "slo"> {
-    readonly name: string;
-    readonly namespace: string;
-    /** The availability objective, with the stage's default decided. */
-    readonly slo: Slo;
-    /** The database password, from the secret config key named by `dbPasswordKey`; none without rds. */
-    readonly dbPassword?: pulumi.Output<string>;
-    /** The secret variables, by name, from the keys named by `secretEnvKey`. */
-    readonly secretEnvValues: Readonly<Record<string, pulumi.Output<string>>>;
-}
-
-/** The validated configuration of one stack. */
-export interface PlatformConfig {
-    readonly stack: string;
-    readonly stage: Stage;
-    readonly region: string;
-    readonly network: NetworkConfig;
-    readonly cluster: ClusterConfig;
-    readonly apps: Record<string, AppConfig>;
-    readonly loadBalancer: LoadBalancerConfig;
-    /** Every addon with `enabled` decided. */
-    readonly addons: AddonsConfig;
-    /** The CI identities and runners of this stack. */
-    readonly ci: CiConfig;
-    readonly monitoring: Omit<MonitoringInput, "datadog"> & {
-        /** The Datadog monitors' thresholds and windows, with the stage's defaults decided. */
-        readonly datadog: DatadogThresholds;
-        /** The incoming webhook for Lambda delivery (`eks-platform:slackWebhookUrl`), a secret. */
-        readonly slackWebhookUrl?: pulumi.Output<string>;
-    };
-    /** Datadog, when the agent is on (`addons.datadog.enabled`); its monitors and dashboards with it. */
-    readonly datadog?: {
-        /** The Datadog site, e.g. datadoghq.eu. */
-        readonly site: string;
-        /** The Datadog API key (`datadog:apiKey`), for the agent and the provider. */
-        readonly apiKey: pulumi.Output<string>;
-        /** The Datadog application key (`datadog:appKey`), for the provider. */
-        readonly appKey: pulumi.Output<string>;
-    };
-    /** Tags every AWS resource carries. */
-    readonly tags: Record<string, string>;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Parsing
@@ -179,7 +144,19 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
     problems.push(...regionIssues);
 
     const required = requiredSecrets(raw.values);
-    problems.push(...crossSectionProblems(stack, inputs, regionIssues.length === 0 ? region : undefined, options.today ?? today()));
+    problems.push(...slotProblems(stack, inputs));
+    // Each slot is checked as its own `cluster` against the shared sections, under its own key.
+    const slotProblemsSeen = new Set<string>();
+    for (const slot of slotInputs(inputs)) {
+        const checked = crossSectionProblems(stack, { ...inputs, cluster: slot.input }, regionIssues.length === 0 ? region : undefined, options.today ?? today(), slot.slot);
+        for (const problem of problemsForSlot(checked, slot)) {
+            const seen = JSON.stringify([problem.key, problem.value, problem.expected]);
+            if (!slotProblemsSeen.has(seen)) {
+                slotProblemsSeen.add(seen);
+                problems.push(problem);
+            }
+        }
+    }
     const requiredKeys = required.map((s) => s.key);
     problems.push(
         ...unknownKeyProblems(
@@ -198,35 +175,54 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
         }
     }
 
-    const resolved =
-        sections.addons &&
-        sections.cluster &&
-        sections.apps &&
-        resolveAddons(sections.addons, {
-            fargateOnly: sections.cluster.fargateOnly,
-            autoscaler: resolveAutoscaler(sections.cluster),
-            selfManagedNodeGroups: Object.values(sections.cluster.nodeGroups).some((g) => g.kind === "self-managed"),
-            apps: Object.keys(sections.apps).length > 0,
-        });
-    for (const problem of resolved?.problems ?? []) {
-        problems.push({ key: `${PROJECT}:addons.${problem.path}`, value: problem.value, expected: problem.expected });
-    }
+    const clusterSlots = SLOTS.flatMap((slot) => {
+        const cluster = sections.clusters ? sections.clusters[slot] : slot === "blue" ? sections.cluster : undefined;
+        return cluster ? [{ slot, cluster }] : [];
+    });
+    const resolved = clusterSlots.map(({ slot, cluster }) => {
+        const addons =
+            sections.addons &&
+            sections.apps &&
+            resolveAddons(sections.addons, {
+                fargateOnly: cluster.fargateOnly,
+                autoscaler: resolveAutoscaler(cluster),
+                selfManagedNodeGroups: Object.values(cluster.nodeGroups).some((g) => g.kind === "self-managed"),
+                apps: Object.keys(sections.apps).length > 0,
+            });
+        for (const problem of addons?.problems ?? []) {
+            const found = { key: `${PROJECT}:addons.${problem.path}`, value: problem.value, expected: problem.expected };
+            if (!problems.some((p) => p.key === found.key && p.expected === found.expected)) {
+                problems.push(found);
+            }
+        }
+        return { slot, cluster, addons: addons?.addons };
+    });
 
     if (problems.length > 0) {
         throw new StackConfigError(stack, problems);
     }
-    const { stage, network, cluster, apps, datadogSite, loadBalancer, monitoring, ci } = sections as Sections;
+    const { stage, network, apps, datadogSite, loadBalancer, monitoring, ci, traffic } = sections as Sections;
+    const weights = slotWeights(
+        resolved.map((r) => r.slot),
+        traffic,
+    );
+    const slots: ClusterSlotConfig[] = resolved.map(({ slot, cluster, addons }) => ({
+        slot,
+        weight: weights[slot],
+        cluster: {
+            ...cluster,
+            name: clusterName(cluster, stack, slot),
+            autoscaler: resolveAutoscaler(cluster),
+            logRetentionDays: cluster.logRetentionDays ?? stageProfile(stage).controlPlaneLogRetentionDays,
+        },
+        addons: addons!,
+    }));
     return {
         stack,
         stage,
         region: region!,
         network,
-        cluster: {
-            ...cluster,
-            name: clusterName(cluster, stack),
-            autoscaler: resolveAutoscaler(cluster),
-            logRetentionDays: cluster.logRetentionDays ?? stageProfile(stage).controlPlaneLogRetentionDays,
-        },
+        slots,
         apps: Object.fromEntries(
             Object.entries(apps).map(([name, app]) => [
                 name,
@@ -240,7 +236,6 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
                 },
             ]),
         ),
-        addons: resolved!.addons,
         ci,
         loadBalancer: {
             ...loadBalancer,
@@ -252,7 +247,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
             datadog: resolveDatadogThresholds(monitoring.datadog, stage),
             slackWebhookUrl: secrets[SLACK_WEBHOOK_KEY],
         },
-        datadog: resolved!.addons.datadog.enabled
+        datadog: slots[0].addons.datadog.enabled
             ? { site: datadogSite, apiKey: secrets[DATADOG_API_KEY], appKey: secrets[DATADOG_APP_KEY] }
             : undefined,
         tags: { Project: PROJECT, Stage: stage, Stack: stack, ManagedBy: "pulumi" },

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { accessLogBucketPolicy } from "../components/app/app-load-balancer";
+import { accessLogBucketPolicy } from "../components/app/access-log-bucket";
 import { hostPatternCovers, pathPatterns, rulePriorities } from "../stacks/routing";
 import { configData, contentAddressedName, imageVersion, shutdownTiming } from "../components/app/app-release";
 import { ProgramRun, RenderedResource, resourceNamed, resourcesOfType, runProgram, SECRET_MASK } from "../offline/program-run";

@@ -172,7 +172,7 @@ const TOLD: Record<string, string[]> = {
         '[dev] eks-plaform:loadBalancer = {"allowedCidrs":["203.0.113.0/24"]}: unknown namespace "eks-plaform" (did you mean eks-platform:loadBalancer?): nothing reads it, so the stack would deploy without it; expected keys under eks-platform:, aws: or datadog:',
     ],
     "a misspelt section name": [
-        '[dev] eks-platform:loadBalancers = {"allowedCidrs":["203.0.113.0/24"]}: unknown key: expected one of eks-platform:stage, eks-platform:network, eks-platform:cluster, eks-platform:apps, eks-platform:addons, eks-platform:loadBalancer, eks-platform:monitoring, eks-platform:ci, eks-platform:datadogSite, eks-platform:webDbPassword, eks-platform:slackWebhookUrl (did you mean eks-platform:loadBalancer?)',
+        '[dev] eks-platform:loadBalancers = {"allowedCidrs":["203.0.113.0/24"]}: unknown key: expected one of eks-platform:stage, eks-platform:network, eks-platform:cluster, eks-platform:clusters, eks-platform:traffic, eks-platform:apps, eks-platform:addons, eks-platform:loadBalancer, eks-platform:monitoring, eks-platform:ci, eks-platform:datadogSite, eks-platform:webDbPassword, eks-platform:slackWebhookUrl (did you mean eks-platform:loadBalancer?)',
     ],
     "datadog:apiUrl, which the program's own provider ignores": [
         '[dev] datadog:apiUrl = "https://api.datadoghq.eu/": expected no datadog:apiUrl: the program builds the Datadog provider itself from eks-platform:datadogSite (e.g. datadoghq.eu), so it would be ignored',

@@ -39,7 +39,7 @@ describe("stack config", () => {
                 const config = load(stack);
                 expect(config.stage).to.equal(stack);
                 expect(config.region).to.equal("eu-west-1");
-                expect(config.cluster.name).to.equal(`eks-platform-${stack}`);
+                expect(config.slots[0].cluster.name).to.equal(`eks-platform-${stack}`);
             });
         }
 
@@ -50,21 +50,21 @@ describe("stack config", () => {
             expect(prd.network.availabilityZones).to.have.length(3);
             expect(prd.network.natGateways).to.equal("onePerAz");
             expect(stg.network.natGateways).to.equal("onePerAz");
-            expect(dev.cluster.nodeGroups.system.instanceTypes).to.deep.equal(["t4g.medium"]);
-            expect(prd.cluster.nodeGroups.system.minSize).to.be.greaterThan(stg.cluster.nodeGroups.system.minSize);
-            expect(stg.cluster.nodeGroups.system.minSize).to.be.greaterThan(dev.cluster.nodeGroups.system.minSize);
+            expect(dev.slots[0].cluster.nodeGroups.system.instanceTypes).to.deep.equal(["t4g.medium"]);
+            expect(prd.slots[0].cluster.nodeGroups.system.minSize).to.be.greaterThan(stg.slots[0].cluster.nodeGroups.system.minSize);
+            expect(stg.slots[0].cluster.nodeGroups.system.minSize).to.be.greaterThan(dev.slots[0].cluster.nodeGroups.system.minSize);
             // Every stage runs prd's shape: Karpenter with on-demand and spot pools, a small managed system group.
             for (const config of [dev, stg, prd]) {
-                expect(config.cluster.autoscaler).to.equal("karpenter");
-                expect(Object.keys(config.cluster.nodeGroups)).to.deep.equal(["system"]);
-                expect(config.cluster.nodeGroups.system).to.include({ kind: "managed", capacityType: "ON_DEMAND", architecture: "arm64" });
-                expect(Object.keys(config.cluster.nodePools)).to.deep.equal(["on-demand", "spot"]);
+                expect(config.slots[0].cluster.autoscaler).to.equal("karpenter");
+                expect(Object.keys(config.slots[0].cluster.nodeGroups)).to.deep.equal(["system"]);
+                expect(config.slots[0].cluster.nodeGroups.system).to.include({ kind: "managed", capacityType: "ON_DEMAND", architecture: "arm64" });
+                expect(Object.keys(config.slots[0].cluster.nodePools)).to.deep.equal(["on-demand", "spot"]);
             }
-            expect(Number(prd.cluster.nodePools["on-demand"].limits.cpu)).to.be.greaterThan(
-                Number(stg.cluster.nodePools["on-demand"].limits.cpu),
+            expect(Number(prd.slots[0].cluster.nodePools["on-demand"].limits.cpu)).to.be.greaterThan(
+                Number(stg.slots[0].cluster.nodePools["on-demand"].limits.cpu),
             );
-            expect(Number(stg.cluster.nodePools["on-demand"].limits.cpu)).to.be.greaterThan(
-                Number(dev.cluster.nodePools["on-demand"].limits.cpu),
+            expect(Number(stg.slots[0].cluster.nodePools["on-demand"].limits.cpu)).to.be.greaterThan(
+                Number(dev.slots[0].cluster.nodePools["on-demand"].limits.cpu),
             );
         });
 

@@ -244,7 +244,7 @@ describe("EksCluster", () => {
                 const config = loadStackConfig();
                 for (const color of ["blue", "green"]) {
                     const cluster = new EksCluster(color, {
-                        clusterName: `${config.cluster.name}-${color}`,
+                        clusterName: `${config.slots[0].cluster.name}-${color}`,
                         kubernetesVersion: "1.35",
                         upgradePolicy: "STANDARD",
                         vpcId: "vpc-1",
@@ -257,8 +257,8 @@ describe("EksCluster", () => {
                         privateEndpointClientCidrs: ["10.20.0.0/24"],
                         logTypes: ["api"],
                         logRetentionDays: 30,
-                        nodeGroups: config.cluster.nodeGroups,
-                        autoscaler: config.cluster.autoscaler,
+                        nodeGroups: config.slots[0].cluster.nodeGroups,
+                        autoscaler: config.slots[0].cluster.autoscaler,
                         tags: {},
                     });
                     const addons = new KubeSystemAddons(`${color}-addons`, {
@@ -270,7 +270,7 @@ describe("EksCluster", () => {
                         provider: cluster.provider,
                         podIdentityAgent: cluster.podIdentityAgent,
                         compute: cluster.compute,
-                        addons: config.addons,
+                        addons: config.slots[0].addons,
                         datadog: config.datadog,
                         fargateOnly: false,
                         selfManagedAsgs: cluster.selfManagedAsgs,
@@ -281,7 +281,7 @@ describe("EksCluster", () => {
                             subnetIds: ["subnet-a", "subnet-b"],
                             securityGroupId: cluster.clusterSecurityGroupId,
                             clusterEndpoint: cluster.endpoint,
-                            nodePools: config.cluster.nodePools,
+                            nodePools: config.slots[0].cluster.nodePools,
                         },
                     });
                     new AppRelease(`web-${color}`, {

@@ -150,8 +150,8 @@ describe("burn-rate alerts (CloudWatch)", () => {
             runbookUrl: "https://r",
             tiers: DEFAULT_BURN_RATE_TIERS,
             apps: {
-                web: { targetGroup: TG, slo: { availabilityPercent: 99.9, windowDays: 30 } },
-                api: { targetGroup: "targetgroup/api/1", slo: { availabilityPercent: 99, windowDays: 90 } },
+                web: { targetGroups: [TG], slo: { availabilityPercent: 99.9, windowDays: 30 } },
+                api: { targetGroups: ["targetgroup/api/1"], slo: { availabilityPercent: 99, windowDays: 90 } },
             },
         });
         expect(alerts.map((a) => [a.key, a.severity, a.burnRate, a.threshold])).to.deep.equal([
@@ -176,7 +176,7 @@ describe("the Datadog SLO of each app", () => {
             denominator: ["2xx", "3xx", "4xx", "5xx"].map(count).join(" + "),
         });
         expect(slo.thresholds).to.deep.equal([{ timeframe: "30d", target: 99.9, warning: 99.95 }]);
-        expect(sloQuery("targetgroup/Web/1").numerator).to.match(
+        expect(sloQuery(["targetgroup/Web/1"]).numerator).to.match(
             /^sum:aws\.applicationelb\.httpcode_target_2xx\{targetgroup:targetgroup\/web\/1\}\.as_count\(\) \+ /,
         );
         expect(sloThreshold({ availabilityPercent: 99, windowDays: 90 })).to.deep.equal({ timeframe: "90d", target: 99, warning: 99.5 });

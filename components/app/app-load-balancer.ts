@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { cidrKey } from "../../stacks/cidr";
 import { pathPatterns, rulePriorities } from "../../stacks/routing";
+import type { Slot } from "../../stacks/schema/slots";
+import { accessLogBucket } from "./access-log-bucket";
 
 /** How the ALB reaches one app. */
 export interface AlbAppRoute {
@@ -23,6 +25,8 @@ export interface AppLoadBalancerArgs {
     vpcCidr: string;
     publicSubnetIds: pulumi.Input<string[]>;
     apps: AlbAppRoute[];
+    /** The cluster slots, each with a target group per app and its percent of the app's requests. */
+    slots: readonly { slot: Slot; weight: number }[];
     /** ACM certificate; without one the ALB serves HTTP only (dev). */
     certificateArn?: string;
     sslPolicy: string;
@@ -43,29 +47,29 @@ export function routeConditions(route: Pick<AlbAppRoute, "hosts" | "pathPrefix">
     ];
 }
 
-/** Lets the region's load balancer log delivery write, and nothing else. */
-export function accessLogBucketPolicy(bucketArn: string, elbAccountArn: string): aws.iam.PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "LoadBalancerLogDelivery",
-                Effect: "Allow",
-                // Regions launched before August 2022 deliver as the region's ELB account, newer ones as the service.
-                Principal: { AWS: elbAccountArn, Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
-                Action: "s3:PutObject",
-                Resource: `${bucketArn}/*`,
-            },
-            {
-                Sid: "TlsOnly",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [bucketArn, `${bucketArn}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
-        ],
-    };
+export interface SlotTargetGroup {
+    arn: pulumi.Output<string>;
+    arnSuffix: pulumi.Output<string>;
+}
+
+/**
+ * A target group's logical name: blue's `<alb>-<app>` (what single-cluster stacks have always
+ * had), green's `<alb>-<app>-g`; Pulumi adds 7 characters within ELB's 32 (stacks/checks/slots.ts).
+ */
+export function targetGroupName(alb: string, app: string, slot: Slot): string {
+    return slot === "blue" ? `${alb}-${app}` : `${alb}-${app}-g`;
+}
+
+/**
+ * One target group: a plain forward, as single-cluster stacks have always had. Two: a weighted
+ * forward (ELB weights 0 to 999 per group), without stickiness, so a shift or a rollback moves
+ * every client within seconds instead of when its stickiness cookie expires.
+ */
+export function forwardAction(groups: { arn: pulumi.Input<string>; weight: number }[]): aws.types.input.lb.ListenerRuleAction {
+    if (groups.length === 1) {
+        return { type: "forward", targetGroupArn: groups[0].arn };
+    }
+    return { type: "forward", forward: { targetGroups: groups.map(({ arn, weight }) => ({ arn, weight })) } };
 }
 
 /**
@@ -79,8 +83,8 @@ export class AppLoadBalancer extends pulumi.ComponentResource {
     readonly arnSuffix: pulumi.Output<string>;
     /** The ALB's security group: pods accept traffic from it only. */
     readonly securityGroupId: pulumi.Output<string>;
-    /** Per app: the target group's ARN (for the TargetGroupBinding) and arnSuffix (for alarms). */
-    readonly targetGroups: Record<string, { arn: pulumi.Output<string>; arnSuffix: pulumi.Output<string> }>;
+    /** Per app and slot: the target group's ARN (for the TargetGroupBinding) and arnSuffix (for alarms). */
+    readonly targetGroups: Record<string, Partial<Record<Slot, SlotTargetGroup>>>;
     /** Base URL per app. */
     readonly urls: Record<string, pulumi.Output<string>>;
 
@@ -132,7 +136,7 @@ export class AppLoadBalancer extends pulumi.ComponentResource {
             );
         }
 
-        const logs = args.accessLogs ? this.accessLogBucket(name, args) : undefined;
+        const logs = args.accessLogs ? accessLogBucket(name, args.accessLogRetentionDays, args.tags, this) : undefined;
         const alb = new aws.lb.LoadBalancer(
             name,
             {
@@ -196,38 +200,43 @@ export class AppLoadBalancer extends pulumi.ComponentResource {
         this.targetGroups = {};
         this.urls = {};
         for (const app of args.apps) {
-            const targetGroup = new aws.lb.TargetGroup(
-                `${name}-${app.name}`,
-                {
-                    vpcId: args.vpcId,
-                    targetType: "ip",
-                    port: app.port,
-                    protocol: "HTTP",
-                    deregistrationDelay: app.deregistrationDelaySeconds,
-                    healthCheck: {
-                        path: app.healthCheckPath,
-                        matcher: "200-399",
-                        interval: 15,
-                        timeout: 5,
-                        healthyThreshold: 2,
-                        unhealthyThreshold: 3,
+            const groups = args.slots.map(({ slot, weight }) => {
+                const targetGroup = new aws.lb.TargetGroup(
+                    targetGroupName(name, app.name, slot),
+                    {
+                        vpcId: args.vpcId,
+                        targetType: "ip",
+                        port: app.port,
+                        protocol: "HTTP",
+                        deregistrationDelay: app.deregistrationDelaySeconds,
+                        healthCheck: {
+                            path: app.healthCheckPath,
+                            matcher: "200-399",
+                            interval: 15,
+                            timeout: 5,
+                            healthyThreshold: 2,
+                            unhealthyThreshold: 3,
+                        },
+                        tags: { ...args.tags, App: app.name, Slot: slot },
                     },
-                    tags: { ...args.tags, App: app.name },
-                },
-                { parent: this },
-            );
+                    { parent: this },
+                );
+                return { slot, weight, targetGroup };
+            });
             new aws.lb.ListenerRule(
                 `${name}-${app.name}`,
                 {
                     listenerArn: listener.arn,
                     priority: priorities[app.name],
                     conditions: routeConditions(app),
-                    actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+                    actions: [forwardAction(groups.map(({ weight, targetGroup }) => ({ arn: targetGroup.arn, weight })))],
                     tags: args.tags,
                 },
                 { parent: this },
             );
-            this.targetGroups[app.name] = { arn: targetGroup.arn, arnSuffix: targetGroup.arnSuffix };
+            this.targetGroups[app.name] = Object.fromEntries(
+                groups.map(({ slot, targetGroup }) => [slot, { arn: targetGroup.arn, arnSuffix: targetGroup.arnSuffix }]),
+            );
             const host = app.hosts[0] && !app.hosts[0].startsWith("*") ? pulumi.output(app.hosts[0]) : alb.dnsName;
             this.urls[app.name] = pulumi.interpolate`${https ? "https" : "http"}://${host}${app.pathPrefix}`;
         }
@@ -242,57 +251,5 @@ export class AppLoadBalancer extends pulumi.ComponentResource {
             targetGroups: this.targetGroups,
             urls: this.urls,
         });
-    }
-
-    /** A private, SSE-S3 encrypted bucket (the only encryption ALB log delivery supports), expiring old logs. */
-    private accessLogBucket(name: string, args: AppLoadBalancerArgs): { bucket: pulumi.Output<string>; policy: aws.s3.BucketPolicy } {
-        const bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: false, tags: args.tags }, { parent: this });
-        new aws.s3.BucketPublicAccessBlock(
-            `${name}-access-logs`,
-            {
-                bucket: bucket.id,
-                blockPublicAcls: true,
-                blockPublicPolicy: true,
-                ignorePublicAcls: true,
-                restrictPublicBuckets: true,
-            },
-            { parent: this },
-        );
-        new aws.s3.BucketOwnershipControls(
-            `${name}-access-logs`,
-            {
-                bucket: bucket.id,
-                rule: { objectOwnership: "BucketOwnerEnforced" },
-            },
-            { parent: this },
-        );
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-access-logs`,
-            {
-                bucket: bucket.id,
-                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-            },
-            { parent: this },
-        );
-        new aws.s3.BucketLifecycleConfiguration(
-            `${name}-access-logs`,
-            {
-                bucket: bucket.id,
-                rules: [{ id: "expire", status: "Enabled", filter: {}, expiration: { days: args.accessLogRetentionDays } }],
-            },
-            { parent: this },
-        );
-        const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
-        const policy = new aws.s3.BucketPolicy(
-            `${name}-access-logs`,
-            {
-                bucket: bucket.id,
-                policy: pulumi
-                    .all([bucket.arn, elbAccount.arn])
-                    .apply(([bucketArn, elbArn]) => JSON.stringify(accessLogBucketPolicy(bucketArn, elbArn))),
-            },
-            { parent: this },
-        );
-        return { bucket: bucket.bucket, policy };
     }
 }

@@ -11,8 +11,8 @@ import type { Stage } from "../../stacks/config";
 import { ALB_METRICS } from "./datadog-queries";
 
 export interface SloApp {
-    /** The target group's `arnSuffix` (targetgroup/<name>/<id>): the `targetgroup` tag of its metrics. */
-    targetGroup: pulumi.Input<string>;
+    /** The `arnSuffix` (targetgroup/<name>/<id>, the `targetgroup` tag of its metrics) of the app's target group in each slot. */
+    targetGroups: pulumi.Input<string>[];
     slo: Slo;
 }
 
@@ -28,8 +28,9 @@ export interface DatadogSlosArgs {
  * responses by class, good being all but 5XX. Sums only, no subtraction: each class is reported
  * only when non-zero, and a sum of the classes is what the other side sums too.
  */
-export function sloQuery(targetGroup: string): { numerator: string; denominator: string } {
-    return { numerator: responses(targetGroup, ["2xx", "3xx", "4xx"]), denominator: responses(targetGroup, ["2xx", "3xx", "4xx", "5xx"]) };
+export function sloQuery(targetGroups: string[]): { numerator: string; denominator: string } {
+    const classes = (names: string[]) => targetGroups.map((targetGroup) => responses(targetGroup, names)).join(" + ");
+    return { numerator: classes(["2xx", "3xx", "4xx"]), denominator: classes(["2xx", "3xx", "4xx", "5xx"]) };
 }
 
 /** `sum:...{targetgroup:<tg>}.as_count()` of each response class, added. */
@@ -57,14 +58,14 @@ export class DatadogSlos extends pulumi.ComponentResource {
     constructor(name: string, args: DatadogSlosArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:monitoring:DatadogSlos", name, {}, opts);
         this.ids = {};
-        for (const [app, { targetGroup, slo }] of Object.entries(args.apps)) {
+        for (const [app, { targetGroups, slo }] of Object.entries(args.apps)) {
             const objective = new datadog.ServiceLevelObjective(
                 `${name}-${app}`,
                 {
                     name: `[${args.clusterName}] ${app} availability`,
                     type: "metric",
                     description: `Share of ${app}'s requests (its ALB target group) answered without a 5XX. Objective ${slo.availabilityPercent}% over ${slo.windowDays} days; CloudWatch burn-rate alarms page on it. Managed by eks-platform (Pulumi).`,
-                    query: pulumi.output(targetGroup).apply(sloQuery),
+                    query: pulumi.all(targetGroups).apply(sloQuery),
                     thresholds: [sloThreshold(slo)],
                     tags: [`env:${args.stage}`, `kube_cluster_name:${args.clusterName}`, `service:${app}`, "managed-by:pulumi"],
                 },

@@ -12,8 +12,8 @@ import { AlarmDefinition, alarmProblems } from "./alb-alarms";
 import { NOTIFIES_THROUGH_COMPOSITE } from "./alert-routing";
 
 export interface SloAppInput {
-    /** The target group's `arnSuffix`: CloudWatch's TargetGroup dimension. */
-    targetGroup: pulumi.Input<string>;
+    /** The `arnSuffix` (CloudWatch's TargetGroup dimension) of the app's target group in each slot. */
+    targetGroups: pulumi.Input<string>[];
     slo: Slo;
 }
 
@@ -59,7 +59,7 @@ export function tierKey(tier: Pick<BurnRateTier, "longWindowMinutes" | "shortWin
 function windowAlarm(
     input: BurnRateInput,
     app: string,
-    targetGroup: pulumi.Input<string>,
+    targetGroups: pulumi.Input<string>[],
     tier: BurnRateTier,
     which: "long" | "short",
     rate: number,
@@ -67,12 +67,20 @@ function windowAlarm(
 ): AlarmDefinition {
     const minutes = which === "long" ? tier.longWindowMinutes : tier.shortWindowMinutes;
     const period = minutes * 60;
-    const dimensions = { LoadBalancer: input.loadBalancer, TargetGroup: targetGroup };
-    const sum = (id: string, metricName: string) => ({
+    const metric = (id: string, metricName: string, targetGroup: pulumi.Input<string>) => ({
         id,
         returnData: false,
-        metric: { namespace: ELB, metricName, dimensions, period, stat: "Sum" },
+        metric: { namespace: ELB, metricName, dimensions: { LoadBalancer: input.loadBalancer, TargetGroup: targetGroup }, period, stat: "Sum" },
     });
+    // One target group: its sums as they are. Two slots: each slot's sums, added (a slot with no
+    // requests reports nothing, so each is filled with 0), under the same ids.
+    const sum = (id: string, metricName: string) =>
+        targetGroups.length === 1
+            ? [metric(id, metricName, targetGroups[0])]
+            : [
+                  ...targetGroups.map((targetGroup, i) => metric(`${id}${i}`, metricName, targetGroup)),
+                  { id, returnData: false, expression: targetGroups.map((_, i) => `FILL(${id}${i}, 0)`).join(" + ") },
+              ];
     return {
         key: `${app}-slo-${tierKey(tier)}-${which}`,
         // The tier's windows in the name: two tiers sharing a window and a rate get two alarms.
@@ -87,9 +95,9 @@ function windowAlarm(
         // Failed requests: the app's 5XX, and connections to its pods that failed (the ALB then
         // answers 502/503 itself, which its own 5XX metric counts without a target group).
         metricQueries: [
-            sum("requests", "RequestCount"),
-            sum("errors", "HTTPCode_Target_5XX_Count"),
-            sum("connectionErrors", "TargetConnectionErrorCount"),
+            ...sum("requests", "RequestCount"),
+            ...sum("errors", "HTTPCode_Target_5XX_Count"),
+            ...sum("connectionErrors", "TargetConnectionErrorCount"),
             {
                 id: "ratio",
                 returnData: true,
@@ -114,13 +122,13 @@ export function burnRateMessage(app: string, slo: Slo, tier: BurnRateTier, rate:
 }
 
 export function burnRateAlerts(input: BurnRateInput): BurnRateAlert[] {
-    return Object.entries(input.apps).flatMap(([app, { targetGroup, slo }]) =>
+    return Object.entries(input.apps).flatMap(([app, { targetGroups, slo }]) =>
         input.tiers.map((tier) => {
             const rate = burnRate(tier, slo.windowDays);
             const threshold = errorRatioThreshold(rate, slo.availabilityPercent);
             const windows: [AlarmDefinition, AlarmDefinition] = [
-                windowAlarm(input, app, targetGroup, tier, "long", rate, threshold),
-                windowAlarm(input, app, targetGroup, tier, "short", rate, threshold),
+                windowAlarm(input, app, targetGroups, tier, "long", rate, threshold),
+                windowAlarm(input, app, targetGroups, tier, "short", rate, threshold),
             ];
             return {
                 key: `${app}-slo-${tierKey(tier)}`,

@@ -19,6 +19,7 @@ import { appStageProblems } from "./apps";
 import { accountOf, loadBalancerStageProblems } from "./load-balancer";
 import { monitoringProblems } from "./monitoring";
 import { sloProblems } from "./slo";
+import { Slot } from "../schema/slots";
 import { versionLifecycleProblems } from "./versions";
 
 /** The raw (parsed but unvalidated) value of each `eks-platform:` section. */
@@ -28,7 +29,13 @@ export type SectionInputs = Partial<Record<string, unknown>>;
  * `validRegion`: `aws:region` when it is well-formed, else undefined (its own problem is reported
  * apart). `today`: the date support windows are judged on.
  */
-export function crossSectionProblems(stack: string, inputs: SectionInputs, validRegion: string | undefined, today: Date): ConfigProblem[] {
+export function crossSectionProblems(
+    stack: string,
+    inputs: SectionInputs,
+    validRegion: string | undefined,
+    today: Date,
+    slot: Slot = "blue",
+): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const stage = validOrUndefined(z.enum(STAGES), inputs.stage);
     const network = (inputs.network ?? {}) as Record<string, any>;
@@ -102,7 +109,7 @@ export function crossSectionProblems(stack: string, inputs: SectionInputs, valid
     const account = stackAccount(inputs);
     problems.push(...account.problems);
     problems.push(...loadBalancerStageProblems(stage, inputs.loadBalancer, validRegion, account.id));
-    problems.push(...nameProblems(stack, inputs.cluster, inputs.apps, inputs.monitoring));
+    problems.push(...nameProblems(stack, inputs.cluster, inputs.apps, inputs.monitoring, slot));
     const idleTimeout = validOrUndefined(loadBalancerSchema, inputs.loadBalancer)?.idleTimeoutSeconds;
     problems.push(...monitoringProblems(stage, inputs.monitoring, idleTimeout, datadogEnabledIn(inputs.addons)));
     problems.push(...sloProblems(stage, inputs.monitoring, inputs.apps));

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { ConfigProblem, validOrUndefined } from "../problems";
 import { EKS_CLUSTER_NAME } from "../schema/cluster";
+import { Slot } from "../schema/slots";
 import { PROJECT } from "../schema/stage";
 
 /**
@@ -18,19 +19,22 @@ export const SELECTORS_PER_PROFILE = 5;
 /** Lambda function names are at most 64 characters (Lambda CreateFunction). */
 export const MAX_LAMBDA_NAME = 64;
 
-/** The EKS cluster's name: `cluster.name`, else `eks-platform-<stack>`, so two stacks never share one. */
-export function clusterName(cluster: Record<string, any>, stack: string): string {
-    return validOrUndefined(z.string(), cluster.name) ?? defaultClusterName(stack);
+/**
+ * The EKS cluster's name: `cluster.name`, else `eks-platform-<stack>` (blue, and a single
+ * cluster) or `eks-platform-<stack>-green`, so two stacks or two slots never share one.
+ */
+export function clusterName(cluster: Record<string, any>, stack: string, slot: Slot = "blue"): string {
+    return validOrUndefined(z.string(), cluster.name) ?? defaultClusterName(stack, slot);
 }
 
-export function defaultClusterName(stack: string): string {
-    return `${PROJECT}-${stack}`;
+export function defaultClusterName(stack: string, slot: Slot = "blue"): string {
+    return slot === "blue" ? `${PROJECT}-${stack}` : `${PROJECT}-${stack}-${slot}`;
 }
 
-export function nameProblems(stack: string, clusterInput: unknown, appsInput: unknown, monitoringInput: unknown): ConfigProblem[] {
+export function nameProblems(stack: string, clusterInput: unknown, appsInput: unknown, monitoringInput: unknown, slot: Slot = "blue"): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const cluster = (clusterInput ?? {}) as Record<string, any>;
-    const name = clusterName(cluster, stack);
+    const name = clusterName(cluster, stack, slot);
     if (cluster.name === undefined && !EKS_CLUSTER_NAME.test(name)) {
         problems.push({
             key: `${PROJECT}:cluster.name`,
