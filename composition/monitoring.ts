@@ -55,7 +55,10 @@ export function buildMonitoring(config: PlatformConfig, alb: AppLoadBalancer | u
     // Datadog SLOs stay one per app while traffic moves between slots.
     const sloApps = Object.fromEntries(
         alb
-            ? apps.map((app) => [app.name, { targetGroups: slots.map((slot) => alb.targetGroups[app.name][slot]!.arnSuffix), slo: app.slo }])
+            ? apps.map((app) => [
+                  app.name,
+                  { targetGroups: slots.map((slot) => alb.targetGroups[app.name][slot]!.arnSuffix), slo: app.slo },
+              ])
             : [],
     );
     if (alb) {

@@ -63,7 +63,9 @@ export const SECTIONS = {
     network: networkSchema.describe("The VPC: its range, zones and NAT gateways."),
     cluster: clusterSchema
         .optional()
-        .describe("The EKS cluster, its node groups and Karpenter's NodePools. Required unless `eks-platform:clusters` holds blue/green slots."),
+        .describe(
+            "The EKS cluster, its node groups and Karpenter's NodePools. Required unless `eks-platform:clusters` holds blue/green slots.",
+        ),
     clusters: clustersSchema.optional(),
     traffic: trafficSchema.optional(),
     apps: appsSchema.describe(
@@ -148,7 +150,13 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
     // Each slot is checked as its own `cluster` against the shared sections, under its own key.
     const slotProblemsSeen = new Set<string>();
     for (const slot of slotInputs(inputs)) {
-        const checked = crossSectionProblems(stack, { ...inputs, cluster: slot.input }, regionIssues.length === 0 ? region : undefined, options.today ?? today(), slot.slot);
+        const checked = crossSectionProblems(
+            stack,
+            { ...inputs, cluster: slot.input },
+            regionIssues.length === 0 ? region : undefined,
+            options.today ?? today(),
+            slot.slot,
+        );
         for (const problem of problemsForSlot(checked, slot)) {
             const seen = JSON.stringify([problem.key, problem.value, problem.expected]);
             if (!slotProblemsSeen.has(seen)) {

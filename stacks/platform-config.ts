@@ -26,7 +26,10 @@ export type ClusterConfig = Omit<z.output<typeof clusterSchema>, "logRetentionDa
 export type NodeGroupConfig = ClusterConfig["nodeGroups"][string];
 export type NodePoolConfig = ClusterConfig["nodePools"][string];
 /** The ALB, with the stage's defaults for access logs and deletion protection decided. */
-export type LoadBalancerConfig = z.output<typeof loadBalancerSchema> & { readonly accessLogs: boolean; readonly deletionProtection: boolean };
+export type LoadBalancerConfig = z.output<typeof loadBalancerSchema> & {
+    readonly accessLogs: boolean;
+    readonly deletionProtection: boolean;
+};
 
 /**
  * One cluster of the stack: `eks-platform:cluster` (slot blue, serving everything) or a slot of

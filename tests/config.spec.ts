@@ -57,7 +57,11 @@ describe("stack config", () => {
             for (const config of [dev, stg, prd]) {
                 expect(config.slots[0].cluster.autoscaler).to.equal("karpenter");
                 expect(Object.keys(config.slots[0].cluster.nodeGroups)).to.deep.equal(["system"]);
-                expect(config.slots[0].cluster.nodeGroups.system).to.include({ kind: "managed", capacityType: "ON_DEMAND", architecture: "arm64" });
+                expect(config.slots[0].cluster.nodeGroups.system).to.include({
+                    kind: "managed",
+                    capacityType: "ON_DEMAND",
+                    architecture: "arm64",
+                });
                 expect(Object.keys(config.slots[0].cluster.nodePools)).to.deep.equal(["on-demand", "spot"]);
             }
             expect(Number(prd.slots[0].cluster.nodePools["on-demand"].limits.cpu)).to.be.greaterThan(

@@ -29,10 +29,10 @@ export function accessLogBucketPolicy(bucketArn: string, elbAccountArn: string):
 
 /** A private, SSE-S3 encrypted bucket (the only encryption ALB log delivery supports), expiring old logs. */
 export function accessLogBucket(
-name: string,
-retentionDays: number,
-tags: Record<string, string>,
-parent: pulumi.Resource,
+    name: string,
+    retentionDays: number,
+    tags: Record<string, string>,
+    parent: pulumi.Resource,
 ): { bucket: pulumi.Output<string>; policy: aws.s3.BucketPolicy } {
     const bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: false, tags: tags }, { parent });
     new aws.s3.BucketPublicAccessBlock(

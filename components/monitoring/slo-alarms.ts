@@ -70,7 +70,13 @@ function windowAlarm(
     const metric = (id: string, metricName: string, targetGroup: pulumi.Input<string>) => ({
         id,
         returnData: false,
-        metric: { namespace: ELB, metricName, dimensions: { LoadBalancer: input.loadBalancer, TargetGroup: targetGroup }, period, stat: "Sum" },
+        metric: {
+            namespace: ELB,
+            metricName,
+            dimensions: { LoadBalancer: input.loadBalancer, TargetGroup: targetGroup },
+            period,
+            stat: "Sum",
+        },
     });
     // One target group: its sums as they are. Two slots: each slot's sums, added (a slot with no
     // requests reports nothing, so each is filled with 0), under the same ids.

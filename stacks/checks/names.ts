@@ -31,7 +31,13 @@ export function defaultClusterName(stack: string, slot: Slot = "blue"): string {
     return slot === "blue" ? `${PROJECT}-${stack}` : `${PROJECT}-${stack}-${slot}`;
 }
 
-export function nameProblems(stack: string, clusterInput: unknown, appsInput: unknown, monitoringInput: unknown, slot: Slot = "blue"): ConfigProblem[] {
+export function nameProblems(
+    stack: string,
+    clusterInput: unknown,
+    appsInput: unknown,
+    monitoringInput: unknown,
+    slot: Slot = "blue",
+): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const cluster = (clusterInput ?? {}) as Record<string, any>;
     const name = clusterName(cluster, stack, slot);

@@ -14,7 +14,11 @@ export interface StackSummary {
 
 /** What the rules across stacks need of a stack's validated config. */
 /** A stack's stage and the newest minor it runs (in either slot during a blue/green upgrade). */
-export function stackSummary(config: { stack: string; stage: Stage; slots: readonly { cluster: { kubernetesVersion: string } }[] }): StackSummary {
+export function stackSummary(config: {
+    stack: string;
+    stage: Stage;
+    slots: readonly { cluster: { kubernetesVersion: string } }[];
+}): StackSummary {
     const versions = config.slots.map((s) => s.cluster.kubernetesVersion).sort((a, b) => minorNumber(a) - minorNumber(b));
     return { stack: config.stack, stage: config.stage, kubernetesVersion: versions[versions.length - 1] };
 }

@@ -73,19 +73,33 @@ export function slotProblems(stack: string, inputs: SectionInputs): ConfigProble
         ];
     }
     if (inputs.cluster === undefined && inputs.clusters === undefined) {
-        return [{ key: key("cluster"), value: undefined, expected: `is required: the EKS cluster (or ${key("clusters")} with blue/green slots)` }];
+        return [
+            {
+                key: key("cluster"),
+                value: undefined,
+                expected: `is required: the EKS cluster (or ${key("clusters")} with blue/green slots)`,
+            },
+        ];
     }
     const traffic = validOrUndefined(z.record(z.string(), z.number()), inputs.traffic);
     if (inputs.clusters === undefined) {
         if (inputs.traffic !== undefined) {
-            problems.push({ key: key("traffic"), value: inputs.traffic, expected: `expected no traffic weights with one ${key("cluster")}: weights split traffic between ${key("clusters")} slots` });
+            problems.push({
+                key: key("traffic"),
+                value: inputs.traffic,
+                expected: `expected no traffic weights with one ${key("cluster")}: weights split traffic between ${key("clusters")} slots`,
+            });
         }
         return problems;
     }
     const slots = slotInputs(inputs).map((s) => s.slot);
     if (slots.length === 0 || !traffic) {
         if (slots.length === 2 && inputs.traffic === undefined) {
-            problems.push({ key: key("traffic"), value: undefined, expected: "is required with two slots: the percent each serves, such as { blue: 100, green: 0 } while green is checked" });
+            problems.push({
+                key: key("traffic"),
+                value: undefined,
+                expected: "is required with two slots: the percent each serves, such as { blue: 100, green: 0 } while green is checked",
+            });
         }
         return problems;
     }
@@ -108,7 +122,11 @@ export function slotProblems(stack: string, inputs: SectionInputs): ConfigProble
     }
     const sum = Object.values(traffic).reduce((total, w) => total + w, 0);
     if (missing.length === 0 && sum !== 100) {
-        problems.push({ key: key("traffic"), value: inputs.traffic, expected: `expected weights that sum to 100 (percent of each app's requests), not ${sum}` });
+        problems.push({
+            key: key("traffic"),
+            value: inputs.traffic,
+            expected: `expected weights that sum to 100 (percent of each app's requests), not ${sum}`,
+        });
     }
     if (slots.length === 2) {
         const clusters = validOrUndefined(slotMap, inputs.clusters)!;
@@ -122,7 +140,11 @@ export function slotProblems(stack: string, inputs: SectionInputs): ConfigProble
         }
         const [blueName, greenName] = SLOTS.map((slot) => clusterName((clusters[slot] ?? {}) as Record<string, unknown>, stack, slot));
         if (blueName === greenName) {
-            problems.push({ key: key("clusters.green.name"), value: greenName, expected: `expected a cluster name other than blue's: two EKS clusters cannot share "${greenName}"` });
+            problems.push({
+                key: key("clusters.green.name"),
+                value: greenName,
+                expected: `expected a cluster name other than blue's: two EKS clusters cannot share "${greenName}"`,
+            });
         }
         const apps = Object.keys(validOrUndefined(slotMap, inputs.apps ?? {}) ?? {});
         for (const app of apps.filter((name) => name.length > MAX_APP_NAME_WITH_GREEN)) {
