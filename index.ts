@@ -52,6 +52,8 @@ export = async () => {
                   tags: config.tags,
               });
 
+    // A slot that serves no traffic is not protected, so removing it from config can delete it;
+    // the one that serves traffic is, as a single cluster is (docs/blue-green.md).
     const slots = config.slots.map((slot) =>
         buildClusterSlot(
             config,
@@ -61,7 +63,7 @@ export = async () => {
                 securityGroupId: alb.securityGroupId,
                 targetGroupArns: Object.fromEntries(apps.map((app) => [app.name, alb.targetGroups[app.name][slot.slot]!.arn])),
             },
-            protect,
+            protect && slot.weight > 0,
         ),
     );
     const monitoring = buildMonitoring(config, alb);

@@ -10,7 +10,7 @@ import { RawStackConfig } from "../stacks/config";
 import { Change, diffFlat, Flat, flatten } from "./flat";
 import { SECRET_MASK, RenderedResource } from "./program-run";
 import { secretDigest } from "./stack-files";
-import { regional, replacedPart, replacingPaths, replacingWhenRemoved } from "./replacements";
+import { pathWithin, regional, replacedPart, replacingPaths, replacingWhenRemoved } from "./replacements";
 
 export interface ReviewedOptions {
     readonly protect: boolean;
@@ -80,7 +80,7 @@ export function resourceLabel(r: RenderedResource): string {
 
 /** Why changing these paths of this resource replaces it, if it does. */
 function replacementReasons(r: RenderedResource, changes: Change[], regionChanged: boolean): string[] {
-    const under = (path: string, prefixes: readonly string[]) => prefixes.some((f) => path === f || path.startsWith(`${f}.`));
+    const under = (path: string, patterns: readonly string[]) => patterns.some((pattern) => pathWithin(path, pattern));
     const by = r.type.startsWith("kubernetes:") ? "Kubernetes" : "the provider";
     const part = replacedPart(r.type);
     const paths = changes

@@ -18,7 +18,7 @@
  */
 
 export interface ReplacingInputs {
-    /** Input paths whose change replaces the resource (a change below a path counts). */
+    /** Input paths whose change replaces the resource (a change below a path counts; `*` is any one segment, such as a list index). */
     readonly paths: readonly string[];
     /** Paths that replace when removed only (adding them updates in place). */
     readonly whenRemoved?: readonly string[];
@@ -55,13 +55,20 @@ export const REPLACING_INPUTS: Readonly<Record<string, ReplacingInputs>> = {
         replaces: "the EKS cluster, and with it everything in it",
     },
     // awsx ec2.Vpc: the VPC on its range, its subnets (and their NAT gateways) on zones and ranges.
+    // A subnet is named after its spec's name and type and placed by its ranges (awsx/ec2/vpc.ts:
+    // aws.ec2.Subnet(spec.subnetName, { cidrBlock, availabilityZone })); a spec's tags are the
+    // subnets' tags, which update in place.
     "awsx:ec2:Vpc": {
         paths: [
             "cidrBlock",
             "ipv4IpamPoolId",
             "ipv4NetmaskLength",
             "availabilityZoneNames",
-            "subnetSpecs",
+            "subnetSpecs.*.type",
+            "subnetSpecs.*.name",
+            "subnetSpecs.*.cidrBlocks",
+            "subnetSpecs.*.cidrMask",
+            "subnetSpecs.*.size",
             "natGateways.elasticIpAllocationIds",
         ],
         replaces: "the VPC or its subnets and NAT gateways",
@@ -210,6 +217,13 @@ const KUBERNETES_IDENTITY = ["metadata.name", "metadata.namespace"];
 export function replacingPaths(type: string): readonly string[] {
     const own = REPLACING_INPUTS[type]?.paths ?? [];
     return type.startsWith("kubernetes:") ? [...KUBERNETES_IDENTITY, ...own] : own;
+}
+
+/** Whether an input path is the pattern's path or below it (`*` matches any one segment). */
+export function pathWithin(path: string, pattern: string): boolean {
+    const segments = path.split(".");
+    const wanted = pattern.split(".");
+    return wanted.length <= segments.length && wanted.every((segment, i) => segment === "*" || segment === segments[i]);
 }
 
 /** Paths that replace this type only when they are removed. */

@@ -8,26 +8,8 @@ import * as os from "os";
 import * as path from "path";
 import { configProblems } from "./support/config-problems";
 import { FIXTURE_DIR } from "./support/fixtures";
-import { ProgramRun, runProgram } from "../offline/program-run";
-
-/** Inputs that name something in the cloud account (AWS) or the Datadog organisation. */
-const PHYSICAL_KEYS = ["name", "namePrefix", "configurationName", "nodeGroupNamePrefix", "functionName"];
-
-function physicalNames(run: ProgramRun): Map<string, string> {
-    const names = new Map<string, string>();
-    for (const r of run.resources.filter((x) => /^(aws|awsx|eks|datadog):/.test(x.type))) {
-        for (const key of PHYSICAL_KEYS) {
-            const value = r.inputs[key];
-            if (typeof value === "string") {
-                names.set(value, `${r.type} ${r.name}.${key}`);
-            }
-        }
-        if (r.type === "datadog:index/dashboardJson:DashboardJson") {
-            names.set(JSON.parse(r.inputs.dashboard as string).title, `${r.type} ${r.name}.title`);
-        }
-    }
-    return names;
-}
+import { runProgram } from "../offline/program-run";
+import { physicalNames } from "./support/physical-names";
 
 describe("stack names", () => {
     it("a copy of a stack under another name shares no physical name with it", async () => {
