@@ -40,6 +40,12 @@ export function usd(amount: number): string {
     return `$${amount.toFixed(2)}`;
 }
 
+/** A rendered EKS cluster's Kubernetes minor and upgrade policy (EKS's default when unset: EXTENDED). */
+export function clusterSupport(cluster: RenderedResource): { version: string; supportType: string } {
+    const policy = cluster.inputs.upgradePolicy as { supportType?: string } | undefined;
+    return { version: String(cluster.inputs.version), supportType: policy?.supportType ?? "EXTENDED" };
+}
+
 /** One amount, or a low - high range. */
 export function usdRange(money: { readonly low: number; readonly high: number }): string {
     return money.low === money.high ? usd(money.low) : `${usd(money.low)} - ${usd(money.high)}`;
@@ -63,12 +69,10 @@ export function estimateCost(resources: readonly RenderedResource[], config: Fla
     let nodes = { low: 0, high: 0 };
 
     for (const cluster of ofType("eks:index:Cluster")) {
-        const version = String(flatValue(config, "eks-platform:cluster.kubernetesVersion"));
+        // Each cluster's own minor and policy: two blue/green slots may differ.
+        const { version, supportType } = clusterSupport(cluster);
         const window = KUBERNETES_MINORS[version];
-        const extended =
-            window !== undefined &&
-            pastStandardSupport(window, today()) &&
-            flatValue(config, "eks-platform:cluster.upgradePolicy") === "EXTENDED";
+        const extended = window !== undefined && pastStandardSupport(window, today()) && supportType === "EXTENDED";
         const hourly = extended ? FLAT_PRICES.eksExtendedClusterHour : FLAT_PRICES.eksStandardClusterHour;
         add({
             item: `EKS control plane ${cluster.inputs.name}`,

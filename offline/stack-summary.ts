@@ -6,7 +6,7 @@
 import { RawStackConfig } from "../stacks/config";
 import { KUBERNETES_MINORS } from "../stacks/kubernetes-versions";
 import { flatStackConfig } from "./change-diff";
-import { estimateCost, usdRange } from "./cost";
+import { clusterSupport, estimateCost, usdRange } from "./cost";
 import { flatValue } from "./flat";
 import { ProgramRun, RenderedResource } from "./program-run";
 
@@ -54,8 +54,13 @@ export function summaryMarkdown(run: ProgramRun, raw: RawStackConfig): string {
     const config = flatStackConfig(raw);
     const value = (key: string) => flatValue(config, key);
     const ofType = (type: string) => run.resources.filter((r) => r.type === type);
-    const version = String(value("eks-platform:cluster.kubernetesVersion"));
-    const support = KUBERNETES_MINORS[version];
+    const weights = (run.outputs.slots ?? {}) as Record<string, { clusterName: string; weight: number }>;
+    const clusterLine = (cluster: RenderedResource) => {
+        const { version, supportType } = clusterSupport(cluster);
+        const support = KUBERNETES_MINORS[version];
+        const slot = Object.entries(weights).find(([, s]) => s.clusterName === cluster.inputs.name);
+        return `- ${slot ? `slot ${slot[0]}, ${slot[1].weight}% of requests: ` : ""}cluster ${cluster.inputs.name}, Kubernetes ${version}: standard support until ${support?.endOfStandardSupport ?? "?"}, extended until ${support?.endOfExtendedSupport ?? "?"} (upgrade policy ${supportType})`;
+    };
     const cost = estimateCost(run.resources, config);
     const appUrls = (run.outputs.appUrls ?? {}) as Record<string, string>;
     const lines = [
@@ -67,7 +72,7 @@ export function summaryMarkdown(run: ProgramRun, raw: RawStackConfig): string {
         "",
         "## Cluster",
         "",
-        `- Kubernetes ${version}: standard support until ${support?.endOfStandardSupport ?? "?"}, extended until ${support?.endOfExtendedSupport ?? "?"} (upgrade policy ${value("eks-platform:cluster.upgradePolicy") ?? "STANDARD"})`,
+        ...ofType("eks:index:Cluster").map(clusterLine),
         ...ofType("eks:index:ManagedNodeGroup").map((g) => {
             const scaling = g.inputs.scalingConfig as { minSize: number; desiredSize: number; maxSize: number };
             return `- node group ${g.name}: ${(g.inputs.instanceTypes as string[]).join(", ")} (${g.inputs.capacityType}), ${scaling.minSize}-${scaling.maxSize} nodes, ${scaling.desiredSize} at first`;

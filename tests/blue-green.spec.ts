@@ -4,7 +4,9 @@
  */
 import { expect } from "chai";
 import { EXIT_STATUS, exitStatus, flatStackConfig, RenderSide, ResourceChange, stackChange } from "../offline/change-diff";
+import { estimateCost } from "../offline/cost";
 import { ProgramRun, RenderedResource } from "../offline/program-run";
+import { summaryMarkdown } from "../offline/stack-summary";
 import { reviewedOptions } from "../scripts/render";
 import { parseStackConfig } from "../stacks/config";
 import { configProblems } from "./support/config-problems";
@@ -259,6 +261,26 @@ describe("blue/green clusters", () => {
         expect(slots.green.weight).to.equal(10);
         expect(slots.blue.weight).to.equal(90);
         expect(single.run.outputs).to.not.have.property("slots");
+    });
+
+    it("summarises and prices each slot's cluster at its own minor", () => {
+        const summary = summaryMarkdown(
+            atTen.run,
+            readFixtureConfig("stg", { overrides: slotted({ blue: cluster, green }, { blue: 90, green: 10 }) }),
+        );
+        expect(summary).to.contain(
+            "- slot blue, 90% of requests: cluster eks-platform-stg, Kubernetes 1.35: standard support until 2027-03-27",
+        );
+        expect(summary).to.contain(
+            "- slot green, 10% of requests: cluster eks-platform-stg-green, Kubernetes 1.36: standard support until 2027-08-02",
+        );
+        const controlPlanes = estimateCost(atTen.run.resources, atTen.side.config).lines.filter((l) =>
+            l.item.startsWith("EKS control plane"),
+        );
+        expect(controlPlanes.map((l) => l.quantity)).to.deep.equal([
+            "1 cluster, standard support (1.35)",
+            "1 cluster, standard support (1.36)",
+        ]);
     });
 
     it("protects, in prd, the slot that serves traffic, and lets a slot at weight 0 be removed", async () => {

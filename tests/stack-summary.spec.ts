@@ -19,7 +19,7 @@ describe("stack summary", () => {
     it("says the Kubernetes version and its support date, the capacity, the addons' chart versions, the apps, alerting and cost", async () => {
         const summary = summaryMarkdown(await fixtureRun("prd"), readFixtureConfig("prd"));
         expect(summary).to.contain("```mermaid\nflowchart LR");
-        expect(summary).to.match(/- Kubernetes 1\.\d+: standard support until \d{4}-\d{2}-\d{2}/);
+        expect(summary).to.match(/- cluster [a-z0-9-]+, Kubernetes 1\.\d+: standard support until \d{4}-\d{2}-\d{2}/);
         expect(summary).to.match(/- node group eks-system: .+ \(ON_DEMAND\), \d+-\d+ nodes/);
         expect(summary).to.match(/- NodePool \S+: up to \d+ vCPU/);
         expect(summary).to.contain(`| eks-addons-metrics-server | metrics-server | ${metricsServer.CHART.version} | kube-system |`);
