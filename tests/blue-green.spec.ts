@@ -5,6 +5,8 @@
 import { expect } from "chai";
 import { EXIT_STATUS, exitStatus, flatStackConfig, RenderSide, ResourceChange, stackChange } from "../offline/change-diff";
 import { estimateCost } from "../offline/cost";
+import { evaluate, formatViolations } from "../policies/rule";
+import { RESOURCE_RULES, STACK_RULES } from "../policies/rules";
 import { ProgramRun, RenderedResource } from "../offline/program-run";
 import { summaryMarkdown } from "../offline/stack-summary";
 import { reviewedOptions } from "../scripts/render";
@@ -261,6 +263,12 @@ describe("blue/green clusters", () => {
         expect(slots.green.weight).to.equal(10);
         expect(slots.blue.weight).to.equal(90);
         expect(single.run.outputs).to.not.have.property("slots");
+    });
+
+    it("meets every policy of the pack at each step", () => {
+        for (const { run } of [atZero, atTen, greenOnly]) {
+            expect(formatViolations(evaluate(run.resources, RESOURCE_RULES, STACK_RULES))).to.equal("");
+        }
     });
 
     it("summarises and prices each slot's cluster at its own minor", () => {
