@@ -130,14 +130,31 @@ export const NODE_POOL_REFERENCE_TYPES: Readonly<Record<"arm64" | "amd64", Reado
 };
 
 /**
- * Regional prices beyond EC2, where a source gave them: us-east-1 from the AWS Price List
- * (SoongGuanLeong/de-platform docs/research/21-aws-pricing-snapshot.md: AmazonEC2 2026-09-25,
- * AWSELB 2026-09-11); us-east-2's NAT gateway from the worked example of aws.amazon.com/vpc/pricing
- * (read 2026-09-20). Every other region: not priced yet.
+ * Regional prices beyond EC2, each from the AWS Price List offer files
+ * (pricing.us-east-1.amazonaws.com/offers/v1.0/aws/<service>/<version>/<region>/index.csv) as
+ * quoted by public cost reviews of 2026, or the dated source named:
+ * - us-east-1: AmazonEC2 2026-09-25, AWSELB 2026-09-11 (SoongGuanLeong/de-platform
+ *   docs/research/21-aws-pricing-snapshot.md).
+ * - us-east-2: gp3 from the AmazonEC2 offer embedded in opencost pkg/cloud/aws/provider_test.go
+ *   @9008fbdf (SKU M6UGCCQ3CDJQAA37, effective 2023-03-01; no 2026 quote found); NAT gateway from
+ *   the worked example of aws.amazon.com/vpc/pricing (read 2026-09-20); ALB hour and LCU from the
+ *   AWSELB us-east-2 offer published 2026-09-11 (SKU HCVPZW9WEWSJKJWJ).
+ * - eu-west-1: gp3 SKU TXACT7E3PV6ZX2NM (effective 2026-04-01), NAT gateway hour
+ *   KFNSSCHWD43WZK2R and per GB DTH8595YVPFXV226, all in AmazonEC2 offer 20260910195514; ALB hour
+ *   T29JAP5UEZ7HXAM7 and LCU YE8QE7GMG9794PDX in the AWSELB eu-west-1 offer (read 2026-09-14).
+ * - eu-central-1: gp3 in AmazonEC2 offer 20260903195206 (effective 2026-09-01); NAT gateway hour
+ *   and per GB from the Frankfurt AmazonEC2 offer (read 2026-09-16); ALB hour and LCU in AWSELB
+ *   offer 20260911124544 (effective 2026-08-01).
+ * - ap-southeast-2: gp3 and NAT gateway per GB from the Sydney AmazonEC2 and AmazonVPC offers
+ *   (read 2026-07-23 and 2026-08-21). Its NAT gateway hour, ALB hour and LCU were found only
+ *   derived or in a 2017 table: not priced.
  */
 export const REGIONAL_PRICES: Readonly<Record<string, Partial<Record<RegionalItem, number>>>> = {
     "us-east-1": { gp3GbMonth: 0.08, natGatewayHour: 0.045, natGatewayGb: 0.045, albHour: 0.0225, albLcuHour: 0.008 },
-    "us-east-2": { natGatewayHour: 0.045, natGatewayGb: 0.045 },
+    "us-east-2": { gp3GbMonth: 0.08, natGatewayHour: 0.045, natGatewayGb: 0.045, albHour: 0.0225, albLcuHour: 0.008 },
+    "eu-west-1": { gp3GbMonth: 0.088, natGatewayHour: 0.048, natGatewayGb: 0.048, albHour: 0.0252, albLcuHour: 0.008 },
+    "eu-central-1": { gp3GbMonth: 0.0952, natGatewayHour: 0.052, natGatewayGb: 0.052, albHour: 0.027, albLcuHour: 0.008 },
+    "ap-southeast-2": { gp3GbMonth: 0.096, natGatewayGb: 0.059 },
 };
 
 export type RegionalItem = "gp3GbMonth" | "natGatewayHour" | "natGatewayGb" | "albHour" | "albLcuHour";

@@ -71,6 +71,22 @@ describe("cost estimate", () => {
         expect(estimate.lines.find((l) => l.item === "NAT gateways")!.note).to.equal("plus $0.045 per GB processed");
     });
 
+    it("prices the worked example in eu-west-1, the example stacks' region, as by hand", () => {
+        const estimate = estimateCost(WORKED_EXAMPLE, config("eu-west-1"));
+        const monthly = Object.fromEntries(estimate.lines.map((l) => [l.item, l.monthly?.high]));
+        expect(monthly).to.deep.equal({
+            "EKS control plane shop-qa": 73,
+            "node group shop-qa-system": 156.22, // 2 x 0.107 x 730
+            "EBS gp3 root volumes": 8.8, // 100 GB x 0.088
+            "NAT gateways": 35.04, // 0.048 x 730
+            "Application Load Balancer": 18.4, // 0.0252 x 730 = 18.396
+            "CloudWatch alarms": 1,
+            "KMS keys": 1,
+        });
+        expect(estimate.unpriced).to.deep.equal([]);
+        expect(estimate.lines.find((l) => l.item === "NAT gateways")!.note).to.equal("plus $0.048 per GB processed");
+    });
+
     it("bills a minor past standard support at the extended price only with upgradePolicy EXTENDED", () => {
         const controlPlane = (policy: string) =>
             estimateCost([cluster("1.33", policy), ...WORKED_EXAMPLE.slice(1)], config("us-east-1")).lines[0];
@@ -82,8 +98,9 @@ describe("cost estimate", () => {
     });
 
     it("names what it has no price for in the region and leaves it out of the total", () => {
-        const estimate = estimateCost(WORKED_EXAMPLE, config("eu-west-1"));
-        expect(estimate.unpriced).to.deep.equal(["EBS gp3 root volumes", "NAT gateways", "Application Load Balancer"]);
+        const estimate = estimateCost(WORKED_EXAMPLE, config("ap-southeast-2"));
+        expect(estimate.unpriced).to.deep.equal(["NAT gateways", "Application Load Balancer"]);
+        expect(estimate.total.high).to.equal(73 + 175.2 + 9.6 + 1 + 1); // cluster, 2 x 0.12 x 730, 100 GB x 0.096, alarms, key
         const unknownRegion = estimateCost(WORKED_EXAMPLE, config("sa-east-1"));
         expect(unknownRegion.unpriced).to.include("node group shop-qa-system");
         expect(formatCost("qa", unknownRegion)).to.contain("not priced in sa-east-1: node group shop-qa-system");
