@@ -36,7 +36,7 @@ export function awsClients(region: string): AwsClients {
     };
 }
 
-export interface PreflightOptions extends Omit<StackFileOptions, "overrides" | "secrets"> {
+export interface PreflightOptions extends StackFileOptions {
     readonly stack: string;
     /** Default: clients of the stack's region. */
     readonly clients?: (region: string) => AwsClients;

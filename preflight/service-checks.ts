@@ -31,7 +31,9 @@ async function certificate(context: PreflightContext): Promise<CheckResult[]> {
         }
         try {
             const { Certificate } = await context.clients.acm.send(new DescribeCertificateCommand({ CertificateArn: arn }));
-            const names = [Certificate?.DomainName, ...(Certificate?.SubjectAlternativeNames ?? [])].filter((n): n is string => !!n);
+            const names = [...new Set([Certificate?.DomainName, ...(Certificate?.SubjectAlternativeNames ?? [])])].filter(
+                (n): n is string => !!n,
+            );
             const uncovered = hosts.filter((host) => !names.some((name) => certificateCovers(name, host)));
             if (Certificate?.Status !== "ISSUED") {
                 return fail(
