@@ -3,18 +3,19 @@
  * `pulumi up` of the stack can succeed (preflight/). One line per check, the summary last; exit
  * status 1 when a check fails. Creates and changes nothing.
  */
+import { preflightPolicy } from "../preflight/policy";
 import { formatResults, summarise } from "../preflight/result";
 import { runPreflight } from "../preflight/run";
 import { handledHelp } from "./cli";
 
-const USAGE = `usage: npm run preflight -- <stack> [--json]
+const USAGE = `usage: npm run preflight -- <stack> [--json] | --policy
 
 Checks a stack against its AWS account before pulumi up, read-only, with the caller's credentials
 (the stack's deploy role in CI): the Kubernetes version and add-on builds EKS offers, the cluster
 and log group names, the zones, instance type offerings, vCPU and Elastic IP quotas, the Spot
 service-linked role and Karpenter's AMI, the CI and admin roles, the certificate and the Slack
 workspace. A denied call is a warning naming the IAM action. Exit status 1 when a check fails.
---json prints the results as JSON (for CI). The least IAM policy it needs: docs/preflight.md.`;
+--json prints the results as JSON (for CI); --policy prints the least IAM policy it needs.`;
 
 /** The stack and the output format; an unknown option, no stack or more than one is refused with the usage. */
 export function parsePreflightArgs(args: readonly string[]): { stack: string; json: boolean } {
@@ -29,6 +30,10 @@ export function parsePreflightArgs(args: readonly string[]): { stack: string; js
 async function main(): Promise<void> {
     const args = process.argv.slice(2);
     if (handledHelp(args, USAGE)) {
+        return;
+    }
+    if (args.length === 1 && args[0] === "--policy") {
+        console.log(JSON.stringify(preflightPolicy(), null, 2));
         return;
     }
     const { stack, json } = parsePreflightArgs(args);

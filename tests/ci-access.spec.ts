@@ -315,6 +315,15 @@ describe("CI workflows", () => {
         expect(step(files["pulumi-up.yml"].jobs.up, /^pulumi\/actions@/).with).to.deep.include({ command: "up", upsert: false });
     });
 
+    it("run the preflight as the deploy role before pulumi up, so a failing check stops the job before anything is created", () => {
+        const steps: any[] = files["pulumi-up.yml"].jobs.up.steps;
+        const at = (test: (s: any) => boolean) => steps.findIndex(test);
+        const preflight = at((s) => /^npm run preflight -- "\$STACK"$/.test(s.run ?? ""));
+        expect(preflight).to.be.greaterThan(at((s) => /^aws-actions\/configure-aws-credentials@/.test(s.uses ?? "")));
+        expect(preflight).to.be.lessThan(at((s) => /^pulumi\/actions@/.test(s.uses ?? "")));
+        expect(steps[preflight].env).to.deep.equal({ STACK: "${{ inputs.stack }}" });
+    });
+
     it("review every stack offline in the test job and keep one comment per pull request, edited by each run", () => {
         const { test, comment } = files["preview.yml"].jobs;
         const review = test.steps.find((s: any) => /npm run --silent diff -- --all --base "\$BASE"/.test(s.run ?? ""));

@@ -19,6 +19,10 @@ import { GetServiceQuotaCommand } from "@aws-sdk/client-service-quotas";
 import { GetParameterCommand, ParameterNotFound } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_DIR } from "../offline/stack-files";
+import { preflightPolicy } from "../preflight/policy";
 import { al2023AmiParameter } from "../preflight/ec2-checks";
 import { callerIsRole } from "../preflight/iam-checks";
 import { certificateCovers, vcpuNeeds } from "../preflight/needs";
@@ -311,5 +315,22 @@ describe("preflight", () => {
         expect(() => parsePreflightArgs([])).to.throw(/^usage: npm run preflight/);
         expect(() => parsePreflightArgs(["stg", "prd"])).to.throw(/^usage: npm run preflight/);
         expect(() => parsePreflightArgs(["stg", "--jsn"])).to.throw(/^unknown option --jsn\n\nusage: npm run preflight/);
+    });
+});
+
+describe("preflight's IAM policy", () => {
+    it("allows exactly the actions the checks call, read-only, and is the one docs/preflight.md prints", () => {
+        const source = fs
+            .readdirSync(path.join(PROJECT_DIR, "preflight"))
+            .map((file) => fs.readFileSync(path.join(PROJECT_DIR, "preflight", file), "utf8"))
+            .join("\n");
+        const called = new Set(source.match(/\b(acm|chatbot|ec2|eks|iam|logs|servicequotas|ssm|sts):[A-Z][A-Za-z]+/g));
+        called.delete("sts:GetCallerIdentity"); // needs no permission
+        const policy = preflightPolicy() as { Statement: { Action: string[] }[] };
+        const allowed = policy.Statement.flatMap((s) => s.Action);
+        expect([...called].sort()).to.deep.equal([...allowed].sort());
+        expect(allowed.filter((action) => !/:(Describe|Get|List)/.test(action))).to.deep.equal([]);
+        const docs = fs.readFileSync(path.join(PROJECT_DIR, "docs", "preflight.md"), "utf8");
+        expect(docs).to.contain(JSON.stringify(policy, null, 2));
     });
 });
