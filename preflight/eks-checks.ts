@@ -21,7 +21,8 @@ function versions(context: PreflightContext): string[] {
 async function versionOffered(context: PreflightContext, version: string): Promise<CheckResult[]> {
     const check = `Kubernetes ${version} offered`;
     return guarded(AREA, check, "eks:DescribeClusterVersions", async () => {
-        const answer = await context.clients.eks.send(new DescribeClusterVersionsCommand({ clusterVersions: [version] }));
+        // includeAll: a minor in extended support is offered too (the default list may leave it out).
+        const answer = await context.clients.eks.send(new DescribeClusterVersionsCommand({ clusterVersions: [version], includeAll: true }));
         const offered = answer.clusterVersions?.find((v) => v.clusterVersion === version);
         if (!offered) {
             return fail(

@@ -93,6 +93,10 @@ describe("preflight", () => {
         // The add-on builds, offerings and workspaces were on second pages.
         expect(account.eks.commandCalls(DescribeAddonVersionsCommand).map((c) => c.args[0].input.nextToken)).to.include("page-2");
         expect(account.ec2.commandCalls(DescribeInstanceTypeOfferingsCommand)).to.have.length(2);
+        expect(account.eks.commandCalls(DescribeClusterVersionsCommand)[0].args[0].input).to.deep.equal({
+            clusterVersions: ["1.35"],
+            includeAll: true,
+        });
         expect(account.chatbot.commandCalls(DescribeSlackWorkspacesCommand as never)).to.have.length(2);
         const sent = Object.values(account).flatMap((mock) => mock.calls().map((call: any) => call.args[0].constructor.name as string));
         expect(sent.filter((name) => !/^(Describe|Get|List)/.test(name))).to.deep.equal([]);
