@@ -79,13 +79,11 @@ export function healthyAccount(): AccountMocks {
         chatbot: mockClient(ChatbotClient as never),
         ssm: mockClient(SSMClient),
     };
-    mocks.sts
-        .on(GetCallerIdentityCommand)
-        .resolves({
-            Account: ACCOUNT,
-            Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/eks-platform-deploy/GitHubActions`,
-            UserId: "AROAEXAMPLE:GitHubActions",
-        });
+    mocks.sts.on(GetCallerIdentityCommand).resolves({
+        Account: ACCOUNT,
+        Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/eks-platform-deploy/GitHubActions`,
+        UserId: "AROAEXAMPLE:GitHubActions",
+    });
 
     const minor = KUBERNETES_MINORS["1.35"];
     mocks.eks.on(DescribeClusterVersionsCommand).resolves({
