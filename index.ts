@@ -71,16 +71,19 @@ export = async () => {
     // A single-cluster stack's outputs keep their shape; a second slot adds its own, suffixed.
     const perSlot = <T>(value: (built: (typeof slots)[number]) => T): Record<string, T> =>
         Object.fromEntries(slots.map((built) => [built.slot, value(built)]));
-    const first = slots[0];
+    // The top-level cluster outputs name the slot serving most traffic (blue on a tie), so
+    // `pulumi stack output kubeconfig` reaches the cluster users are on.
+    const weightOf = (built: (typeof slots)[number]) => config.slots.find((s) => s.slot === built.slot)!.weight;
+    const serving = slots.reduce((best, built) => (weightOf(built) > weightOf(best) ? built : best));
     return {
-        clusterName: first.cluster.clusterName,
-        kubeconfig: first.cluster.kubeconfig,
-        ...(slots.length > 1 || first.slot !== "blue"
+        clusterName: serving.cluster.clusterName,
+        kubeconfig: serving.cluster.kubeconfig,
+        ...(slots.length > 1 || serving.slot !== "blue"
             ? {
                   slots: perSlot((built) => ({
                       clusterName: built.cluster.clusterName,
                       kubeconfig: built.cluster.kubeconfig,
-                      weight: config.slots.find((s) => s.slot === built.slot)!.weight,
+                      weight: weightOf(built),
                   })),
               }
             : {}),
@@ -88,14 +91,14 @@ export = async () => {
         privateSubnetIds: network.privateSubnetIds,
         publicSubnetIds: network.publicSubnetIds,
         nodeGroupNames: {
-            managed: first.cluster.managedNodeGroupNames,
-            selfManaged: first.cluster.selfManagedAsgNames,
+            managed: serving.cluster.managedNodeGroupNames,
+            selfManaged: serving.cluster.selfManagedAsgNames,
         },
-        addonReleases: first.addons.releaseNames,
+        addonReleases: serving.addons.releaseNames,
         appUrls: alb?.urls ?? {},
         albDnsName: alb?.dnsName,
         alertsTopicArn: monitoring.topicArn,
         dashboardUrls: monitoring.dashboardUrls,
-        appNamespaces: Object.fromEntries(first.releases.map((release, i) => [apps[i].name, release.namespace])),
+        appNamespaces: Object.fromEntries(serving.releases.map((release, i) => [apps[i].name, release.namespace])),
     };
 };

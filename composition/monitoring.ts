@@ -18,11 +18,11 @@ import { slotName } from "./slot";
 
 export interface StackMonitoring {
     readonly topicArn: pulumi.Output<string>;
-    /** Per dashboard (its key, `<key>-green` for slot green's): its URL. */
+    /** Per dashboard (its key, `<key>-g` for slot green's): its URL. */
     readonly dashboardUrls: Record<string, pulumi.Output<string>>;
 }
 
-/** A slot's target groups' suffixes, by app (blue) or `<app>-green`: its alarms' keys. */
+/** A slot's target groups' suffixes, by app (blue) or `<app>-g`: its alarms' keys. */
 function slotTargetGroups(alb: AppLoadBalancer, slot: Slot): Record<string, pulumi.Output<string>> {
     return Object.fromEntries(
         Object.entries(alb.targetGroups).flatMap(([app, groups]) => (groups[slot] ? [[slotName(app, slot), groups[slot]!.arnSuffix]] : [])),

@@ -1,7 +1,8 @@
 /**
  * One cluster slot: its EksCluster, kube-system addons and a release of every app bound to the
  * slot's target groups. Slot blue (and a single `eks-platform:cluster`) keeps the names stacks
- * have always had; slot green's end in `-green`, so two slots never share a URN or a name.
+ * have always had; slot green's logical names end in `-g` (short: Pulumi autonames several AWS
+ * resources after them within AWS's length limits), so two slots never share a URN or a name.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AppRelease } from "../components/app/app-release";
@@ -11,9 +12,9 @@ import { Network } from "../components/network";
 import type { ClusterSlotConfig, PlatformConfig, Slot } from "../stacks/config";
 import { runnerCidrsInsideVpc } from "../stacks/schema/ci";
 
-/** The logical name of a slot's resource: blue's is the name itself, green's ends in `-green`. */
+/** The logical name of a slot's resource: blue's is the name itself, green's ends in `-g`. */
 export function slotName(name: string, slot: Slot): string {
-    return slot === "blue" ? name : `${name}-${slot}`;
+    return slot === "blue" ? name : `${name}-g`;
 }
 
 /** What a slot's app releases bind to on the shared ALB. */

@@ -13,7 +13,7 @@ import { reviewedOptions } from "../scripts/render";
 import { parseStackConfig } from "../stacks/config";
 import { configProblems } from "./support/config-problems";
 import { fixtureRun, fixtureSection, fixtureVariant, readFixtureConfig } from "./support/fixtures";
-import { physicalNameEntries, physicalNames } from "./support/physical-names";
+import { autonameOverflows, physicalNameEntries, physicalNames } from "./support/physical-names";
 
 type Owner = "blue" | "green" | "shared";
 
@@ -46,11 +46,7 @@ function topComponent(run: ProgramRun, r: RenderedResource): RenderedResource {
 /** Which slot a resource belongs to: its cluster, addons, releases, monitors, dashboards, target groups and their alarms. */
 function ownerOf(run: ProgramRun, r: RenderedResource): Owner {
     const top = topComponent(run, r).name;
-    if (
-        top.endsWith("-green") ||
-        (r.type === "aws:lb/targetGroup:TargetGroup" && r.name.endsWith("-g")) ||
-        /^alb-alarms-web-green-/.test(r.name)
-    ) {
+    if (top.endsWith("-g") || (r.type === "aws:lb/targetGroup:TargetGroup" && r.name.endsWith("-g")) || /^alb-alarms-web-g-/.test(r.name)) {
         return "green";
     }
     if (
@@ -188,10 +184,10 @@ describe("blue/green clusters", () => {
 
     it("keeps one release per slot, each binding its own slot's target group in its own cluster", () => {
         const bindings = atTen.run.resources.filter((r) => r.type === "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding");
-        expect(bindings.map((b) => topComponent(atTen.run, b).name).sort()).to.deep.equal(["web", "web-green"]);
+        expect(bindings.map((b) => topComponent(atTen.run, b).name).sort()).to.deep.equal(["web", "web-g"]);
         for (const [release, group, provider] of [
             ["web", "alb-web", "eks"],
-            ["web-green", "alb-web-g", "eks-green"],
+            ["web-g", "alb-web-g", "eks-g"],
         ]) {
             const binding = bindings.find((b) => topComponent(atTen.run, b).name === release)!;
             expect(binding.dependencies, release).to.include(targetGroupArn(atTen.run, group));
@@ -205,7 +201,7 @@ describe("blue/green clusters", () => {
     it("alarms on each slot's target groups, and keeps one burn-rate alarm set and SLO per app across both", () => {
         const alarms = atTen.run.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
         const dimension = (name: string) => (alarms.find((a) => a.name === name)!.inputs.dimensions as Record<string, string>).TargetGroup;
-        expect(dimension("alb-alarms-web-unhealthy-hosts")).to.not.equal(dimension("alb-alarms-web-green-unhealthy-hosts"));
+        expect(dimension("alb-alarms-web-unhealthy-hosts")).to.not.equal(dimension("alb-alarms-web-g-unhealthy-hosts"));
         const burn = alarms.filter((a) => a.name.startsWith("slo-alarms-web-"));
         expect(burn).to.have.length(6);
         for (const alarm of burn) {
@@ -223,7 +219,7 @@ describe("blue/green clusters", () => {
         const monitors = atTen.run.resources.filter((r) => r.type === "datadog:index/monitor:Monitor");
         for (const [component, cluster] of [
             ["monitors", "eks-platform-stg"],
-            ["monitors-green", "eks-platform-stg-green"],
+            ["monitors-g", "eks-platform-stg-green"],
         ]) {
             const own = monitors.filter((m) => topComponent(atTen.run, m).name === component);
             expect(own.length, component).to.be.greaterThan(10);
@@ -236,7 +232,7 @@ describe("blue/green clusters", () => {
         const dashboards = atTen.run.resources.filter((r) => r.type === "datadog:index/dashboardJson:DashboardJson");
         const titles = dashboards.map((d) => JSON.parse(d.inputs.dashboard as string).title as string);
         expect(titles.filter((t) => t.includes("eks-platform-stg-green"))).to.have.length(dashboards.length / 2);
-        expect(Object.keys(atTen.run.outputs.dashboardUrls as object)).to.include.members(["web", "web-green"]);
+        expect(Object.keys(atTen.run.outputs.dashboardUrls as object)).to.include.members(["web", "web-g"]);
     });
 
     it("shares no URN and no physical name between the two slots", () => {
@@ -256,7 +252,18 @@ describe("blue/green clusters", () => {
         expect(shared).to.deep.equal([]);
     });
 
-    it("exports each slot's cluster name, kubeconfig and weight", () => {
+    it("gives every autonamed resource of either slot a name within its type's limit", () => {
+        for (const { run } of [atTen, greenOnly]) {
+            expect(autonameOverflows(run)).to.deep.equal([]);
+        }
+        // Green's longest: its Karpenter capacity-reservation rule, exactly EventBridge's 64 with the suffix.
+        const rules = atTen.run.resources.filter((r) => r.type === "aws:cloudwatch/eventRule:EventRule").map((r) => r.name.length + 8);
+        expect(Math.max(...rules)).to.equal(64);
+    });
+
+    it("exports each slot's cluster name, kubeconfig and weight; the top-level cluster outputs follow the slot serving most", () => {
+        expect(atHundred.run.outputs.clusterName).to.equal("eks-platform-stg-green");
+        expect(atTen.run.outputs.clusterName).to.equal("eks-platform-stg");
         const slots = atTen.run.outputs.slots as Record<string, Record<string, unknown>>;
         expect(Object.keys(slots)).to.deep.equal(["blue", "green"]);
         expect(slots.green.clusterName).to.equal("eks-platform-stg-green");
@@ -369,12 +376,21 @@ describe("blue/green config", () => {
         );
     });
 
-    it("refuses an app name too long for green's target group name", () => {
+    it("refuses an app named as another app's green release", () => {
+        const apps = fixtureSection("stg", "apps");
+        apps["web-g"] = { ...apps.web, hosts: ["web-g.example.com"] };
+        expect(problems({ ...slotted({ blue: cluster, green }, { blue: 100, green: 0 }), "eks-platform:apps": apps })).to.deep.equal([
+            `[stg] eks-platform:apps.web-g = "web-g": expected an app name other than web-g with a green slot: green's release of web is named web-g`,
+        ]);
+    });
+
+    it("refuses an app name too long for green's target group name, with green alone too", () => {
         const apps = fixtureSection("stg", "apps");
         apps["checkout-frontend-x"] = { ...apps.web, hosts: ["checkout.example.com"] };
         expect(problems({ ...slotted({ blue: cluster, green }, { blue: 100, green: 0 }), "eks-platform:apps": apps })).to.deep.equal([
             `[stg] eks-platform:apps.checkout-frontend-x = "checkout-frontend-x": expected an app name of at most 18 characters with a green slot: its green target group is alb-<app>-g- and a 7-character suffix, within ELB's 32`,
         ]);
+        expect(problems({ ...slotted({ green }, { green: 100 }), "eks-platform:apps": apps })).to.have.length(1);
         // One cluster's target group keeps the 20 characters single-cluster stacks have always had.
         expect(() => parseStackConfig("stg", readFixtureConfig("stg", { overrides: { "eks-platform:apps": apps } }))).to.not.throw();
     });

@@ -146,14 +146,32 @@ export function slotProblems(stack: string, inputs: SectionInputs): ConfigProble
                 expected: `expected a cluster name other than blue's: two EKS clusters cannot share "${greenName}"`,
             });
         }
-        const apps = Object.keys(validOrUndefined(slotMap, inputs.apps ?? {}) ?? {});
-        for (const app of apps.filter((name) => name.length > MAX_APP_NAME_WITH_GREEN)) {
-            problems.push({
-                key: key(`apps.${app}`),
-                value: app,
-                expected: `expected an app name of at most ${MAX_APP_NAME_WITH_GREEN} characters with a green slot: its green target group is alb-<app>-g- and a 7-character suffix, within ELB's 32`,
-            });
-        }
+    }
+    if (slots.includes("green")) {
+        problems.push(...greenAppNameProblems(Object.keys(validOrUndefined(slotMap, inputs.apps ?? {}) ?? {})));
     }
     return problems;
+}
+
+/**
+ * App names a green slot cannot carry: too long for green's target group name, or the name of
+ * another app's green release (`<app>-g`), whose resources would share its URNs.
+ */
+function greenAppNameProblems(apps: readonly string[]): ConfigProblem[] {
+    const key = (app: string) => `${PROJECT}:apps.${app}`;
+    const tooLong = apps
+        .filter((name) => name.length > MAX_APP_NAME_WITH_GREEN)
+        .map((app) => ({
+            key: key(app),
+            value: app,
+            expected: `expected an app name of at most ${MAX_APP_NAME_WITH_GREEN} characters with a green slot: its green target group is alb-<app>-g- and a 7-character suffix, within ELB's 32`,
+        }));
+    const clashing = apps
+        .filter((name) => apps.includes(`${name}-g`))
+        .map((app) => ({
+            key: key(`${app}-g`),
+            value: `${app}-g`,
+            expected: `expected an app name other than ${app}-g with a green slot: green's release of ${app} is named ${app}-g`,
+        }));
+    return [...tooLong, ...clashing];
 }
