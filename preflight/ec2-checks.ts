@@ -7,6 +7,7 @@ import { DescribeAddressesCommand, DescribeAvailabilityZonesCommand, paginateDes
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { GetRoleCommand } from "@aws-sdk/client-iam";
 import { GetServiceQuotaCommand } from "@aws-sdk/client-service-quotas";
+import { parseInstanceType } from "../stacks/instance-types";
 import { KUBERNETES_MINORS } from "../stacks/kubernetes-versions";
 import type { PreflightContext } from "./context";
 import { elasticIpNeed, groupNeeds, ownedBy, poolNeeds, usesSpot, vcpuNeeds } from "./needs";
@@ -111,6 +112,23 @@ async function instanceTypesOffered(context: PreflightContext): Promise<CheckRes
     });
 }
 
+/**
+ * Instance categories outside the Standard vCPU quotas: each has a quota of its own (F, G and VT,
+ * P, X, Inf, DL, Trn, HPC, High Memory), often 0 on a new account (EC2 User Guide, "vCPU-based
+ * On-Demand Instance limits"). Preflight does not check those; it says which the stack may use.
+ */
+export const NON_STANDARD_CATEGORIES = ["dl", "f", "g", "gr", "hpc", "inf", "p", "trn", "u", "vt", "x"];
+
+/** The non-Standard categories the node groups or NodePools may launch. */
+export function nonStandardCategories(context: PreflightContext): string[] {
+    const types = [
+        ...groupNeeds(context.config).flatMap((g) => g.instanceTypes),
+        ...poolNeeds(context.config).flatMap((p) => p.admittedTypes),
+    ];
+    const categories = types.map((type) => parseInstanceType(type)?.category).filter((c): c is string => c !== undefined);
+    return [...new Set(categories)].filter((c) => NON_STANDARD_CATEGORIES.includes(c)).sort();
+}
+
 async function quotaValue(context: PreflightContext, code: string): Promise<number | undefined> {
     const { Quota } = await context.clients.quotas.send(new GetServiceQuotaCommand({ ServiceCode: "ec2", QuotaCode: code }));
     return Quota?.Value;
@@ -138,7 +156,19 @@ async function vcpuQuotas(context: PreflightContext): Promise<CheckResult[]> {
                       );
             }),
         );
-    return (await Promise.all(checks)).flat();
+    const others = nonStandardCategories(context);
+    const unchecked =
+        others.length === 0
+            ? []
+            : [
+                  warn(
+                      AREA,
+                      "vCPU quotas of other instance families",
+                      `the stack may launch ${others.join(", ")} instances, whose vCPUs count against quotas of their own, not checked here`,
+                      "check those families' quotas in Service Quotas (often 0 on a new account), or leave the categories out",
+                  ),
+              ];
+    return [...(await Promise.all(checks)).flat(), ...unchecked];
 }
 
 async function elasticIps(context: PreflightContext): Promise<CheckResult[]> {

@@ -18,7 +18,7 @@ import type { AwsClients, PreflightContext } from "./context";
 import { ec2Checks } from "./ec2-checks";
 import { eksChecks } from "./eks-checks";
 import { iamChecks } from "./iam-checks";
-import { CheckResult, isAwsError } from "./result";
+import { CheckResult, errorCode } from "./result";
 import { CHATBOT_API_REGION, serviceChecks } from "./service-checks";
 
 /** Clients of the stack's region, with the SDK's default credential chain (the caller's). */
@@ -53,15 +53,18 @@ export async function runPreflight(options: PreflightOptions): Promise<CheckResu
     return groups.flat();
 }
 
-/** Stops with one clear error, rather than a failure per check, when the SDK finds no credentials. */
+/**
+ * Stops with one clear error, rather than a failure per check, when the caller has no valid
+ * credentials (none found, expired, or rejected): GetCallerIdentity needs no permission, so any
+ * error from it is one of those.
+ */
 async function requireCredentials(context: PreflightContext): Promise<void> {
     try {
         await context.clients.sts.send(new GetCallerIdentityCommand({}));
     } catch (error) {
-        if (isAwsError(error, "CredentialsProviderError")) {
-            throw new Error(
-                `[${context.stack}] no AWS credentials: preflight asks the account read-only with the caller's credentials; sign in (aws sso login, or AWS_PROFILE) as the stack's deploy role, then run it again`,
-            );
-        }
+        const reason = `${errorCode(error) ?? "Error"}: ${error instanceof Error ? error.message : String(error)}`;
+        throw new Error(
+            `[${context.stack}] no valid AWS credentials (${reason}): preflight asks the account read-only with the caller's credentials; sign in (aws sso login, or AWS_PROFILE) as the stack's deploy role, then run it again`,
+        );
     }
 }
