@@ -212,7 +212,7 @@ describe("blue/green clusters", () => {
         }
         const slos = atTen.run.resources.filter((r) => r.type === "datadog:index/serviceLevelObjective:ServiceLevelObjective");
         expect(slos).to.have.length(1);
-        expect((slos[0].inputs.query as any).denominator).to.contain(" + ");
+        expect((slos[0].inputs.query as any).denominator).to.match(/\{targetgroup IN \([^,]+, [^)]+\)\}/);
     });
 
     it("gives each cluster its own Datadog monitors and dashboards, scoped by and naming its cluster", () => {

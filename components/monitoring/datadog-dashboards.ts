@@ -79,7 +79,7 @@ export function servicePanel(service: ServiceInput): Widget {
     const budget = errorBudget(service.slo.availabilityPercent);
     // Trailing windows, as the alarms see them (moving_rollup), not calendar-aligned buckets.
     const trailing = (classes: string[], seconds: number) =>
-        classes.map((c) => `moving_rollup(${responses(service.targetGroup, [c])}, ${seconds}, 'sum')`).join(" + ");
+        classes.map((c) => `moving_rollup(${responses([service.targetGroup], [c])}, ${seconds}, 'sum')`).join(" + ");
     const burn = (tier: BurnRateTier) => {
         const seconds = tier.longWindowMinutes * 60;
         return `${trailing(["5xx"], seconds)} / (${trailing(["2xx", "3xx", "4xx", "5xx"], seconds)}) / ${budget}`;

@@ -29,14 +29,21 @@ export interface DatadogSlosArgs {
  * only when non-zero, and a sum of the classes is what the other side sums too.
  */
 export function sloQuery(targetGroups: string[]): { numerator: string; denominator: string } {
-    const classes = (names: string[]) => targetGroups.map((targetGroup) => responses(targetGroup, names)).join(" + ");
-    return { numerator: classes(["2xx", "3xx", "4xx"]), denominator: classes(["2xx", "3xx", "4xx", "5xx"]) };
+    return {
+        numerator: responses(targetGroups, ["2xx", "3xx", "4xx"]),
+        denominator: responses(targetGroups, ["2xx", "3xx", "4xx", "5xx"]),
+    };
 }
 
-/** `sum:...{targetgroup:<tg>}.as_count()` of each response class, added. */
-export function responses(targetGroup: string, classes: string[]): string {
+/**
+ * `sum:...{targetgroup:<tg>}.as_count()` of each response class, added. Blue/green slots' target
+ * groups are one scope (`targetgroup IN (...)`, Datadog's boolean tag filter), so a target group
+ * that has not reported yet (green at weight 0) adds no term that could be missing.
+ */
+export function responses(targetGroups: string[], classes: string[]): string {
     // Datadog lowercases tag values.
-    const scope = `{targetgroup:${targetGroup.toLowerCase()}}`;
+    const values = targetGroups.map((tg) => tg.toLowerCase());
+    const scope = values.length === 1 ? `{targetgroup:${values[0]}}` : `{targetgroup IN (${values.join(", ")})}`;
     return classes
         .map((c) => {
             const metric = ALB_METRICS.find((m) => m.endsWith(`_${c}`))!;
