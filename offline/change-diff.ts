@@ -7,7 +7,7 @@
  * as changed, never with its value.
  */
 import { RawStackConfig } from "../stacks/config";
-import { Change, diffFlat, Flat, flatten } from "./flat";
+import { Change, diffFlat, Flat, flatten, flatValue } from "./flat";
 import { SECRET_MASK, RenderedResource } from "./program-run";
 import { secretDigest } from "./stack-files";
 import { pathWithin, regional, replacedPart, replacingPaths, replacingWhenRemoved } from "./replacements";
@@ -36,8 +36,10 @@ export interface ResourceChange {
     readonly protected: boolean;
     /** Changed input paths, old -> new (secrets masked). */
     readonly changes: Change[];
-    /** Why a replacement replaces. */
+    /** Why a replacement replaces (or why a deletion is dangerous). */
     readonly reasons: string[];
+    /** A blue/green slot's cluster deleted in the change that took its traffic away. */
+    readonly servingTraffic?: boolean;
 }
 
 export interface StackChange {
@@ -184,6 +186,17 @@ export function stackChange(stack: string, before: RenderSide, after: RenderSide
         }
     }
 
+    // A blue/green slot removed in the change that drained it: config sees only the new weights.
+    const drained = servingSlotsRemoved(before.config, after.config);
+    if (drained.length > 0) {
+        const reason = `${drained.map(({ slot, weight }) => `slot ${slot} served ${weight}% of requests before this change`).join("; ")}: shift its traffic away and apply that first, then remove it`;
+        resources.forEach((c, i) => {
+            if (c.kind === "delete" && before.resources.find((r) => r.urn === c.urn)?.type === "eks:index:Cluster") {
+                resources[i] = { ...c, servingTraffic: true, reasons: [reason] };
+            }
+        });
+    }
+
     const order: Record<ChangeKind, number> = { replace: 0, delete: 1, create: 2, update: 3 };
     resources.sort(
         (a, b) =>
@@ -200,7 +213,24 @@ function sameInputs(a: RenderedResource, b: RenderedResource): boolean {
 }
 
 export function dangerousChange(change: ResourceChange): boolean {
-    return change.protected && (change.kind === "replace" || change.kind === "delete");
+    return (change.protected && (change.kind === "replace" || change.kind === "delete")) || change.servingTraffic === true;
+}
+
+/** The slots a config had, with their weights: `eks-platform:cluster` is blue at 100. */
+function slotWeights(config: Flat): Map<string, number> {
+    const keys = Object.keys(config);
+    if (keys.some((k) => k.startsWith("eks-platform:cluster."))) {
+        return new Map([["blue", 100]]);
+    }
+    const slots = [...new Set(keys.filter((k) => k.startsWith("eks-platform:clusters.")).map((k) => k.split(".")[1]))];
+    const weight = (slot: string) => flatValue(config, `eks-platform:traffic.${slot}`);
+    return new Map(slots.map((slot) => [slot, slots.length === 1 && weight(slot) === undefined ? 100 : Number(weight(slot) ?? 0)]));
+}
+
+/** Slots the change removes that served traffic before it. */
+export function servingSlotsRemoved(before: Flat, after: Flat): { slot: string; weight: number }[] {
+    const [was, is] = [slotWeights(before), slotWeights(after)];
+    return [...was].filter(([slot, weight]) => weight > 0 && !is.has(slot)).map(([slot, weight]) => ({ slot, weight }));
 }
 
 /** CI's view of a review: nothing to do, changes, or changes a reviewer must not miss. */

@@ -42,15 +42,17 @@ export function summaryLine(diff: StackChange): string {
 }
 
 function resourceLines(r: ResourceChange, indent: string): string[] {
-    const danger = dangerousChange(r)
-        ? `  !! PROTECTED: ${r.kind === "delete" ? "deleted" : "replaced"}`
-        : r.protected
-          ? "  (protected)"
-          : "";
+    const danger = r.servingTraffic
+        ? "  !! SERVING: deleted while it served traffic"
+        : dangerousChange(r)
+          ? `  !! PROTECTED: ${r.kind === "delete" ? "deleted" : "replaced"}`
+          : r.protected
+            ? "  (protected)"
+            : "";
     return [
         `${indent}${MARK[r.kind].padEnd(3)} ${r.label}${danger}`,
         ...(r.previousUrn && r.kind === "update" ? [`${indent}      renamed with an alias from ${r.previousUrn}`] : []),
-        ...r.reasons.map((reason) => `${indent}      replaced because ${reason}`),
+        ...r.reasons.map((reason) => `${indent}      ${r.kind === "delete" ? "dangerous because" : "replaced because"} ${reason}`),
         ...(r.kind === "update" || r.kind === "replace" ? r.changes.map((c) => `${indent}      ${formatChange(c)}`) : []),
     ];
 }
@@ -72,10 +74,14 @@ export function markdownReport(diffs: readonly StackChange[], base: string, extr
     const dangerous = diffs.flatMap((d) =>
         d.resources
             .filter(dangerousChange)
-            .map((r) => `- **${d.stack}**: ${r.label} is ${r.kind === "delete" ? "deleted" : "replaced"} and protected`),
+            .map((r) =>
+                r.servingTraffic
+                    ? `- **${d.stack}**: ${r.label} is deleted in the change that takes its traffic away`
+                    : `- **${d.stack}**: ${r.label} is ${r.kind === "delete" ? "deleted" : "replaced"} and protected`,
+            ),
     );
     if (dangerous.length > 0) {
-        lines.push("> [!CAUTION]", "> Protected resources are replaced or deleted:", ...dangerous.map((d) => `> ${d}`), "");
+        lines.push("> [!CAUTION]", "> Dangerous changes:", ...dangerous.map((d) => `> ${d}`), "");
     }
     lines.push("| stack | replace | delete | create | update | config |", "|---|---|---|---|---|---|");
     for (const d of diffs) {

@@ -9,6 +9,7 @@ import { evaluate, formatViolations } from "../policies/rule";
 import { RESOURCE_RULES, STACK_RULES } from "../policies/rules";
 import { ProgramRun, RenderedResource } from "../offline/program-run";
 import { summaryMarkdown } from "../offline/stack-summary";
+import { formatStackChange } from "../scripts/change-report";
 import { reviewedOptions } from "../scripts/render";
 import { parseStackConfig } from "../stacks/config";
 import { configProblems } from "./support/config-problems";
@@ -180,6 +181,18 @@ describe("blue/green clusters", () => {
         expect([...ownersOf(changes.update, owner)]).to.deep.equal(["shared"]);
         const rule = changes.update.find((c) => c.label === "aws:lb/listenerRule:ListenerRule alb-web")!;
         expect(rule.changes.map((c) => c.path)).to.include("actions.0.targetGroupArn");
+    });
+
+    it("marks as dangerous a change that removes blue while it still served traffic, which config alone cannot see", () => {
+        const inOne = stackChange("stg", atTen.side, greenOnly.side);
+        expect(inOne.dangerous).to.equal(true);
+        const cluster = inOne.resources.find((c) => c.kind === "delete" && c.label.startsWith("eks:index:Cluster"))!;
+        expect(cluster.reasons).to.deep.equal([
+            "slot blue served 90% of requests before this change: shift its traffic away and apply that first, then remove it",
+        ]);
+        expect(formatStackChange(inOne, "main")).to.contain("!! SERVING: deleted while it served traffic");
+        expect(exitStatus([inOne])).to.equal(EXIT_STATUS.dangerous);
+        expect(stackChange("stg", atHundred.side, greenOnly.side).dangerous).to.equal(false);
     });
 
     it("keeps one release per slot, each binding its own slot's target group in its own cluster", () => {
