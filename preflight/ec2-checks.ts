@@ -6,7 +6,7 @@
 import { DescribeAddressesCommand, DescribeAvailabilityZonesCommand, paginateDescribeInstanceTypeOfferings } from "@aws-sdk/client-ec2";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { GetRoleCommand } from "@aws-sdk/client-iam";
-import { GetServiceQuotaCommand } from "@aws-sdk/client-service-quotas";
+import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from "@aws-sdk/client-service-quotas";
 import { parseInstanceType } from "../stacks/instance-types";
 import { KUBERNETES_MINORS } from "../stacks/kubernetes-versions";
 import type { PreflightContext } from "./context";
@@ -129,9 +129,17 @@ export function nonStandardCategories(context: PreflightContext): string[] {
     return [...new Set(categories)].filter((c) => NON_STANDARD_CATEGORIES.includes(c)).sort();
 }
 
+/** The quota's applied value, or AWS's default where no value is applied (GetServiceQuota: NoSuchResourceException). */
 async function quotaValue(context: PreflightContext, code: string): Promise<number | undefined> {
-    const { Quota } = await context.clients.quotas.send(new GetServiceQuotaCommand({ ServiceCode: "ec2", QuotaCode: code }));
-    return Quota?.Value;
+    const request = { ServiceCode: "ec2", QuotaCode: code };
+    try {
+        return (await context.clients.quotas.send(new GetServiceQuotaCommand(request))).Quota?.Value;
+    } catch (error) {
+        if (isAwsError(error, "NoSuchResourceException")) {
+            return (await context.clients.quotas.send(new GetAWSDefaultServiceQuotaCommand(request))).Quota?.Value;
+        }
+        throw error;
+    }
 }
 
 async function vcpuQuotas(context: PreflightContext): Promise<CheckResult[]> {
@@ -143,18 +151,23 @@ async function vcpuQuotas(context: PreflightContext): Promise<CheckResult[]> {
     const checks = wanted
         .filter(([, , need]) => need > 0)
         .map(([label, code, need]) =>
-            guarded(AREA, `${label} quota (${code})`, "servicequotas:GetServiceQuota", async () => {
-                const quota = await quotaValue(context, code);
-                const detail = `${quota} in the account; the stack may run ${need} (node groups at maxSize, NodePools at their CPU limits, every slot)`;
-                return quota !== undefined && quota >= need
-                    ? pass(AREA, `${label} quota (${code})`, detail)
-                    : fail(
-                          AREA,
-                          `${label} quota (${code})`,
-                          detail,
-                          `request an increase of ${code} in Service Quotas, or lower maxSize and the NodePools' limits`,
-                      );
-            }),
+            guarded(
+                AREA,
+                `${label} quota (${code})`,
+                "servicequotas:GetServiceQuota, servicequotas:GetAWSDefaultServiceQuota",
+                async () => {
+                    const quota = await quotaValue(context, code);
+                    const detail = `${quota} in the account; the stack may run ${need} (node groups at maxSize, NodePools at their CPU limits, every slot)`;
+                    return quota !== undefined && quota >= need
+                        ? pass(AREA, `${label} quota (${code})`, detail)
+                        : fail(
+                              AREA,
+                              `${label} quota (${code})`,
+                              detail,
+                              `request an increase of ${code} in Service Quotas, or lower maxSize and the NodePools' limits`,
+                          );
+                },
+            ),
         );
     const others = nonStandardCategories(context);
     const unchecked =
@@ -174,24 +187,29 @@ async function vcpuQuotas(context: PreflightContext): Promise<CheckResult[]> {
 async function elasticIps(context: PreflightContext): Promise<CheckResult[]> {
     const need = elasticIpNeed(context.config);
     const check = `Elastic IPs for ${need} NAT gateway${need > 1 ? "s" : ""} (${QUOTA_CODES.elasticIps})`;
-    return guarded(AREA, check, "servicequotas:GetServiceQuota, ec2:DescribeAddresses", async () => {
-        const [quota, { Addresses = [] }] = await Promise.all([
-            quotaValue(context, QUOTA_CODES.elasticIps),
-            context.clients.ec2.send(new DescribeAddressesCommand({})),
-        ]);
-        const tagsOf = (address: (typeof Addresses)[number]) => Object.fromEntries((address.Tags ?? []).map((t) => [t.Key!, t.Value!]));
-        const others = Addresses.filter((a) => !ownedBy(tagsOf(a), context.config.tags)).length;
-        const free = (quota ?? 0) - others;
-        const detail = `quota ${quota}, ${others} held by others, ${free} free`;
-        return free >= need
-            ? pass(AREA, check, detail)
-            : fail(
-                  AREA,
-                  check,
-                  detail,
-                  `release unused Elastic IPs, request an increase of ${QUOTA_CODES.elasticIps}, or set network.natGateways: single`,
-              );
-    });
+    return guarded(
+        AREA,
+        check,
+        "servicequotas:GetServiceQuota, servicequotas:GetAWSDefaultServiceQuota, ec2:DescribeAddresses",
+        async () => {
+            const [quota, { Addresses = [] }] = await Promise.all([
+                quotaValue(context, QUOTA_CODES.elasticIps),
+                context.clients.ec2.send(new DescribeAddressesCommand({})),
+            ]);
+            const tagsOf = (address: (typeof Addresses)[number]) => Object.fromEntries((address.Tags ?? []).map((t) => [t.Key!, t.Value!]));
+            const others = Addresses.filter((a) => !ownedBy(tagsOf(a), context.config.tags)).length;
+            const free = (quota ?? 0) - others;
+            const detail = `quota ${quota}, ${others} held by others, ${free} free`;
+            return free >= need
+                ? pass(AREA, check, detail)
+                : fail(
+                      AREA,
+                      check,
+                      detail,
+                      `release unused Elastic IPs, request an increase of ${QUOTA_CODES.elasticIps}, or set network.natGateways: single`,
+                  );
+        },
+    );
 }
 
 async function spotRole(context: PreflightContext): Promise<CheckResult[]> {

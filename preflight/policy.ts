@@ -16,6 +16,7 @@ export const PREFLIGHT_ACTIONS = [
     "iam:GetRole",
     "logs:DescribeLogGroups",
     "logs:ListTagsForResource",
+    "servicequotas:GetAWSDefaultServiceQuota",
     "servicequotas:GetServiceQuota",
 ] as const;
 

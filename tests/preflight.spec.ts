@@ -15,7 +15,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { DescribeAddonVersionsCommand, DescribeClusterCommand, DescribeClusterVersionsCommand } from "@aws-sdk/client-eks";
 import { GetRoleCommand, IAMServiceException } from "@aws-sdk/client-iam";
-import { GetServiceQuotaCommand } from "@aws-sdk/client-service-quotas";
+import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand, NoSuchResourceException } from "@aws-sdk/client-service-quotas";
 import { GetParameterCommand, ParameterNotFound } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
@@ -184,6 +184,22 @@ describe("preflight", () => {
         expect(await resultOf("On-Demand Standard vCPUs")).to.deep.include({
             status: "fail",
             detail: "16 in the account; the stack may run 18 (node groups at maxSize, NodePools at their CPU limits, every slot)",
+        });
+    });
+
+    it("reads AWS's default where the account has no applied quota value", async () => {
+        account.quotas
+            .on(GetServiceQuotaCommand, { QuotaCode: "L-34B43A08" })
+            .rejects(
+                new NoSuchResourceException({
+                    message: "The request failed because the specified service quota does not exist.",
+                    ...metadata,
+                }),
+            );
+        account.quotas.on(GetAWSDefaultServiceQuotaCommand, { QuotaCode: "L-34B43A08" }).resolves({ Quota: { Value: 5 } });
+        expect(await resultOf("Spot Standard vCPUs")).to.deep.include({
+            status: "fail",
+            detail: "5 in the account; the stack may run 8 (node groups at maxSize, NodePools at their CPU limits, every slot)",
         });
     });
 
