@@ -188,14 +188,12 @@ describe("preflight", () => {
     });
 
     it("reads AWS's default where the account has no applied quota value", async () => {
-        account.quotas
-            .on(GetServiceQuotaCommand, { QuotaCode: "L-34B43A08" })
-            .rejects(
-                new NoSuchResourceException({
-                    message: "The request failed because the specified service quota does not exist.",
-                    ...metadata,
-                }),
-            );
+        account.quotas.on(GetServiceQuotaCommand, { QuotaCode: "L-34B43A08" }).rejects(
+            new NoSuchResourceException({
+                message: "The request failed because the specified service quota does not exist.",
+                ...metadata,
+            }),
+        );
         account.quotas.on(GetAWSDefaultServiceQuotaCommand, { QuotaCode: "L-34B43A08" }).resolves({ Quota: { Value: 5 } });
         expect(await resultOf("Spot Standard vCPUs")).to.deep.include({
             status: "fail",
