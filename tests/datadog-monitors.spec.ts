@@ -85,6 +85,15 @@ describe("DatadogMonitors", () => {
         expect(stg.message as string).not.to.contain("pagerduty");
     });
 
+    it("page on no data from the monitor whose silence blinds the others, and only from it", async () => {
+        const run = await fixtureRun("prd");
+        const ksm = resourceNamed(run, MONITOR, "monitors-kube-state-metrics").inputs;
+        expect(ksm.notifyNoData).to.equal(true);
+        expect(ksm.message as string).to.contain("{{#is_no_data}}@pagerduty-web-oncall{{/is_no_data}}");
+        const others = run.resources.filter((r) => r.type === MONITOR && r.name !== "monitors-kube-state-metrics");
+        expect(others.filter((m) => (m.inputs.message as string).includes("is_no_data")).map((m) => m.name)).to.deep.equal([]);
+    });
+
     it("CrashLoopBackOff: the waiting-reason metric, >= 1 over the shortest window, default_zero so it resolves, by pod", () => {
         const crash = definitions().crashloopbackoff;
         expect(crash.query).to.equal(

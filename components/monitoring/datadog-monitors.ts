@@ -41,7 +41,13 @@ export function monitorMessage(
     pageHandles: string[],
 ): string {
     const runbook = `${runbookUrl.split("#")[0]}#${definition.key}`;
-    const page = pageHandles.length > 0 ? `\n{{#is_alert}}${pageHandles.join(" ")}{{/is_alert}}` : "";
+    // A monitor that alerts on no data (its metric gone means the cluster's monitors are blind)
+    // pages on no data too: {{#is_alert}} alone never fires for it ({{#is_no_data}}: docs.datadoghq.com/monitors/notify/variables).
+    const handles = pageHandles.join(" ");
+    const page =
+        pageHandles.length === 0
+            ? ""
+            : `\n{{#is_alert}}${handles}{{/is_alert}}${definition.notifyNoData ? `{{#is_no_data}}${handles}{{/is_no_data}}` : ""}`;
     return [
         `**What:** ${definition.what}`,
         `**Where:** cluster ${clusterName}, ${definition.where}.`,
