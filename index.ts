@@ -73,8 +73,7 @@ export = async () => {
         Object.fromEntries(slots.map((built) => [built.slot, value(built)]));
     // The top-level cluster outputs name the slot serving most traffic (blue on a tie), so
     // `pulumi stack output kubeconfig` reaches the cluster users are on.
-    const weightOf = (built: (typeof slots)[number]) => config.slots.find((s) => s.slot === built.slot)!.weight;
-    const serving = slots.reduce((best, built) => (weightOf(built) > weightOf(best) ? built : best));
+    const serving = slots.reduce((best, built) => (built.weight > best.weight ? built : best));
     return {
         clusterName: serving.cluster.clusterName,
         kubeconfig: serving.cluster.kubeconfig,
@@ -83,7 +82,7 @@ export = async () => {
                   slots: perSlot((built) => ({
                       clusterName: built.cluster.clusterName,
                       kubeconfig: built.cluster.kubeconfig,
-                      weight: weightOf(built),
+                      weight: built.weight,
                   })),
               }
             : {}),

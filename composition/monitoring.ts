@@ -14,7 +14,7 @@ import { DatadogSlos } from "../components/monitoring/datadog-slos";
 import { SlackNotifications } from "../components/monitoring/slack-notifications";
 import { SloAlarms } from "../components/monitoring/slo-alarms";
 import type { PlatformConfig, Slot } from "../stacks/config";
-import { slotName } from "./slot";
+import { slotName } from "../stacks/schema/slots";
 
 export interface StackMonitoring {
     readonly topicArn: pulumi.Output<string>;

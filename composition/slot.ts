@@ -11,11 +11,7 @@ import { addonNamespaces, KubeSystemAddons } from "../components/kube-system-add
 import { Network } from "../components/network";
 import type { ClusterSlotConfig, PlatformConfig, Slot } from "../stacks/config";
 import { runnerCidrsInsideVpc } from "../stacks/schema/ci";
-
-/** The logical name of a slot's resource: blue's is the name itself, green's ends in `-g`. */
-export function slotName(name: string, slot: Slot): string {
-    return slot === "blue" ? name : `${name}-g`;
-}
+import { slotName } from "../stacks/schema/slots";
 
 /** What a slot's app releases bind to on the shared ALB. */
 export interface SlotLoadBalancer {
@@ -26,6 +22,8 @@ export interface SlotLoadBalancer {
 
 export interface BuiltSlot {
     readonly slot: Slot;
+    /** Percent of each app's requests the slot serves. */
+    readonly weight: number;
     readonly cluster: EksCluster;
     readonly addons: KubeSystemAddons;
     readonly releases: AppRelease[];
@@ -33,7 +31,7 @@ export interface BuiltSlot {
 
 export function buildClusterSlot(
     config: PlatformConfig,
-    { slot, cluster: settings, addons: addonSettings }: ClusterSlotConfig,
+    { slot, weight, cluster: settings, addons: addonSettings }: ClusterSlotConfig,
     network: Network,
     alb: SlotLoadBalancer | undefined,
     protect: boolean,
@@ -104,5 +102,5 @@ export function buildClusterSlot(
                   }),
           )
         : [];
-    return { slot, cluster, addons, releases };
+    return { slot, weight, cluster, addons, releases };
 }

@@ -147,8 +147,16 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
 
     const required = requiredSecrets(raw.values);
     problems.push(...slotProblems(stack, inputs));
-    // Each slot is checked as its own `cluster` against the shared sections, under its own key.
-    const slotProblemsSeen = new Set<string>();
+    // Each slot is checked as its own `cluster` against the shared sections, under its own key; a
+    // problem of a shared section, found once per slot, is reported once.
+    const seen = new Set<string>();
+    const pushOnce = (problem: ConfigProblem) => {
+        const id = JSON.stringify([problem.key, problem.value, problem.expected]);
+        if (!seen.has(id)) {
+            seen.add(id);
+            problems.push(problem);
+        }
+    };
     for (const slot of slotInputs(inputs)) {
         const checked = crossSectionProblems(
             stack,
@@ -157,13 +165,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
             options.today ?? today(),
             slot.slot,
         );
-        for (const problem of problemsForSlot(checked, slot)) {
-            const seen = JSON.stringify([problem.key, problem.value, problem.expected]);
-            if (!slotProblemsSeen.has(seen)) {
-                slotProblemsSeen.add(seen);
-                problems.push(problem);
-            }
-        }
+        problemsForSlot(checked, slot).forEach(pushOnce);
     }
     const requiredKeys = required.map((s) => s.key);
     problems.push(
@@ -198,10 +200,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
                 apps: Object.keys(sections.apps).length > 0,
             });
         for (const problem of addons?.problems ?? []) {
-            const found = { key: `${PROJECT}:addons.${problem.path}`, value: problem.value, expected: problem.expected };
-            if (!problems.some((p) => p.key === found.key && p.expected === found.expected)) {
-                problems.push(found);
-            }
+            pushOnce({ key: `${PROJECT}:addons.${problem.path}`, value: problem.value, expected: problem.expected });
         }
         return { slot, cluster, addons: addons?.addons };
     });

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { cidrKey } from "../../stacks/cidr";
 import { pathPatterns, rulePriorities } from "../../stacks/routing";
-import type { Slot } from "../../stacks/schema/slots";
+import { Slot, slotName } from "../../stacks/schema/slots";
 import { accessLogBucket } from "./access-log-bucket";
 
 /** How the ALB reaches one app. */
@@ -53,11 +53,11 @@ export interface SlotTargetGroup {
 }
 
 /**
- * A target group's logical name: blue's `<alb>-<app>` (what single-cluster stacks have always
- * had), green's `<alb>-<app>-g`; Pulumi adds 7 characters within ELB's 32 (stacks/checks/slots.ts).
+ * A target group's logical name: `<alb>-<app>`, green's ending in `-g` as every slot name does;
+ * Pulumi adds 7 characters within ELB's 32 (stacks/checks/slots.ts).
  */
 export function targetGroupName(alb: string, app: string, slot: Slot): string {
-    return slot === "blue" ? `${alb}-${app}` : `${alb}-${app}-g`;
+    return slotName(`${alb}-${app}`, slot);
 }
 
 /**

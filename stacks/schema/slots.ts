@@ -9,6 +9,15 @@ import { clusterSchema } from "./cluster";
 export const SLOTS = ["blue", "green"] as const;
 export type Slot = (typeof SLOTS)[number];
 
+/**
+ * The logical name of a slot's resource: blue's is the name itself (what single-cluster stacks
+ * have always had), green's ends in `-g` (short: Pulumi autonames several AWS resources after
+ * their logical names within AWS's length limits).
+ */
+export function slotName(name: string, slot: Slot): string {
+    return slot === "blue" ? name : `${name}-g`;
+}
+
 /** Titled, so the reference points at `eks-platform:cluster`'s table instead of repeating it. */
 const slotCluster = clusterSchema.meta({ title: "cluster" });
 
