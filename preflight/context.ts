@@ -29,4 +29,6 @@ export interface PreflightContext {
     /** The offline render of the stack: the names and tags `pulumi up` will give what it creates. */
     readonly resources: readonly RenderedResource[];
     readonly clients: AwsClients;
+    /** Who preflight runs as (sts:GetCallerIdentity, asked once). */
+    readonly caller: { readonly account: string; readonly arn: string };
 }

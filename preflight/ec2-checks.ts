@@ -11,7 +11,7 @@ import { parseInstanceType } from "../stacks/instance-types";
 import { KUBERNETES_MINORS } from "../stacks/kubernetes-versions";
 import type { PreflightContext } from "./context";
 import { elasticIpNeed, groupNeeds, ownedBy, poolNeeds, usesSpot, vcpuNeeds } from "./needs";
-import { CheckResult, fail, guarded, isAwsError, pass, warn } from "./result";
+import { CheckResult, fail, guarded, IAM_MISSING, pass, unlessMissing, warn } from "./result";
 
 const AREA = "ec2";
 
@@ -132,14 +132,8 @@ export function nonStandardCategories(context: PreflightContext): string[] {
 /** The quota's applied value, or AWS's default where no value is applied (GetServiceQuota: NoSuchResourceException). */
 async function quotaValue(context: PreflightContext, code: string): Promise<number | undefined> {
     const request = { ServiceCode: "ec2", QuotaCode: code };
-    try {
-        return (await context.clients.quotas.send(new GetServiceQuotaCommand(request))).Quota?.Value;
-    } catch (error) {
-        if (isAwsError(error, "NoSuchResourceException")) {
-            return (await context.clients.quotas.send(new GetAWSDefaultServiceQuotaCommand(request))).Quota?.Value;
-        }
-        throw error;
-    }
+    const applied = await unlessMissing(context.clients.quotas.send(new GetServiceQuotaCommand(request)), "NoSuchResourceException");
+    return (applied ?? (await context.clients.quotas.send(new GetAWSDefaultServiceQuotaCommand(request)))).Quota?.Value;
 }
 
 async function vcpuQuotas(context: PreflightContext): Promise<CheckResult[]> {
@@ -218,20 +212,18 @@ async function spotRole(context: PreflightContext): Promise<CheckResult[]> {
     }
     const check = `Spot service-linked role ${SPOT_SERVICE_LINKED_ROLE}`;
     return guarded("iam", check, "iam:GetRole", async () => {
-        try {
-            await context.clients.iam.send(new GetRoleCommand({ RoleName: SPOT_SERVICE_LINKED_ROLE }));
-            return pass("iam", check, "exists");
-        } catch (error) {
-            if (isAwsError(error, "NoSuchEntityException", "NoSuchEntity")) {
-                return warn(
-                    "iam",
-                    check,
-                    "missing: the first spot launch creates it, if the launching role may (Karpenter's may)",
-                    "to create it ahead: aws iam create-service-linked-role --aws-service-name spot.amazonaws.com",
-                );
-            }
-            throw error;
-        }
+        const role = await unlessMissing(
+            context.clients.iam.send(new GetRoleCommand({ RoleName: SPOT_SERVICE_LINKED_ROLE })),
+            ...IAM_MISSING,
+        );
+        return role
+            ? pass("iam", check, "exists")
+            : warn(
+                  "iam",
+                  check,
+                  "missing: the first spot launch creates it, if the launching role may (Karpenter's may)",
+                  "to create it ahead: aws iam create-service-linked-role --aws-service-name spot.amazonaws.com",
+              );
     });
 }
 
@@ -246,20 +238,15 @@ async function karpenterAmis(context: PreflightContext): Promise<CheckResult[]> 
     const checks = [...wanted].map(([parameter, alias]) => {
         const check = `Karpenter's AMI ${alias} (${parameter.split("/")[7]})`;
         return guarded(AREA, check, "ssm:GetParameter", async () => {
-            try {
-                const { Parameter } = await context.clients.ssm.send(new GetParameterCommand({ Name: parameter }));
-                return pass(AREA, check, `resolves to ${Parameter?.Value}`);
-            } catch (error) {
-                if (isAwsError(error, "ParameterNotFound")) {
-                    return fail(
-                        AREA,
-                        check,
-                        `no such build in ${context.config.region}: Karpenter cannot resolve ${alias} and launches no node`,
-                        "pin a release with a build of this minor in stacks/kubernetes-versions.ts (al2023AmiRelease)",
-                    );
-                }
-                throw error;
-            }
+            const found = await unlessMissing(context.clients.ssm.send(new GetParameterCommand({ Name: parameter })), "ParameterNotFound");
+            return found
+                ? pass(AREA, check, `resolves to ${found.Parameter?.Value}`)
+                : fail(
+                      AREA,
+                      check,
+                      `no such build in ${context.config.region}: Karpenter cannot resolve ${alias} and launches no node`,
+                      "pin a release with a build of this minor in stacks/kubernetes-versions.ts (al2023AmiRelease)",
+                  );
         });
     });
     return (await Promise.all(checks)).flat();

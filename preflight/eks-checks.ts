@@ -6,7 +6,7 @@ import { DescribeClusterCommand, DescribeClusterVersionsCommand, paginateDescrib
 import { EKS_MANAGED_ADDONS, KUBERNETES_MINORS } from "../stacks/kubernetes-versions";
 import type { PreflightContext } from "./context";
 import { namedResources, ownedBy } from "./needs";
-import { CheckResult, fail, guarded, isAwsError, pass, warn } from "./result";
+import { CheckResult, fail, guarded, pass, unlessMissing, warn } from "./result";
 
 const AREA = "eks";
 const TABLE = "stacks/kubernetes-versions.ts";
@@ -80,22 +80,18 @@ async function addonBuild(context: PreflightContext, version: string, addon: (ty
 async function clusterNameFree(context: PreflightContext, name: string, tags: Record<string, string>): Promise<CheckResult[]> {
     const check = `cluster name ${name}`;
     return guarded(AREA, check, "eks:DescribeCluster", async () => {
-        try {
-            const { cluster } = await context.clients.eks.send(new DescribeClusterCommand({ name }));
-            return ownedBy(cluster?.tags, tags)
-                ? pass(AREA, check, `exists and is this stack's (tags Project and Stack match)`)
-                : fail(
-                      AREA,
-                      check,
-                      "taken by a cluster this stack did not create",
-                      "set cluster.name to a free name, or delete the other cluster",
-                  );
-        } catch (error) {
-            if (isAwsError(error, "ResourceNotFoundException")) {
-                return pass(AREA, check, "free");
-            }
-            throw error;
+        const existing = await unlessMissing(context.clients.eks.send(new DescribeClusterCommand({ name })), "ResourceNotFoundException");
+        if (!existing) {
+            return pass(AREA, check, "free");
         }
+        return ownedBy(existing.cluster?.tags, tags)
+            ? pass(AREA, check, `exists and is this stack's (tags Project and Stack match)`)
+            : fail(
+                  AREA,
+                  check,
+                  "taken by a cluster this stack did not create",
+                  "set cluster.name to a free name, or delete the other cluster",
+              );
     });
 }
 

@@ -3,13 +3,11 @@
  * fixed IAM name the stack will create is taken.
  */
 import { GetPolicyCommand, GetRoleCommand } from "@aws-sdk/client-iam";
-import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { PreflightContext } from "./context";
 import { arnParts, namedResources, ownedBy, roleName } from "./needs";
-import { CheckResult, fail, guarded, isAwsError, pass, warn } from "./result";
+import { CheckResult, fail, guarded, IAM_MISSING, pass, unlessMissing, warn } from "./result";
 
 const AREA = "iam";
-const MISSING = ["NoSuchEntityException", "NoSuchEntity"];
 
 /** Whether a caller ARN (an assumed-role session or the role itself) is this role. */
 export function callerIsRole(callerArn: string, roleArn: string): boolean {
@@ -26,43 +24,38 @@ export function callerIsRole(callerArn: string, roleArn: string): boolean {
     return callerRole === roleName(role.resource);
 }
 
-async function caller(context: PreflightContext): Promise<CheckResult[]> {
+function caller(context: PreflightContext): CheckResult[] {
     const deployRole = context.config.ci.deployRoleArn;
     const check = "caller is the deploy role";
-    return guarded("sts", check, "sts:GetCallerIdentity", async () => {
-        const { Arn = "" } = await context.clients.sts.send(new GetCallerIdentityCommand({}));
-        if (callerIsRole(Arn, deployRole)) {
-            return pass("sts", check, Arn);
-        }
-        return warn(
-            "sts",
-            check,
-            `the caller is ${Arn}, not ${deployRole}: checks ran with the caller's view and permissions`,
-            `run preflight as the deploy role (aws sts assume-role --role-arn ${deployRole} ...), as CI's deploy job does`,
-        );
-    });
+    const { arn } = context.caller;
+    return callerIsRole(arn, deployRole)
+        ? [pass("sts", check, arn)]
+        : [
+              warn(
+                  "sts",
+                  check,
+                  `the caller is ${arn}, not ${deployRole}: checks ran with the caller's view and permissions`,
+                  `run preflight as the deploy role (aws sts assume-role --role-arn ${deployRole} ...), as CI's deploy job does`,
+              ),
+          ];
 }
 
 async function roleExists(context: PreflightContext, purpose: string, arn: string): Promise<CheckResult[]> {
     const check = `${purpose} ${arn}`;
     const account = arnParts(arn)?.account;
     return guarded(AREA, check, "iam:GetRole", async () => {
-        try {
-            const { Role } = await context.clients.iam.send(new GetRoleCommand({ RoleName: roleName(arn) }));
-            return Role?.Arn === arn
-                ? pass(AREA, check, "exists")
-                : fail(AREA, check, `a role of that name is ${Role?.Arn}`, "correct the ARN in the stack file");
-        } catch (error) {
-            if (isAwsError(error, ...MISSING)) {
-                return fail(
-                    AREA,
-                    check,
-                    `no such role in account ${account}`,
-                    "create it first (npm run ci-roles prints the trust and permissions it needs), or correct the ARN",
-                );
-            }
-            throw error;
+        const found = await unlessMissing(context.clients.iam.send(new GetRoleCommand({ RoleName: roleName(arn) })), ...IAM_MISSING);
+        if (!found) {
+            return fail(
+                AREA,
+                check,
+                `no such role in account ${account}`,
+                "create it first (npm run ci-roles prints the trust and permissions it needs), or correct the ARN",
+            );
         }
+        return found.Role?.Arn === arn
+            ? pass(AREA, check, "exists")
+            : fail(AREA, check, `a role of that name is ${found.Role?.Arn}`, "correct the ARN in the stack file");
     });
 }
 
@@ -74,30 +67,24 @@ async function nameFree(
 ): Promise<CheckResult[]> {
     const check = `${kind === "iam-role" ? "role" : "policy"} name ${name}`;
     return guarded(AREA, check, kind === "iam-role" ? "iam:GetRole" : "iam:GetPolicy", async () => {
-        try {
-            const existing =
-                kind === "iam-role"
-                    ? (await context.clients.iam.send(new GetRoleCommand({ RoleName: name }))).Role?.Tags
-                    : (
-                          await context.clients.iam.send(
-                              new GetPolicyCommand({ PolicyArn: `arn:aws:iam::${await accountOf(context)}:policy/${name}` }),
-                          )
-                      ).Policy?.Tags;
-            const existingTags = Object.fromEntries((existing ?? []).map((t) => [t.Key!, t.Value!]));
-            return ownedBy(existingTags, tags)
-                ? pass(AREA, check, "exists and is this stack's")
-                : fail(AREA, check, "taken by one this stack did not create", "rename it in the stack, or delete the other");
-        } catch (error) {
-            if (isAwsError(error, ...MISSING)) {
-                return pass(AREA, check, "free");
-            }
-            throw error;
+        const iam = context.clients.iam;
+        const existing =
+            kind === "iam-role"
+                ? (await unlessMissing(iam.send(new GetRoleCommand({ RoleName: name })), ...IAM_MISSING))?.Role
+                : (
+                      await unlessMissing(
+                          iam.send(new GetPolicyCommand({ PolicyArn: `arn:aws:iam::${context.caller.account}:policy/${name}` })),
+                          ...IAM_MISSING,
+                      )
+                  )?.Policy;
+        if (!existing) {
+            return pass(AREA, check, "free");
         }
+        const existingTags = Object.fromEntries((existing.Tags ?? []).map((t) => [t.Key!, t.Value!]));
+        return ownedBy(existingTags, tags)
+            ? pass(AREA, check, "exists and is this stack's")
+            : fail(AREA, check, "taken by one this stack did not create", "rename it in the stack, or delete the other");
     });
-}
-
-async function accountOf(context: PreflightContext): Promise<string> {
-    return (await context.clients.sts.send(new GetCallerIdentityCommand({}))).Account ?? "";
 }
 
 export async function iamChecks(context: PreflightContext): Promise<CheckResult[]> {

@@ -20,6 +20,9 @@ export interface CheckResult {
 /** The error codes AWS returns for a call the caller's policy does not allow (EC2 says UnauthorizedOperation). */
 export const DENIED_CODES = ["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedException"];
 
+/** What IAM says of a role or policy that does not exist (the SDK's name, and the wire code). */
+export const IAM_MISSING = ["NoSuchEntityException", "NoSuchEntity"];
+
 export function errorCode(error: unknown): string | undefined {
     return typeof error === "object" && error !== null && "name" in error ? String((error as { name: unknown }).name) : undefined;
 }
@@ -27,6 +30,18 @@ export function errorCode(error: unknown): string | undefined {
 export function isAwsError(error: unknown, ...codes: string[]): boolean {
     const code = errorCode(error);
     return code !== undefined && codes.includes(code);
+}
+
+/** A call's answer, or undefined when AWS says the resource does not exist (one of `missing`); other errors propagate. */
+export async function unlessMissing<T>(call: Promise<T>, ...missing: string[]): Promise<T | undefined> {
+    try {
+        return await call;
+    } catch (error) {
+        if (isAwsError(error, ...missing)) {
+            return undefined;
+        }
+        throw error;
+    }
 }
 
 export const pass = (area: string, check: string, detail: string): CheckResult => ({ area, check, status: "pass", detail });

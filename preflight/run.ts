@@ -47,8 +47,8 @@ export async function runPreflight(options: PreflightOptions): Promise<CheckResu
     const { stack, clients = awsClients, ...files } = options;
     const config = parseStackConfig(stack, readStackConfig(stack, files));
     const run = await runProgram({ stack, ...files });
-    const context: PreflightContext = { stack, config, resources: run.resources, clients: clients(config.region) };
-    await requireCredentials(context);
+    const aws = clients(config.region);
+    const context: PreflightContext = { stack, config, resources: run.resources, clients: aws, caller: await callerIdentity(stack, aws) };
     const groups = await Promise.all([eksChecks(context), ec2Checks(context), iamChecks(context), serviceChecks(context)]);
     return groups.flat();
 }
@@ -58,13 +58,14 @@ export async function runPreflight(options: PreflightOptions): Promise<CheckResu
  * credentials (none found, expired, or rejected): GetCallerIdentity needs no permission, so any
  * error from it is one of those.
  */
-async function requireCredentials(context: PreflightContext): Promise<void> {
+async function callerIdentity(stack: string, clients: AwsClients): Promise<PreflightContext["caller"]> {
     try {
-        await context.clients.sts.send(new GetCallerIdentityCommand({}));
+        const { Account = "", Arn = "" } = await clients.sts.send(new GetCallerIdentityCommand({}));
+        return { account: Account, arn: Arn };
     } catch (error) {
         const reason = `${errorCode(error) ?? "Error"}: ${error instanceof Error ? error.message : String(error)}`;
         throw new Error(
-            `[${context.stack}] no valid AWS credentials (${reason}): preflight asks the account read-only with the caller's credentials; sign in (aws sso login, or AWS_PROFILE) as the stack's deploy role, then run it again`,
+            `[${stack}] no valid AWS credentials (${reason}): preflight asks the account read-only with the caller's credentials; sign in (aws sso login, or AWS_PROFILE) as the stack's deploy role, then run it again`,
         );
     }
 }

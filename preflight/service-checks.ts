@@ -6,10 +6,9 @@
 import { DescribeCertificateCommand } from "@aws-sdk/client-acm";
 import { paginateDescribeSlackWorkspaces } from "@aws-sdk/client-chatbot";
 import { DescribeLogGroupsCommand, ListTagsForResourceCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { PreflightContext } from "./context";
 import { arnParts, certificateCovers, namedResources, ownedBy } from "./needs";
-import { CheckResult, fail, guarded, isAwsError, pass } from "./result";
+import { CheckResult, fail, guarded, pass, unlessMissing } from "./result";
 
 async function certificate(context: PreflightContext): Promise<CheckResult[]> {
     const arn = context.config.loadBalancer.certificateArn;
@@ -20,45 +19,45 @@ async function certificate(context: PreflightContext): Promise<CheckResult[]> {
     const hosts = [...new Set(Object.values(context.config.apps).flatMap((app) => app.hosts))];
     return guarded("acm", check, "acm:DescribeCertificate", async () => {
         const parts = arnParts(arn);
-        const { Account } = await context.clients.sts.send(new GetCallerIdentityCommand({}));
-        if (parts?.region !== context.config.region || parts.account !== Account) {
+        const { account } = context.caller;
+        if (parts?.region !== context.config.region || parts.account !== account) {
             return fail(
                 "acm",
                 check,
-                `is in ${parts?.region} of account ${parts?.account}; the ALB is in ${context.config.region} of ${Account}`,
+                `is in ${parts?.region} of account ${parts?.account}; the ALB is in ${context.config.region} of ${account}`,
                 "request or import the certificate in the stack's region and account",
             );
         }
-        try {
-            const { Certificate } = await context.clients.acm.send(new DescribeCertificateCommand({ CertificateArn: arn }));
-            const names = [...new Set([Certificate?.DomainName, ...(Certificate?.SubjectAlternativeNames ?? [])])].filter(
-                (n): n is string => !!n,
-            );
-            const uncovered = hosts.filter((host) => !names.some((name) => certificateCovers(name, host)));
-            if (Certificate?.Status !== "ISSUED") {
-                return fail(
-                    "acm",
-                    check,
-                    `is ${Certificate?.Status}, not ISSUED`,
-                    Certificate?.Status === "PENDING_VALIDATION"
-                        ? "create the DNS validation records ACM lists for it"
-                        : "request a new certificate",
-                );
-            }
-            return uncovered.length === 0
-                ? pass("acm", check, `ISSUED, covers ${hosts.length > 0 ? hosts.join(", ") : "every host (apps route any host)"}`)
-                : fail(
-                      "acm",
-                      check,
-                      `ISSUED for ${names.join(", ")}, which does not cover ${uncovered.join(", ")}`,
-                      "add the hosts to the certificate, or correct apps.<app>.hosts",
-                  );
-        } catch (error) {
-            if (isAwsError(error, "ResourceNotFoundException")) {
-                return fail("acm", check, "does not exist", "correct loadBalancer.certificateArn");
-            }
-            throw error;
+        const found = await unlessMissing(
+            context.clients.acm.send(new DescribeCertificateCommand({ CertificateArn: arn })),
+            "ResourceNotFoundException",
+        );
+        if (!found) {
+            return fail("acm", check, "does not exist", "correct loadBalancer.certificateArn");
         }
+        const { Certificate } = found;
+        const names = [...new Set([Certificate?.DomainName, ...(Certificate?.SubjectAlternativeNames ?? [])])].filter(
+            (n): n is string => !!n,
+        );
+        const uncovered = hosts.filter((host) => !names.some((name) => certificateCovers(name, host)));
+        if (Certificate?.Status !== "ISSUED") {
+            return fail(
+                "acm",
+                check,
+                `is ${Certificate?.Status}, not ISSUED`,
+                Certificate?.Status === "PENDING_VALIDATION"
+                    ? "create the DNS validation records ACM lists for it"
+                    : "request a new certificate",
+            );
+        }
+        return uncovered.length === 0
+            ? pass("acm", check, `ISSUED, covers ${hosts.length > 0 ? hosts.join(", ") : "every host (apps route any host)"}`)
+            : fail(
+                  "acm",
+                  check,
+                  `ISSUED for ${names.join(", ")}, which does not cover ${uncovered.join(", ")}`,
+                  "add the hosts to the certificate, or correct apps.<app>.hosts",
+              );
     });
 }
 
