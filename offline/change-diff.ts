@@ -6,7 +6,8 @@
  * protected resource is dangerous. Secrets are masked in both renders; a changed secret shows
  * as changed, never with its value.
  */
-import { RawStackConfig } from "../stacks/config";
+import { slotWeights } from "../stacks/checks/slots";
+import { PROJECT, RawStackConfig, Slot, SLOTS } from "../stacks/config";
 import { Change, diffFlat, Flat, flatten, flatValue } from "./flat";
 import { SECRET_MASK, RenderedResource } from "./program-run";
 import { secretDigest } from "./stack-files";
@@ -216,20 +217,24 @@ export function dangerousChange(change: ResourceChange): boolean {
     return (change.protected && (change.kind === "replace" || change.kind === "delete")) || change.servingTraffic === true;
 }
 
-/** The slots a config had, with their weights: `eks-platform:cluster` is blue at 100. */
-function slotWeights(config: Flat): Map<string, number> {
+/** The slots a flat config had, with their weights as the program decides them (slotWeights): `eks-platform:cluster` is blue at 100. */
+function flatSlotWeights(config: Flat): Map<Slot, number> {
     const keys = Object.keys(config);
-    if (keys.some((k) => k.startsWith("eks-platform:cluster."))) {
-        return new Map([["blue", 100]]);
-    }
-    const slots = [...new Set(keys.filter((k) => k.startsWith("eks-platform:clusters.")).map((k) => k.split(".")[1]))];
-    const weight = (slot: string) => flatValue(config, `eks-platform:traffic.${slot}`);
-    return new Map(slots.map((slot) => [slot, slots.length === 1 && weight(slot) === undefined ? 100 : Number(weight(slot) ?? 0)]));
+    const single = keys.some((k) => k.startsWith(`${PROJECT}:cluster.`));
+    const slots = single ? (["blue"] as Slot[]) : SLOTS.filter((slot) => keys.some((k) => k.startsWith(`${PROJECT}:clusters.${slot}.`)));
+    const traffic = Object.fromEntries(
+        SLOTS.flatMap((slot) => {
+            const weight = flatValue(config, `${PROJECT}:traffic.${slot}`);
+            return typeof weight === "number" ? [[slot, weight]] : [];
+        }),
+    );
+    const weights = slotWeights(slots, single || Object.keys(traffic).length === 0 ? undefined : traffic);
+    return new Map(slots.map((slot) => [slot, weights[slot]]));
 }
 
 /** Slots the change removes that served traffic before it. */
 export function servingSlotsRemoved(before: Flat, after: Flat): { slot: string; weight: number }[] {
-    const [was, is] = [slotWeights(before), slotWeights(after)];
+    const [was, is] = [flatSlotWeights(before), flatSlotWeights(after)];
     return [...was].filter(([slot, weight]) => weight > 0 && !is.has(slot)).map(([slot, weight]) => ({ slot, weight }));
 }
 
