@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { estimateCost } from "../offline/cost";
 import { flatStackConfig } from "../offline/change-diff";
 import { RenderedResource } from "../offline/program-run";
-import { EC2_ON_DEMAND_HOUR, PRICED_REGIONS } from "../offline/prices";
+import { EC2_ON_DEMAND_HOUR, PRICED_REGIONS, REGIONAL_PRICES } from "../offline/prices";
 import { formatCost, parseCostArgs } from "../scripts/cost";
 import { fixtureRun, readFixtureConfig } from "./support/fixtures";
 
@@ -147,5 +147,16 @@ describe("cost estimate", () => {
                 ).to.deep.equal([]);
             }
         }
+    });
+
+    it("pins each regional list price to the offer file it was read from (offline/prices.ts names them)", () => {
+        expect(REGIONAL_PRICES).to.deep.equal({
+            "us-east-1": { gp3GbMonth: 0.08, natGatewayHour: 0.045, natGatewayGb: 0.045, albHour: 0.0225, albLcuHour: 0.008 },
+            "us-east-2": { gp3GbMonth: 0.08, natGatewayHour: 0.045, natGatewayGb: 0.045, albHour: 0.0225, albLcuHour: 0.008 },
+            "eu-west-1": { gp3GbMonth: 0.088, natGatewayHour: 0.048, natGatewayGb: 0.048, albHour: 0.0252, albLcuHour: 0.008 },
+            "eu-central-1": { gp3GbMonth: 0.0952, natGatewayHour: 0.052, natGatewayGb: 0.052, albHour: 0.027, albLcuHour: 0.008 },
+            // Sydney's NAT gateway hour, ALB hour and LCU were found only derived or in a 2017 table: not priced.
+            "ap-southeast-2": { gp3GbMonth: 0.096, natGatewayGb: 0.059 },
+        });
     });
 });

@@ -27,7 +27,8 @@ import { al2023AmiParameter } from "../preflight/ec2-checks";
 import { callerIsRole } from "../preflight/iam-checks";
 import { certificateCovers, vcpuNeeds } from "../preflight/needs";
 import { CheckResult, formatResults } from "../preflight/result";
-import { runPreflight } from "../preflight/run";
+import { awsClients, runPreflight } from "../preflight/run";
+import { CHATBOT_API_REGION } from "../preflight/service-checks";
 import { parsePreflightArgs } from "../scripts/preflight";
 import { parseStackConfig } from "../stacks/config";
 import { ACCOUNT, AccountMocks, fakeClients, healthyAccount, restore, roleNotFound, ZONES } from "./support/aws-account";
@@ -342,6 +343,12 @@ describe("preflight", () => {
         });
         expect((await failureOf(badConfig))?.message).to.contain("[stg] eks-platform:ci.deployRoleArn");
         expect(Object.values(account).flatMap((mock) => mock.calls())).to.deep.equal([]);
+    });
+
+    it("asks Chatbot in a region its API answers in, whatever the stack's region", async () => {
+        // AWS Chatbot API Reference: us-east-2, us-west-2, eu-west-1 and ap-southeast-1 only.
+        expect(CHATBOT_API_REGION).to.equal("us-east-2");
+        expect(await awsClients("ap-southeast-2").chatbot.config.region()).to.equal("us-east-2");
     });
 
     it("takes one stack and --json, and refuses anything else with the usage", () => {
