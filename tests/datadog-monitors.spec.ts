@@ -4,7 +4,7 @@
  * query check that guards them.
  */
 import { expect } from "chai";
-import { monitorDefinitions } from "../components/monitoring/datadog-monitors";
+import { monitorDefinitions, monitorMessage } from "../components/monitoring/datadog-monitors";
 import { checkMonitorQuery, checkQuery } from "../components/monitoring/datadog-queries";
 import { resolveDatadogThresholds } from "../stacks/schema/datadog-monitors";
 import { monitoringSchema } from "../stacks/schema/monitoring";
@@ -54,7 +54,7 @@ describe("DatadogMonitors", () => {
                 expect(monitor.inputs.query as string, monitor.name).to.contain(`kube_cluster_name:eks-platform-${stack}`);
                 expect(monitor.inputs.message as string, monitor.name).to.contain(CHANNEL[stack]);
                 expect(monitor.inputs.message as string).to.match(
-                    /\*\*What:\*\*.+\n\*\*Where:\*\* cluster eks-platform-.+\n\*\*Check first:\*\*.+\n\*\*Runbook:\*\* https:\/\/\S+#[a-z-]+/,
+                    /\*\*What:\*\*.+\n\*\*Where:\*\* cluster eks-platform-.+\n\{\{\^is_no_data\}\}\*\*Value:\*\* \{\{value\}\} \(alert at \{\{threshold\}\}.*\n\*\*Check first:\*\*.+\n\*\*Runbook:\*\* https:\/\/\S+#[a-z-]+/,
                 );
                 expect(monitor.inputs.message as string).to.contain(`#${monitor.name.replace(/^monitors-/, "")}\n`);
                 const thresholds = monitor.inputs.monitorThresholds as { critical: string; warning?: string };
@@ -74,7 +74,8 @@ describe("DatadogMonitors", () => {
         expect(await restarts("prd")).to.deep.equal({ critical: "3", warning: "2" });
         const availability = resourceNamed(await fixtureRun("prd"), MONITOR, "monitors-deployment-availability").inputs;
         expect(availability.monitorThresholds).to.deep.equal({ critical: "0.5", warning: "0.8" });
-        expect(availability.query as string).to.match(/ <= 0\.5$/);
+        // "Below half" fires below half: at exactly half it stays quiet.
+        expect(availability.query as string).to.match(/ < 0\.5$/);
     });
 
     it("page only in prd, and only on alert", async () => {
@@ -85,19 +86,51 @@ describe("DatadogMonitors", () => {
         expect(stg.message as string).not.to.contain("pagerduty");
     });
 
-    it("page on no data from the monitor whose silence blinds the others, and only from it", async () => {
+    it("page on no data where no data is an outage: KSM stopped, or every node cordoned; and only there", async () => {
         const run = await fixtureRun("prd");
-        const ksm = resourceNamed(run, MONITOR, "monitors-kube-state-metrics").inputs;
-        expect(ksm.notifyNoData).to.equal(true);
-        expect(ksm.message as string).to.contain("{{#is_no_data}}@pagerduty-web-oncall{{/is_no_data}}");
-        const others = run.resources.filter((r) => r.type === MONITOR && r.name !== "monitors-kube-state-metrics");
-        expect(others.filter((m) => (m.inputs.message as string).includes("is_no_data")).map((m) => m.name)).to.deep.equal([]);
+        const noDataPages = ["monitors-kube-state-metrics", "monitors-schedulable-nodes"];
+        for (const name of noDataPages) {
+            const monitor = resourceNamed(run, MONITOR, name).inputs;
+            expect(monitor.notifyNoData, name).to.equal(true);
+            expect(monitor.message as string, name).to.contain("{{#is_no_data}}@pagerduty-web-oncall{{/is_no_data}}");
+            expect(monitor.message as string, name).to.contain("{{#is_no_data}}**Value:** no data{{/is_no_data}}");
+        }
+        const others = run.resources.filter((r) => r.type === MONITOR && !noDataPages.includes(r.name));
+        expect(
+            others.filter((m) => m.inputs.notifyNoData || (m.inputs.message as string).includes("{{#is_no_data}}")).map((m) => m.name),
+        ).to.deep.equal([]);
     });
 
-    it("CrashLoopBackOff: the waiting-reason metric, >= 1 over the shortest window, default_zero so it resolves, by pod", () => {
+    it("say the value that fired and the threshold it crossed, the warning's when it warns", () => {
+        const restarts = definitions()["container-restarts"];
+        const message = monitorMessage(restarts, "c", "https://runbooks.example/r.md", "@slack-a-b", []);
+        expect(message).to.contain(
+            "{{^is_no_data}}**Value:** {{value}} (alert at {{threshold}}{{#is_warning}}, warning at {{warn_threshold}}{{/is_warning}}){{/is_no_data}}",
+        );
+        const crash = monitorMessage(definitions().crashloopbackoff, "c", "https://runbooks.example/r.md", "@slack-a-b", []);
+        expect(crash).to.contain("**Value:** {{value}} (alert at {{threshold}})");
+        expect(crash).not.to.contain("warn_threshold");
+    });
+
+    it("one alert per workload, not per pod: per-container monitors group by the pods' owner and name it", () => {
+        for (const definition of monitorDefinitions({ clusterName: "c", thresholds: DEFAULT_THRESHOLDS })) {
+            expect(definition.query, definition.key).not.to.match(/pod_name/);
+        }
+        const all = definitions();
+        for (const key of ["crashloopbackoff", "image-pull"]) {
+            expect(all[key].query, key).to.contain("by {kube_namespace,created_by_kind,created_by_name}");
+            expect(all[key].where, key).to.equal("namespace {{kube_namespace.name}}, {{created_by_kind.name}} {{created_by_name.name}}");
+        }
+        for (const key of ["container-restarts", "oomkilled", "terminated-abnormally", "cpu-of-limit", "memory-of-limit"]) {
+            expect(all[key].query, key).to.contain("by {kube_namespace,kube_ownerref_kind,kube_ownerref_name,kube_container_name}");
+            expect(all[key].where, key).to.contain("{{kube_ownerref_kind.name}} {{kube_ownerref_name.name}}");
+        }
+    });
+
+    it("CrashLoopBackOff: the waiting-reason metric, >= 1 over the shortest window, default_zero so it resolves, by workload", () => {
         const crash = definitions().crashloopbackoff;
         expect(crash.query).to.equal(
-            "max(last_1m):default_zero(max:kubernetes_state.container.status_report.count.waiting{kube_cluster_name:c,reason:crashloopbackoff} by {kube_namespace,pod_name,kube_container_name}) >= 1",
+            "max(last_1m):default_zero(sum:kubernetes_state.container.status_report.count.waiting{kube_cluster_name:c,reason:crashloopbackoff} by {kube_namespace,created_by_kind,created_by_name}) >= 1",
         );
     });
 
@@ -109,18 +142,15 @@ describe("DatadogMonitors", () => {
 
     it("restarts: the increase of the cumulative counter over 5 minutes, never its value", () => {
         const restarts = definitions()["container-restarts"];
-        expect(restarts.query).to.match(/^change\(max\(last_5m\),last_5m\):max:kubernetes_state\.container\.restarts\{/);
+        expect(restarts.query).to.match(/^change\(max\(last_5m\),last_5m\):sum:kubernetes\.containers\.restarts\{/);
         expect(restarts.query).to.match(/>= 3$/);
     });
 
-    it("CPU and memory: usage over the container's own limit, in percent, by pod", () => {
+    it("CPU and memory: usage over the container's own limit, in percent, of the workload's busiest pod", () => {
         const { "cpu-of-limit": cpu, "memory-of-limit": memory } = definitions();
-        expect(cpu.query).to.contain(
-            "kubernetes.cpu.usage.total{kube_cluster_name:c} by {kube_namespace,pod_name,kube_container_name} / 1000000000 / sum:kubernetes.cpu.limits",
-        );
-        expect(memory.query).to.contain(
-            "kubernetes.memory.working_set{kube_cluster_name:c} by {kube_namespace,pod_name,kube_container_name} / sum:kubernetes.memory.limits",
-        );
+        const by = "by {kube_namespace,kube_ownerref_kind,kube_ownerref_name,kube_container_name}";
+        expect(cpu.query).to.contain(`max:kubernetes.cpu.usage.total{kube_cluster_name:c} ${by} / 1000000000 / max:kubernetes.cpu.limits`);
+        expect(memory.query).to.contain(`max:kubernetes.memory.working_set{kube_cluster_name:c} ${by} / max:kubernetes.memory.limits`);
         expect(cpu.thresholds).to.deep.equal({ critical: 80, warning: 70 });
     });
 
@@ -189,14 +219,16 @@ describe("the Datadog query check", () => {
 });
 
 describe("Datadog monitors beyond the field report", () => {
-    const BY = "by {kube_namespace,pod_name,kube_container_name}";
-    const restarted = `default_zero(diff(max:kubernetes_state.container.restarts{kube_cluster_name:c} ${BY}))`;
+    const WORKLOAD = "by {kube_namespace,created_by_kind,created_by_name}";
+    const BY = "by {kube_namespace,kube_ownerref_kind,kube_ownerref_name,kube_container_name}";
+    // Both factors from the kubelet check: one agent, one collection run, no bucket between them.
+    const restarted = `default_zero(diff(sum:kubernetes.containers.restarts{kube_cluster_name:c} ${BY}))`;
 
     /** Every query, pinned with the stg defaults: what Datadog will evaluate, to the character. */
     const QUERIES: Record<string, string> = {
         // One filter for both reasons: a container is in one of them at a time, and arithmetic
         // between two grouped queries keeps only the groups both have.
-        "image-pull": `max(last_10m):default_zero(max:kubernetes_state.container.status_report.count.waiting{kube_cluster_name:c AND reason IN (errimagepull, imagepullbackoff)} ${BY}) >= 1`,
+        "image-pull": `max(last_10m):default_zero(sum:kubernetes_state.container.status_report.count.waiting{kube_cluster_name:c AND reason IN (errimagepull, imagepullbackoff)} ${WORKLOAD}) >= 1`,
         // A restart whose last state is OOMKilled: the current terminated state lasts seconds.
         "oomkilled": `max(last_10m):${restarted} * default_zero(max:kubernetes.containers.last_state.terminated{kube_cluster_name:c,reason:oomkilled} ${BY}) >= 1`,
         "terminated-abnormally": `max(last_10m):${restarted} * default_zero(max:kubernetes.containers.last_state.terminated{kube_cluster_name:c AND reason IN (error, containercannotrun)} ${BY}) >= 1`,
@@ -208,7 +240,8 @@ describe("Datadog monitors beyond the field report", () => {
             "min(last_10m):default_zero(sum:kubernetes_state.node.by_condition{kube_cluster_name:c,condition:ready,!status:true} by {node}) >= 1",
         "schedulable-nodes":
             "max(last_15m):default_zero(sum:kubernetes_state.node.status{kube_cluster_name:c,status:schedulable} * 100 / sum:kubernetes_state.node.status{kube_cluster_name:c}) < 80",
-        "node-disk": "max(last_10m):max:kubernetes.node.filesystem.usage_pct{kube_cluster_name:c} * 100 >= 90",
+        // Per node: each full node alerts, by its host (on EKS the node's instance).
+        "node-disk": "max(last_10m):max:kubernetes.node.filesystem.usage_pct{kube_cluster_name:c} by {host} * 100 >= 90",
         "cluster-cpu-requests":
             "avg(last_30m):sum:kubernetes_state.container.cpu_requested{kube_cluster_name:c} / sum:kubernetes_state.node.cpu_allocatable{kube_cluster_name:c} * 100 >= 95",
         "cluster-memory-requests":
@@ -232,7 +265,7 @@ describe("Datadog monitors beyond the field report", () => {
             ["monitor_pod_imagepullbackoff", "image-pull", "imagepullbackoff"],
             ["monitor_pod_oomkilled", "oomkilled", "reason:oomkilled"],
             ["monitor_pods_failed_state", "failed-pods", "kubernetes_state.pod.status_phase"],
-            ["monitor_pods_restarting", "container-restarts", "kubernetes_state.container.restarts"],
+            ["monitor_pods_restarting", "container-restarts", "kubernetes.containers.restarts"],
             ["monitor_statefulset_replicas", "statefulset-replicas", "kubernetes_state.statefulset.replicas_ready"],
         ];
         const all = definitions();
@@ -254,7 +287,7 @@ describe("Datadog monitors beyond the field report", () => {
         const run = await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", overrides: { "eks-platform:monitoring": monitoring } });
         const disk = resourceNamed(run, MONITOR, "monitors-node-disk").inputs;
         expect(disk.query).to.equal(
-            "max(last_30m):max:kubernetes.node.filesystem.usage_pct{kube_cluster_name:eks-platform-prd} * 100 >= 85",
+            "max(last_30m):max:kubernetes.node.filesystem.usage_pct{kube_cluster_name:eks-platform-prd} by {host} * 100 >= 85",
         );
         expect(disk.monitorThresholds).to.deep.equal({ critical: "85", warning: "75" });
     });

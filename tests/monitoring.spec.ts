@@ -53,11 +53,14 @@ describe("DatadogDashboards", () => {
         expect(all["kube-system"].widgets.map((w: any) => w.definition.title)).to.deep.equal(groups);
     });
 
-    it("show OOMKilled containers and image pull failures of the namespace", () => {
+    it("show OOMKilled containers and image pull failures of the namespace, kills by the last state that outlives the restart", () => {
         const queries = dashboardQueries(namespaceDashboard("c", "web"));
         expect(queries).to.include(
-            "sum:kubernetes.containers.state.terminated{$cluster,$namespace,reason:oomkilled} by {kube_container_name}",
+            "sum:kubernetes.containers.last_state.terminated{$cluster,$namespace,reason:oomkilled} by {kube_container_name}",
         );
+        expect(queries).to.include("sum:kubernetes.containers.last_state.terminated{$cluster,$namespace} by {reason}");
+        // The current terminated state clears within seconds of a kill: a dashboard reading it shows nothing.
+        expect(queries.filter((q) => /containers\.state\.terminated|status_report\.count\.terminated/.test(q))).to.deep.equal([]);
         expect(queries).to.include(
             "sum:kubernetes_state.container.status_report.count.waiting{$cluster,$namespace,reason:errimagepull} by {pod_name}",
         );

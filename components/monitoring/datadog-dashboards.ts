@@ -56,14 +56,17 @@ function allocation(title: string, requested: string, allocatable: string): Widg
     return timeseries(title, [`sum:${requested}${SCOPE} ${by} / sum:${allocatable}{$cluster} ${by} * 100`]);
 }
 
-/** Containers OOM-killed and image pulls failing: what the new monitors alert on, over time. */
+/**
+ * Containers OOM-killed and image pulls failing: what the monitors alert on, over time. The kill
+ * reads the kubelet's last terminated state: the current one clears within seconds, at the restart.
+ */
 function failures(): Widget {
     const waiting = (reason: string) =>
         `sum:kubernetes_state.container.status_report.count.waiting{$cluster,$namespace,reason:${reason}} by {pod_name}`;
     return group("Failures", [
         timeseries(
-            "OOMKilled containers",
-            ["sum:kubernetes.containers.state.terminated{$cluster,$namespace,reason:oomkilled} by {kube_container_name}"],
+            "OOMKilled containers (last terminated state)",
+            ["sum:kubernetes.containers.last_state.terminated{$cluster,$namespace,reason:oomkilled} by {kube_container_name}"],
             "bars",
         ),
         timeseries("Image pull failures (ErrImagePull, ImagePullBackOff)", [waiting("errimagepull"), waiting("imagepullbackoff")], "bars"),
@@ -147,8 +150,8 @@ export function namespaceDashboard(clusterName: string, namespace: string, servi
                     `sum:kubernetes_state.hpa.current_replicas${SCOPE} by {horizontalpodautoscaler}`,
                 ]),
                 timeseries(
-                    "Terminated containers by reason",
-                    [`sum:kubernetes_state.container.status_report.count.terminated${SCOPE} by {reason}`],
+                    "Containers by the reason their last run ended",
+                    [`sum:kubernetes.containers.last_state.terminated${SCOPE} by {reason}`],
                     "bars",
                 ),
             ]),

@@ -51,11 +51,23 @@ export function monitorMessage(
     return [
         `**What:** ${definition.what}`,
         `**Where:** cluster ${clusterName}, ${definition.where}.`,
+        monitorValueLine(definition),
         `**Check first:** ${definition.checkFirst}`,
         `**Runbook:** ${runbook}`,
         "",
         `${slackHandle}${page}`,
     ].join("\n");
+}
+
+/**
+ * The value that triggered, against the threshold it crossed (template variables {{value}},
+ * {{threshold}}, {{warn_threshold}}: docs.datadoghq.com/monitors/notify/variables); on no data
+ * there is no value, and the line says so.
+ */
+export function monitorValueLine(definition: MonitorDefinition): string {
+    const warning = definition.thresholds.warning === undefined ? "" : "{{#is_warning}}, warning at {{warn_threshold}}{{/is_warning}}";
+    const value = `{{^is_no_data}}**Value:** {{value}} (alert at {{threshold}}${warning}){{/is_no_data}}`;
+    return definition.notifyNoData ? `${value}{{#is_no_data}}**Value:** no data{{/is_no_data}}` : value;
 }
 
 /** Critical alerts in prd are priority 1 (page); elsewhere 3. */

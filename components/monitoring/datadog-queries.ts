@@ -83,6 +83,13 @@ export const KNOWN_TAGS: ReadonlySet<string> = new Set([
     "kube_replica_set",
     "kube_stateful_set",
     "kube_daemon_set",
+    // A pod's owner: KSM core's kube_pod_info join, and the agent tagger's on kubelet metrics.
+    "created_by_kind",
+    "created_by_name",
+    "kube_ownerref_kind",
+    "kube_ownerref_name",
+    // Datadog's reserved tag of the agent's host (on EKS, the node's EC2 instance), on every kubelet metric.
+    "host",
     "horizontalpodautoscaler",
     "node",
     "reason",

@@ -24,9 +24,23 @@ export interface MonitorInput {
 /** The tag filter of every query: this cluster only. */
 export const clusterScope = (clusterName: string) => `kube_cluster_name:${clusterName}`;
 
-/** Multi-alert per container, so an alert names it. */
-export const BY_CONTAINER = "by {kube_namespace,pod_name,kube_container_name}";
-export const CONTAINER_WHERE = "namespace {{kube_namespace.name}}, pod {{pod_name.name}}, container {{kube_container_name.name}}";
+/**
+ * Multi-alert per workload, not per pod: a rollout of N bad pods is one alert, naming the pods'
+ * owner (a Deployment's ReplicaSet, a StatefulSet, a DaemonSet, a Job). KSM core metrics carry the
+ * owner as `created_by_kind`/`created_by_name` (its kube_pod_info label join,
+ * DataDog/datadog-agent pkg/collector/corechecks/cluster/ksm/kubernetes_state_defaults.go); the
+ * kubelet check's metrics carry the agent tagger's `kube_ownerref_kind`/`kube_ownerref_name`.
+ */
+export const BY_WORKLOAD = "by {kube_namespace,created_by_kind,created_by_name}";
+export const WORKLOAD_WHERE = "namespace {{kube_namespace.name}}, {{created_by_kind.name}} {{created_by_name.name}}";
+/** The same for the kubelet check's metrics, and the container, whose limit or last state the alert is about. */
+export const BY_WORKLOAD_CONTAINER = "by {kube_namespace,kube_ownerref_kind,kube_ownerref_name,kube_container_name}";
+export const WORKLOAD_CONTAINER_WHERE =
+    "namespace {{kube_namespace.name}}, {{kube_ownerref_kind.name}} {{kube_ownerref_name.name}}, container {{kube_container_name.name}}";
+/** The command that lists the alerting workload's pods, given the tag that carries the owner's name. */
+export function workloadPods(ownerTag: "created_by_name" | "kube_ownerref_name"): string {
+    return `\`kubectl -n {{kube_namespace.name}} get pods -o custom-columns=POD:.metadata.name,OWNER:.metadata.ownerReferences[0].name,NODE:.spec.nodeName | grep {{${ownerTag}.name}}\``;
+}
 
 /** `last_<n>m`, the window a monitor evaluates. */
 export const last = (minutes: number) => `last_${minutes}m`;

@@ -30,26 +30,31 @@ export function nodeMonitors({ clusterName, thresholds: t }: MonitorInput): Moni
         {
             key: "schedulable-nodes",
             name: `[${clusterName}] Nodes cordoned`,
-            // Datadog's recommended "unschedulable nodes" monitor: node.status is the cordon state, not readiness.
+            // Datadog's recommended "unschedulable nodes" monitor: node.status is the cordon state, not
+            // readiness; each node has one series, tagged schedulable or unschedulable. With every node
+            // cordoned no schedulable series is left at all and default_zero has nothing to fill: the
+            // query has no data, so no data alerts (the kube-state-metrics monitor tells a dead KSM apart).
             query: `max(${last(t.schedulableNodes.windowMinutes)}):default_zero(sum:kubernetes_state.node.status{${scope},status:schedulable} * 100 / sum:kubernetes_state.node.status{${scope}}) < ${t.schedulableNodes.critical}`,
             thresholds: levels(t.schedulableNodes),
-            what: "Too few of the cluster's nodes accept new pods: many are cordoned (a drain, an upgrade or a disruption that did not finish).",
+            what: "Too few of the cluster's nodes accept new pods: many are cordoned (a drain, an upgrade or a disruption that did not finish). No data: no node accepts pods at all, or kube-state-metrics stopped.",
             where: "the cluster's nodes",
             checkFirst:
                 "`kubectl get nodes` for SchedulingDisabled; a stuck drain (a PodDisruptionBudget that allows no eviction) or a node upgrade in progress.",
-            notifyNoData: false,
+            notifyNoData: true,
+            noDataTimeframe: t.schedulableNodes.windowMinutes,
         },
         {
             key: "node-disk",
             name: `[${clusterName}] Node disk filling up`,
             // The node filesystem (nodefs) holds ephemeral storage: emptyDir volumes, container logs and
             // writable layers. usage_pct is a fraction (kubelet metadata.csv).
-            query: `max(${last(t.nodeDisk.windowMinutes)}):max:kubernetes.node.filesystem.usage_pct{${scope}} * 100 >= ${t.nodeDisk.critical}`,
+            // Per node (the agent's host, on EKS its EC2 instance): each full node alerts, named.
+            query: `max(${last(t.nodeDisk.windowMinutes)}):max:kubernetes.node.filesystem.usage_pct{${scope}} by {host} * 100 >= ${t.nodeDisk.critical}`,
             thresholds: levels(t.nodeDisk),
             what: "A node's filesystem, where pods' ephemeral storage (emptyDir, logs, writable layers) lives, is nearly full; the kubelet evicts pods at DiskPressure.",
-            where: "the cluster's fullest node",
+            where: "node (host) {{host.name}}",
             checkFirst:
-                "`kubectl describe nodes | grep -A3 DiskPressure`; the pods with the largest emptyDir or logs on that node. Raise the node group's `diskSizeGiB` if it is simply too small.",
+                "`kubectl get nodes -o wide | grep {{host.name}}` (or the node whose providerID ends in it), `kubectl describe node <node>` for DiskPressure; the pods with the largest emptyDir or logs on it. Raise the node group's `diskSizeGiB` if it is simply too small.",
             notifyNoData: false,
         },
         {

@@ -5,25 +5,38 @@
  * CrashloopBackOff, ImagePullBackOff, OOMKilled, failed pods, pods restarting, deployment and
  * StatefulSet replicas) with the platform's scope, grouping and stage thresholds.
  */
-import { BY_CONTAINER, clusterScope, CONTAINER_WHERE, last, levels, MonitorDefinition, MonitorInput } from "./monitor-definition";
+import {
+    BY_WORKLOAD,
+    BY_WORKLOAD_CONTAINER,
+    clusterScope,
+    last,
+    levels,
+    MonitorDefinition,
+    MonitorInput,
+    WORKLOAD_CONTAINER_WHERE,
+    WORKLOAD_WHERE,
+    workloadPods,
+} from "./monitor-definition";
 
-/** `max` of a waiting reason of KSM's container status, 0 once it clears. */
+/** How many of a workload's containers wait for a reason of KSM's container status, 0 once it clears. */
 function waitingFor(scope: string, reason: string): string {
-    return `default_zero(max:kubernetes_state.container.status_report.count.waiting{${scope},reason:${reason}} ${BY_CONTAINER})`;
+    return `default_zero(sum:kubernetes_state.container.status_report.count.waiting{${scope},reason:${reason}} ${BY_WORKLOAD})`;
 }
 
 /**
- * A container that restarted in the window after its last run ended for one of `reasons`: the
- * increase of KSM's restart count times the kubelet's last terminated state (1 while that state
- * holds). The current terminated state lasts only until the restart, seconds after an OOM kill;
- * the last state stays, and the restart dates it.
+ * A workload's container that restarted in the window after its last run ended for one of
+ * `reasons`: the increase of its restart count times its last terminated state (1 while that
+ * state holds). Both from the kubelet check, so they are collected in the same run of the same
+ * agent and a first kill cannot fall between two sources' buckets. The current terminated state
+ * lasts only until the restart, seconds after an OOM kill; the last state stays, and the restart
+ * dates it.
  */
 function restartedAfter(scope: string, reasons: string[]): string {
     const lastState =
         reasons.length === 1
             ? `{${scope},reason:${reasons[0]}}`
             : `{${scope.replace(/,/g, " AND ")} AND reason IN (${reasons.join(", ")})}`;
-    return `default_zero(diff(max:kubernetes_state.container.restarts{${scope}} ${BY_CONTAINER})) * default_zero(max:kubernetes.containers.last_state.terminated${lastState} ${BY_CONTAINER})`;
+    return `default_zero(diff(sum:kubernetes.containers.restarts{${scope}} ${BY_WORKLOAD_CONTAINER})) * default_zero(max:kubernetes.containers.last_state.terminated${lastState} ${BY_WORKLOAD_CONTAINER})`;
 }
 
 export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): MonitorDefinition[] {
@@ -36,9 +49,8 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             query: `max(${last(t.crashLoopBackOff.windowMinutes)}):${waitingFor(scope, "crashloopbackoff")} >= ${t.crashLoopBackOff.critical}`,
             thresholds: levels(t.crashLoopBackOff),
             what: "A container keeps crashing and Kubernetes is backing off its restarts.",
-            where: CONTAINER_WHERE,
-            checkFirst:
-                "`kubectl -n {{kube_namespace.name}} logs {{pod_name.name}} -c {{kube_container_name.name}} --previous`, then `kubectl describe pod` for the exit code and events (OOMKilled, failed probes, bad config).",
+            where: WORKLOAD_WHERE,
+            checkFirst: `${workloadPods("created_by_name")}, then \`kubectl -n {{kube_namespace.name}} logs <pod> --previous\` and \`kubectl describe pod <pod>\` for the exit code and events (OOMKilled, failed probes, bad config).`,
             notifyNoData: false,
         },
         {
@@ -58,20 +70,20 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             key: "container-restarts",
             name: `[${clusterName}] Container restarting`,
             // The restart count only grows: alert on how much it grew in the window.
-            query: `change(max(${last(t.containerRestarts.windowMinutes)}),${last(t.containerRestarts.windowMinutes)}):max:kubernetes_state.container.restarts{${scope}} ${BY_CONTAINER} >= ${t.containerRestarts.critical}`,
+            // The kubelet's count, summed over the workload's pods: how often its container restarted.
+            query: `change(max(${last(t.containerRestarts.windowMinutes)}),${last(t.containerRestarts.windowMinutes)}):sum:kubernetes.containers.restarts{${scope}} ${BY_WORKLOAD_CONTAINER} >= ${t.containerRestarts.critical}`,
             thresholds: levels(t.containerRestarts),
-            what: `A container restarted repeatedly in the last ${t.containerRestarts.windowMinutes} minutes.`,
-            where: CONTAINER_WHERE,
-            checkFirst:
-                "`kubectl -n {{kube_namespace.name}} describe pod {{pod_name.name}}` for the last state (OOMKilled, Error, liveness probe) and `logs --previous`.",
+            what: `A workload's container restarted repeatedly (across its pods) in the last ${t.containerRestarts.windowMinutes} minutes.`,
+            where: WORKLOAD_CONTAINER_WHERE,
+            checkFirst: `${workloadPods("kube_ownerref_name")}, then \`kubectl describe pod <pod>\` for the last state (OOMKilled, Error, liveness probe) and \`logs <pod> -c {{kube_container_name.name}} --previous\`.`,
             notifyNoData: false,
         },
         {
             key: "deployment-availability",
             name: `[${clusterName}] Deployment below half of its desired replicas`,
-            query: `avg(${last(t.deploymentAvailability.windowMinutes)}):avg:kubernetes_state.deployment.replicas_available{${scope}} by {kube_namespace,kube_deployment} / avg:kubernetes_state.deployment.replicas_desired{${scope}} by {kube_namespace,kube_deployment} <= ${t.deploymentAvailability.critical}`,
+            query: `avg(${last(t.deploymentAvailability.windowMinutes)}):avg:kubernetes_state.deployment.replicas_available{${scope}} by {kube_namespace,kube_deployment} / avg:kubernetes_state.deployment.replicas_desired{${scope}} by {kube_namespace,kube_deployment} < ${t.deploymentAvailability.critical}`,
             thresholds: levels(t.deploymentAvailability),
-            what: "Available replicas of a deployment fell to the threshold share of the desired ones.",
+            what: "Available replicas of a deployment fell below the threshold share of the desired ones.",
             where: "namespace {{kube_namespace.name}}, deployment {{kube_deployment.name}}",
             checkFirst:
                 "`kubectl -n {{kube_namespace.name}} get pods -l app.kubernetes.io/name={{kube_deployment.name}}`: Pending (capacity, autoscaler), CrashLoopBackOff or failing readiness.",
@@ -80,11 +92,12 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
         {
             key: "cpu-of-limit",
             name: `[${clusterName}] Container CPU near its limit`,
-            // usage is in nanocores, limits in cores. Containers without a limit have no limit series and drop out.
-            query: `avg(${last(t.cpuOfLimit.windowMinutes)}):sum:kubernetes.cpu.usage.total{${scope}} ${BY_CONTAINER} / 1000000000 / sum:kubernetes.cpu.limits{${scope}} ${BY_CONTAINER} * 100 >= ${t.cpuOfLimit.critical}`,
+            // usage is in nanocores, limits in cores. Containers without a limit have no limit series and
+            // drop out. max over the workload's pods: its busiest pod (their limits are the same).
+            query: `avg(${last(t.cpuOfLimit.windowMinutes)}):max:kubernetes.cpu.usage.total{${scope}} ${BY_WORKLOAD_CONTAINER} / 1000000000 / max:kubernetes.cpu.limits{${scope}} ${BY_WORKLOAD_CONTAINER} * 100 >= ${t.cpuOfLimit.critical}`,
             thresholds: levels(t.cpuOfLimit),
-            what: "A container uses most of its CPU limit and is being throttled.",
-            where: CONTAINER_WHERE,
+            what: "A workload's container uses most of its CPU limit (in its busiest pod) and is being throttled.",
+            where: WORKLOAD_CONTAINER_WHERE,
             checkFirst:
                 "The app's latency and the HPA (`kubectl -n {{kube_namespace.name}} get hpa`); raise the limit or the replicas if load is real.",
             notifyNoData: false,
@@ -92,11 +105,11 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
         {
             key: "memory-of-limit",
             name: `[${clusterName}] Container memory near its limit`,
-            // The working set is what the OOM killer compares with the limit.
-            query: `avg(${last(t.memoryOfLimit.windowMinutes)}):sum:kubernetes.memory.working_set{${scope}} ${BY_CONTAINER} / sum:kubernetes.memory.limits{${scope}} ${BY_CONTAINER} * 100 >= ${t.memoryOfLimit.critical}`,
+            // The working set is what the OOM killer compares with the limit; the workload's fullest pod.
+            query: `avg(${last(t.memoryOfLimit.windowMinutes)}):max:kubernetes.memory.working_set{${scope}} ${BY_WORKLOAD_CONTAINER} / max:kubernetes.memory.limits{${scope}} ${BY_WORKLOAD_CONTAINER} * 100 >= ${t.memoryOfLimit.critical}`,
             thresholds: levels(t.memoryOfLimit),
-            what: "A container's memory working set approaches its limit: the next step is OOMKilled.",
-            where: CONTAINER_WHERE,
+            what: "A workload's container approaches its memory limit (working set, in its fullest pod): the next step is OOMKilled.",
+            where: WORKLOAD_CONTAINER_WHERE,
             checkFirst:
                 "Memory over time on the namespace dashboard: a leak grows steadily, load comes and goes. Raise the limit or fix the leak.",
             notifyNoData: false,
@@ -106,12 +119,11 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             name: `[${clusterName}] Container cannot pull its image`,
             // Both reasons in one filter: a container is in ErrImagePull on each try and in
             // ImagePullBackOff between tries, never both at once (KSM allowedWaitingReasons).
-            query: `max(${last(t.imagePullBackOff.windowMinutes)}):default_zero(max:kubernetes_state.container.status_report.count.waiting{${scope} AND reason IN (errimagepull, imagepullbackoff)} ${BY_CONTAINER}) >= ${t.imagePullBackOff.critical}`,
+            query: `max(${last(t.imagePullBackOff.windowMinutes)}):default_zero(sum:kubernetes_state.container.status_report.count.waiting{${scope} AND reason IN (errimagepull, imagepullbackoff)} ${BY_WORKLOAD}) >= ${t.imagePullBackOff.critical}`,
             thresholds: levels(t.imagePullBackOff),
             what: "A container waits on an image it cannot pull (ErrImagePull, ImagePullBackOff): the rollout is stuck.",
-            where: CONTAINER_WHERE,
-            checkFirst:
-                "`kubectl -n {{kube_namespace.name}} describe pod {{pod_name.name}}` events: a tag or digest that does not exist, ECR permissions of the node role, or no route to the registry.",
+            where: WORKLOAD_WHERE,
+            checkFirst: `${workloadPods("created_by_name")}, then \`kubectl describe pod <pod>\` events: a tag or digest that does not exist, ECR permissions of the node role, or no route to the registry.`,
             notifyNoData: false,
         },
         {
@@ -121,8 +133,8 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             // container leaves within seconds; a restart with OOMKilled as its last state is caught.
             query: `max(${last(t.oomKilled.windowMinutes)}):${restartedAfter(scope, ["oomkilled"])} >= ${t.oomKilled.critical}`,
             thresholds: levels(t.oomKilled),
-            what: "A container was killed for using more memory than its limit, and restarted.",
-            where: CONTAINER_WHERE,
+            what: "A workload's container was killed for using more memory than its limit, and restarted.",
+            where: WORKLOAD_CONTAINER_WHERE,
             checkFirst:
                 "Memory of the container on the namespace dashboard before the kill; raise `resources.limits.memory` or find the leak. `kubectl describe pod` shows Last State: OOMKilled.",
             notifyNoData: false,
@@ -135,9 +147,8 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             query: `max(${last(t.terminatedAbnormally.windowMinutes)}):${restartedAfter(scope, ["error", "containercannotrun"])} >= ${t.terminatedAbnormally.critical}`,
             thresholds: levels(t.terminatedAbnormally),
             what: "A container restarted after ending with an error exit code, or after it could not be started at all (ContainerCannotRun).",
-            where: CONTAINER_WHERE,
-            checkFirst:
-                "`kubectl -n {{kube_namespace.name}} logs {{pod_name.name}} -c {{kube_container_name.name}} --previous` and `describe pod` for the exit code; ContainerCannotRun is a bad command or entrypoint.",
+            where: WORKLOAD_CONTAINER_WHERE,
+            checkFirst: `${workloadPods("kube_ownerref_name")}, then \`kubectl -n {{kube_namespace.name}} logs <pod> -c {{kube_container_name.name}} --previous\` and \`describe pod <pod>\` for the exit code; ContainerCannotRun is a bad command or entrypoint.`,
             notifyNoData: false,
         },
         {
