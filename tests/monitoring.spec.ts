@@ -7,7 +7,7 @@ import { monitoringSchema } from "../stacks/schema/monitoring";
 import { ProgramRun, resourceNamed, resourcesOfType, runProgram, SECRET_MASK } from "../offline/program-run";
 import { configProblems } from "./support/config-problems";
 import { transitiveDependencies } from "./support/graph";
-import { albAlarmsOf } from "./support/alarms";
+import { albAlarmsOf, sloWindowAlarmsOf } from "./support/alarms";
 import { FIXTURE_DIR, fixtureRun, fixtureSection } from "./support/fixtures";
 
 const DASHBOARD = "datadog:index/dashboardJson:DashboardJson";
@@ -95,24 +95,16 @@ describe("AlbAlarms", () => {
         expect(errorsPerMinute(100_000, 0.05)).to.equal(5000);
     });
 
-    it("prd: the ALB's and each target group's alarms, with the stage's thresholds", async () => {
+    it("prd: the ALB's and each target group's alarms, with the stage's thresholds, none counting what the burn rates count", async () => {
         const alarms = Object.fromEntries(albAlarmsOf(await fixtureRun("prd")).map((a) => [a.name, a.inputs]));
         expect(Object.keys(alarms)).to.deep.equal([
-            "alb-alarms-elb-5xx",
             "alb-alarms-elb-4xx",
             "alb-alarms-error-rate",
-            "alb-alarms-web-target-5xx",
+            "alb-alarms-web-healthy-hosts",
             "alb-alarms-web-response-time",
             "alb-alarms-web-unhealthy-hosts",
         ]);
-        expect(alarms["alb-alarms-elb-5xx"]).to.deep.include({
-            metricName: "HTTPCode_ELB_5XX_Count",
-            statistic: "Sum",
-            threshold: 100,
-            comparisonOperator: "GreaterThanThreshold",
-        });
         expect(alarms["alb-alarms-elb-4xx"]).to.deep.include({ metricName: "HTTPCode_ELB_4XX_Count", threshold: 5000 });
-        expect(alarms["alb-alarms-web-target-5xx"]).to.deep.include({ metricName: "HTTPCode_Target_5XX_Count", threshold: 100 });
         expect(alarms["alb-alarms-web-response-time"]).to.deep.include({
             metricName: "TargetResponseTime",
             extendedStatistic: "p99",
@@ -120,12 +112,47 @@ describe("AlbAlarms", () => {
         });
         expect(alarms["alb-alarms-web-unhealthy-hosts"]).to.deep.include({
             metricName: "UnHealthyHostCount",
+            statistic: "Minimum",
             threshold: 1,
             comparisonOperator: "GreaterThanOrEqualToThreshold",
         });
+        // Only what the load balancer generates itself: its targets' 5XX are the burn-rate alarms'.
         expect(alarms["alb-alarms-error-rate"]).to.deep.include({ threshold: 0.1 });
         const rate = (alarms["alb-alarms-error-rate"].metricQueries as any[]).find((q) => q.returnData);
-        expect(rate.expression).to.equal("IF(requests >= 500, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)");
+        expect(rate.expression).to.equal("IF(requests >= 500, 100 * FILL(elb5xx, 0) / requests, 0)");
+        const metrics = Object.values(alarms).flatMap((a: any) => [
+            a.metricName,
+            ...(a.metricQueries ?? []).map((q: any) => q.metric?.metricName),
+        ]);
+        expect(metrics).not.to.include("HTTPCode_Target_5XX_Count");
+    });
+
+    it("zero registered targets alarms: healthy targets (Minimum) below 1, missing data breaching", async () => {
+        const alarms = Object.fromEntries(albAlarmsOf(await fixtureRun("prd")).map((a) => [a.name, a.inputs]));
+        expect(alarms["alb-alarms-web-healthy-hosts"]).to.deep.include({
+            metricName: "HealthyHostCount",
+            namespace: "AWS/ApplicationELB",
+            statistic: "Minimum",
+            comparisonOperator: "LessThanThreshold",
+            threshold: 1,
+            treatMissingData: "breaching",
+            evaluationPeriods: 3,
+            datapointsToAlarm: 2,
+        });
+        expect(alarms["alb-alarms-web-healthy-hosts"].dimensions).to.have.keys("LoadBalancer", "TargetGroup");
+    });
+
+    it("every alarm's missing-data choice is deliberate: said in its description, breaching only where silence is the outage", async () => {
+        const run = await fixtureRun("prd");
+        for (const alarm of [...albAlarmsOf(run), ...sloWindowAlarmsOf(run)]) {
+            const treat = alarm.inputs.treatMissingData as string;
+            expect(alarm.inputs.alarmDescription as string, alarm.name).to.contain(
+                `Missing data: ${treat === "breaching" ? "breaching" : "not breaching"}, because `,
+            );
+            expect(treat === "breaching", alarm.name).to.equal(
+                alarm.name.endsWith("-healthy-hosts") && !alarm.name.endsWith("-unhealthy-hosts"),
+            );
+        }
     });
 
     it("use arnSuffix dimensions, never names or ARNs, and send alarm and OK to the Slack topic", async () => {
@@ -145,7 +172,6 @@ describe("AlbAlarms", () => {
             }
             expect(alarm.inputs.alarmActions).to.deep.equal([`arn:aws:sns:eu-west-1:123456789012:${topic}`]);
             expect(alarm.inputs.okActions).to.deep.equal(alarm.inputs.alarmActions);
-            expect(alarm.inputs.treatMissingData, alarm.name).to.equal("notBreaching");
         }
     });
 
@@ -189,7 +215,7 @@ describe("removing an app", () => {
         const both = await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", overrides: { "eks-platform:apps": { ...apps, api } } });
         expect(Object.keys(dashboards(both))).to.deep.equal(["web", "api", "kube-system"]);
         expect(resourcesOfType(both, ALARM).map((a) => a.name)).to.include.members([
-            "alb-alarms-api-target-5xx",
+            "alb-alarms-api-healthy-hosts",
             "alb-alarms-api-response-time",
             "alb-alarms-api-unhealthy-hosts",
         ]);

@@ -41,8 +41,12 @@ export interface AlarmDefinition {
     threshold: number;
     evaluationPeriods: number;
     datapointsToAlarm: number;
-    /** HTTPCode metrics exist only when non-zero: a missing datapoint is a good one. */
-    treatMissingData: "notBreaching";
+    /**
+     * What a period without data means, chosen per alarm and said in its description: HTTPCode
+     * metrics exist only when non-zero (missing is good), but target metrics exist only while
+     * targets are registered (missing can be the outage).
+     */
+    treatMissingData: "notBreaching" | "breaching";
     namespace?: string;
     metricName?: string;
     dimensions?: Dimensions;
@@ -62,14 +66,25 @@ export interface AlarmInput {
     thresholds: MonitoringInput["alb"];
 }
 
+/** A missing-data choice and why, appended to the alarm's description so whoever reads the alarm reads the choice. */
+export function missingData(treat: AlarmDefinition["treatMissingData"], because: string) {
+    return {
+        treatMissingData: treat,
+        missingDataBecause: `Missing data: ${treat === "breaching" ? "breaching" : "not breaching"}, because ${because}`,
+    };
+}
+
 /**
- * The ALB alarms: ELB 5XX and 4XX, and per app target 5XX, response time and unhealthy hosts,
- * plus the error rate by metric math with a traffic floor. CloudWatch rather than Datadog: the
- * ALB's metrics reach Datadog about ten minutes late.
+ * The ALB alarms. Each app's failed requests page through its burn-rate alarms (SloAlarms), so
+ * no alarm here counts them again: these watch what the burn rates cannot see. With no target
+ * registered the ALB reports no target metric at all (AWS, "CloudWatch metrics for your
+ * Application Load Balancer": HealthyHostCount "reported if health checks are enabled", per
+ * TargetGroup and LoadBalancer), so the app down for everyone is the healthy-targets alarm,
+ * whose missing data breaches. CloudWatch rather than Datadog: the ALB's metrics reach Datadog
+ * about ten minutes late.
  */
 export function albAlarmDefinitions(input: AlarmInput): AlarmDefinition[] {
     const t = input.thresholds;
-    const serverErrors = errorsPerMinute(t.peakRequestsPerMinute, t.allowedErrorRate);
     const clientErrors = errorsPerMinute(t.peakRequestsPerMinute, t.allowedClientErrorRate);
     const lb: Dimensions = { LoadBalancer: input.loadBalancer };
     const sum = (metricName: string, dimensions: Dimensions) => ({
@@ -80,25 +95,14 @@ export function albAlarmDefinitions(input: AlarmInput): AlarmDefinition[] {
         statistic: "Sum",
     });
     const name = (what: string) => `${input.namePrefix} ${what}`;
-    const quiet = { treatMissingData: "notBreaching" as const };
+    const noErrorsReported = missingData("notBreaching", "HTTPCode metrics are reported only when non-zero.");
 
-    const alarms: AlarmDefinition[] = [
-        {
-            key: "elb-5xx",
-            name: name("ALB 5XX"),
-            ...sum("HTTPCode_ELB_5XX_Count", lb),
-            ...quiet,
-            alarmDescription: `The load balancer itself answered more than ${serverErrors} 5XX a minute (${t.peakRequestsPerMinute} rpm x ${t.allowedErrorRate}): no healthy target, or targets refusing connections.`,
-            comparisonOperator: "GreaterThanThreshold",
-            threshold: serverErrors,
-            evaluationPeriods: 3,
-            datapointsToAlarm: 2,
-        },
+    const alarms: (AlarmDefinition & { missingDataBecause: string })[] = [
         {
             key: "elb-4xx",
             name: name("ALB 4XX"),
             ...sum("HTTPCode_ELB_4XX_Count", lb),
-            ...quiet,
+            ...noErrorsReported,
             alarmDescription: `More than ${clientErrors} 4XX a minute from the load balancer (${t.peakRequestsPerMinute} rpm x ${t.allowedClientErrorRate}): bad requests, a client bug or a scan.`,
             comparisonOperator: "GreaterThanThreshold",
             threshold: clientErrors,
@@ -107,9 +111,9 @@ export function albAlarmDefinitions(input: AlarmInput): AlarmDefinition[] {
         },
         {
             key: "error-rate",
-            name: name("5XX error rate"),
-            ...quiet,
-            alarmDescription: `More than ${t.allowedErrorRate * 100}% of requests failed with 5XX (load balancer and targets), counted only above ${t.minRequestsPerMinute} requests a minute.`,
+            name: name("ALB-generated 5XX rate"),
+            ...missingData("notBreaching", "a minute without requests failed none; below the traffic floor the rate counts as 0."),
+            alarmDescription: `More than ${t.allowedErrorRate * 100}% of requests failed with a 5XX the load balancer generated itself (504 target timeouts, 502 bad responses, 503 nothing to route to), counted only above ${t.minRequestsPerMinute} requests a minute. The apps' burn-rate alarms count their targets' 5XX and connection errors, not these.`,
             comparisonOperator: "GreaterThanThreshold",
             threshold: t.allowedErrorRate * 100,
             evaluationPeriods: 5,
@@ -126,16 +130,11 @@ export function albAlarmDefinitions(input: AlarmInput): AlarmDefinition[] {
                     metric: { namespace: ELB, metricName: "HTTPCode_ELB_5XX_Count", dimensions: lb, period: PERIOD, stat: "Sum" },
                 },
                 {
-                    id: "target5xx",
-                    returnData: false,
-                    metric: { namespace: ELB, metricName: "HTTPCode_Target_5XX_Count", dimensions: lb, period: PERIOD, stat: "Sum" },
-                },
-                {
                     id: "rate",
                     returnData: true,
-                    label: "5XX % of requests",
+                    label: "ALB-generated 5XX % of requests",
                     // A quiet night (below the floor) counts as 0%: two errors in ten requests must not page.
-                    expression: `IF(requests >= ${t.minRequestsPerMinute}, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)`,
+                    expression: `IF(requests >= ${t.minRequestsPerMinute}, 100 * FILL(elb5xx, 0) / requests, 0)`,
                 },
             ],
         },
@@ -144,22 +143,31 @@ export function albAlarmDefinitions(input: AlarmInput): AlarmDefinition[] {
     for (const [app, targetGroup] of Object.entries(input.targetGroups)) {
         const tg: Dimensions = { LoadBalancer: input.loadBalancer, TargetGroup: targetGroup };
         const stat = t.responseTime.statistic === "Average" ? { statistic: "Average" } : { extendedStatistic: t.responseTime.statistic };
+        // Each of the ALB's nodes reports the targets' health as it sees it: Minimum is the least
+        // healthy view of the healthy count, and the view every node shares of the unhealthy one.
+        const hostCount = (metricName: string) => ({ namespace: ELB, metricName, dimensions: tg, period: PERIOD, statistic: "Minimum" });
         alarms.push(
             {
-                key: `${app}-target-5xx`,
-                name: name(`${app} target 5XX`),
-                ...sum("HTTPCode_Target_5XX_Count", tg),
-                ...quiet,
-                alarmDescription: `App ${app} answered more than ${serverErrors} 5XX a minute.`,
-                comparisonOperator: "GreaterThanThreshold",
-                threshold: serverErrors,
+                key: `${app}-healthy-hosts`,
+                name: name(`${app} no healthy targets`),
+                ...hostCount("HealthyHostCount"),
+                ...missingData(
+                    "breaching",
+                    "with no target registered the load balancer reports no target metric: that silence is the app down for everyone.",
+                ),
+                alarmDescription: `No pod of ${app} is registered and healthy in its target group: every request to it fails.`,
+                comparisonOperator: "LessThanThreshold",
+                threshold: 1,
                 evaluationPeriods: 3,
                 datapointsToAlarm: 2,
             },
             {
                 key: `${app}-response-time`,
                 name: name(`${app} response time ${t.responseTime.statistic}`),
-                ...quiet,
+                ...missingData(
+                    "notBreaching",
+                    "a minute without requests has no response time; no target at all is the no-healthy-targets alarm's.",
+                ),
                 namespace: ELB,
                 metricName: "TargetResponseTime",
                 dimensions: tg,
@@ -174,13 +182,9 @@ export function albAlarmDefinitions(input: AlarmInput): AlarmDefinition[] {
             {
                 key: `${app}-unhealthy-hosts`,
                 name: name(`${app} unhealthy targets`),
-                ...quiet,
-                namespace: ELB,
-                metricName: "UnHealthyHostCount",
-                dimensions: tg,
-                period: PERIOD,
-                statistic: "Maximum",
-                alarmDescription: `At least one pod of ${app} fails the ALB health check.`,
+                ...hostCount("UnHealthyHostCount"),
+                ...missingData("notBreaching", "no registered target reports nothing, and the no-healthy-targets alarm breaches on that."),
+                alarmDescription: `At least one pod of ${app} fails the ALB health check, as every load balancer node sees it.`,
                 comparisonOperator: "GreaterThanOrEqualToThreshold",
                 threshold: 1,
                 evaluationPeriods: 3,
@@ -188,7 +192,10 @@ export function albAlarmDefinitions(input: AlarmInput): AlarmDefinition[] {
             },
         );
     }
-    return alarms;
+    return alarms.map(({ missingDataBecause, ...alarm }) => ({
+        ...alarm,
+        alarmDescription: `${alarm.alarmDescription} ${missingDataBecause}`,
+    }));
 }
 
 /**
