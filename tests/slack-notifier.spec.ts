@@ -1,3 +1,5 @@
+import * as http from "http";
+import type { AddressInfo } from "net";
 import { expect } from "chai";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const notifier = require("../lambda/slack-notifier/index.js");
@@ -54,7 +56,7 @@ describe("slack-notifier Lambda", () => {
     it("posts an ALARM readably: what, why, the metric and a link to the alarm", async () => {
         const { calls, post } = stubbedPost();
         const handler = notifier.createHandler({ getWebhookUrl: async () => "https://hooks.slack.com/services/T/B/x", post });
-        expect(await handler(snsEvent(ALARM, "ALARM: web target 5XX"))).to.deep.equal({ posted: 1 });
+        expect(await handler(snsEvent(ALARM, "ALARM: web target 5XX"))).to.deep.equal({ posted: 1, skipped: 0 });
         expect(calls).to.have.length(1);
         expect(calls[0].url).to.equal("https://hooks.slack.com/services/T/B/x");
         const { text, blocks } = calls[0].body;
@@ -125,7 +127,7 @@ describe("slack-notifier Lambda", () => {
         expect(message.text).to.equal("*Hello*\nTest notification");
     });
 
-    it("reads the webhook once per container, and fails (so SNS retries) when Slack refuses", async () => {
+    it("reads the webhook once per container, and fails (so Lambda retries, then keeps the event) when Slack refuses", async () => {
         let reads = 0;
         const { post } = stubbedPost(400);
         const handler = notifier.createHandler({
@@ -140,7 +142,9 @@ describe("slack-notifier Lambda", () => {
                 throw new Error("expected a failure");
             },
             (error: Error) => {
-                expect(error.message).to.equal("Slack answered 400: invalid_payload");
+                expect(error.message).to.equal(
+                    "Slack answered 400: invalid_payload (not retried: a 4XX other than 429 does not succeed on a retry)",
+                );
             },
         );
         await handler(snsEvent(ALARM)).catch(() => undefined);
@@ -168,9 +172,166 @@ describe("slack-notifier Lambda", () => {
                 expect(error.message).to.equal("ThrottlingException: Rate exceeded");
             },
         );
-        expect(await handler(snsEvent(ALARM))).to.deep.equal({ posted: 1 });
-        expect(await handler(snsEvent(ALARM))).to.deep.equal({ posted: 1 });
+        expect(await handler(snsEvent(ALARM))).to.deep.equal({ posted: 1, skipped: 0 });
+        expect(await handler(snsEvent(ALARM))).to.deep.equal({ posted: 1, skipped: 0 });
         expect(reads).to.equal(2);
         expect(calls.map((c) => c.url)).to.deep.equal(["https://hooks", "https://hooks"]);
+    });
+});
+
+/** What the stand-in for Slack's webhook does with each request, in order; the last one repeats. */
+type Answer = { status: number; body?: string; headers?: Record<string, string> } | "hang";
+
+/** A real HTTP server on loopback that answers as scripted and records what it received. */
+async function fakeSlack(answers: Answer[]) {
+    const received: { body: any; at: number }[] = [];
+    const server = http.createServer((request, response) => {
+        let data = "";
+        request.on("data", (chunk) => (data += chunk));
+        request.on("end", () => {
+            received.push({ body: JSON.parse(data), at: Date.now() });
+            const answer = answers[Math.min(received.length - 1, answers.length - 1)];
+            if (answer === "hang") {
+                return; // never answers: the notifier's timeout must end the request
+            }
+            response.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
+            response.end(answer.body ?? (answer.status < 300 ? "ok" : "error"));
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T0/B0/secret`;
+    const close = () =>
+        new Promise<void>((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+        });
+    return { url, received, close };
+}
+
+/** The real handler with the real fetch-based post, the webhook on loopback, and short timings. */
+function realHandler(url: string) {
+    return notifier.createHandler({
+        getWebhookUrl: async () => url,
+        post: notifier.postJson,
+        retry: { attempts: 3, timeoutMs: 300, delaysMs: [20, 40], maxRetryAfterMs: 100 },
+    });
+}
+
+async function failure(promise: Promise<unknown>): Promise<string> {
+    return promise.then(
+        () => {
+            throw new Error("expected the handler to fail");
+        },
+        (error: Error) => error.message,
+    );
+}
+
+describe("slack-notifier Lambda against a webhook on loopback", function () {
+    this.timeout(5000);
+
+    it("2XX: posts the formatted alarm once, as JSON", async () => {
+        const slack = await fakeSlack([{ status: 200 }]);
+        try {
+            expect(await realHandler(slack.url)(snsEvent(ALARM))).to.deep.equal({ posted: 1, skipped: 0 });
+            expect(slack.received).to.have.length(1);
+            expect(slack.received[0].body.text).to.equal(":red_circle: ALARM: eks-platform-prd web target 5XX");
+        } finally {
+            await slack.close();
+        }
+    });
+
+    it("4XX: fails at once with Slack's answer, without retrying what cannot succeed", async () => {
+        const slack = await fakeSlack([{ status: 404, body: "no_service" }]);
+        try {
+            expect(await failure(realHandler(slack.url)(snsEvent(ALARM)))).to.equal(
+                "Slack answered 404: no_service (not retried: a 4XX other than 429 does not succeed on a retry)",
+            );
+            expect(slack.received).to.have.length(1);
+        } finally {
+            await slack.close();
+        }
+    });
+
+    it("5XX: retries, and posts once Slack recovers", async () => {
+        const slack = await fakeSlack([{ status: 500 }, { status: 503 }, { status: 200 }]);
+        try {
+            expect(await realHandler(slack.url)(snsEvent(ALARM))).to.deep.equal({ posted: 1, skipped: 0 });
+            expect(slack.received).to.have.length(3);
+        } finally {
+            await slack.close();
+        }
+    });
+
+    it("5XX every time: fails after three tries, naming the last answer", async () => {
+        const slack = await fakeSlack([{ status: 503, body: "service_unavailable" }]);
+        try {
+            expect(await failure(realHandler(slack.url)(snsEvent(ALARM)))).to.equal(
+                "Slack answered 503: service_unavailable (after 3 tries)",
+            );
+            expect(slack.received).to.have.length(3);
+        } finally {
+            await slack.close();
+        }
+    });
+
+    it("429: waits for Retry-After (capped) before the next try", async () => {
+        const slack = await fakeSlack([{ status: 429, body: "rate_limited", headers: { "retry-after": "30" } }, { status: 200 }]);
+        try {
+            expect(await realHandler(slack.url)(snsEvent(ALARM))).to.deep.equal({ posted: 1, skipped: 0 });
+            expect(slack.received).to.have.length(2);
+            // Retry-After 30 s, capped at the policy's 100 ms: longer than the 20 ms delay, far below 30 s.
+            const waited = slack.received[1].at - slack.received[0].at;
+            expect(waited).to.be.at.least(90).and.below(1000);
+        } finally {
+            await slack.close();
+        }
+    });
+
+    it("a webhook that never answers: each try is cut off, and the next one posts", async () => {
+        const slack = await fakeSlack(["hang", { status: 200 }]);
+        try {
+            const started = Date.now();
+            expect(await realHandler(slack.url)(snsEvent(ALARM))).to.deep.equal({ posted: 1, skipped: 0 });
+            expect(slack.received).to.have.length(2);
+            expect(Date.now() - started).to.be.at.least(300);
+        } finally {
+            await slack.close();
+        }
+    });
+
+    it("a webhook that never answers at all: fails after three timeouts, within the function's own timeout", async () => {
+        const slack = await fakeSlack(["hang"]);
+        try {
+            expect(await failure(realHandler(slack.url)(snsEvent(ALARM)))).to.equal("Slack did not answer within 300 ms (after 3 tries)");
+            expect(slack.received).to.have.length(3);
+        } finally {
+            await slack.close();
+        }
+        // The default policy ends before the function's 10 s timeout, so the failure is ours, not a kill.
+        const { attempts, timeoutMs, delaysMs } = notifier.DEFAULT_RETRY;
+        expect(attempts * timeoutMs + delaysMs.reduce((a: number, b: number) => a + b, 0)).to.be.below(10_000);
+    });
+
+    it("nothing listening: fails after three tries, saying the connection failed", async () => {
+        const slack = await fakeSlack([{ status: 200 }]);
+        await slack.close();
+        expect(await failure(realHandler(slack.url)(snsEvent(ALARM)))).to.equal("posting to Slack failed: fetch failed (after 3 tries)");
+    });
+
+    it("a new alarm's first evaluation (INSUFFICIENT_DATA to OK) is not posted; an OK that ends an ALARM is", async () => {
+        const slack = await fakeSlack([{ status: 200 }]);
+        try {
+            const handler = realHandler(slack.url);
+            const firstEvaluation = { ...ALARM, NewStateValue: "OK", OldStateValue: "INSUFFICIENT_DATA" };
+            expect(await handler(snsEvent(firstEvaluation))).to.deep.equal({ posted: 0, skipped: 1 });
+            expect(slack.received).to.have.length(0);
+            expect(await handler(snsEvent({ ...ALARM, NewStateValue: "OK", OldStateValue: "ALARM" }))).to.deep.equal({
+                posted: 1,
+                skipped: 0,
+            });
+            expect(slack.received[0].body.text).to.equal(":large_green_circle: OK: eks-platform-prd web target 5XX");
+        } finally {
+            await slack.close();
+        }
     });
 });

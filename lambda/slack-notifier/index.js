@@ -13,8 +13,22 @@
  * @typedef {{ Sns: { Subject?: string | null, Message: string, TopicArn?: string } }} SnsRecord
  * @typedef {{ Records: SnsRecord[] }} SnsEvent
  * @typedef {{ text: string, blocks: object[] }} SlackMessage
- * @typedef {{ getWebhookUrl: () => Promise<string>, post: (url: string, body: SlackMessage) => Promise<{ ok: boolean, status: number, text: () => Promise<string> }> }} Dependencies
+ * @typedef {{ ok: boolean, status: number, headers?: { get: (name: string) => string | null }, text: () => Promise<string> }} PostResponse
+ * @typedef {{ attempts: number, timeoutMs: number, delaysMs: number[], maxRetryAfterMs: number }} RetryPolicy
+ * @typedef {{
+ *   getWebhookUrl: () => Promise<string>,
+ *   post: (url: string, body: SlackMessage, signal: AbortSignal) => Promise<PostResponse>,
+ *   retry?: RetryPolicy,
+ *   sleep?: (ms: number) => Promise<void>,
+ * }} Dependencies
  */
+
+/**
+ * Three tries, each cut off after 2.5 s, 0.25 s and 1 s apart: 8.75 s at worst, inside the
+ * function's 10 s timeout, so a hanging webhook ends as this function's error (which Lambda
+ * retries and then keeps in the failed-alerts queue), never as a timeout that says nothing.
+ */
+const DEFAULT_RETRY = { attempts: 3, timeoutMs: 2500, delaysMs: [250, 1000], maxRetryAfterMs: 1000 };
 
 const ICONS = { ALARM: ":red_circle:", OK: ":large_green_circle:", INSUFFICIENT_DATA: ":white_circle:" };
 
@@ -90,8 +104,71 @@ function formatRecord(record) {
 }
 
 /**
+ * A first evaluation is not a recovery: a new alarm starts in INSUFFICIENT_DATA and its first
+ * evaluation moves it to OK, which runs its OK actions (CloudWatch PutMetricAlarm: "OK actions
+ * ... when the alarm transitions into an OK state from any other state"). A deploy that creates
+ * alarms would post one OK per alarm; only an OK that ends an ALARM is news.
+ * @param {SnsRecord} record
+ */
+function isFirstEvaluation(record) {
+    try {
+        const alarm = JSON.parse(record.Sns.Message);
+        return alarm.NewStateValue === "OK" && alarm.OldStateValue === "INSUFFICIENT_DATA";
+    } catch {
+        return false;
+    }
+}
+
+/** Slack's answers worth another try: rate limited, or its side failed (Slack, "Handling errors" of incoming webhooks). */
+function retryable(/** @type {number} */ status) {
+    return status === 429 || status >= 500;
+}
+
+/**
+ * Posts one message, trying again on a timeout, a network error, 429 (after its Retry-After, capped)
+ * or a 5XX; a 4XX other than 429 (a revoked webhook, an invalid payload) fails at once.
  * @param {Dependencies} deps
- * @returns {(event: SnsEvent) => Promise<{ posted: number }>}
+ * @param {string} url
+ * @param {SlackMessage} message
+ */
+async function postWithRetries(deps, url, message) {
+    const policy = deps.retry || DEFAULT_RETRY;
+    const sleep = deps.sleep || ((/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    let failure = "";
+    for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+        let waitMs = policy.delaysMs[Math.min(attempt - 1, policy.delaysMs.length - 1)] || 0;
+        /** @type {PostResponse | undefined} */
+        let response;
+        try {
+            response = await deps.post(url, message, AbortSignal.timeout(policy.timeoutMs));
+        } catch (error) {
+            const e = /** @type {Error} */ (error);
+            failure =
+                e.name === "TimeoutError" ? `Slack did not answer within ${policy.timeoutMs} ms` : `posting to Slack failed: ${e.message}`;
+        }
+        if (response) {
+            if (response.ok) {
+                return;
+            }
+            failure = `Slack answered ${response.status}: ${await response.text()}`;
+            if (!retryable(response.status)) {
+                throw new Error(`${failure} (not retried: a 4XX other than 429 does not succeed on a retry)`);
+            }
+            const retryAfter = Number(response.headers?.get("retry-after"));
+            if (response.status === 429 && Number.isFinite(retryAfter) && retryAfter > 0) {
+                waitMs = Math.min(retryAfter * 1000, policy.maxRetryAfterMs);
+            }
+        }
+        if (attempt < policy.attempts) {
+            await sleep(waitMs);
+        }
+    }
+    throw new Error(`${failure} (after ${policy.attempts} tries)`);
+}
+
+/**
+ * @param {Dependencies} deps
+ * @returns {(event: SnsEvent) => Promise<{ posted: number, skipped: number }>}
  */
 function createHandler(deps) {
     /** @type {Promise<string> | undefined} */
@@ -105,14 +182,13 @@ function createHandler(deps) {
                 throw error;
             });
         const url = await webhookUrl;
-        for (const record of event.Records) {
-            const response = await deps.post(url, formatRecord(record));
-            if (!response.ok) {
-                // Throwing makes SNS retry the delivery.
-                throw new Error(`Slack answered ${response.status}: ${await response.text()}`);
-            }
+        const news = event.Records.filter((record) => !isFirstEvaluation(record));
+        for (const record of news) {
+            // A failure throws: SNS invokes this function asynchronously, so Lambda retries the
+            // event twice and then keeps it in the failed-alerts queue (its on-failure destination).
+            await postWithRetries(deps, url, formatRecord(record));
         }
-        return { posted: event.Records.length };
+        return { posted: news.length, skipped: event.Records.length - news.length };
     };
 }
 
@@ -131,12 +207,14 @@ async function webhookUrlFromSsm() {
 }
 
 /** @type {Dependencies["post"]} */
-async function postJson(url, body) {
-    return fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+async function postJson(url, body, signal) {
+    return fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal });
 }
 
 module.exports = {
     formatRecord,
     createHandler,
+    postJson,
+    DEFAULT_RETRY,
     handler: createHandler({ getWebhookUrl: webhookUrlFromSsm, post: postJson }),
 };
