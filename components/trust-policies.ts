@@ -51,3 +51,15 @@ export function serviceAccountTrustPolicy(
         ],
     };
 }
+
+/** A resource policy statement that refuses every request not made over TLS (aws:SecureTransport). */
+export function denyWithoutTls(sid: string, action: string, resource: string | string[]): aws.iam.PolicyStatement {
+    return {
+        Sid: sid,
+        Effect: "Deny",
+        Principal: "*",
+        Action: action,
+        Resource: resource,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}

@@ -47,6 +47,7 @@ export function buildMonitoring(config: PlatformConfig, alb: AppLoadBalancer | u
         workspaceId: slack.workspaceId,
         channelId: slack.channelId,
         webhookUrl: config.monitoring.slackWebhookUrl,
+        notifierFailureEmail: slack.notifierFailureEmail,
         channelName: slack.channelName,
         datadog: datadogProvider && { account: slack.datadogAccount!, provider: datadogProvider },
         tags: config.tags,

@@ -124,6 +124,8 @@ export const REPLACING_INPUTS: Readonly<Record<string, ReplacingInputs>> = {
     "aws:sns/topicPolicy:TopicPolicy": { paths: ["arn"] },
     "aws:sns/topicSubscription:TopicSubscription": { paths: ["topic", "protocol", "endpoint"] },
     "aws:lambda/function:Function": { paths: ["name", "packageType", "tenancyConfig"] },
+    // internal/service/lambda/function_event_invoke_config.go: function_name and qualifier are ForceNew.
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": { paths: ["functionName", "qualifier"] },
     "aws:lambda/permission:Permission": {
         paths: [
             "action",

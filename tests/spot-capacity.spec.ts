@@ -43,7 +43,17 @@ describe("event queues", () => {
         expect(policies.map(({ p }) => p.name)).to.include.members([
             "eks-addons-karpenter-interruption",
             "eks-addons-node-termination-handler",
+            "alerts-failed",
         ]);
+        // Every queue has a policy: none is left out of the check below.
+        for (const run of runs) {
+            const urls = resourcesOfType(run, "aws:sqs/queuePolicy:QueuePolicy").map((p) => p.inputs.queueUrl);
+            for (const queue of resourcesOfType(run, "aws:sqs/queue:Queue")) {
+                expect(urls, `${run.stack} ${queue.name}`).to.include(
+                    `https://sqs.eu-west-1.amazonaws.com/123456789012/${queue.inputs.name ?? `${queue.name}-mock`}`,
+                );
+            }
+        }
         for (const { run, p } of policies) {
             const deny = JSON.parse(p.inputs.policy as string).Statement.find((s: any) => s.Effect === "Deny");
             expect(deny, `${run.stack} ${p.name}`).to.deep.include({

@@ -1,6 +1,7 @@
 /** The ALB's access log bucket: written only by the region's load balancer log delivery, over TLS. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { denyWithoutTls } from "../trust-policies";
 
 /** Lets the region's load balancer log delivery write, and nothing else. */
 export function accessLogBucketPolicy(bucketArn: string, elbAccountArn: string): aws.iam.PolicyDocument {
@@ -15,14 +16,7 @@ export function accessLogBucketPolicy(bucketArn: string, elbAccountArn: string):
                 Action: "s3:PutObject",
                 Resource: `${bucketArn}/*`,
             },
-            {
-                Sid: "TlsOnly",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [bucketArn, `${bucketArn}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
+            denyWithoutTls("TlsOnly", "s3:*", [bucketArn, `${bucketArn}/*`]),
         ],
     };
 }

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources, Stage } from "../../stacks/config";
 import { defaultReplicas } from "../../stacks/schema/stage";
-import { podIdentityTrustPolicy, serviceAccountTrustPolicy } from "../trust-policies";
+import { denyWithoutTls, podIdentityTrustPolicy, serviceAccountTrustPolicy } from "../trust-policies";
 
 /**
  * A Helm chart pinned to an exact version of the repository that really serves that version:
@@ -239,14 +239,7 @@ export function eventQueuePolicy(queueArn: string): aws.iam.PolicyDocument {
                 Action: "sqs:SendMessage",
                 Resource: queueArn,
             },
-            {
-                Sid: "DenyHTTP",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "sqs:*",
-                Resource: queueArn,
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
+            denyWithoutTls("DenyHTTP", "sqs:*", queueArn),
         ],
     };
 }

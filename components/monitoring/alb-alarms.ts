@@ -143,8 +143,11 @@ export function albAlarmDefinitions(input: AlarmInput): AlarmDefinition[] {
     for (const [app, targetGroup] of Object.entries(input.targetGroups)) {
         const tg: Dimensions = { LoadBalancer: input.loadBalancer, TargetGroup: targetGroup };
         const stat = t.responseTime.statistic === "Average" ? { statistic: "Average" } : { extendedStatistic: t.responseTime.statistic };
-        // Each of the ALB's nodes reports the targets' health as it sees it: Minimum is the least
-        // healthy view of the healthy count, and the view every node shares of the unhealthy one.
+        // Each of the ALB's nodes health-checks every target and reports what it sees; "Minimum and
+        // Maximum reflect the minimum and maximum reported by the individual load balancer nodes"
+        // (AWS, "CloudWatch metrics for your Application Load Balancer"). Minimum is the least healthy
+        // node's view of the healthy count, and of the unhealthy count the part every node agrees on:
+        // one node's flapping check is not an unhealthy pod.
         const hostCount = (metricName: string) => ({ namespace: ELB, metricName, dimensions: tg, period: PERIOD, statistic: "Minimum" });
         alarms.push(
             {

@@ -1,8 +1,8 @@
-import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy } from "../trust-policies";
+import { createSlackNotifier } from "./slack-notifier-lambda";
 
 export interface SlackNotificationsArgs {
     /** Prefix of the physical names, e.g. eks-platform-prd. */
@@ -14,17 +14,14 @@ export interface SlackNotificationsArgs {
     channelId?: string;
     /** Incoming webhook URL, a secret (lambda delivery). */
     webhookUrl?: pulumi.Output<string>;
+    /** Where the notifier's own failures are mailed (lambda delivery): a route that does not depend on it. */
+    notifierFailureEmail?: string;
     /** The channel's name (no '#'). */
     channelName: string;
     /** With Datadog on: the Slack integration's account and the provider that registers the channel. */
     datadog?: { account: string; provider: datadog.Provider };
     tags: Record<string, string>;
 }
-
-/** The notifier's code: real code in the repository (lambda/slack-notifier at the project root), unit-tested. */
-export const NOTIFIER_CODE_DIR = path.resolve(__dirname, "..", "..", "lambda", "slack-notifier");
-/** The notifier's entry point: `index.js` of NOTIFIER_CODE_DIR, its export `handler`. */
-export const NOTIFIER_HANDLER = "index.handler";
 
 /** The topic's key: the account administers it, CloudWatch may encrypt what its alarms publish. */
 export function topicKeyPolicy(accountId: string): aws.iam.PolicyDocument {
@@ -119,7 +116,20 @@ export class SlackNotifications extends pulumi.ComponentResource {
         if (args.delivery === "chatbot") {
             this.chatbot(name, args, topic);
         } else {
-            this.lambda(name, args, topic);
+            createSlackNotifier(
+                name,
+                {
+                    namePrefix: args.namePrefix,
+                    webhookUrl: args.webhookUrl!,
+                    failureEmail: args.notifierFailureEmail!,
+                    topic,
+                    key,
+                    topicPolicy,
+                    accountId,
+                    tags: args.tags,
+                },
+                this,
+            );
         }
 
         if (args.datadog) {
@@ -175,75 +185,5 @@ export class SlackNotifications extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-    }
-
-    /** A function that formats each alarm and posts it to the webhook, kept in SSM as a SecureString. */
-    private lambda(name: string, args: SlackNotificationsArgs, topic: aws.sns.Topic): void {
-        const child = { parent: this };
-        const functionName = `${args.namePrefix}-slack-notifier`;
-        const webhook = new aws.ssm.Parameter(
-            `${name}-webhook`,
-            {
-                name: `/${args.namePrefix}/slack-webhook-url`,
-                type: "SecureString",
-                value: args.webhookUrl!,
-                tags: args.tags,
-            },
-            child,
-        );
-        const logs = new aws.cloudwatch.LogGroup(
-            name,
-            { name: `/aws/lambda/${functionName}`, retentionInDays: 30, tags: args.tags },
-            child,
-        );
-        const role = new aws.iam.Role(
-            `${name}-notifier`,
-            { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("lambda.amazonaws.com")), tags: args.tags },
-            child,
-        );
-        const rolePolicy = new aws.iam.RolePolicy(
-            `${name}-notifier`,
-            {
-                role: role.name,
-                policy: pulumi.all([webhook.arn, logs.arn]).apply(([parameterArn, logGroupArn]) =>
-                    JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: parameterArn },
-                            { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
-                        ],
-                    }),
-                ),
-            },
-            child,
-        );
-        const notifier = new aws.lambda.Function(
-            name,
-            {
-                name: functionName,
-                description: "Posts the stage's CloudWatch alarms to Slack",
-                runtime: "nodejs24.x",
-                handler: NOTIFIER_HANDLER,
-                code: new pulumi.asset.FileArchive(NOTIFIER_CODE_DIR),
-                role: role.arn,
-                timeout: 10,
-                memorySize: 128,
-                environment: { variables: { WEBHOOK_PARAMETER: webhook.name } },
-                loggingConfig: { logFormat: "Text", logGroup: logs.name },
-                tags: args.tags,
-            },
-            { ...child, dependsOn: [rolePolicy] },
-        );
-        new aws.lambda.Permission(
-            name,
-            {
-                action: "lambda:InvokeFunction",
-                function: notifier.name,
-                principal: "sns.amazonaws.com",
-                sourceArn: topic.arn,
-            },
-            child,
-        );
-        new aws.sns.TopicSubscription(name, { topic: topic.arn, protocol: "lambda", endpoint: notifier.arn }, child);
     }
 }

@@ -85,6 +85,22 @@ export function monitoringProblems(
             }
         }
     }
+    // The notifier's own alarms cannot be posted by the notifier: they need a route of their own.
+    if (monitoring.slack.delivery === "lambda" && monitoring.slack.notifierFailureEmail === undefined) {
+        problems.push({
+            key: `${key}.slack.notifierFailureEmail`,
+            value: undefined,
+            expected:
+                "is required for lambda delivery: when the notifier fails, its alarms are mailed here (a Slack channel's email address or an on-call mailbox), since they cannot go through it",
+        });
+    }
+    if (monitoring.slack.delivery === "chatbot" && monitoring.slack.notifierFailureEmail !== undefined) {
+        problems.push({
+            key: `${key}.slack.notifierFailureEmail`,
+            value: monitoring.slack.notifierFailureEmail,
+            expected: "expected no notifierFailureEmail with chatbot delivery: there is no notifier whose failures it would receive",
+        });
+    }
     // Judged on what the monitors will use: the stage's defaults under what the file sets.
     const datadog = resolveDatadogThresholds(monitoring.datadog, stage ?? "dev");
     for (const name of Object.keys(MONITOR_SETTINGS) as MonitorName[]) {

@@ -5,10 +5,11 @@ import { burnRateTiersSchema } from "./slo";
 const positive = (what: string) => z.number({ error: `expected ${what}` }).positive({ error: `expected ${what}` });
 
 const slackSchema = z.strictObject({
-    delivery: z.enum(["chatbot", "lambda"], { error: 'expected "chatbot" or "lambda"' }).default("chatbot").describe("`chatbot`: AWS Chatbot posts CloudWatch alarms; `lambda`: a function posts them to an incoming webhook."),
-    workspaceId: z.string().regex(/^T[A-Z0-9]{6,}$/, { error: "expected a Slack workspace ID such as T0123ABCD" }).optional().describe("The Slack workspace (team) ID authorised in AWS Chatbot, such as T0123ABCD; required for chatbot delivery."),
+    delivery: z.enum(["chatbot", "lambda"], { error: 'expected "chatbot" or "lambda"' }).default("chatbot").describe("`chatbot`: Amazon Q Developer in chat applications (formerly AWS Chatbot) posts CloudWatch alarms; `lambda`: a function posts them to an incoming webhook."),
+    workspaceId: z.string().regex(/^T[A-Z0-9]{6,}$/, { error: "expected a Slack workspace ID such as T0123ABCD" }).optional().describe("The Slack workspace (team) ID authorised in Amazon Q Developer in chat applications (formerly AWS Chatbot), such as T0123ABCD; required for chatbot delivery."),
     channelId: z.string().regex(/^[CG][A-Z0-9]{6,}$/, { error: "expected a Slack channel ID such as C0123ABCD" }).optional().describe("The Slack channel ID, such as C0123ABCD; required for chatbot delivery."),
     channelName: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,79}$/, { error: "expected a Slack channel name without '#', such as alerts-prd" }).describe("The channel's name, without '#': Datadog notifies it as `@slack-<account>-<name>`."),
+    notifierFailureEmail: z.email({ error: "expected an email address, such as alerts-dev-aaaa1234@acme.slack.com" }).optional().describe("Lambda delivery: where the notifier's own alarms (it failed, an alert was not posted) are mailed, since they cannot go through it. A Slack channel's email address (Slack: Integrations > Send emails to this channel) or an on-call mailbox; SNS mails a confirmation link first. Required for lambda delivery."),
     datadogAccount: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: "expected the account name of Datadog's Slack integration" }).optional().describe("The Slack account's name in Datadog's Slack integration (required while Datadog is on)."),
 });
 
