@@ -243,6 +243,24 @@ describe("SLO config", () => {
         ]);
     });
 
+    it("refuses an objective with more decimals than a Datadog SLO takes, and keeps the warning within them", () => {
+        expect(withSlo({ availabilityPercent: 99.9999 })).to.deep.equal([
+            "[prd] eks-platform:apps.web.slo.availabilityPercent = 99.9999: expected at most 3 decimals, which a Datadog metric SLO's target takes: 99.9999 has 4 (such as 99.999)",
+        ]);
+        expect(sloThreshold({ availabilityPercent: 99.995, windowDays: 30 })).to.deep.equal({
+            timeframe: "30d",
+            target: 99.995,
+            warning: 99.997,
+        });
+        expect(sloThreshold({ availabilityPercent: 99.95, windowDays: 30 })).to.deep.equal({
+            timeframe: "30d",
+            target: 99.95,
+            warning: 99.975,
+        });
+        // No three-decimal value lies between 99.999 and 100: no warning rather than one Datadog refuses.
+        expect(sloThreshold({ availabilityPercent: 99.999, windowDays: 7 })).to.deep.equal({ timeframe: "7d", target: 99.999 });
+    });
+
     it("refuses an objective so loose that the fastest tier could never fire", () => {
         expect(withSlo({ availabilityPercent: 93 })).to.deep.equal([
             "[prd] eks-platform:apps.web.slo.availabilityPercent = 93: expected an objective whose burn-rate alerts can fire: tier 0 (14.4x) would need 100.8% of requests to fail; aim at 93.06% or more, or lower that tier's budgetPercent",

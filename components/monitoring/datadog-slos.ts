@@ -6,7 +6,7 @@
  */
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
-import type { Slo } from "../../stacks/schema/slo";
+import { MAX_SLO_TARGET_DECIMALS, type Slo } from "../../stacks/schema/slo";
 import type { Stage } from "../../stacks/config";
 import { ALB_METRICS } from "./datadog-queries";
 
@@ -52,10 +52,16 @@ export function responses(targetGroups: string[], classes: string[]): string {
         .join(" + ");
 }
 
-/** The SLO's threshold: the objective over its window, warning halfway through the budget. */
-export function sloThreshold(slo: Slo): { timeframe: string; target: number; warning: number } {
-    const warning = Math.round((slo.availabilityPercent + (100 - slo.availabilityPercent) / 2) * 1e6) / 1e6;
-    return { timeframe: `${slo.windowDays}d`, target: slo.availabilityPercent, warning };
+/**
+ * The SLO's threshold: the objective over its window, warning halfway through the budget. Both
+ * carry at most the decimals Datadog takes (MAX_SLO_TARGET_DECIMALS), the warning rounded down and
+ * above the target; with no such value (99.999 leaves none below 100) there is no warning.
+ */
+export function sloThreshold(slo: Slo): { timeframe: string; target: number; warning?: number } {
+    const scale = 10 ** MAX_SLO_TARGET_DECIMALS;
+    const halfway = Math.floor((slo.availabilityPercent + (100 - slo.availabilityPercent) / 2) * scale + 1e-6) / scale;
+    const threshold = { timeframe: `${slo.windowDays}d`, target: slo.availabilityPercent };
+    return halfway > slo.availabilityPercent ? { ...threshold, warning: halfway } : threshold;
 }
 
 export class DatadogSlos extends pulumi.ComponentResource {

@@ -17,6 +17,18 @@ import { Stage } from "./stage";
 export const SLO_WINDOW_DAYS = [7, 30, 90] as const;
 export type SloWindowDays = (typeof SLO_WINDOW_DAYS)[number];
 
+/**
+ * Decimals a metric-based Datadog SLO's target takes (DataDog/documentation
+ * service_level_objectives/_index.md, "Setting SLO targets": up to three for metric-based SLOs).
+ */
+export const MAX_SLO_TARGET_DECIMALS = 3;
+
+/** Decimals of a number as written: 99.95 has 2. */
+export function decimals(value: number): number {
+    const [, fraction = ""] = String(value).split(".");
+    return fraction.length;
+}
+
 /** The availability objective of an app when its stack file sets none. */
 export const DEFAULT_AVAILABILITY_PERCENT: Record<Stage, number> = { dev: 99, stg: 99.5, prd: 99.9 };
 
@@ -27,8 +39,10 @@ export const sloSchema = z.strictObject({
             ctx.addIssue({ code: "custom", input: v, message: `expected a percentage such as 99.9: ${v} looks like a fraction (for ${v * 100}% write ${v * 100})` });
         } else if (!(v >= 50 && v < 100)) {
             ctx.addIssue({ code: "custom", input: v, message: "expected a percentage from 50 to below 100: at 100 there is no error budget to burn" });
+        } else if (decimals(v) > MAX_SLO_TARGET_DECIMALS) {
+            ctx.addIssue({ code: "custom", input: v, message: `expected at most ${MAX_SLO_TARGET_DECIMALS} decimals, which a Datadog metric SLO's target takes: ${v} has ${decimals(v)} (such as ${Math.floor(v * 1000) / 1000})` });
         }
-    }).optional().describe("The share of requests answered without a 5XX, in percent from 50 to below 100; `0.999` is refused as a fraction. Default: 99.9 in prd, 99.5 in stg, 99 in dev."),
+    }).optional().describe("The share of requests answered without a 5XX, in percent from 50 to below 100, at most 3 decimals (what a Datadog SLO takes); `0.999` is refused as a fraction. Default: 99.9 in prd, 99.5 in stg, 99 in dev."),
     windowDays: z.literal(SLO_WINDOW_DAYS, { error: "expected 7, 30 or 90 (the SLO windows Datadog takes)" }).default(30).describe("The SLO's rolling window in days: the windows a Datadog SLO takes."),
 });
 
