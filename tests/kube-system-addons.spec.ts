@@ -157,6 +157,31 @@ describe("KubeSystemAddons", () => {
             expect(JSON.stringify(run.resources)).not.to.contain(SECRET_PLACEHOLDER_MARK);
         });
 
+        it("Datadog: the cluster agent's token is a Secret the program owns (not the chart's random one per render), on every cluster", async () => {
+            for (const run of [await fixtureRun("prd"), await withAddons("stg", {}, fargateOnlyCluster("stg"))]) {
+                const dd = values(run, "datadog");
+                expect(dd.clusterAgent.tokenExistingSecret, run.stack).to.equal(datadog.CLUSTER_AGENT_TOKEN_SECRET);
+                const secret = resourceNamed(run, "kubernetes:core/v1:Secret", "eks-addons-datadog-cluster-agent-token");
+                expect(secret.inputs.metadata).to.deep.include({ name: datadog.CLUSTER_AGENT_TOKEN_SECRET, namespace: "datadog" });
+                expect(secret.inputs.stringData).to.deep.equal({ token: SECRET_MASK });
+                expect(releases(run).datadog.dependencies).to.include(secret.urn);
+                // The chart renders no token of its own then, so no token checksum changes between upgrades.
+                expect(dd.clusterAgent).not.to.have.property("token");
+            }
+        });
+
+        it("Datadog: agents and cluster agent have a priority class, the trace agent has resources", async () => {
+            const dd = values(await fixtureRun("prd"), "datadog");
+            expect(dd.agents.priorityClassCreate).to.equal(true);
+            expect(dd.clusterAgent.priorityClassName).to.equal("system-cluster-critical");
+            expect(dd.agents.containers.traceAgent.resources).to.deep.equal(datadog.DEFAULT_TRACE_AGENT_RESOURCES);
+        });
+
+        it("Datadog on Fargate: the sidecar webhook's failure policy is Ignore, said explicitly", async () => {
+            const dd = values(await withAddons("stg", {}, fargateOnlyCluster("stg")), "datadog");
+            expect(dd.clusterAgent.admissionController.failurePolicy).to.equal("Ignore");
+        });
+
         it("give the termination handler its queue, queue mode and the node tag it checks before draining", async () => {
             const run = await fieldReportRun("prd");
             expect(values(run, "aws-node-termination-handler")).to.deep.include({
@@ -313,6 +338,7 @@ describe("KubeSystemAddons", () => {
             expect(dd.clusterAgent.tokenExistingSecret).to.equal(datadog.CLUSTER_AGENT_TOKEN_SECRET);
             expect(dd.clusterAgent.admissionController).to.deep.equal({
                 enabled: true,
+                failurePolicy: "Ignore",
                 agentSidecarInjection: {
                     enabled: true,
                     provider: "fargate",
@@ -357,7 +383,8 @@ describe("KubeSystemAddons", () => {
         it("injects nothing and creates no sidecar objects on a cluster with nodes", async () => {
             const run = await fixtureRun("stg");
             expect(values(run, "datadog").clusterAgent).not.to.have.property("admissionController");
-            expect(run.resources.filter((r) => /datadog-agent|web-datadog|cluster-agent-token/.test(r.name))).to.deep.equal([]);
+            // The cluster agent's token exists on every cluster (see above); the sidecars' objects do not.
+            expect(run.resources.filter((r) => /datadog-agent-fargate|web-datadog/.test(r.name))).to.deep.equal([]);
             expect(
                 (resourceNamed(run, "kubernetes:apps/v1:Deployment", "web").inputs.spec as any).template.spec.automountServiceAccountToken,
             ).to.equal(false);

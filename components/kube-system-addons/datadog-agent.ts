@@ -26,6 +26,15 @@ export const DEFAULT_AGENT_RESOURCES: ContainerResources = {
     requests: { cpu: "200m", memory: "256Mi" },
     limits: { cpu: "500m", memory: "512Mi" },
 };
+/**
+ * The trace agent runs beside the node agent by default (APM socket on) with no resources in the
+ * chart (agents.containers.traceAgent.resources: {}); the process agent container is not rendered
+ * with the chart's 7.81 images (process checks run in the core agent).
+ */
+export const DEFAULT_TRACE_AGENT_RESOURCES: ContainerResources = {
+    requests: { cpu: "50m", memory: "100Mi" },
+    limits: { cpu: "250m", memory: "256Mi" },
+};
 export const DEFAULT_CLUSTER_AGENT_RESOURCES: ContainerResources = {
     requests: { cpu: "200m", memory: "256Mi" },
     limits: { cpu: "500m", memory: "512Mi" },
@@ -38,7 +47,14 @@ export const SIDECAR_NAMESPACE_LABEL = "eks-platform/datadog-sidecar";
  * own namespace: the name is fixed by the cluster agent's sidecar template.
  */
 export const SIDECAR_SECRET = "datadog-secret";
-/** The cluster agent's token, shared with every sidecar (the chart's `clusterAgent.tokenExistingSecret`, key `token`). */
+/**
+ * The cluster agent's token, in a Secret the program owns (the chart's `clusterAgent.tokenExistingSecret`,
+ * key `token`), shared with every sidecar on Fargate. Left to the chart, the token is
+ * `randAlphaNum 32` on every render with no `lookup` (datadog 3.240.0
+ * templates/secret-cluster-agent-token.yaml), and its `checksum/clusteragent_token` pod annotation
+ * (daemonset.yaml, cluster-agent-deployment.yaml) restarts every agent on each upgrade, with 401s
+ * while old and new tokens meet.
+ */
 export const CLUSTER_AGENT_TOKEN_SECRET = "datadog-cluster-agent-token";
 /** What the injected agent reads from the kubelet and the API, bound to each app's service account. */
 export const FARGATE_AGENT_CLUSTER_ROLE = "datadog-agent-fargate";
@@ -120,11 +136,17 @@ export function datadogValues(input: DatadogValuesInput): Record<string, unknown
                 replicas: input.clusterAgentReplicas,
                 resources: input.clusterAgentResources,
                 pdb: { create: input.clusterAgentReplicas > 1, minAvailable: 1 },
+                tokenExistingSecret: CLUSTER_AGENT_TOKEN_SECRET,
+                // A built-in class any namespace may use: not evicted for ordinary pods.
+                priorityClassName: "system-cluster-critical",
                 ...(input.fargateOnly
                     ? {
-                          tokenExistingSecret: CLUSTER_AGENT_TOKEN_SECRET,
                           admissionController: {
                               enabled: true,
+                              // Said, not defaulted: a pod created while the cluster agent is down starts
+                              // without its agent (unmonitored) rather than not at all. "Fail" would stop
+                              // every app rollout whenever the cluster agent restarts.
+                              failurePolicy: "Ignore",
                               agentSidecarInjection: {
                                   enabled: true,
                                   provider: "fargate",
@@ -138,7 +160,10 @@ export function datadogValues(input: DatadogValuesInput): Record<string, unknown
             },
             agents: {
                 enabled: !input.fargateOnly,
-                containers: { agent: { resources: input.agentResources } },
+                // The chart's own PriorityClass (value 1000000000, PreemptLowerPriority): on a full
+                // node the DaemonSet's pod preempts an ordinary one instead of staying Pending.
+                priorityClassCreate: true,
+                containers: { agent: { resources: input.agentResources }, traceAgent: { resources: DEFAULT_TRACE_AGENT_RESOURCES } },
             },
         },
         input.overrides,
@@ -167,29 +192,25 @@ export function registerDatadogAgent(
         },
         child,
     );
-    // Sidecars reach the cluster agent with a token they must share, so it is made here, not by the chart.
-    const token = fargateOnly
-        ? new random.RandomPassword(
-              `${ctx.componentName}-datadog-cluster-agent-token`,
-              {
-                  length: 48,
-                  special: false,
-                  numeric: false,
-              },
-              { parent: ctx.parent },
-          )
-        : undefined;
-    const tokenSecret =
-        token &&
-        new k8s.core.v1.Secret(
-            `${ctx.componentName}-datadog-cluster-agent-token`,
-            {
-                metadata: { name: CLUSTER_AGENT_TOKEN_SECRET, namespace: namespace.metadata.name },
-                type: "Opaque",
-                stringData: { token: pulumi.secret(token.result) },
-            },
-            child,
-        );
+    // Made once and kept in state, not by the chart on every render; sidecars share it on Fargate.
+    const token = new random.RandomPassword(
+        `${ctx.componentName}-datadog-cluster-agent-token`,
+        {
+            length: 48,
+            special: false,
+            numeric: false,
+        },
+        { parent: ctx.parent },
+    );
+    const tokenSecret = new k8s.core.v1.Secret(
+        `${ctx.componentName}-datadog-cluster-agent-token`,
+        {
+            metadata: { name: CLUSTER_AGENT_TOKEN_SECRET, namespace: namespace.metadata.name },
+            type: "Opaque",
+            stringData: { token: pulumi.secret(token.result) },
+        },
+        child,
+    );
     const values = datadogValues({
         clusterName: ctx.clusterName,
         site,
@@ -201,10 +222,8 @@ export function registerDatadogAgent(
         overrides: settings.values,
     });
     // The agents cannot start without the key's Secret (nor the cluster agent without its token's).
-    const release = helmRelease(ctx, "datadog", CHART, namespace.metadata.name, values, {
-        dependsOn: [secret, ...(tokenSecret ? [tokenSecret] : [])],
-    });
-    if (!token) {
+    const release = helmRelease(ctx, "datadog", CHART, namespace.metadata.name, values, { dependsOn: [secret, tokenSecret] });
+    if (!fargateOnly) {
         return { release };
     }
     const clusterRole = new k8s.rbac.v1.ClusterRole(
