@@ -139,6 +139,11 @@ describe("AppRelease", () => {
         expect(app.image).to.match(/@sha256:[0-9a-f]{64}$/);
         expect(app.readinessProbe.httpGet).to.deep.equal({ path: "/healthz", port: "http" });
         expect(app.livenessProbe.httpGet).to.deep.equal({ path: "/healthz", port: "http" });
+        // Timeouts said, not Kubernetes' 1 s default; liveness, which restarts, waits longest.
+        expect([app.startupProbe, app.readinessProbe, app.livenessProbe].map((p: any) => p.timeoutSeconds)).to.deep.equal([2, 2, 5]);
+        for (const probe of [app.startupProbe, app.readinessProbe, app.livenessProbe]) {
+            expect(probe.timeoutSeconds).to.be.below(probe.periodSeconds);
+        }
         const targetGroup = resourceNamed(run, TARGET_GROUP, "alb-web").inputs;
         expect(app.lifecycle.preStop.sleep.seconds).to.equal(targetGroup.deregistrationDelay);
         expect(objectOf(run, K.deployment).spec.template.spec.terminationGracePeriodSeconds).to.equal(30 + 15);
@@ -177,6 +182,10 @@ describe("AppRelease", () => {
         });
         const devPod = objectOf(await fixtureRun("dev"), K.deployment).spec.template.spec;
         expect(devPod.topologySpreadConstraints[0].whenUnsatisfiable).to.equal("ScheduleAnyway");
+        // Only the pods of the same ReplicaSet count: a rollout does not skew the spread.
+        for (const constraint of pod.topologySpreadConstraints) {
+            expect(constraint.matchLabelKeys).to.deep.equal(["pod-template-hash"]);
+        }
     });
 
     it("gives the app its own service account with no API token mounted", async () => {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { TERMINATION_HANDLER_TAG } from "../components/cluster/node-groups";
 import * as autoscaler from "../components/kube-system-addons/cluster-autoscaler";
 import * as datadog from "../components/kube-system-addons/datadog-agent";
+import * as externalSecrets from "../components/kube-system-addons/external-secrets";
 import * as metricsServer from "../components/kube-system-addons/metrics-server";
 import { mergeValues } from "../components/kube-system-addons/addon";
 import { parseStackConfig, StackConfigError, SUPPORTED_KUBERNETES_VERSIONS } from "../stacks/config";
@@ -175,6 +176,43 @@ describe("KubeSystemAddons", () => {
             expect(dd.agents.priorityClassCreate).to.equal(true);
             expect(dd.clusterAgent.priorityClassName).to.equal("system-cluster-critical");
             expect(dd.agents.containers.traceAgent.resources).to.deep.equal(datadog.DEFAULT_TRACE_AGENT_RESOURCES);
+        });
+
+        it("external-secrets: leader election on (both replicas would reconcile otherwise), and resources for webhook and cert controller", async () => {
+            const eso = values(
+                await withAddons("prd", {
+                    externalSecrets: { enabled: true, secretArns: ["arn:aws:secretsmanager:eu-west-1:333344445555:secret:web/*"] },
+                }),
+                "external-secrets",
+            );
+            expect(eso.replicaCount).to.equal(2);
+            expect(eso.leaderElect).to.equal(true);
+            expect(eso.webhook.resources).to.deep.equal(externalSecrets.SIDE_RESOURCES);
+            expect(eso.certController.resources).to.deep.equal(externalSecrets.SIDE_RESOURCES);
+        });
+
+        it("metrics-server: two replicas spread over nodes and zones, by the chart's selector labels; one replica, no spread", async () => {
+            const prd = values(await fixtureRun("prd"), "metrics-server");
+            expect(prd.replicas).to.equal(2);
+            expect(prd.topologySpreadConstraints.map((c: any) => [c.topologyKey, c.whenUnsatisfiable])).to.deep.equal([
+                ["topology.kubernetes.io/zone", "ScheduleAnyway"],
+                ["kubernetes.io/hostname", "DoNotSchedule"],
+            ]);
+            for (const c of prd.topologySpreadConstraints) {
+                expect(c.labelSelector).to.deep.equal({
+                    matchLabels: { "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": "metrics-server" },
+                });
+            }
+            expect(values(await fixtureRun("stg"), "metrics-server")).not.to.have.property("topologySpreadConstraints");
+        });
+
+        it("load balancer controller keeps its webhook certificate across upgrades; Karpenter requests what its docs do", async () => {
+            const run = await fixtureRun("prd");
+            expect(values(run, "aws-load-balancer-controller").keepTLSSecret).to.equal(true);
+            expect(values(run, "karpenter").controller.resources).to.deep.equal({
+                requests: { cpu: "1", memory: "1Gi" },
+                limits: { cpu: "1", memory: "1Gi" },
+            });
         });
 
         it("Datadog on Fargate: the sidecar webhook's failure policy is Ignore, said explicitly", async () => {

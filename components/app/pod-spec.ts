@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig, Stage } from "../../stacks/config";
 import { stageProfile } from "../../stacks/schema/stage";
 import { looksSecret } from "../../stacks/schema/apps";
+import { spreadConstraints } from "../scheduling";
 
 /** The Service's port; the container's port is the app's own. */
 export const SERVICE_PORT = 80;
@@ -132,20 +133,7 @@ export function deploymentSpec(input: PodSpecInput) {
                 automountServiceAccountToken: input.mountToken,
                 terminationGracePeriodSeconds: timing.terminationGracePeriodSeconds,
                 securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-                topologySpreadConstraints: [
-                    {
-                        maxSkew: 1,
-                        topologyKey: "topology.kubernetes.io/zone",
-                        whenUnsatisfiable: zoneSpread,
-                        labelSelector: { matchLabels: selector },
-                    },
-                    {
-                        maxSkew: 1,
-                        topologyKey: "kubernetes.io/hostname",
-                        whenUnsatisfiable: "ScheduleAnyway",
-                        labelSelector: { matchLabels: selector },
-                    },
-                ],
+                topologySpreadConstraints: spreadConstraints(selector, { zone: zoneSpread, node: "ScheduleAnyway" }),
                 containers: [
                     {
                         name: "app",
@@ -156,9 +144,21 @@ export function deploymentSpec(input: PodSpecInput) {
                             ...(input.secretName ? [{ secretRef: { name: input.secretName } }] : []),
                         ],
                         resources: app.resources,
-                        startupProbe: { ...httpGet(app.livenessPath ?? app.healthCheckPath), periodSeconds: 5, failureThreshold: 30 },
-                        readinessProbe: { ...httpGet(app.healthCheckPath), periodSeconds: 5, failureThreshold: 3 },
-                        livenessProbe: { ...httpGet(app.livenessPath ?? app.healthCheckPath), periodSeconds: 10, failureThreshold: 3 },
+                        // Timeouts said, not Kubernetes' 1 s default: a GC pause must not fail a probe.
+                        // Liveness, which restarts the container, waits longest.
+                        startupProbe: {
+                            ...httpGet(app.livenessPath ?? app.healthCheckPath),
+                            periodSeconds: 5,
+                            timeoutSeconds: 2,
+                            failureThreshold: 30,
+                        },
+                        readinessProbe: { ...httpGet(app.healthCheckPath), periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
+                        livenessProbe: {
+                            ...httpGet(app.livenessPath ?? app.healthCheckPath),
+                            periodSeconds: 10,
+                            timeoutSeconds: 5,
+                            failureThreshold: 3,
+                        },
                         // No drain to wait for without a deregistration delay: no hook (a 0 s sleep needs 1.33+).
                         ...(timing.preStopSleepSeconds > 0
                             ? { lifecycle: { preStop: { sleep: { seconds: timing.preStopSleepSeconds } } } }

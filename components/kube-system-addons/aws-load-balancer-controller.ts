@@ -277,6 +277,10 @@ export function loadBalancerControllerValues(input: LoadBalancerControllerInput)
             // The Service mutating webhook would make every Service creation wait for the controller
             // ("no endpoints available for service aws-load-balancer-webhook-service"); apps use ClusterIP.
             enableServiceMutatorWebhook: false,
+            // Reuse the webhook's CA and certificate (looked up from its Secret) instead of new ones
+            // on every render (chart 3.5.0 _helpers.tpl webhookCerts): with `failurePolicy: Fail`
+            // webhooks, a rotated CA fails TargetGroupBinding calls until the pods reload it.
+            keepTLSSecret: true,
         },
         input.overrides,
     );

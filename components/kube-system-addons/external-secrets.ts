@@ -90,6 +90,12 @@ export interface ExternalSecretsPlacement {
     readonly serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
 }
 
+/**
+ * The webhook's and cert controller's resources, which the chart leaves empty (`webhook.resources`,
+ * `certController.resources: {}`); requests as the chart's commented example (10m, 32Mi).
+ */
+export const SIDE_RESOURCES: ContainerResources = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "128Mi" } };
+
 export function externalSecretsValues(
     replicas: number,
     resources: ContainerResources,
@@ -104,8 +110,16 @@ export function externalSecretsValues(
             replicaCount: replicas,
             resources,
             podDisruptionBudget: pdb,
-            webhook: { replicaCount: replicas, podDisruptionBudget: pdb, ...(placement.fargateOnly ? { port: FARGATE_WEBHOOK_PORT } : {}) },
-            certController: { replicaCount: replicas, podDisruptionBudget: pdb },
+            // The chart defaults to false (values.yaml `leaderElect`, read by the controller's and the
+            // cert controller's Deployments, chart 2.9.0): with two replicas both would reconcile.
+            leaderElect: true,
+            webhook: {
+                replicaCount: replicas,
+                podDisruptionBudget: pdb,
+                resources: SIDE_RESOURCES,
+                ...(placement.fargateOnly ? { port: FARGATE_WEBHOOK_PORT } : {}),
+            },
+            certController: { replicaCount: replicas, podDisruptionBudget: pdb, resources: SIDE_RESOURCES },
         },
         overrides,
     );

@@ -42,8 +42,9 @@ export function amiAlias(kubernetesVersion: string): string {
 }
 export const NODE_CLASS = "default";
 
+/** Karpenter v1.14's getting started (step08-apply-helm-chart.sh): 1 CPU and 1Gi, requested and limited. */
 export const DEFAULT_RESOURCES: ContainerResources = {
-    requests: { cpu: "500m", memory: "512Mi" },
+    requests: { cpu: "1", memory: "1Gi" },
     limits: { cpu: "1", memory: "1Gi" },
 };
 

@@ -1,6 +1,7 @@
 /** metrics-server: the resource metrics API that HorizontalPodAutoscalers and `kubectl top` read. No AWS access. */
 import * as k8s from "@pulumi/kubernetes";
 import type { ContainerResources } from "../../stacks/config";
+import { spreadConstraints } from "../scheduling";
 import { AddonContext, AddonSettings, ChartPin, defaultReplicas, helmRelease, mergeValues } from "./addon";
 
 /** https://github.com/kubernetes-sigs/metrics-server/blob/metrics-server-helm-chart-3.13.1/charts/metrics-server/Chart.yaml */
@@ -24,6 +25,9 @@ export const DEFAULT_RESOURCES: ContainerResources = {
  */
 export const FARGATE_PORT = 10251;
 
+/** The chart's selector labels for the release this program names `metrics-server` (chart 3.13.1 _helpers.tpl). */
+export const RELEASE_SELECTOR = { "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": "metrics-server" };
+
 export function metricsServerValues(
     replicas: number,
     resources: ContainerResources,
@@ -36,6 +40,11 @@ export function metricsServerValues(
             replicas,
             resources,
             podDisruptionBudget: { enabled: replicas > 1, minAvailable: 1 },
+            // Two replicas on one node would fall together. On nodes: DoNotSchedule, which with a single
+            // eligible node still places both (one domain, no skew); across zones where it can.
+            ...(replicas > 1
+                ? { topologySpreadConstraints: spreadConstraints(RELEASE_SELECTOR, { node: "DoNotSchedule", zone: "ScheduleAnyway" }) }
+                : {}),
         },
         overrides,
     );
