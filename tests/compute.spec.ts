@@ -125,6 +125,7 @@ describe("compute", () => {
                         consolidation: { policy: "WhenEmpty", after: "10m" },
                         budgets: [{ nodes: "1" }, { nodes: "0", schedule: "0 9 * * mon-fri", duration: "8h", reasons: ["Underutilized"] }],
                         expireAfter: "Never",
+                        terminationGracePeriod: "2h",
                         labels: { workload: "batch" },
                         taints: [{ key: "batch", effect: "NoSchedule" }],
                     };
@@ -143,7 +144,14 @@ describe("compute", () => {
                 consolidateAfter: "10m",
                 budgets: [{ nodes: "1" }, { nodes: "0", schedule: "0 9 * * mon-fri", duration: "8h", reasons: ["Underutilized"] }],
             });
-            expect(spot.template.spec).to.deep.include({ expireAfter: "Never", taints: [{ key: "batch", effect: "NoSchedule" }] });
+            expect(spot.template.spec).to.deep.include({
+                expireAfter: "Never",
+                terminationGracePeriod: "2h",
+                taints: [{ key: "batch", effect: "NoSchedule" }],
+            });
+            // A pool that sets none still has one: a drain a PodDisruptionBudget blocks ends after 48h.
+            const general = resourcesOfType(run, NODE_POOL).find((p) => (p.inputs.metadata as any).name !== "spot")!.inputs.spec as any;
+            expect(general.template.spec.terminationGracePeriod).to.equal("48h");
             expect(spot.template.metadata.labels).to.deep.equal({ workload: "batch" });
         });
 
@@ -487,6 +495,16 @@ describe("compute", () => {
                     c.nodePools.spot.expireAfter = "30d";
                 },
                 ['[prd] eks-platform:cluster.nodePools.spot.expireAfter = "30d": expected a duration such as 30s, 5m, 720h or "Never"'],
+            ],
+            [
+                "a drain that may never end",
+                "prd",
+                (c) => {
+                    c.nodePools.spot.terminationGracePeriod = "Never";
+                },
+                [
+                    '[prd] eks-platform:cluster.nodePools.spot.terminationGracePeriod = "Never": expected a duration such as 30m or 48h (no "Never": a drain must end)',
+                ],
             ],
             [
                 "an architecture named as the AMI names it",

@@ -97,6 +97,8 @@ export function nodePoolSpec(pool: NodePoolConfig, nodeClass: string): Record<st
                 ],
                 ...(pool.taints.length > 0 ? { taints: pool.taints } : {}),
                 expireAfter: pool.expireAfter,
+                // A drain ends: after this, Karpenter deletes pods a PDB or do-not-disrupt still holds.
+                terminationGracePeriod: pool.terminationGracePeriod,
             },
         },
         limits: pool.limits,

@@ -15,6 +15,13 @@ import { didYouMean } from "../suggest";
 
 const duration = z.string().regex(/^(([0-9]+(s|m|h))+|Never)$/, { error: 'expected a duration such as 30s, 5m, 720h or "Never"' }).meta({ title: "duration" });
 
+/**
+ * NodePool `spec.template.spec.terminationGracePeriod` (karpenter.sh_nodepools.yaml v1.14.1): a
+ * duration without "Never" (pattern `^([0-9]+(s|m|h))+$`), no default. Unset, a drain blocked by a
+ * PodDisruptionBudget or `karpenter.sh/do-not-disrupt` waits forever, so expiry and a destroy stall.
+ */
+const gracePeriod = z.string().regex(/^([0-9]+(s|m|h))+$/, { error: "expected a duration such as 30m or 48h (no \"Never\": a drain must end)" }).meta({ title: "duration" });
+
 const budgetSchema = z.strictObject({
     nodes: z.string({ error: 'expected a quoted count or percentage such as "1" or "10%"' })
         .regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, { error: 'expected a count or a percentage such as "1" or "10%"' }).describe("Nodes that may be disrupted at once: a quoted count or percentage of the pool (`\"1\"`, `\"10%\"`)."),
@@ -52,6 +59,7 @@ export const nodePoolSchema = z.strictObject({
     }).prefault({}).describe("When Karpenter removes or replaces the pool's nodes to save cost."),
     budgets: z.array(budgetSchema).min(1, { error: "expected at least one budget" }).default([{ nodes: "10%" }]).describe("How many nodes may be disrupted at once, and when."),
     expireAfter: duration.default("720h").describe("Nodes older than this are replaced (new AMI, fresh kernel); \"Never\" keeps them."),
+    terminationGracePeriod: gracePeriod.default("48h").describe("The longest a node's drain may take: after it, pods are deleted even when a PodDisruptionBudget or `karpenter.sh/do-not-disrupt` holds them, so expiry, consolidation and a destroy always finish."),
     weight: z.int({ error: "expected a whole number from 1 to 100" }).min(1, { error: "expected a whole number from 1 to 100" }).max(100, { error: "expected a whole number from 1 to 100" }).optional().describe("Pools with a higher weight are tried first (1 to 100)."),
     labels: nodeLabels.default({}),
     taints: z.array(taintSchema).default([]).describe("Taints of the pool's nodes: only pods that tolerate them run there."),
