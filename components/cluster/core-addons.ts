@@ -11,6 +11,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EksManagedAddon, kubernetesMinor } from "../../stacks/kubernetes-versions";
 import { podIdentityTrustPolicy } from "../trust-policies";
+import { SYSTEM_TAINT, systemPlacement } from "./system-nodes";
 
 /** vpc-cni's service account: the aws-node DaemonSet. */
 export const VPC_CNI_SERVICE_ACCOUNT = "aws-node";
@@ -34,8 +35,40 @@ export function vpcCniConfiguration(): Record<string, unknown> {
 }
 
 /** CoreDNS's configuration: on a Fargate-only cluster its pods must ask for Fargate. */
-export function coreDnsConfiguration(fargateOnly: boolean): Record<string, unknown> | undefined {
-    return fargateOnly ? { computeType: "Fargate" } : undefined;
+export function coreDnsConfiguration(fargateOnly: boolean, systemNodes = false): Record<string, unknown> | undefined {
+    if (fargateOnly) {
+        return { computeType: "Fargate" };
+    }
+    // A list replaces the add-on's default whole: its two default tolerations are kept (CoreDNS
+    // add-on configuration schema: CriticalAddonsOnly Exists, control-plane NoSchedule).
+    return systemNodes
+        ? {
+              nodeSelector: systemPlacement().nodeSelector,
+              tolerations: [
+                  { key: SYSTEM_TAINT.key, operator: "Exists" },
+                  { key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" },
+              ],
+          }
+        : undefined;
+}
+
+/**
+ * The EBS CSI driver's controller on the system nodes; its node plugin tolerates every taint by
+ * default (`node.tolerateAllTaints`). The add-on takes the driver chart's values; the controller's
+ * default tolerations are kept (CriticalAddonsOnly, and NoExecute for 300 s).
+ */
+export function ebsCsiConfiguration(systemNodes: boolean): Record<string, unknown> | undefined {
+    return systemNodes
+        ? {
+              controller: {
+                  nodeSelector: systemPlacement().nodeSelector,
+                  tolerations: [
+                      { key: SYSTEM_TAINT.key, operator: "Exists" },
+                      { operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 },
+                  ],
+              },
+          }
+        : undefined;
 }
 
 function addon(
@@ -122,8 +155,13 @@ export interface ComputeAddons {
  * and the EBS CSI driver with a Pod Identity role holding AWS's managed policy for it
  * (service-role/AmazonEBSCSIDriverPolicy, the add-on's recommended managed policy).
  */
-export function createComputeAddons(ctx: CoreAddonsContext, compute: pulumi.Resource[], fargateOnly: boolean): ComputeAddons {
-    const configuration = coreDnsConfiguration(fargateOnly);
+export function createComputeAddons(
+    ctx: CoreAddonsContext,
+    compute: pulumi.Resource[],
+    fargateOnly: boolean,
+    systemNodes: boolean,
+): ComputeAddons {
+    const configuration = coreDnsConfiguration(fargateOnly, systemNodes);
     const coreDns = addon(
         ctx,
         "coredns",
@@ -143,11 +181,13 @@ export function createComputeAddons(ctx: CoreAddonsContext, compute: pulumi.Reso
         aws.iam.ManagedPolicy.AmazonEBSCSIDriverPolicy,
         "aws-ebs-csi-driver",
     );
+    const ebsCsi = ebsCsiConfiguration(systemNodes);
     const ebsCsiDriver = addon(
         ctx,
         "aws-ebs-csi-driver",
         {
             podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT }],
+            configurationValues: ebsCsi ? JSON.stringify(ebsCsi) : undefined,
         },
         { dependsOn: [...compute, policy] },
     );

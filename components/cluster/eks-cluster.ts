@@ -10,6 +10,7 @@ import { createPreviewRbac, createPrincipalAccess, nodeAccessEntry } from "./acc
 import { createComputeAddons, createNodeAddons } from "./core-addons";
 import { createFargateProfiles } from "./fargate";
 import { createManagedNodeGroup, createSelfManagedNodeGroup, NodeGroupContext } from "./node-groups";
+import { asSystemGroup } from "./system-nodes";
 import { createStorageClasses } from "./storage";
 
 export interface EksClusterArgs {
@@ -107,7 +108,11 @@ export class EksCluster extends pulumi.ComponentResource {
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:cluster:EksCluster", name, {}, opts);
 
-        const groups = Object.entries(args.nodeGroups);
+        // With Karpenter the groups are the controllers' nodes: tainted and labelled as such.
+        const groups = Object.entries(args.nodeGroups).map(([group, cfg]): [string, NodeGroupConfig] => [
+            group,
+            args.autoscaler === "karpenter" ? asSystemGroup(cfg) : cfg,
+        ]);
         const fargateOnly = args.fargateNamespaces !== undefined;
         const managed = groups.filter(([, g]) => g.kind === "managed");
         const selfManaged = groups.filter(([, g]) => g.kind === "self-managed");
@@ -241,7 +246,12 @@ export class EksCluster extends pulumi.ComponentResource {
               )
             : [];
         this.compute = [...managedGroups, ...selfManagedGroups.map(({ asg }) => asg), ...fargateProfiles];
-        const computeAddons = createComputeAddons(addonContext, this.compute, fargateOnly);
+        const computeAddons = createComputeAddons(
+            addonContext,
+            this.compute,
+            fargateOnly,
+            args.autoscaler === "karpenter" && groups.length > 0,
+        );
         this.coreDns = computeAddons.coreDns;
 
         // CI runners inside the VPC reach the private endpoint through the control plane's security group.

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources, Stage } from "../../stacks/config";
 import { defaultReplicas } from "../../stacks/schema/stage";
 import { denyWithoutTls, podIdentityTrustPolicy, serviceAccountTrustPolicy } from "../trust-policies";
+import type { SystemPlacement } from "../cluster/system-nodes";
 
 /**
  * A Helm chart pinned to an exact version of the repository that really serves that version:
@@ -75,7 +76,40 @@ export interface AddonContext {
      * before it.
      */
     readonly compute: pulumi.Resource[];
+    /** With Karpenter: the node groups are system nodes, and every controller is placed there. */
+    readonly systemNodes?: SystemPlacement;
     readonly tags: Record<string, string>;
+}
+
+/**
+ * Where each chart takes a controller Deployment's `nodeSelector` and `tolerations`, at its pinned
+ * version (values.yaml): top level for most; external-secrets per Deployment (controller, webhook,
+ * cert controller); Datadog's cluster agent under `clusterAgent` (its node agent is a DaemonSet).
+ * The termination handler is a Deployment in queue mode, the only mode the platform runs.
+ */
+export const CONTROLLER_VALUE_PATHS: Readonly<Record<string, readonly string[]>> = {
+    "karpenter": [""],
+    "karpenter-crd": [],
+    "cluster-autoscaler": [""],
+    "metrics-server": [""],
+    "kube-state-metrics": [""],
+    "aws-load-balancer-controller": [""],
+    "aws-node-termination-handler": [""],
+    "external-dns": [""],
+    "external-secrets": ["", "webhook", "certController"],
+    "datadog": ["clusterAgent"],
+};
+
+/** The placement values of a chart's controllers, under the paths it takes them. */
+export function placementValues(addon: string, placement: SystemPlacement): Record<string, unknown> {
+    const paths = CONTROLLER_VALUE_PATHS[addon];
+    if (paths === undefined) {
+        throw new Error(`No controller placement paths for chart ${addon}: add them to CONTROLLER_VALUE_PATHS`);
+    }
+    return paths.reduce<Record<string, unknown>>(
+        (values, path) => mergeValues(values, path === "" ? { ...placement } : { [path]: { ...placement } }),
+        {},
+    );
 }
 
 /** The settings of one addon from the stack config. */
@@ -113,6 +147,8 @@ export function helmRelease(
     values: pulumi.Input<Record<string, unknown>>,
     options: { dependsOn?: pulumi.Resource[]; skipCrds?: boolean } = {},
 ): k8s.helm.v3.Release {
+    // Under the computed values and the stack's overrides: a stack may still place a controller itself.
+    const placed = ctx.systemNodes && isPlainObject(values) ? mergeValues(placementValues(addon, ctx.systemNodes), values) : values;
     return new k8s.helm.v3.Release(
         `${ctx.componentName}-${addon}`,
         {
@@ -120,7 +156,7 @@ export function helmRelease(
             ...chartSource(pin),
             version: pin.version,
             namespace,
-            values,
+            values: placed,
             skipCrds: options.skipCrds,
             // A failed install or upgrade rolls back instead of leaving a half-applied release.
             atomic: true,

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ContainerResources, Stage } from "../../stacks/config";
 import { NODE_GROUP_LABEL } from "../cluster/node-groups";
+import { EVERY_NODE } from "../cluster/system-nodes";
 import { AddonContext, AddonSettings, addonNamespace, ChartPin, defaultReplicas, helmRelease, mergeValues } from "./addon";
 
 /** https://github.com/DataDog/helm-charts/blob/datadog-3.240.0/charts/datadog/Chart.yaml */
@@ -163,6 +164,8 @@ export function datadogValues(input: DatadogValuesInput): Record<string, unknown
                 // The chart's own PriorityClass (value 1000000000, PreemptLowerPriority): on a full
                 // node the DaemonSet's pod preempts an ordinary one instead of staying Pending.
                 priorityClassCreate: true,
+                // A DaemonSet on every node: the system nodes' taint, and any a NodePool or group sets.
+                tolerations: EVERY_NODE,
                 containers: { agent: { resources: input.agentResources }, traceAgent: { resources: DEFAULT_TRACE_AGENT_RESOURCES } },
             },
         },

@@ -11,6 +11,7 @@ import { NAMESPACE as EXTERNAL_DNS_NAMESPACE, registerExternalDns } from "./exte
 import { NAMESPACE as EXTERNAL_SECRETS_NAMESPACE, registerExternalSecrets } from "./external-secrets";
 import { registerKubeStateMetrics } from "./kube-state-metrics";
 import { registerMetricsServer } from "./metrics-server";
+import { systemPlacement } from "../cluster/system-nodes";
 
 export interface KubeSystemAddonsArgs {
     /** The cluster's name, as EksCluster outputs it (addons wait for the cluster). */
@@ -91,6 +92,8 @@ export class KubeSystemAddons extends pulumi.ComponentResource {
             podIdentityAgent: args.podIdentityAgent,
             serviceAccountOidc: args.fargateOnly ? requireOidc(args.serviceAccountOidc) : undefined,
             compute: args.compute,
+            // Karpenter is the autoscaler: the node groups are the controllers' (components/cluster/system-nodes.ts).
+            systemNodes: args.karpenter && !args.fargateOnly ? systemPlacement() : undefined,
             tags: args.tags,
         };
         const { addons } = args;
