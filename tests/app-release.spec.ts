@@ -79,7 +79,14 @@ describe("AppRelease", () => {
         expect(container(prd).resources).to.deep.equal({ requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } });
         expect(objectOf(dev, K.hpa).spec).to.deep.include({ minReplicas: 1, maxReplicas: 3 });
         expect(objectOf(prd, K.hpa).spec).to.deep.include({ minReplicas: 3, maxReplicas: 20 });
-        expect(objectOf(prd, K.hpa).spec.metrics[0].resource.target).to.deep.equal({ type: "Utilization", averageUtilization: 60 });
+        // The app container's own CPU: a sidecar's request (Datadog's agent on Fargate) does not dilute it.
+        expect(objectOf(prd, K.hpa).spec.metrics).to.deep.equal([
+            {
+                type: "ContainerResource",
+                containerResource: { name: "cpu", container: "app", target: { type: "Utilization", averageUtilization: 60 } },
+            },
+        ]);
+        expect(objectOf(prd, K.deployment).spec.template.spec.containers[0].name).to.equal("app");
         expect(objectOf(dev, K.configMap).data).to.deep.include({
             DB_HOST: "web-dev.c9akciq32xyz.eu-west-1.rds.amazonaws.com",
             DB_PORT: "5432",
@@ -186,6 +193,26 @@ describe("AppRelease", () => {
         for (const constraint of pod.topologySpreadConstraints) {
             expect(constraint.matchLabelKeys).to.deep.equal(["pod-template-hash"]);
         }
+    });
+
+    it("runs as the numeric user an app sets (an image whose USER is a name needs one), and refuses root", async () => {
+        const run = await runProgram({
+            stackDir: FIXTURE_DIR,
+            stack: "prd",
+            ...withWeb("prd", (web) => {
+                web.runAsUser = 10001;
+            }),
+        });
+        expect(objectOf(run, K.deployment).spec.template.spec.securityContext).to.deep.equal({
+            runAsNonRoot: true,
+            runAsUser: 10001,
+            seccompProfile: { type: "RuntimeDefault" },
+        });
+        const apps = fixtureSection("prd", "apps");
+        apps.web.runAsUser = 0;
+        expect(configProblems("prd", { overrides: { "eks-platform:apps": apps } })).to.deep.equal([
+            "[prd] eks-platform:apps.web.runAsUser = 0: expected a numeric user ID from 1 to 2147483647: 0 is root, which the restricted Pod Security Standard refuses",
+        ]);
     });
 
     it("gives the app its own service account with no API token mounted", async () => {

@@ -4,6 +4,7 @@ import type { AppConfig, Stage } from "../../stacks/config";
 import { API_ACCESS_ANNOTATION } from "../../stacks/schema/apps";
 import { DatadogSidecar, SIDECAR_NAMESPACE_LABEL, SIDECAR_SECRET } from "../kube-system-addons/datadog-agent";
 import {
+    APP_CONTAINER,
     appLabels,
     appSelector,
     configData,
@@ -153,11 +154,16 @@ export class AppRelease extends pulumi.ComponentResource {
                         scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
                         minReplicas: app.autoscaling.minReplicas,
                         maxReplicas: app.autoscaling.maxReplicas,
+                        // The app container's own CPU (ContainerResource, GA since Kubernetes 1.30, KEP-1610):
+                        // a `Resource` metric averages over every container of the pod, so an injected
+                        // sidecar's idle request (Datadog's agent on Fargate) keeps the average low and
+                        // the app never scales.
                         metrics: [
                             {
-                                type: "Resource",
-                                resource: {
+                                type: "ContainerResource",
+                                containerResource: {
                                     name: "cpu",
+                                    container: APP_CONTAINER,
                                     target: { type: "Utilization", averageUtilization: app.autoscaling.targetCpuUtilizationPercent },
                                 },
                             },

@@ -9,6 +9,9 @@ import { stageProfile } from "../../stacks/schema/stage";
 import { looksSecret } from "../../stacks/schema/apps";
 import { spreadConstraints } from "../scheduling";
 
+/** The app's container in its pod: what the HPA measures, next to any injected sidecar. */
+export const APP_CONTAINER = "app";
+
 /** The Service's port; the container's port is the app's own. */
 export const SERVICE_PORT = 80;
 
@@ -132,11 +135,16 @@ export function deploymentSpec(input: PodSpecInput) {
                 serviceAccountName: app.name,
                 automountServiceAccountToken: input.mountToken,
                 terminationGracePeriodSeconds: timing.terminationGracePeriodSeconds,
-                securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                securityContext: {
+                    runAsNonRoot: true,
+                    // An image whose USER is a name needs a number here: the kubelet verifies non-root by UID.
+                    ...(app.runAsUser !== undefined ? { runAsUser: app.runAsUser } : {}),
+                    seccompProfile: { type: "RuntimeDefault" },
+                },
                 topologySpreadConstraints: spreadConstraints(selector, { zone: zoneSpread, node: "ScheduleAnyway" }),
                 containers: [
                     {
-                        name: "app",
+                        name: APP_CONTAINER,
                         image: app.image,
                         ports: [{ name: "http", containerPort: app.port, protocol: "TCP" }],
                         envFrom: [
