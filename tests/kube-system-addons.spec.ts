@@ -171,6 +171,37 @@ describe("KubeSystemAddons", () => {
             }
         });
 
+        it("Datadog: rotating the API key restarts the agents (a digest of the key on their pods), never showing the key", async () => {
+            const checksum = async (key?: string) => {
+                const run = key
+                    ? await runProgram({ stackDir: FIXTURE_DIR, stack: "prd", secrets: { "datadog:apiKey": key } })
+                    : await fixtureRun("prd");
+                const dd = values(run, "datadog");
+                expect(dd.clusterAgent.podAnnotations[datadog.API_KEY_CHECKSUM_ANNOTATION]).to.equal(
+                    dd.agents.podAnnotations[datadog.API_KEY_CHECKSUM_ANNOTATION],
+                );
+                return dd.agents.podAnnotations[datadog.API_KEY_CHECKSUM_ANNOTATION] as string;
+            };
+            const before = await checksum();
+            expect(before).to.match(/^[0-9a-f]{64}$/);
+            const after = await checksum("0123456789abcdef0123456789abcdef");
+            expect(after)
+                .to.match(/^[0-9a-f]{64}$/)
+                .and.not.equal(before);
+            expect(
+                JSON.stringify(
+                    values(
+                        await runProgram({
+                            stackDir: FIXTURE_DIR,
+                            stack: "prd",
+                            secrets: { "datadog:apiKey": "v1:rotated" },
+                        }),
+                        "datadog",
+                    ),
+                ),
+            ).not.to.contain("v1:rotated");
+        });
+
         it("Datadog: agents and cluster agent have a priority class, the trace agent has resources", async () => {
             const dd = values(await fixtureRun("prd"), "datadog");
             expect(dd.agents.priorityClassCreate).to.equal(true);

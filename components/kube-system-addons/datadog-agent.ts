@@ -4,6 +4,7 @@
  * controller injects the agent into each app pod as a sidecar (Datadog's "Amazon EKS on AWS
  * Fargate" setup, https://docs.datadoghq.com/integrations/eks_fargate/). The API key comes from a Secret.
  */
+import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -107,6 +108,8 @@ export interface DatadogSidecar {
 
 export interface DatadogValuesInput {
     clusterName: pulumi.Input<string>;
+    /** sha256 of the API key: a changed key changes the pods' annotation and restarts them. */
+    apiKeyChecksum?: pulumi.Input<string>;
     site: string;
     stage: Stage;
     fargateOnly: boolean;
@@ -116,7 +119,18 @@ export interface DatadogValuesInput {
     overrides: Record<string, unknown>;
 }
 
+/** The pods' annotation that follows the API key (the chart adds its own only without an existing secret). */
+export const API_KEY_CHECKSUM_ANNOTATION = "checksum/api-key";
+
+/** sha256 of the API key, declassified: a digest, as the chart's own `checksum/api_key`, not the key. */
+export function apiKeyChecksum(apiKey: pulumi.Output<string>): pulumi.Output<string> {
+    return pulumi.unsecret(apiKey.apply((key) => createHash("sha256").update(key).digest("hex")));
+}
+
 export function datadogValues(input: DatadogValuesInput): Record<string, unknown> {
+    // The key's Secret keeps its name when the key rotates, and env from a Secret is read at start:
+    // without a changed pod template the agents would keep the old key.
+    const keyAnnotation = input.apiKeyChecksum ? { podAnnotations: { [API_KEY_CHECKSUM_ANNOTATION]: input.apiKeyChecksum } } : {};
     const nodeGroupAsTag = { [NODE_GROUP_LABEL]: NODE_GROUP_TAG, [NODE_POOL_LABEL]: NODE_POOL_TAG };
     return mergeValues(
         {
@@ -134,6 +148,7 @@ export function datadogValues(input: DatadogValuesInput): Record<string, unknown
             },
             clusterAgent: {
                 enabled: true,
+                ...keyAnnotation,
                 replicas: input.clusterAgentReplicas,
                 resources: input.clusterAgentResources,
                 pdb: { create: input.clusterAgentReplicas > 1, minAvailable: 1 },
@@ -161,6 +176,7 @@ export function datadogValues(input: DatadogValuesInput): Record<string, unknown
             },
             agents: {
                 enabled: !input.fargateOnly,
+                ...keyAnnotation,
                 // The chart's own PriorityClass (value 1000000000, PreemptLowerPriority): on a full
                 // node the DaemonSet's pod preempts an ordinary one instead of staying Pending.
                 priorityClassCreate: true,
@@ -217,6 +233,7 @@ export function registerDatadogAgent(
     const values = datadogValues({
         clusterName: ctx.clusterName,
         site,
+        apiKeyChecksum: apiKeyChecksum(apiKey),
         stage: ctx.stage,
         fargateOnly,
         clusterAgentReplicas: settings.replicas ?? defaultReplicas(ctx.stage),
