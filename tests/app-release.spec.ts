@@ -195,6 +195,31 @@ describe("AppRelease", () => {
         }
     });
 
+    it("runs only on nodes of the architectures its image is built for, and refuses a set no NodePool offers", async () => {
+        const run = await runProgram({
+            stackDir: FIXTURE_DIR,
+            stack: "prd",
+            ...withWeb("prd", (web) => {
+                web.architectures = ["arm64"];
+            }),
+        });
+        expect(objectOf(run, K.deployment).spec.template.spec.affinity).to.deep.equal({
+            nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                    nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["arm64"] }] }],
+                },
+            },
+        });
+        // Unset: no constraint (a multi-architecture image).
+        expect(objectOf(await fixtureRun("prd"), K.deployment).spec.template.spec).not.to.have.property("affinity");
+        // The notifier fixture's only NodePool is amd64; its node group is a system node, not the apps'.
+        const apps = fixtureSection("notifier", "apps");
+        apps.api.architectures = ["arm64"];
+        expect(configProblems("notifier", { overrides: { "eks-platform:apps": apps } })).to.deep.equal([
+            '[notifier] eks-platform:apps.api.architectures = ["arm64"]: expected an architecture cluster.nodePools offers (amd64): no node the app may run on is arm64, so its pods would stay Pending',
+        ]);
+    });
+
     it("runs as the numeric user an app sets (an image whose USER is a name needs one), and refuses root", async () => {
         const run = await runProgram({
             stackDir: FIXTURE_DIR,

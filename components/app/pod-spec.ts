@@ -141,6 +141,20 @@ export function deploymentSpec(input: PodSpecInput) {
                     ...(app.runAsUser !== undefined ? { runAsUser: app.runAsUser } : {}),
                     seccompProfile: { type: "RuntimeDefault" },
                 },
+                // Only on nodes of an architecture the image is built for (else `exec format error`).
+                ...(app.architectures
+                    ? {
+                          affinity: {
+                              nodeAffinity: {
+                                  requiredDuringSchedulingIgnoredDuringExecution: {
+                                      nodeSelectorTerms: [
+                                          { matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: app.architectures }] },
+                                      ],
+                                  },
+                              },
+                          },
+                      }
+                    : {}),
                 topologySpreadConstraints: spreadConstraints(selector, { zone: zoneSpread, node: "ScheduleAnyway" }),
                 containers: [
                     {

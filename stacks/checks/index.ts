@@ -16,6 +16,7 @@ import { accessProblems } from "./access";
 import { capacityProblems, controllerPlacementProblems } from "./capacity";
 import { nameProblems } from "./names";
 import { appStageProblems } from "./apps";
+import { architectureProblems } from "./architectures";
 import { accountOf, loadBalancerStageProblems } from "./load-balancer";
 import { monitoringProblems } from "./monitoring";
 import { sloProblems } from "./slo";
@@ -105,6 +106,7 @@ export function crossSectionProblems(
     problems.push(...accessProblems(inputs.cluster, inputs.ci, inputs.network));
     problems.push(...appStageProblems(stage, inputs.apps));
     problems.push(...capacityProblems(inputs.cluster, inputs.apps, inputs.addons));
+    problems.push(...architectureProblems(inputs.cluster, inputs.apps));
     problems.push(...controllerPlacementProblems(stage, inputs.cluster, inputs.addons));
     const account = stackAccount(inputs);
     problems.push(...account.problems);
