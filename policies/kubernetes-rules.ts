@@ -75,8 +75,8 @@ export const KUBERNETES_RULES: ResourceRule[] = [
                 : [],
     },
     {
-        name: "k8s-hpa-prd-minimum",
-        description: "In prd an HPA keeps at least 2 replicas.",
+        name: "k8s-hpa-minimum",
+        description: "An HPA keeps at least 2 replicas: one lone pod goes down with every drain, consolidation or node expiry.",
         // Kubernetes defaults an HPA's minReplicas to 1.
         check: (r) =>
             kubernetesObject(r)?.kind === "HorizontalPodAutoscaler" &&

@@ -77,7 +77,7 @@ describe("AppRelease", () => {
             limits: { cpu: "250m", memory: "256Mi" },
         });
         expect(container(prd).resources).to.deep.equal({ requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } });
-        expect(objectOf(dev, K.hpa).spec).to.deep.include({ minReplicas: 1, maxReplicas: 3 });
+        expect(objectOf(dev, K.hpa).spec).to.deep.include({ minReplicas: 2, maxReplicas: 3 });
         expect(objectOf(prd, K.hpa).spec).to.deep.include({ minReplicas: 3, maxReplicas: 20 });
         // The app container's own CPU: a sidecar's request (Datadog's agent on Fargate) does not dilute it.
         expect(objectOf(prd, K.hpa).spec.metrics).to.deep.equal([
@@ -488,7 +488,7 @@ describe("app and load balancer config", () => {
                 }),
             ),
         ).to.deep.equal([
-            "[prd] eks-platform:apps.web.autoscaling.minReplicas = 1: expected at least 2 in prd, so a node drain or a zone loss leaves a pod serving",
+            "[prd] eks-platform:apps.web.autoscaling.minReplicas = 1: expected at least 2 in prd, so a node drain, a consolidation or expiry of a node, or a zone loss leaves a pod serving: with one replica each takes the app down",
         ]);
     });
 
@@ -573,7 +573,7 @@ describe("app and load balancer config", () => {
 
     it("rejects two apps routed the same way, and an app in a platform namespace", () => {
         const rds = { ...API_APP.rds, host: "api-dev.c7dkfmt89xyz.eu-west-1.rds.amazonaws.com" };
-        const config = { ...apps("dev"), api: { ...API_APP, rds, hosts: [], replicas: 1, namespace: "kube-system" } };
+        const config = { ...apps("dev"), api: { ...API_APP, rds, hosts: [], replicas: 2, namespace: "kube-system" } };
         expect(problems("dev", { overrides: { "eks-platform:apps": config } })).to.deep.equal([
             '[dev] eks-platform:apps.api.namespace = "kube-system": expected a namespace of its own, not one of default, kube-system, kube-public, kube-node-lease, datadog, external-secrets, external-dns',
             '[dev] eks-platform:apps.api.pathPrefix = "/": expected hosts or a path prefix of its own (app "web" is routed the same way)',

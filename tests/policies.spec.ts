@@ -153,7 +153,7 @@ const RESOURCE_CASES: [string, PolicyResource, PolicyResource, string][] = [
     ],
     ["k8s-readiness-probe", deployment(), deployment({}, { readinessProbe: undefined }), "container app has no readiness probe"],
     [
-        "k8s-hpa-prd-minimum",
+        "k8s-hpa-minimum",
         k8s("HorizontalPodAutoscaler", { metadata: { labels: { "eks-platform/stage": "prd" } }, spec: { minReplicas: 2 } }),
         k8s("HorizontalPodAutoscaler", { metadata: { labels: { "eks-platform/stage": "prd" } }, spec: { minReplicas: 1 } }),
         "minReplicas is 1, expected at least 2 in prd",
@@ -314,10 +314,10 @@ describe("policy pack", () => {
         expect(rule.check(http())).to.deep.equal(refused);
     });
 
-    it("counts an HPA without minReplicas as keeping 1, the Kubernetes default: fine in dev, not in prd", () => {
-        const rule = RESOURCE_RULES.find((r) => r.name === "k8s-hpa-prd-minimum")!;
+    it("counts an HPA without minReplicas as keeping 1, the Kubernetes default: refused in every stage", () => {
+        const rule = RESOURCE_RULES.find((r) => r.name === "k8s-hpa-minimum")!;
         const hpa = (stage: string) => k8s("HorizontalPodAutoscaler", { metadata: { labels: { "eks-platform/stage": stage } }, spec: {} });
-        expect(rule.check(hpa("dev"))).to.deep.equal([]);
+        expect(rule.check(hpa("dev"))).to.deep.equal(["minReplicas is 1, expected at least 2 in dev"]);
         expect(rule.check(hpa("prd"))).to.deep.equal(["minReplicas is 1, expected at least 2 in prd"]);
     });
 

@@ -109,12 +109,15 @@ export function appStageProblems(stage: Stage | undefined, input: unknown): Conf
         const profile = stage && stageProfile(stage);
         if (profile && profile.minAppReplicas > 1) {
             const minimum = app.autoscaling ? app.autoscaling.minReplicas : (app.replicas ?? profile.appReplicas);
-            if (minimum !== undefined && minimum < profile.minAppReplicas) {
+            // Below 1 the schema refuses it already.
+            if (minimum !== undefined && minimum >= 1 && minimum < profile.minAppReplicas) {
                 const path = app.autoscaling ? "autoscaling.minReplicas" : "replicas";
                 problems.push({
                     key: `${key}.${path}`,
                     value: minimum,
-                    expected: `expected at least ${profile.minAppReplicas} in ${stage}, so a node drain or a zone loss leaves a pod serving`,
+                    // Its PodDisruptionBudget (maxUnavailable 1) lets a lone pod go: Karpenter's
+                    // consolidation (minutes) and expiry, a node upgrade or a drain take the app down.
+                    expected: `expected at least ${profile.minAppReplicas} in ${stage}, so a node drain, a consolidation or expiry of a node, or a zone loss leaves a pod serving: with one replica each takes the app down`,
                 });
             }
         }

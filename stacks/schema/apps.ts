@@ -81,7 +81,7 @@ const rdsSchema = z.strictObject({
 });
 
 const autoscalingSchema = z.strictObject({
-    minReplicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }).describe("The fewest replicas, at most maxReplicas; at least 2 in prd."),
+    minReplicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }).describe("The fewest replicas, at most maxReplicas; at least 2 (one lone pod goes down with every drain, consolidation or node expiry)."),
     maxReplicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }).describe("The most replicas."),
     targetCpuUtilizationPercent: z.int({ error: "expected a percentage from 10 to 95" })
         .min(10, { error: "expected a percentage from 10 to 95" })
@@ -108,7 +108,7 @@ export const appSchema = z.strictObject({
     port: port("container port").default(8080).describe("The container port the app serves HTTP on."),
     resources: containerResources.describe("Requests and limits of the app container, written as Kubernetes takes them (`250m`, `0.5`, `512Mi`; YAML numbers too). A request must not exceed its limit and must fit the largest node the cluster can run; memory without a unit is bytes, so less than `4Mi` is refused as bytes meant for MiB, and more than 192 CPUs is cores meant for millicores; `1.5Gb`, `100mi`, `128m` of memory (millibytes) and `-1` are refused."),
     autoscaling: autoscalingSchema.optional().describe("A HorizontalPodAutoscaler's bounds; with it, the Deployment leaves the replica count to the HPA. Default: none (no HPA)."),
-    replicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }).optional().describe("A fixed replica count, only without autoscaling. Default: 2 in prd, else 1."),
+    replicas: z.int({ error: "expected a whole number >= 1" }).min(1, { error: "expected a whole number >= 1" }).optional().describe("A fixed replica count, only without autoscaling. At least 2 (one lone pod goes down with every drain, consolidation or node expiry). Default: 2."),
     healthCheckPath: httpPath.default("/healthz").describe("The readiness probe's and the ALB health check's path."),
     livenessPath: httpPath.optional().describe("The liveness and startup probes' path. Default: healthCheckPath."),
     hosts: z.array(z.string().regex(/^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: "expected a host name such as www.example.com" })).default([]).describe(`Host names the ALB routes to the app (host-header routing); wildcards (\`*.example.com\`) allowed; none: any host; at most ${ALB_RULE_LIMITS_TEXT}.`),

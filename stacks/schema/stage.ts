@@ -38,12 +38,12 @@ export interface StageProfile {
 
 export const STAGE_PROFILES: Readonly<Record<Stage, StageProfile>> = {
     dev: {
-        minAvailabilityZones: 2, protect: false, controllerReplicas: 1, appReplicas: 1, minAppReplicas: 1, zoneSpread: "ScheduleAnyway",
+        minAvailabilityZones: 2, protect: false, controllerReplicas: 1, appReplicas: 2, minAppReplicas: 2, zoneSpread: "ScheduleAnyway",
         httpOnlyAllowed: true, loadBalancerSafeguards: false, pages: false, monitorPriority: "3", renotifyMinutes: 0,
         openEndpointAllowed: true, controlPlaneLogRetentionDays: 7,
     },
     stg: {
-        minAvailabilityZones: 2, protect: false, controllerReplicas: 1, appReplicas: 1, minAppReplicas: 1, zoneSpread: "ScheduleAnyway",
+        minAvailabilityZones: 2, protect: false, controllerReplicas: 1, appReplicas: 2, minAppReplicas: 2, zoneSpread: "ScheduleAnyway",
         httpOnlyAllowed: false, loadBalancerSafeguards: false, pages: false, monitorPriority: "3", renotifyMinutes: 0,
         openEndpointAllowed: true, controlPlaneLogRetentionDays: 30,
     },

@@ -34,7 +34,7 @@ function withApp(stack: string, name: string, app: Record<string, unknown>, webC
         webChange(apps.web);
         apps[name] = { ...JSON.parse(JSON.stringify(apps.web)), hosts: [], ...app };
         delete apps[name].autoscaling;
-        apps[name].replicas ??= stack === "prd" ? 2 : 1;
+        apps[name].replicas ??= 2;
         apps[name].rds.host = `${name}-${stack}.c9akciq32xyz.eu-west-1.rds.amazonaws.com`;
     });
 }
