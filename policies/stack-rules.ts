@@ -1,5 +1,6 @@
 /** Rules about how a stack's resources fit together. */
 import { NOTIFIES_THROUGH_COMPOSITE } from "../components/monitoring/alert-routing";
+import { THROUGH_COMPOSITE_SUFFIX } from "../components/monitoring/datadog-monitors";
 import { PolicyResource, StackRule } from "./rule";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -97,7 +98,21 @@ export const STACK_RULES: StackRule[] = [
             if (agent && monitors.length === 0) {
                 violations.push({ message: "the stage runs the Datadog agent but has no Datadog monitors" });
             }
-            for (const m of monitors.filter((x) => !String(x.inputs.message ?? "").includes("@slack-"))) {
+            // A monitor another alert covers notifies through its composite, named without the suffix.
+            const notifies = (m: (typeof monitors)[number]) => String(m.inputs.message ?? "").includes("@slack-");
+            const throughComposite = (m: (typeof monitors)[number]) => {
+                const name = String(m.inputs.name ?? "");
+                return (
+                    name.endsWith(THROUGH_COMPOSITE_SUFFIX) &&
+                    monitors.some(
+                        (c) =>
+                            c.inputs.type === "composite" &&
+                            c.inputs.name === name.slice(0, -THROUGH_COMPOSITE_SUFFIX.length) &&
+                            notifies(c),
+                    )
+                );
+            };
+            for (const m of monitors.filter((x) => !notifies(x) && !throughComposite(x))) {
                 violations.push({ message: `monitor ${m.inputs.name} notifies no Slack channel` });
             }
             return violations;

@@ -16,6 +16,9 @@ import { FIXTURE_DIR, fixtureRun, fixtureSection } from "./support/fixtures";
 const MONITOR = "datadog:index/monitor:Monitor";
 const CHANNEL: Record<string, string> = { dev: "@slack-acme-alerts-dev", stg: "@slack-acme-alerts-stg", prd: "@slack-acme-oncall-web" };
 
+/** Monitors a crash loop covers: they notify through a composite `<monitor> && !crashloopbackoff`. */
+const QUIET = ["container-restarts", "oomkilled", "terminated-abnormally"];
+
 const KEYS = [
     "crashloopbackoff",
     "kube-state-metrics",
@@ -48,15 +51,12 @@ function definitions(clusterName = "c", thresholds = DEFAULT_THRESHOLDS) {
 describe("DatadogMonitors", () => {
     for (const stack of ["dev", "stg", "prd"]) {
         it(`${stack}: sixteen monitors scoped to the cluster, routed to the stage's Slack channel, each with its runbook`, async () => {
-            const monitors = resourcesOfType(await fixtureRun(stack), MONITOR);
-            expect(monitors.map((m) => m.name)).to.deep.equal(KEYS.map((key) => `monitors-${key}`));
-            for (const monitor of monitors) {
+            const all = resourcesOfType(await fixtureRun(stack), MONITOR);
+            const notifying = all.filter((m) => !m.name.endsWith("-raw"));
+            expect(notifying.map((m) => m.name).sort()).to.deep.equal(KEYS.map((key) => `monitors-${key}`).sort());
+            expect(all.filter((m) => m.name.endsWith("-raw")).map((m) => m.name)).to.deep.equal(QUIET.map((key) => `monitors-${key}-raw`));
+            for (const monitor of all.filter((m) => m.inputs.type === "query alert")) {
                 expect(monitor.inputs.query as string, monitor.name).to.contain(`kube_cluster_name:eks-platform-${stack}`);
-                expect(monitor.inputs.message as string, monitor.name).to.contain(CHANNEL[stack]);
-                expect(monitor.inputs.message as string).to.match(
-                    /\*\*What:\*\*.+\n\*\*Where:\*\* cluster eks-platform-.+\n\{\{\^is_no_data\}\}\*\*Value:\*\* \{\{value\}\} \(alert at \{\{threshold\}\}.*\n\*\*Check first:\*\*.+\n\*\*Runbook:\*\* https:\/\/\S+#[a-z-]+/,
-                );
-                expect(monitor.inputs.message as string).to.contain(`#${monitor.name.replace(/^monitors-/, "")}\n`);
                 const thresholds = monitor.inputs.monitorThresholds as { critical: string; warning?: string };
                 const problems = checkMonitorQuery(monitor.inputs.query as string, {
                     critical: Number(thresholds.critical),
@@ -64,12 +64,19 @@ describe("DatadogMonitors", () => {
                 });
                 expect(problems, monitor.name).to.deep.equal([]);
             }
+            for (const monitor of notifying) {
+                expect(monitor.inputs.message as string, monitor.name).to.contain(CHANNEL[stack]);
+                expect(monitor.inputs.message as string).to.match(
+                    /\*\*What:\*\*.+\n\*\*Where:\*\* cluster eks-platform-.+\n\{\{\^is_no_data\}\}\*\*Value:\*\* \{\{value\}\} \(alert at \{\{threshold\}\}.*\n\*\*Check first:\*\*.+\n\*\*Runbook:\*\* https:\/\/\S+#[a-z-]+/,
+                );
+                expect(monitor.inputs.message as string).to.contain(`#${monitor.name.replace(/^monitors-/, "")}\n`);
+            }
         });
     }
 
     it("use the stage's thresholds: dev tolerates more restarts than prd", async () => {
         const restarts = async (stack: string) =>
-            resourceNamed(await fixtureRun(stack), MONITOR, "monitors-container-restarts").inputs.monitorThresholds;
+            resourceNamed(await fixtureRun(stack), MONITOR, "monitors-container-restarts-raw").inputs.monitorThresholds;
         expect(await restarts("dev")).to.deep.equal({ critical: "5", warning: "3" });
         expect(await restarts("prd")).to.deep.equal({ critical: "3", warning: "2" });
         const availability = resourceNamed(await fixtureRun("prd"), MONITOR, "monitors-deployment-availability").inputs;
@@ -101,6 +108,29 @@ describe("DatadogMonitors", () => {
         ).to.deep.equal([]);
     });
 
+    it("a crash-looping workload is one alert: restarts, OOMKilled and exit reasons notify through composites that stay quiet while it crash-loops", async () => {
+        const run = await fixtureRun("prd");
+        const crash = resourceNamed(run, MONITOR, "monitors-crashloopbackoff").inputs;
+        expect(crash.type).to.equal("query alert");
+        const group = "by {kube_namespace,kube_ownerref_kind,kube_ownerref_name,kube_container_name}";
+        for (const key of QUIET) {
+            const raw = resourceNamed(run, MONITOR, `monitors-${key}-raw`);
+            const composite = resourceNamed(run, MONITOR, `monitors-${key}`);
+            // The same groups on both sides: a composite matches its monitors group by group.
+            expect(raw.inputs.query as string, key).to.contain(group);
+            expect(crash.query as string).to.contain(group);
+            expect(raw.inputs.message as string, key).not.to.match(/@/);
+            expect(composite.inputs).to.deep.include({
+                type: "composite",
+                name: (raw.inputs.name as string).replace(/ \(evaluated.*$/, ""),
+            });
+            expect(composite.inputs.query as string, key).to.match(/^\d+ && !\d+$/);
+            expect(composite.dependencies, key).to.include.members([raw.urn, resourceNamed(run, MONITOR, "monitors-crashloopbackoff").urn]);
+            expect(composite.inputs.message as string, key).to.contain("@slack-acme-oncall-web");
+            expect(composite.inputs.message as string, key).to.contain(`#${key}\n`);
+        }
+    });
+
     it("say the value that fired and the threshold it crossed, the warning's when it warns", () => {
         const restarts = definitions()["container-restarts"];
         const message = monitorMessage(restarts, "c", "https://runbooks.example/r.md", "@slack-a-b", []);
@@ -117,11 +147,18 @@ describe("DatadogMonitors", () => {
             expect(definition.query, definition.key).not.to.match(/pod_name/);
         }
         const all = definitions();
-        for (const key of ["crashloopbackoff", "image-pull"]) {
+        for (const key of ["image-pull"]) {
             expect(all[key].query, key).to.contain("by {kube_namespace,created_by_kind,created_by_name}");
             expect(all[key].where, key).to.equal("namespace {{kube_namespace.name}}, {{created_by_kind.name}} {{created_by_name.name}}");
         }
-        for (const key of ["container-restarts", "oomkilled", "terminated-abnormally", "cpu-of-limit", "memory-of-limit"]) {
+        for (const key of [
+            "crashloopbackoff",
+            "container-restarts",
+            "oomkilled",
+            "terminated-abnormally",
+            "cpu-of-limit",
+            "memory-of-limit",
+        ]) {
             expect(all[key].query, key).to.contain("by {kube_namespace,kube_ownerref_kind,kube_ownerref_name,kube_container_name}");
             expect(all[key].where, key).to.contain("{{kube_ownerref_kind.name}} {{kube_ownerref_name.name}}");
         }
@@ -130,7 +167,7 @@ describe("DatadogMonitors", () => {
     it("CrashLoopBackOff: the waiting-reason metric, >= 1 over the shortest window, default_zero so it resolves, by workload", () => {
         const crash = definitions().crashloopbackoff;
         expect(crash.query).to.equal(
-            "max(last_1m):default_zero(sum:kubernetes_state.container.status_report.count.waiting{kube_cluster_name:c,reason:crashloopbackoff} by {kube_namespace,created_by_kind,created_by_name}) >= 1",
+            "max(last_1m):default_zero(sum:kubernetes.containers.state.waiting{kube_cluster_name:c,reason:crashloopbackoff} by {kube_namespace,kube_ownerref_kind,kube_ownerref_name,kube_container_name}) >= 1",
         );
     });
 
@@ -156,7 +193,7 @@ describe("DatadogMonitors", () => {
 
     it("depend on the Slack channel and the Datadog provider, never on the cluster", async () => {
         const run = await fixtureRun("prd");
-        for (const monitor of resourcesOfType(run, MONITOR)) {
+        for (const monitor of resourcesOfType(run, MONITOR).filter((m) => !m.name.endsWith("-raw"))) {
             const dependencies = [...transitiveDependencies(run, monitor)];
             expect(
                 dependencies.filter((d) => /EksCluster|KubeSystemAddons|eks:index/.test(d)),
@@ -261,7 +298,7 @@ describe("Datadog monitors beyond the field report", () => {
         const recommended: [string, string, string][] = [
             ["monitor_deployments_replicas", "deployment-availability", "kubernetes_state.deployment.replicas_available"],
             ["monitor_node_unavailable", "schedulable-nodes", "kubernetes_state.node.status"],
-            ["monitor_pod_crashloopbackoff", "crashloopbackoff", "kubernetes_state.container.status_report.count.waiting"],
+            ["monitor_pod_crashloopbackoff", "crashloopbackoff", "reason:crashloopbackoff"],
             ["monitor_pod_imagepullbackoff", "image-pull", "imagepullbackoff"],
             ["monitor_pod_oomkilled", "oomkilled", "reason:oomkilled"],
             ["monitor_pods_failed_state", "failed-pods", "kubernetes_state.pod.status_phase"],

@@ -70,6 +70,21 @@ export function monitorValueLine(definition: MonitorDefinition): string {
     return definition.notifyNoData ? `${value}{{#is_no_data}}**Value:** no data{{/is_no_data}}` : value;
 }
 
+/** The name suffix of a monitor that notifies through the composite named without it (the policy pack reads it). */
+export const THROUGH_COMPOSITE_SUFFIX = " (evaluated, notifies through its composite)";
+
+/** The message of a monitor that notifies through its composite: no handle, so no one is told twice. */
+export const QUIET_MESSAGE =
+    "Evaluated for its composite monitor of the same name, which notifies. No handle here, on purpose: a crash-looping workload is one alert.";
+
+/**
+ * Alerts for each group where `monitor` alerts and `covering` does not (Datadog composite
+ * monitors: `&&`, `!`, per group of the tags both share).
+ */
+export function compositeQuery(monitor: pulumi.Input<string>, covering: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.interpolate`${monitor} && !${covering}`;
+}
+
 /** Critical alerts in prd are priority 1 (page); elsewhere 3. */
 export function monitorPriority(stage: Stage): string {
     return stageProfile(stage).monitorPriority;
@@ -85,32 +100,62 @@ export class DatadogMonitors extends pulumi.ComponentResource {
     constructor(name: string, args: DatadogMonitorsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-platform:monitoring:DatadogMonitors", name, {}, opts);
         const pageHandles = stageProfile(args.stage).pages ? args.pageHandles : [];
-        const monitors = monitorDefinitions({ clusterName: args.clusterName, thresholds: args.thresholds }).map(
-            (definition) =>
-                new datadog.Monitor(
-                    `${name}-${definition.key}`,
-                    {
-                        name: definition.name,
-                        type: "query alert",
-                        query: definition.query,
-                        message: pulumi
-                            .output(args.slackHandle)
-                            .apply((handle) => monitorMessage(definition, args.clusterName, args.runbookUrl, handle, pageHandles)),
-                        monitorThresholds: {
-                            critical: String(definition.thresholds.critical),
-                            warning: definition.thresholds.warning === undefined ? undefined : String(definition.thresholds.warning),
-                        },
-                        notifyNoData: definition.notifyNoData,
-                        noDataTimeframe: definition.noDataTimeframe,
-                        requireFullWindow: false,
-                        includeTags: true,
-                        renotifyInterval: stageProfile(args.stage).renotifyMinutes,
-                        priority: monitorPriority(args.stage),
-                        tags: [`env:${args.stage}`, `kube_cluster_name:${args.clusterName}`, "service:eks-platform", "managed-by:pulumi"],
+        const common = {
+            includeTags: true,
+            renotifyInterval: stageProfile(args.stage).renotifyMinutes,
+            priority: monitorPriority(args.stage),
+            tags: [`env:${args.stage}`, `kube_cluster_name:${args.clusterName}`, "service:eks-platform", "managed-by:pulumi"],
+        };
+        const message = (definition: MonitorDefinition) =>
+            pulumi
+                .output(args.slackHandle)
+                .apply((handle) => monitorMessage(definition, args.clusterName, args.runbookUrl, handle, pageHandles));
+        const byKey = new Map<string, datadog.Monitor>();
+        const monitors: datadog.Monitor[] = [];
+        for (const definition of monitorDefinitions({ clusterName: args.clusterName, thresholds: args.thresholds })) {
+            // A monitor another one's alert covers evaluates without telling anyone (no handle);
+            // its composite, under the monitor's own name and key, notifies.
+            const quiet = definition.quietWhile !== undefined;
+            const monitor = new datadog.Monitor(
+                quiet ? `${name}-${definition.key}-raw` : `${name}-${definition.key}`,
+                {
+                    ...common,
+                    name: quiet ? `${definition.name}${THROUGH_COMPOSITE_SUFFIX}` : definition.name,
+                    type: "query alert",
+                    query: definition.query,
+                    message: quiet ? QUIET_MESSAGE : message(definition),
+                    monitorThresholds: {
+                        critical: String(definition.thresholds.critical),
+                        warning: definition.thresholds.warning === undefined ? undefined : String(definition.thresholds.warning),
                     },
-                    { parent: this, provider: args.provider },
-                ),
-        );
+                    notifyNoData: definition.notifyNoData,
+                    noDataTimeframe: definition.noDataTimeframe,
+                    requireFullWindow: false,
+                },
+                { parent: this, provider: args.provider },
+            );
+            byKey.set(definition.key, monitor);
+            monitors.push(monitor);
+            if (quiet) {
+                const covering = byKey.get(definition.quietWhile!);
+                if (!covering) {
+                    throw new Error(`Monitor ${definition.key} is quiet while ${definition.quietWhile}, which is not defined before it`);
+                }
+                monitors.push(
+                    new datadog.Monitor(
+                        `${name}-${definition.key}`,
+                        {
+                            ...common,
+                            name: definition.name,
+                            type: "composite",
+                            query: compositeQuery(monitor.id, covering.id),
+                            message: message(definition),
+                        },
+                        { parent: this, provider: args.provider },
+                    ),
+                );
+            }
+        }
         this.monitorIds = pulumi.all(monitors.map((m) => m.id));
         this.registerOutputs({ monitorIds: this.monitorIds });
     }

@@ -66,6 +66,7 @@ export const KNOWN_METRICS: ReadonlySet<string> = new Set([
     "kubernetes.containers.running",
     "kubernetes.containers.restarts",
     "kubernetes.containers.state.terminated",
+    "kubernetes.containers.state.waiting",
     "kubernetes.containers.last_state.terminated",
     "kubernetes.node.filesystem.usage_pct",
     // Datadog's AWS integration (ApplicationELB namespace): CloudWatch's metrics in snake case,

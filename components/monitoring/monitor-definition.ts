@@ -13,6 +13,12 @@ export interface MonitorDefinition {
     checkFirst: string;
     notifyNoData: boolean;
     noDataTimeframe?: number;
+    /**
+     * The key of a monitor whose alert covers this one's: this one then notifies through a
+     * composite `<this> && !<that>` per group, so a workload that crash-loops is one alert, not
+     * one per symptom (its restarts, its exit reason). Both must group by the same tags.
+     */
+    quietWhile?: string;
 }
 
 export interface MonitorInput {

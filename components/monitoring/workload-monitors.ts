@@ -18,9 +18,14 @@ import {
     workloadPods,
 } from "./monitor-definition";
 
-/** How many of a workload's containers wait for a reason of KSM's container status, 0 once it clears. */
-function waitingFor(scope: string, reason: string): string {
-    return `default_zero(sum:kubernetes_state.container.status_report.count.waiting{${scope},reason:${reason}} ${BY_WORKLOAD})`;
+/**
+ * How many of a workload's containers the kubelet reports waiting in CrashLoopBackOff, 0 once it
+ * clears: the kubelet check's `kubernetes.containers.state.waiting`, tagged `reason`
+ * (DataDog/datadog-agent pkg/collector/corechecks/containers/kubelet/provider/pod, its crashed-pods
+ * test), grouped as the restart monitors are, so their composites can match it group by group.
+ */
+function crashLooping(scope: string): string {
+    return `default_zero(sum:kubernetes.containers.state.waiting{${scope},reason:crashloopbackoff} ${BY_WORKLOAD_CONTAINER})`;
 }
 
 /**
@@ -46,11 +51,11 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             key: "crashloopbackoff",
             name: `[${clusterName}] Container in CrashLoopBackOff`,
             // default_zero: once the container recovers the series stops, and a zero resolves the alert.
-            query: `max(${last(t.crashLoopBackOff.windowMinutes)}):${waitingFor(scope, "crashloopbackoff")} >= ${t.crashLoopBackOff.critical}`,
+            query: `max(${last(t.crashLoopBackOff.windowMinutes)}):${crashLooping(scope)} >= ${t.crashLoopBackOff.critical}`,
             thresholds: levels(t.crashLoopBackOff),
-            what: "A container keeps crashing and Kubernetes is backing off its restarts.",
-            where: WORKLOAD_WHERE,
-            checkFirst: `${workloadPods("created_by_name")}, then \`kubectl -n {{kube_namespace.name}} logs <pod> --previous\` and \`kubectl describe pod <pod>\` for the exit code and events (OOMKilled, failed probes, bad config).`,
+            what: "A workload's container keeps crashing and Kubernetes is backing off its restarts (its restart, OOMKilled and exit-reason alerts stay quiet meanwhile: this is the one).",
+            where: WORKLOAD_CONTAINER_WHERE,
+            checkFirst: `${workloadPods("kube_ownerref_name")}, then \`kubectl -n {{kube_namespace.name}} logs <pod> --previous\` and \`kubectl describe pod <pod>\` for the exit code and events (OOMKilled, failed probes, bad config).`,
             notifyNoData: false,
         },
         {
@@ -77,6 +82,7 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             where: WORKLOAD_CONTAINER_WHERE,
             checkFirst: `${workloadPods("kube_ownerref_name")}, then \`kubectl describe pod <pod>\` for the last state (OOMKilled, Error, liveness probe) and \`logs <pod> -c {{kube_container_name.name}} --previous\`.`,
             notifyNoData: false,
+            quietWhile: "crashloopbackoff",
         },
         {
             key: "deployment-availability",
@@ -138,6 +144,7 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             checkFirst:
                 "Memory of the container on the namespace dashboard before the kill; raise `resources.limits.memory` or find the leak. `kubectl describe pod` shows Last State: OOMKilled.",
             notifyNoData: false,
+            quietWhile: "crashloopbackoff",
         },
         {
             key: "terminated-abnormally",
@@ -150,6 +157,7 @@ export function workloadMonitors({ clusterName, thresholds: t }: MonitorInput): 
             where: WORKLOAD_CONTAINER_WHERE,
             checkFirst: `${workloadPods("kube_ownerref_name")}, then \`kubectl -n {{kube_namespace.name}} logs <pod> -c {{kube_container_name.name}} --previous\` and \`describe pod <pod>\` for the exit code; ContainerCannotRun is a bad command or entrypoint.`,
             notifyNoData: false,
+            quietWhile: "crashloopbackoff",
         },
         {
             key: "failed-pods",
