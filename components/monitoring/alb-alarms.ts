@@ -66,12 +66,20 @@ export interface AlarmInput {
     thresholds: MonitoringInput["alb"];
 }
 
-/** A missing-data choice and why, appended to the alarm's description so whoever reads the alarm reads the choice. */
+/** A missing-data choice and why; `explainMissingData` appends the why to the alarm's description. */
 export function missingData(treat: AlarmDefinition["treatMissingData"], because: string) {
     return {
         treatMissingData: treat,
         missingDataBecause: `Missing data: ${treat === "breaching" ? "breaching" : "not breaching"}, because ${because}`,
     };
+}
+
+/** An alarm whose missing-data reason is not yet in its description. */
+export type ExplainedAlarm = AlarmDefinition & { missingDataBecause: string };
+
+/** The alarm with its missing-data choice said in its description, so whoever reads the alarm reads the choice. */
+export function explainMissingData({ missingDataBecause, ...alarm }: ExplainedAlarm): AlarmDefinition {
+    return { ...alarm, alarmDescription: `${alarm.alarmDescription} ${missingDataBecause}` };
 }
 
 /**
@@ -97,7 +105,7 @@ export function albAlarmDefinitions(input: AlarmInput): AlarmDefinition[] {
     const name = (what: string) => `${input.namePrefix} ${what}`;
     const noErrorsReported = missingData("notBreaching", "HTTPCode metrics are reported only when non-zero.");
 
-    const alarms: (AlarmDefinition & { missingDataBecause: string })[] = [
+    const alarms: ExplainedAlarm[] = [
         {
             key: "elb-4xx",
             name: name("ALB 4XX"),
@@ -195,10 +203,7 @@ export function albAlarmDefinitions(input: AlarmInput): AlarmDefinition[] {
             },
         );
     }
-    return alarms.map(({ missingDataBecause, ...alarm }) => ({
-        ...alarm,
-        alarmDescription: `${alarm.alarmDescription} ${missingDataBecause}`,
-    }));
+    return alarms.map(explainMissingData);
 }
 
 /**
@@ -228,6 +233,32 @@ export function alarmProblems(
     return problems;
 }
 
+/**
+ * Checked alarms, each `<name>-<key>`, with alarm and OK actions to one topic: the ALB's alarms to
+ * the Slack topic, the notifier's to its health topic. A definition CloudWatch would refuse stops
+ * the program before anything is created.
+ */
+export function createNotifyingAlarms(
+    name: string,
+    what: string,
+    definitions: AlarmDefinition[],
+    topicArn: pulumi.Input<string>,
+    tags: Record<string, string>,
+    parent: pulumi.Resource,
+): void {
+    const problems = definitions.flatMap(alarmProblems);
+    if (problems.length > 0) {
+        throw new Error(`Invalid ${what}:\n${problems.join("\n")}`);
+    }
+    for (const { key, ...alarm } of definitions) {
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-${key}`,
+            { ...alarm, actionsEnabled: true, alarmActions: [topicArn], okActions: [topicArn], tags },
+            { parent },
+        );
+    }
+}
+
 /** CloudWatch alarms on the ALB and its target groups, alarm and OK actions to the Slack topic. */
 export class AlbAlarms extends pulumi.ComponentResource {
     readonly names: string[];
@@ -240,23 +271,7 @@ export class AlbAlarms extends pulumi.ComponentResource {
             targetGroups: args.targetGroupArnSuffixes,
             thresholds: args.thresholds,
         });
-        const problems = definitions.flatMap(alarmProblems);
-        if (problems.length > 0) {
-            throw new Error(`Invalid ALB alarms:\n${problems.join("\n")}`);
-        }
-        for (const { key, ...alarm } of definitions) {
-            new aws.cloudwatch.MetricAlarm(
-                `${name}-${key}`,
-                {
-                    ...alarm,
-                    actionsEnabled: true,
-                    alarmActions: [args.topicArn],
-                    okActions: [args.topicArn],
-                    tags: args.tags,
-                },
-                { parent: this },
-            );
-        }
+        createNotifyingAlarms(name, "ALB alarms", definitions, args.topicArn, args.tags, this);
         this.names = definitions.map((d) => d.name);
         this.registerOutputs({ names: this.names });
     }

@@ -3,6 +3,9 @@ import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy } from "../trust-policies";
 import { createSlackNotifier } from "./slack-notifier-lambda";
+import { topicKeyPolicy, topicPolicy } from "./topic-policies";
+
+export { topicKeyPolicy, topicPolicy };
 
 export interface SlackNotificationsArgs {
     /** Prefix of the physical names, e.g. eks-platform-prd. */
@@ -21,47 +24,6 @@ export interface SlackNotificationsArgs {
     /** With Datadog on: the Slack integration's account and the provider that registers the channel. */
     datadog?: { account: string; provider: datadog.Provider };
     tags: Record<string, string>;
-}
-
-/** The topic's key: the account administers it, CloudWatch may encrypt what its alarms publish. */
-export function topicKeyPolicy(accountId: string): aws.iam.PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "AccountAdministers",
-                Effect: "Allow",
-                Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-                Action: "kms:*",
-                Resource: "*",
-            },
-            {
-                Sid: "CloudWatchAlarmsPublish",
-                Effect: "Allow",
-                Principal: { Service: "cloudwatch.amazonaws.com" },
-                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                Resource: "*",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
-        ],
-    };
-}
-
-/** CloudWatch alarms of this account may publish to the topic. */
-export function topicPolicy(topicArn: string, accountId: string): aws.iam.PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "CloudWatchAlarmsPublish",
-                Effect: "Allow",
-                Principal: { Service: "cloudwatch.amazonaws.com" },
-                Action: "sns:Publish",
-                Resource: topicArn,
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
-        ],
-    };
 }
 
 /** The Datadog notification handle of a Slack channel. */
@@ -124,7 +86,6 @@ export class SlackNotifications extends pulumi.ComponentResource {
                     failureEmail: args.notifierFailureEmail!,
                     topic,
                     key,
-                    topicPolicy,
                     accountId,
                     tags: args.tags,
                 },

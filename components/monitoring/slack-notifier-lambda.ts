@@ -10,7 +10,8 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { denyWithoutTls, serviceTrustPolicy } from "../trust-policies";
-import { AlarmDefinition, alarmProblems, missingData } from "./alb-alarms";
+import { AlarmDefinition, createNotifyingAlarms, ExplainedAlarm, explainMissingData, missingData } from "./alb-alarms";
+import { topicPolicy } from "./topic-policies";
 
 /** The notifier's code: real code in the repository (lambda/slack-notifier at the project root), unit-tested. */
 export const NOTIFIER_CODE_DIR = path.resolve(__dirname, "..", "..", "lambda", "slack-notifier");
@@ -36,8 +37,6 @@ export interface SlackNotifierArgs {
     topic: aws.sns.Topic;
     /** The key that encrypts the alerts topic, reused for the notifier-health topic. */
     key: aws.kms.Key;
-    /** The topic policy pattern of the alerts topic: CloudWatch alarms of this account publish. */
-    topicPolicy: (topicArn: string, accountId: string) => aws.iam.PolicyDocument;
     accountId: pulumi.Output<string>;
     tags: Record<string, string>;
 }
@@ -59,14 +58,14 @@ export function notifierAlarmDefinitions(namePrefix: string, functionName: strin
         evaluationPeriods: 1,
         datapointsToAlarm: 1,
     };
-    return [
+    const alarms: ExplainedAlarm[] = [
         {
             key: "notifier-errors",
             name: `${namePrefix} Slack notifier errors`,
             ...lambda("Errors"),
             ...noInvocations,
             ...common,
-            alarmDescription: `The Slack notifier failed to post an alert (Lambda retries it twice, then keeps it in ${queueName}). ${noInvocations.missingDataBecause}`,
+            alarmDescription: `The Slack notifier failed to post an alert (Lambda retries it twice, then keeps it in ${queueName}).`,
         },
         {
             key: "notifier-dropped",
@@ -74,7 +73,7 @@ export function notifierAlarmDefinitions(namePrefix: string, functionName: strin
             ...lambda("AsyncEventsDropped"),
             ...noInvocations,
             ...common,
-            alarmDescription: `Alerts were dropped without reaching ${queueName}: they are lost. ${noInvocations.missingDataBecause}`,
+            alarmDescription: `Alerts were dropped without reaching ${queueName}: they are lost.`,
         },
         {
             key: "notifier-failed-alerts",
@@ -86,15 +85,17 @@ export function notifierAlarmDefinitions(namePrefix: string, functionName: strin
             statistic: "Maximum",
             ...emptyQueue,
             ...common,
-            alarmDescription: `Alerts wait in ${queueName}: Slack never got them. Read them there (docs/monitoring.md), fix the webhook, purge the queue. ${emptyQueue.missingDataBecause}`,
+            alarmDescription: `Alerts wait in ${queueName}: Slack never got them. Read them there (docs/monitoring.md), fix the webhook, purge the queue.`,
         },
     ];
+    return alarms.map(explainMissingData);
 }
 
 /** The notifier, its failed-alerts queue, and its alarms by email. Children of `parent`. */
 export function createSlackNotifier(name: string, args: SlackNotifierArgs, parent: pulumi.Resource): void {
     const child = { parent };
     const functionName = `${args.namePrefix}-slack-notifier`;
+    const queueName = `${args.namePrefix}-alerts-not-posted`;
     const webhook = new aws.ssm.Parameter(
         `${name}-webhook`,
         { name: `/${args.namePrefix}/slack-webhook-url`, type: "SecureString", value: args.webhookUrl, tags: args.tags },
@@ -104,7 +105,7 @@ export function createSlackNotifier(name: string, args: SlackNotifierArgs, paren
     const failed = new aws.sqs.Queue(
         `${name}-failed`,
         {
-            name: `${args.namePrefix}-alerts-not-posted`,
+            name: queueName,
             messageRetentionSeconds: FAILED_ALERTS_RETENTION_SECONDS,
             // SQS-owned keys: the function may send without a KMS grant.
             sqsManagedSseEnabled: true,
@@ -189,22 +190,12 @@ export function createSlackNotifier(name: string, args: SlackNotifierArgs, paren
         `${name}-notifier-health`,
         {
             arn: health.arn,
-            policy: pulumi.all([health.arn, args.accountId]).apply(([arn, account]) => JSON.stringify(args.topicPolicy(arn, account))),
+            policy: pulumi.all([health.arn, args.accountId]).apply(([arn, account]) => JSON.stringify(topicPolicy(arn, account))),
         },
         child,
     );
     // SNS mails a confirmation link; until it is followed nothing is delivered (docs/monitoring.md).
     new aws.sns.TopicSubscription(`${name}-notifier-health`, { topic: health.arn, protocol: "email", endpoint: args.failureEmail }, child);
-    const definitions = notifierAlarmDefinitions(args.namePrefix, functionName, `${args.namePrefix}-alerts-not-posted`);
-    const problems = definitions.flatMap(alarmProblems);
-    if (problems.length > 0) {
-        throw new Error(`Invalid notifier alarms:\n${problems.join("\n")}`);
-    }
-    for (const { key, ...alarm } of definitions) {
-        new aws.cloudwatch.MetricAlarm(
-            `${name}-${key}`,
-            { ...alarm, actionsEnabled: true, alarmActions: [health.arn], okActions: [health.arn], tags: args.tags },
-            child,
-        );
-    }
+    const definitions = notifierAlarmDefinitions(args.namePrefix, functionName, queueName);
+    createNotifyingAlarms(name, "notifier alarms", definitions, health.arn, args.tags, parent);
 }

@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BurnRateTier, burnRate, errorBudget, errorRatioThreshold, Slo } from "../../stacks/schema/slo";
-import { AlarmDefinition, alarmProblems, missingData } from "./alb-alarms";
+import { AlarmDefinition, alarmProblems, explainMissingData, missingData } from "./alb-alarms";
 import { NOTIFIES_THROUGH_COMPOSITE } from "./alert-routing";
 
 export interface SloAppInput {
@@ -89,17 +89,17 @@ function windowAlarm(
               ];
     // No targets at all is the no-healthy-targets alarm's (AlbAlarms), which breaches on missing data.
     const noRequests = missingData("notBreaching", "a window without requests failed none.");
-    return {
+    return explainMissingData({
         key: `${app}-slo-${tierKey(tier)}-${which}`,
         // The tier's windows in the name: two tiers sharing a window and a rate get two alarms.
         name: `${input.namePrefix} ${app} SLO burn ${rate}x (${windowLabel(tier.longWindowMinutes)} and ${windowLabel(tier.shortWindowMinutes)}) ${which} window`,
-        alarmDescription: `Failed share (5XX and connection errors) of ${app}'s requests over ${windowLabel(minutes)} at or above ${threshold} (${rate}x its error budget). Notifies through its composite alarm. ${noRequests.missingDataBecause}`,
+        alarmDescription: `Failed share (5XX and connection errors) of ${app}'s requests over ${windowLabel(minutes)} at or above ${threshold} (${rate}x its error budget). Notifies through its composite alarm.`,
         comparisonOperator: "GreaterThanOrEqualToThreshold",
         threshold,
         // One period spans the whole window: its single datapoint is the window's error ratio.
         evaluationPeriods: 1,
         datapointsToAlarm: 1,
-        treatMissingData: noRequests.treatMissingData,
+        ...noRequests,
         // Failed requests: the app's 5XX, and connections to its pods that failed (the ALB then
         // answers 502/503 itself, which its own 5XX metric counts without a target group).
         metricQueries: [
@@ -113,7 +113,7 @@ function windowAlarm(
                 expression: `IF(requests >= ${input.minRequestsPerMinute * minutes}, (FILL(errors, 0) + FILL(connectionErrors, 0)) / requests, 0)`,
             },
         ],
-    };
+    });
 }
 
 /** What Slack reads: the burn, the objective, the budget it leaves, what to do. */
