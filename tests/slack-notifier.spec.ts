@@ -208,6 +208,16 @@ async function fakeSlack(answers: Answer[]) {
     return { url, received, close };
 }
 
+/** Runs `test` against a fake Slack that answers as scripted, and always closes it. */
+async function withFakeSlack(answers: Answer[], test: (slack: Awaited<ReturnType<typeof fakeSlack>>) => Promise<void>): Promise<void> {
+    const slack = await fakeSlack(answers);
+    try {
+        await test(slack);
+    } finally {
+        await slack.close();
+    }
+}
+
 /** The real handler with the real fetch-based post, the webhook on loopback, and short timings. */
 function realHandler(url: string) {
     return notifier.createHandler({
@@ -230,83 +240,62 @@ describe("slack-notifier Lambda against a webhook on loopback", function () {
     this.timeout(5000);
 
     it("2XX: posts the formatted alarm once, as JSON", async () => {
-        const slack = await fakeSlack([{ status: 200 }]);
-        try {
+        await withFakeSlack([{ status: 200 }], async (slack) => {
             expect(await realHandler(slack.url)(snsEvent(ALARM))).to.deep.equal({ posted: 1, skipped: 0 });
             expect(slack.received).to.have.length(1);
             expect(slack.received[0].body.text).to.equal(":red_circle: ALARM: eks-platform-prd web target 5XX");
-        } finally {
-            await slack.close();
-        }
+        });
     });
 
     it("4XX: fails at once with Slack's answer, without retrying what cannot succeed", async () => {
-        const slack = await fakeSlack([{ status: 404, body: "no_service" }]);
-        try {
+        await withFakeSlack([{ status: 404, body: "no_service" }], async (slack) => {
             expect(await failure(realHandler(slack.url)(snsEvent(ALARM)))).to.equal(
                 "Slack answered 404: no_service (not retried: a 4XX other than 429 does not succeed on a retry)",
             );
             expect(slack.received).to.have.length(1);
-        } finally {
-            await slack.close();
-        }
+        });
     });
 
     it("5XX: retries, and posts once Slack recovers", async () => {
-        const slack = await fakeSlack([{ status: 500 }, { status: 503 }, { status: 200 }]);
-        try {
+        await withFakeSlack([{ status: 500 }, { status: 503 }, { status: 200 }], async (slack) => {
             expect(await realHandler(slack.url)(snsEvent(ALARM))).to.deep.equal({ posted: 1, skipped: 0 });
             expect(slack.received).to.have.length(3);
-        } finally {
-            await slack.close();
-        }
+        });
     });
 
     it("5XX every time: fails after three tries, naming the last answer", async () => {
-        const slack = await fakeSlack([{ status: 503, body: "service_unavailable" }]);
-        try {
+        await withFakeSlack([{ status: 503, body: "service_unavailable" }], async (slack) => {
             expect(await failure(realHandler(slack.url)(snsEvent(ALARM)))).to.equal(
                 "Slack answered 503: service_unavailable (after 3 tries)",
             );
             expect(slack.received).to.have.length(3);
-        } finally {
-            await slack.close();
-        }
+        });
     });
 
     it("429: waits for Retry-After (capped) before the next try", async () => {
-        const slack = await fakeSlack([{ status: 429, body: "rate_limited", headers: { "retry-after": "30" } }, { status: 200 }]);
-        try {
+        await withFakeSlack([{ status: 429, body: "rate_limited", headers: { "retry-after": "30" } }, { status: 200 }], async (slack) => {
             expect(await realHandler(slack.url)(snsEvent(ALARM))).to.deep.equal({ posted: 1, skipped: 0 });
             expect(slack.received).to.have.length(2);
             // Retry-After 30 s, capped at the policy's 100 ms: longer than the 20 ms delay, far below 30 s.
             const waited = slack.received[1].at - slack.received[0].at;
             expect(waited).to.be.at.least(90).and.below(1000);
-        } finally {
-            await slack.close();
-        }
+        });
     });
 
     it("a webhook that never answers: each try is cut off, and the next one posts", async () => {
-        const slack = await fakeSlack(["hang", { status: 200 }]);
-        try {
+        await withFakeSlack(["hang", { status: 200 }], async (slack) => {
             const started = Date.now();
             expect(await realHandler(slack.url)(snsEvent(ALARM))).to.deep.equal({ posted: 1, skipped: 0 });
             expect(slack.received).to.have.length(2);
             expect(Date.now() - started).to.be.at.least(300);
-        } finally {
-            await slack.close();
-        }
+        });
     });
 
     it("a webhook that never answers at all: fails after three timeouts, within the function's own timeout", async () => {
-        const slack = await fakeSlack(["hang"]);
-        try {
+        await withFakeSlack(["hang"], async (slack) => {
             expect(await failure(realHandler(slack.url)(snsEvent(ALARM)))).to.equal("Slack did not answer within 300 ms (after 3 tries)");
             expect(slack.received).to.have.length(3);
-        } finally {
-            await slack.close();
-        }
+        });
         // The default policy ends before the function's 10 s timeout, so the failure is ours, not a kill.
         const { attempts, timeoutMs, delaysMs } = notifier.DEFAULT_RETRY;
         expect(attempts * timeoutMs + delaysMs.reduce((a: number, b: number) => a + b, 0)).to.be.below(10_000);
@@ -319,8 +308,7 @@ describe("slack-notifier Lambda against a webhook on loopback", function () {
     });
 
     it("a new alarm's first evaluation (INSUFFICIENT_DATA to OK) is not posted; an OK that ends an ALARM is", async () => {
-        const slack = await fakeSlack([{ status: 200 }]);
-        try {
+        await withFakeSlack([{ status: 200 }], async (slack) => {
             const handler = realHandler(slack.url);
             const firstEvaluation = { ...ALARM, NewStateValue: "OK", OldStateValue: "INSUFFICIENT_DATA" };
             expect(await handler(snsEvent(firstEvaluation))).to.deep.equal({ posted: 0, skipped: 1 });
@@ -330,8 +318,6 @@ describe("slack-notifier Lambda against a webhook on loopback", function () {
                 skipped: 0,
             });
             expect(slack.received[0].body.text).to.equal(":large_green_circle: OK: eks-platform-prd web target 5XX");
-        } finally {
-            await slack.close();
-        }
+        });
     });
 });
