@@ -109,9 +109,10 @@ export class EksCluster extends pulumi.ComponentResource {
         super("eks-platform:cluster:EksCluster", name, {}, opts);
 
         // With Karpenter the groups are the controllers' nodes: tainted and labelled as such.
+        const systemNodes = args.autoscaler === "karpenter" && Object.keys(args.nodeGroups).length > 0;
         const groups = Object.entries(args.nodeGroups).map(([group, cfg]): [string, NodeGroupConfig] => [
             group,
-            args.autoscaler === "karpenter" ? asSystemGroup(cfg) : cfg,
+            systemNodes ? asSystemGroup(cfg) : cfg,
         ]);
         const fargateOnly = args.fargateNamespaces !== undefined;
         const managed = groups.filter(([, g]) => g.kind === "managed");
@@ -246,12 +247,7 @@ export class EksCluster extends pulumi.ComponentResource {
               )
             : [];
         this.compute = [...managedGroups, ...selfManagedGroups.map(({ asg }) => asg), ...fargateProfiles];
-        const computeAddons = createComputeAddons(
-            addonContext,
-            this.compute,
-            fargateOnly,
-            args.autoscaler === "karpenter" && groups.length > 0,
-        );
+        const computeAddons = createComputeAddons(addonContext, this.compute, fargateOnly, systemNodes);
         this.coreDns = computeAddons.coreDns;
 
         // CI runners inside the VPC reach the private endpoint through the control plane's security group.
