@@ -69,6 +69,7 @@ export function buildMonitoring(config: PlatformConfig, alb: AppLoadBalancer | u
             targetGroupArnSuffixes: Object.assign({}, ...slots.map((slot) => slotTargetGroups(alb, slot))),
             thresholds: config.monitoring.alb,
             topicArn: notifications.topicArn,
+            okActions: notifications.okActions,
             tags: config.tags,
         });
         new SloAlarms("slo-alarms", {
@@ -79,6 +80,7 @@ export function buildMonitoring(config: PlatformConfig, alb: AppLoadBalancer | u
             minRequestsPerMinute: config.monitoring.alb.minRequestsPerMinute,
             runbookUrl: config.monitoring.runbookUrl,
             topicArn: notifications.topicArn,
+            okActions: notifications.okActions,
             tags: config.tags,
         });
     }

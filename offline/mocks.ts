@@ -116,6 +116,8 @@ export function fabricatedOutputs(type: string, name: string, inputs: Record<str
             return { arn: arn("cloudwatch", `alarm:${inputs.name ?? name}`) };
         case "aws:cloudwatch/compositeAlarm:CompositeAlarm":
             return { arn: arn("cloudwatch", `alarm:${inputs.alarmName}`) };
+        case "aws:cloudwatch/eventRule:EventRule":
+            return { arn: arn("events", `rule/${inputs.name ?? name}`) };
         case "datadog:index/serviceLevelObjective:ServiceLevelObjective":
             return { id: `slo${name.length}abcdef0123456789abcdef012345` };
         case "aws:lambda/function:Function":

@@ -169,7 +169,11 @@ describe("compute", () => {
                 "EC2 Instance State-change Notification",
                 "EC2 Capacity Reservation Instance Interruption Warning",
             ]);
-            for (const target of resourcesOfType(run, "aws:cloudwatch/eventTarget:EventTarget")) {
+            const targets = resourcesOfType(run, "aws:cloudwatch/eventTarget:EventTarget").filter((t) =>
+                t.name.startsWith("eks-addons-karpenter-"),
+            );
+            expect(targets).to.have.length(rules.length);
+            for (const target of targets) {
                 expect(target.dependencies).to.include(queue.urn);
             }
             const policy = JSON.parse(

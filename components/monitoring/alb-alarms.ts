@@ -11,8 +11,10 @@ export interface AlbAlarmsArgs {
     targetGroupArnSuffixes: Record<string, pulumi.Input<string>>;
     /** Traffic and error budget of the stage. */
     thresholds: MonitoringInput["alb"];
-    /** The SNS topic that reaches Slack: alarm and OK actions. */
+    /** The SNS topic that reaches Slack: alarm actions. */
     topicArn: pulumi.Input<string>;
+    /** OK actions: the topic, or none when an EventBridge rule posts recoveries (chatbot delivery). */
+    okActions: pulumi.Input<string>[];
     tags: Record<string, string>;
 }
 
@@ -234,15 +236,15 @@ export function alarmProblems(
 }
 
 /**
- * Checked alarms, each `<name>-<key>`, with alarm and OK actions to one topic: the ALB's alarms to
- * the Slack topic, the notifier's to its health topic. A definition CloudWatch would refuse stops
- * the program before anything is created.
+ * Checked alarms, each `<name>-<key>`, with alarm actions to one topic (the ALB's alarms to the
+ * Slack topic, the notifier's to its health topic) and the OK actions given. A definition
+ * CloudWatch would refuse stops the program before anything is created.
  */
 export function createNotifyingAlarms(
     name: string,
     what: string,
     definitions: AlarmDefinition[],
-    topicArn: pulumi.Input<string>,
+    actions: { topicArn: pulumi.Input<string>; okActions: pulumi.Input<string>[] },
     tags: Record<string, string>,
     parent: pulumi.Resource,
 ): void {
@@ -253,13 +255,13 @@ export function createNotifyingAlarms(
     for (const { key, ...alarm } of definitions) {
         new aws.cloudwatch.MetricAlarm(
             `${name}-${key}`,
-            { ...alarm, actionsEnabled: true, alarmActions: [topicArn], okActions: [topicArn], tags },
+            { ...alarm, actionsEnabled: true, alarmActions: [actions.topicArn], okActions: actions.okActions, tags },
             { parent },
         );
     }
 }
 
-/** CloudWatch alarms on the ALB and its target groups, alarm and OK actions to the Slack topic. */
+/** CloudWatch alarms on the ALB and its target groups, alarm actions to the Slack topic. */
 export class AlbAlarms extends pulumi.ComponentResource {
     readonly names: string[];
 
@@ -271,7 +273,7 @@ export class AlbAlarms extends pulumi.ComponentResource {
             targetGroups: args.targetGroupArnSuffixes,
             thresholds: args.thresholds,
         });
-        createNotifyingAlarms(name, "ALB alarms", definitions, args.topicArn, args.tags, this);
+        createNotifyingAlarms(name, "ALB alarms", definitions, args, args.tags, this);
         this.names = definitions.map((d) => d.name);
         this.registerOutputs({ names: this.names });
     }

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy } from "../trust-policies";
+import { createAlarmRecoveries } from "./alarm-recoveries";
 import { createSlackNotifier } from "./slack-notifier-lambda";
 import { topicKeyPolicy, topicPolicy } from "./topic-policies";
 
@@ -38,6 +39,12 @@ export function datadogSlackHandle(account: string, channel: string): string {
  */
 export class SlackNotifications extends pulumi.ComponentResource {
     readonly topicArn: pulumi.Output<string>;
+    /**
+     * The alarms' OK actions: the topic with Lambda delivery (the notifier skips a new alarm's
+     * first OK); none with chatbot delivery, whose recoveries an EventBridge rule posts
+     * (`alarm-recoveries.ts`).
+     */
+    readonly okActions: pulumi.Output<string>[];
     /** `@slack-<account>-<channel>`, once Datadog knows the channel; none without Datadog. */
     readonly datadogHandle?: pulumi.Output<string>;
 
@@ -52,7 +59,7 @@ export class SlackNotifications extends pulumi.ComponentResource {
                 description: `Encrypts the alerts topic ${args.namePrefix}-alerts`,
                 enableKeyRotation: true,
                 deletionWindowInDays: 7,
-                policy: accountId.apply((account) => JSON.stringify(topicKeyPolicy(account))),
+                policy: accountId.apply((account) => JSON.stringify(topicKeyPolicy(account, args.delivery === "chatbot"))),
                 tags: args.tags,
             },
             child,
@@ -66,11 +73,17 @@ export class SlackNotifications extends pulumi.ComponentResource {
             },
             child,
         );
+        const recoveries =
+            args.delivery === "chatbot"
+                ? createAlarmRecoveries(name, { namePrefix: args.namePrefix, topic, tags: args.tags }, this)
+                : undefined;
         new aws.sns.TopicPolicy(
             name,
             {
                 arn: topic.arn,
-                policy: pulumi.all([topic.arn, accountId]).apply(([arn, account]) => JSON.stringify(topicPolicy(arn, account))),
+                policy: pulumi
+                    .all([topic.arn, accountId, recoveries?.arn])
+                    .apply(([arn, account, ruleArn]) => JSON.stringify(topicPolicy(arn, account, ruleArn))),
             },
             child,
         );
@@ -108,6 +121,7 @@ export class SlackNotifications extends pulumi.ComponentResource {
         }
 
         this.topicArn = topic.arn;
+        this.okActions = recoveries ? [] : [topic.arn];
         this.registerOutputs({ topicArn: this.topicArn, datadogHandle: this.datadogHandle });
     }
 

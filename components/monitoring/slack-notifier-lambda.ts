@@ -197,5 +197,5 @@ export function createSlackNotifier(name: string, args: SlackNotifierArgs, paren
     // SNS mails a confirmation link; until it is followed nothing is delivered (docs/monitoring.md).
     new aws.sns.TopicSubscription(`${name}-notifier-health`, { topic: health.arn, protocol: "email", endpoint: args.failureEmail }, child);
     const definitions = notifierAlarmDefinitions(args.namePrefix, functionName, queueName);
-    createNotifyingAlarms(name, "notifier alarms", definitions, health.arn, args.tags, parent);
+    createNotifyingAlarms(name, "notifier alarms", definitions, { topicArn: health.arn, okActions: [health.arn] }, args.tags, parent);
 }

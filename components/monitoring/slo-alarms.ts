@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BurnRateTier, burnRate, errorBudget, errorRatioThreshold, Slo } from "../../stacks/schema/slo";
 import { AlarmDefinition, alarmProblems, explainMissingData, missingData } from "./alb-alarms";
-import { NOTIFIES_THROUGH_COMPOSITE } from "./alert-routing";
+import { NOTIFIES_THROUGH_COMPOSITE, WINDOW_ALARM_SUFFIX } from "./alert-routing";
 
 export interface SloAppInput {
     /** The `arnSuffix` (CloudWatch's TargetGroup dimension) of the app's target group in each slot. */
@@ -92,7 +92,7 @@ function windowAlarm(
     return explainMissingData({
         key: `${app}-slo-${tierKey(tier)}-${which}`,
         // The tier's windows in the name: two tiers sharing a window and a rate get two alarms.
-        name: `${input.namePrefix} ${app} SLO burn ${rate}x (${windowLabel(tier.longWindowMinutes)} and ${windowLabel(tier.shortWindowMinutes)}) ${which} window`,
+        name: `${input.namePrefix} ${app} SLO burn ${rate}x (${windowLabel(tier.longWindowMinutes)} and ${windowLabel(tier.shortWindowMinutes)}) ${which}${WINDOW_ALARM_SUFFIX}`,
         alarmDescription: `Failed share (5XX and connection errors) of ${app}'s requests over ${windowLabel(minutes)} at or above ${threshold} (${rate}x its error budget). Notifies through its composite alarm.`,
         comparisonOperator: "GreaterThanOrEqualToThreshold",
         threshold,
@@ -157,6 +157,8 @@ export function burnRateAlerts(input: BurnRateInput): BurnRateAlert[] {
 export interface SloAlarmsArgs extends BurnRateInput {
     /** The SNS topic that reaches Slack. */
     topicArn: pulumi.Input<string>;
+    /** The composites' OK actions: the topic, or none when an EventBridge rule posts recoveries. */
+    okActions: pulumi.Input<string>[];
     tags: Record<string, string>;
 }
 
@@ -197,7 +199,7 @@ export class SloAlarms extends pulumi.ComponentResource {
                     alarmRule: pulumi.interpolate`ALARM("${long.arn}") AND ALARM("${short.arn}")`,
                     actionsEnabled: true,
                     alarmActions: [args.topicArn],
-                    okActions: [args.topicArn],
+                    okActions: args.okActions,
                     tags: args.tags,
                 },
                 { parent: this },

@@ -18,6 +18,13 @@ export const MAX_FARGATE_PROFILES = 10;
 export const SELECTORS_PER_PROFILE = 5;
 /** Lambda function names are at most 64 characters (Lambda CreateFunction). */
 export const MAX_LAMBDA_NAME = 64;
+/** EventBridge rule names are at most 64 characters (EventBridge PutRule). */
+export const MAX_EVENT_RULE_NAME = 64;
+
+/** Chatbot delivery's EventBridge rule that posts alarms' recoveries (`alarm-recoveries.ts`). */
+export function recoveryRuleName(namePrefix: string): string {
+    return `${namePrefix}-alarm-recovered`;
+}
 
 /**
  * The EKS cluster's name: `cluster.name`, else `eks-platform-<stack>` (blue, and a single
@@ -76,6 +83,14 @@ export function nameProblems(
             key: `${PROJECT}:monitoring.slack.delivery`,
             value: "lambda",
             expected: `expected a shorter stack name for Lambda delivery: the notifier's name "${functionName}" has ${functionName.length} characters, and Lambda allows ${MAX_LAMBDA_NAME}`,
+        });
+    }
+    const ruleName = recoveryRuleName(`${PROJECT}-${stack}`);
+    if ((delivery ?? "chatbot") === "chatbot" && ruleName.length > MAX_EVENT_RULE_NAME) {
+        problems.push({
+            key: `${PROJECT}:monitoring.slack.delivery`,
+            value: "chatbot",
+            expected: `expected a shorter stack name for chatbot delivery: the recoveries' EventBridge rule "${ruleName}" has ${ruleName.length} characters, and EventBridge allows ${MAX_EVENT_RULE_NAME}`,
         });
     }
     return problems;
