@@ -221,7 +221,7 @@ function regional(
         item,
         quantity,
         ...(hourly !== undefined ? { monthly: fixed(monthlyOf(hourly, count)) } : {}),
-        note: rate !== undefined ? `plus $${rate} ${rateUnit}` : undefined,
+        note: rate !== undefined ? `plus $${rate} ${rateUnit}` : `plus a charge ${rateUnit} (not priced in ${region})`,
     };
 }
 
@@ -236,12 +236,16 @@ function nodePoolLine(pool: RenderedResource, region: string): CostLine {
     const cores = Number(cpuLimit(pool));
     const perVcpu = (admitted("kubernetes.io/arch") as ("arm64" | "amd64")[]).flatMap((arch) =>
         admitted("karpenter.k8s.aws/instance-category").flatMap((category) =>
-            (NODE_POOL_REFERENCE_TYPES[arch]?.[category] ?? []).map((type) => (ec2Hourly(region, type) ?? NaN) / instanceVcpus(type)!),
+            // A reference type the region does not offer (no price) cannot be launched there: it bounds nothing.
+            (NODE_POOL_REFERENCE_TYPES[arch]?.[category] ?? []).flatMap((type) => {
+                const hourly = ec2Hourly(region, type);
+                return hourly === undefined ? [] : [hourly / instanceVcpus(type)!];
+            }),
         ),
     );
     const name = (pool.inputs.metadata as { name: string }).name;
     const spot = admitted("karpenter.sh/capacity-type").every((c) => c === "spot");
-    if (perVcpu.length === 0 || perVcpu.some(Number.isNaN)) {
+    if (perVcpu.length === 0) {
         return { item: `Karpenter NodePool ${name}`, quantity: `0-${cores} vCPU` };
     }
     return {

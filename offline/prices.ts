@@ -2,14 +2,16 @@
  * List prices the cost estimate uses, in USD, each with its source and the date the source
  * states. They are public list prices (On-Demand, Linux, shared tenancy), not a bill: no Savings
  * Plans, Reserved Instances, spot discounts, credits or free tiers. A price this table lacks is
- * reported as not priced, never guessed; add it here with its source.
+ * reported as not priced, never guessed; add it here with its source. The regional tables are
+ * data in price-tables.ts.
  */
+import { EC2_ON_DEMAND_ROWS, EC2_PRICED_TYPES, REGIONAL_ITEMS, REGIONAL_ROWS } from "./price-tables";
 
 /** Hours in a month, as AWS's pricing calculator counts them. */
 export const HOURS_PER_MONTH = 730;
 
-/** The regions the table has EC2 prices for. */
-export const PRICED_REGIONS = ["us-east-1", "us-east-2", "eu-west-1", "eu-central-1", "ap-southeast-2"] as const;
+/** The regions the tables have prices for: every commercial region of stacks/availability-zones.ts. */
+export const PRICED_REGIONS: readonly string[] = Object.keys(EC2_ON_DEMAND_ROWS);
 
 /**
  * Prices with no regional variation in any source found.
@@ -35,89 +37,18 @@ export const FLAT_PRICES = {
 } as const;
 
 /**
- * EC2 On-Demand Linux per instance-hour. Source: Vantage's mirror of the AWS Price List
- * (instances.vantage.sh instances.json, as committed to jawaadjariwala/AWS-EC2-Pricing-Landscape-
- * Analysis data/ec2_pricing_tidy.parquet on 2026-07-05); its us-east-1 values equal Karpenter's
- * generated price table (aws/karpenter-provider-aws pkg/providers/pricing/zz_generated.pricing_aws.go,
- * 2026-01-19) for every type below.
+ * EC2 On-Demand Linux (shared tenancy, no pre-installed software) per instance-hour. Source:
+ * Vantage's mirror of the AWS Price List (instances.vantage.sh instances.json), as committed to
+ * jawaadjariwala/AWS-EC2-Pricing-Landscape-Analysis data/ec2_pricing_tidy.parquet @cbe0a516
+ * (2026-07-05; read by its notebook on 2026-05-12), its `linux` rows' `ondemand_usd_per_hour`.
+ * Its us-east-1 values equal Karpenter's generated table (aws/karpenter-provider-aws
+ * pkg/providers/pricing/zz_generated.pricing_aws.go, generated 2026-07-20) for every type here.
+ * A type the source has no row for in a region (m7a.xlarge outside 10 regions, for one) is not
+ * offered there as of that date: not priced.
  */
-export const EC2_ON_DEMAND_HOUR: Readonly<Record<string, Readonly<Record<string, number>>>> = {
-    "us-east-1": {
-        "m7g.large": 0.0816,
-        "m6g.large": 0.077,
-        "t4g.medium": 0.0336,
-        "m7i.xlarge": 0.2016,
-        "m6i.xlarge": 0.192,
-        "m7a.xlarge": 0.23184,
-        "m6i.large": 0.096,
-        "c6g.large": 0.068,
-        "c7g.large": 0.0725,
-        "r6g.large": 0.1008,
-        "c6i.large": 0.085,
-        "r7i.large": 0.1323,
-        "r6i.large": 0.126,
-    },
-    "us-east-2": {
-        "m7g.large": 0.0816,
-        "m6g.large": 0.077,
-        "t4g.medium": 0.0336,
-        "m7i.xlarge": 0.2016,
-        "m6i.xlarge": 0.192,
-        "m7a.xlarge": 0.23184,
-        "m6i.large": 0.096,
-        "c6g.large": 0.068,
-        "c7g.large": 0.0723,
-        "r6g.large": 0.1008,
-        "c6i.large": 0.085,
-        "r7i.large": 0.1323,
-        "r6i.large": 0.126,
-    },
-    "eu-west-1": {
-        "m7g.large": 0.091,
-        "m6g.large": 0.086,
-        "t4g.medium": 0.0368,
-        "m7i.xlarge": 0.2247,
-        "m6i.xlarge": 0.214,
-        "m7a.xlarge": 0.2584,
-        "m6i.large": 0.107,
-        "c6g.large": 0.073,
-        "c7g.large": 0.0775,
-        "r6g.large": 0.1128,
-        "c6i.large": 0.0912,
-        "r7i.large": 0.14805,
-        "r6i.large": 0.141,
-    },
-    "eu-central-1": {
-        "m7g.large": 0.0978,
-        "m6g.large": 0.092,
-        "t4g.medium": 0.0384,
-        "m7i.xlarge": 0.2415,
-        "m6i.xlarge": 0.23,
-        "m7a.xlarge": 0.27772,
-        "m6i.large": 0.115,
-        "c6g.large": 0.0776,
-        "c7g.large": 0.0825,
-        "r6g.large": 0.1216,
-        "c6i.large": 0.097,
-        "r7i.large": 0.1596,
-        "r6i.large": 0.152,
-    },
-    "ap-southeast-2": {
-        "m7g.large": 0.102,
-        "m6g.large": 0.096,
-        "t4g.medium": 0.0424,
-        "m7i.xlarge": 0.252,
-        "m6i.xlarge": 0.24,
-        "m7a.xlarge": 0.2898,
-        "m6i.large": 0.12,
-        "c6g.large": 0.0888,
-        "c7g.large": 0.0944,
-        "r6g.large": 0.1208,
-        "c6i.large": 0.111,
-        "r7i.large": 0.15855,
-        "r6i.large": 0.151,
-    },
-};
+export const EC2_ON_DEMAND_HOUR: Readonly<Record<string, Readonly<Record<string, number>>>> = Object.fromEntries(
+    Object.entries(EC2_ON_DEMAND_ROWS).map(([region, row]) => [region, columns(EC2_PRICED_TYPES, row)]),
+);
 
 /**
  * The instance types whose per-vCPU price bounds a Karpenter NodePool: per architecture and
@@ -130,35 +61,35 @@ export const NODE_POOL_REFERENCE_TYPES: Readonly<Record<"arm64" | "amd64", Reado
 };
 
 /**
- * Regional prices beyond EC2, each from the AWS Price List offer files
- * (pricing.us-east-1.amazonaws.com/offers/v1.0/aws/<service>/<version>/<region>/index.csv) as
- * quoted by public cost reviews of 2026, or the dated source named:
- * - us-east-1: AmazonEC2 2026-09-25, AWSELB 2026-09-11 (SoongGuanLeong/de-platform
- *   docs/research/21-aws-pricing-snapshot.md).
- * - us-east-2: gp3 from the AmazonEC2 offer embedded in opencost pkg/cloud/aws/provider_test.go
- *   @9008fbdf (SKU M6UGCCQ3CDJQAA37, effective 2023-03-01; no 2026 quote found); NAT gateway from
- *   the worked example of aws.amazon.com/vpc/pricing (read 2026-09-20); ALB hour and LCU from the
- *   AWSELB us-east-2 offer published 2026-09-11 (SKU HCVPZW9WEWSJKJWJ).
- * - eu-west-1: gp3 SKU TXACT7E3PV6ZX2NM (effective 2026-04-01), NAT gateway hour
- *   KFNSSCHWD43WZK2R and per GB DTH8595YVPFXV226, all in AmazonEC2 offer 20260910195514; ALB hour
- *   T29JAP5UEZ7HXAM7 and LCU YE8QE7GMG9794PDX in the AWSELB eu-west-1 offer (read 2026-09-14).
- * - eu-central-1: gp3 in AmazonEC2 offer 20260903195206 (effective 2026-09-01); NAT gateway hour
- *   and per GB from the Frankfurt AmazonEC2 offer (read 2026-09-16); ALB hour and LCU in AWSELB
- *   offer 20260911124544 (effective 2026-08-01).
- * - ap-southeast-2: gp3 and NAT gateway per GB from the Sydney AmazonEC2 and AmazonVPC offers
- *   (read 2026-07-23 and 2026-08-21). Its NAT gateway hour, ALB hour and LCU were found only
- *   derived or in a 2017 table: not priced.
+ * Regional prices beyond EC2, from copies of the AWS Price List (the offer files and the feeds
+ * behind AWS's pricing pages), each with the date it states:
+ * - NAT gateway hour (`NatGateway-Hours`) and gp3 GB-month (`EBS:VolumeUsage.gp3`), every region,
+ *   and ALB hour (`LoadBalancerUsage`, "Load Balancer-Application") in 21: xbill9/zombiescan
+ *   src/zombiescan/pricing/table.json @350cba96, generated from the Price List API 2026-09-21.
+ *   NAT hours agree with lamngockhuong/aws-price lib/data/pricing/natgateway.json @ce57d15e (the
+ *   VPC pricing page's feed, published 2025-10-28) in all 34 regions and with mooncitizen/togen
+ *   internal/cost/prices/aws.json @e7656e59 (AmazonEC2 offer 20260904231117) in 23; gp3 agrees
+ *   with yeo/ec2.shop data/ebs/ebs.json @576c890f (the EBS pricing page's feed, 2024-07-18) in 29.
+ * - NAT gateway per GB (`NatGateway-Bytes`): aws-price's natgateway.json, every region.
+ * - ALB LCU-hour (`LCUUsage`): catchmeif404/aws-cost-calculator backend/src/main/resources/pricing
+ *   @bfd879fc (AWSELB offers fetched 2026-09-03: us-east-1, us-west-2, eu-central-1,
+ *   ap-northeast-1, ap-northeast-2); x7even/cloudcostsmcp aws_network_alb_test.go @1b72a8b5
+ *   (AWSELB offers fetched 2026-07-03: ca-central-1 0.0088, eu-west-1 0.008); us-east-2 from its
+ *   AWSELB offer published 2026-09-11 (SKU HCVPZW9WEWSJKJWJ). LCU differs by region (ca-central-1),
+ *   so a region without a source stays not priced rather than taking 0.008.
+ * The same values were pinned earlier from the offer files for us-east-1, us-east-2, eu-west-1,
+ * eu-central-1 and ap-southeast-2 (gp3, NAT per GB); the tables agree with all of them.
  */
-export const REGIONAL_PRICES: Readonly<Record<string, Partial<Record<RegionalItem, number>>>> = {
-    "us-east-1": { gp3GbMonth: 0.08, natGatewayHour: 0.045, natGatewayGb: 0.045, albHour: 0.0225, albLcuHour: 0.008 },
-    "us-east-2": { gp3GbMonth: 0.08, natGatewayHour: 0.045, natGatewayGb: 0.045, albHour: 0.0225, albLcuHour: 0.008 },
-    "eu-west-1": { gp3GbMonth: 0.088, natGatewayHour: 0.048, natGatewayGb: 0.048, albHour: 0.0252, albLcuHour: 0.008 },
-    "eu-central-1": { gp3GbMonth: 0.0952, natGatewayHour: 0.052, natGatewayGb: 0.052, albHour: 0.027, albLcuHour: 0.008 },
-    "ap-southeast-2": { gp3GbMonth: 0.096, natGatewayGb: 0.059 },
-};
+export const REGIONAL_PRICES: Readonly<Record<string, Partial<Record<RegionalItem, number>>>> = Object.fromEntries(
+    Object.entries(REGIONAL_ROWS).map(([region, row]) => [region, columns(REGIONAL_ITEMS, row)]),
+);
 
-export type RegionalItem = "gp3GbMonth" | "natGatewayHour" | "natGatewayGb" | "albHour" | "albLcuHour";
+export type RegionalItem = (typeof REGIONAL_ITEMS)[number];
 
+/** A row of a price table as name -> price, the columns without a price left out. */
+function columns<K extends string>(names: readonly K[], row: readonly (number | null)[]): Partial<Record<K, number>> {
+    return Object.fromEntries(names.flatMap((name, i) => (row[i] === null ? [] : [[name, row[i]]]))) as Partial<Record<K, number>>;
+}
 export function ec2Hourly(region: string, instanceType: string): number | undefined {
     return EC2_ON_DEMAND_HOUR[region]?.[instanceType];
 }

@@ -6,7 +6,8 @@ import { expect } from "chai";
 import { estimateCost } from "../offline/cost";
 import { flatStackConfig } from "../offline/change-diff";
 import { RenderedResource } from "../offline/program-run";
-import { EC2_ON_DEMAND_HOUR, PRICED_REGIONS, REGIONAL_PRICES } from "../offline/prices";
+import { EC2_ON_DEMAND_HOUR, PRICED_REGIONS, REGIONAL_PRICES, RegionalItem } from "../offline/prices";
+import { ZONE_LETTERS } from "../stacks/availability-zones";
 import { formatCost, parseCostArgs } from "../scripts/cost";
 import { fixtureRun, readFixtureConfig } from "./support/fixtures";
 
@@ -98,12 +99,21 @@ describe("cost estimate", () => {
     });
 
     it("names what it has no price for in the region and leaves it out of the total", () => {
-        const estimate = estimateCost(WORKED_EXAMPLE, config("ap-southeast-2"));
-        expect(estimate.unpriced).to.deep.equal(["NAT gateways", "Application Load Balancer"]);
-        expect(estimate.total.high).to.equal(73 + 175.2 + 9.6 + 1 + 1); // cluster, 2 x 0.12 x 730, 100 GB x 0.096, alarms, key
-        const unknownRegion = estimateCost(WORKED_EXAMPLE, config("sa-east-1"));
-        expect(unknownRegion.unpriced).to.include("node group shop-qa-system");
-        expect(formatCost("qa", unknownRegion)).to.contain("not priced in sa-east-1: node group shop-qa-system");
+        // Sydney: every hourly price is known; the ALB's LCU rate is not, and the line says so.
+        const sydney = estimateCost(WORKED_EXAMPLE, config("ap-southeast-2"));
+        expect(sydney.unpriced).to.deep.equal([]);
+        // cluster, 2 x 0.12 x 730, 100 GB x 0.096, NAT 0.059 x 730, ALB 0.0252 x 730, alarms, key
+        expect(sydney.total.high).to.equal(73 + 175.2 + 9.6 + 43.07 + 18.4 + 1 + 1);
+        expect(sydney.lines.find((l) => l.item === "Application Load Balancer")!.note).to.equal(
+            "plus a charge per LCU-hour of traffic (not priced in ap-southeast-2)",
+        );
+        // Melbourne: m6i.large is not offered there, and no ALB hour was found.
+        const melbourne = estimateCost(WORKED_EXAMPLE, config("ap-southeast-4"));
+        expect(melbourne.unpriced).to.deep.equal(["node group shop-qa-system", "Application Load Balancer"]);
+        expect(formatCost("qa", melbourne)).to.contain(
+            "not priced in ap-southeast-4: node group shop-qa-system, Application Load Balancer",
+        );
+        expect(estimateCost(WORKED_EXAMPLE, config("us-gov-west-1")).unpriced).to.include("node group shop-qa-system");
     });
 
     it("gives Karpenter pools a range from empty to their CPU limit, and a node group the spread of its types", async () => {
@@ -121,6 +131,15 @@ describe("cost estimate", () => {
         expect(group.monthly).to.deep.equal({ low: 188.34, high: 199.29 });
         expect(estimate.lines.map((l) => l.item)).to.include("Datadog Infrastructure Pro hosts");
         expect(estimate.total.high).to.be.greaterThan(estimate.total.low);
+        // A reference type the region does not offer (m7a.xlarge in us-west-1) bounds nothing; the others do.
+        const westPools = estimateCost(run.resources, {
+            ...flatStackConfig(readFixtureConfig("prd")),
+            "aws:region": '"us-west-1"',
+        }).lines.filter((l) => l.item.startsWith("Karpenter NodePool"));
+        expect(westPools.map((p) => p.item)).to.deep.equal(pools.map((p) => p.item));
+        for (const pool of westPools) {
+            expect(pool.monthly, pool.item).to.not.equal(undefined);
+        }
     });
 
     it("takes stacks, --all and --datadog, and refuses an unknown option or no stack with the usage", () => {
@@ -130,9 +149,10 @@ describe("cost estimate", () => {
         expect(() => parseCostArgs([])).to.throw(/^usage: npm run cost/);
     });
 
-    it("has an EC2 price for every instance type a fixture or example stack runs, in every priced region", async () => {
+    it("has an EC2 price for every instance type a fixture or example stack runs, in its region", async () => {
         for (const stack of ["dev", "stg", "prd", "autoscaler", "notifier"]) {
             const run = await fixtureRun(stack);
+            const region = JSON.parse(flatStackConfig(readFixtureConfig(stack))["aws:region"]);
             const types = run.resources.flatMap((r) =>
                 r.type === "eks:index:ManagedNodeGroup"
                     ? (r.inputs.instanceTypes as string[])
@@ -140,23 +160,46 @@ describe("cost estimate", () => {
                       ? (r.inputs.mixedInstancesPolicy as any).launchTemplate.overrides.map((o: { instanceType: string }) => o.instanceType)
                       : [],
             );
-            for (const region of PRICED_REGIONS) {
-                expect(
-                    types.filter((t) => EC2_ON_DEMAND_HOUR[region][t] === undefined),
-                    `${stack} in ${region}`,
-                ).to.deep.equal([]);
-            }
+            expect(types, stack).to.not.be.empty;
+            expect(
+                types.filter((t) => EC2_ON_DEMAND_HOUR[region][t] === undefined),
+                `${stack} in ${region}`,
+            ).to.deep.equal([]);
         }
     });
 
+    it("prices every commercial region a stack may use: EC2, NAT gateway, gp3 everywhere; ALB hour and LCU where a source has them", () => {
+        expect([...PRICED_REGIONS].sort()).to.deep.equal(Object.keys(ZONE_LETTERS).sort());
+        for (const region of PRICED_REGIONS) {
+            expect(REGIONAL_PRICES[region], region).to.include.keys("natGatewayHour", "natGatewayGb", "gp3GbMonth");
+            // Every region offers the system nodes' Graviton types (t4g.medium, m6g.large, c6g.large, r6g.large).
+            expect(EC2_ON_DEMAND_HOUR[region], region).to.include.keys("t4g.medium", "m6g.large", "c6g.large", "r6g.large");
+        }
+        const withItem = (item: RegionalItem) => PRICED_REGIONS.filter((r) => REGIONAL_PRICES[r][item] !== undefined).length;
+        expect(withItem("albHour")).to.equal(21);
+        expect(withItem("albLcuHour")).to.equal(8);
+        // 13 types in 34 regions, less the 50 pairs the source lists no such instance for.
+        expect(PRICED_REGIONS.reduce((n, r) => n + Object.keys(EC2_ON_DEMAND_HOUR[r]).length, 0)).to.equal(392);
+        expect(EC2_ON_DEMAND_HOUR["us-west-1"]["m7a.xlarge"]).to.equal(undefined);
+    });
+
     it("pins each regional list price to the offer file it was read from (offline/prices.ts names them)", () => {
-        expect(REGIONAL_PRICES).to.deep.equal({
+        const pinned = (regions: string[]) => Object.fromEntries(regions.map((r) => [r, REGIONAL_PRICES[r]]));
+        expect(
+            pinned(["us-east-1", "us-east-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "ca-central-1", "sa-east-1"]),
+        ).to.deep.equal({
             "us-east-1": { gp3GbMonth: 0.08, natGatewayHour: 0.045, natGatewayGb: 0.045, albHour: 0.0225, albLcuHour: 0.008 },
             "us-east-2": { gp3GbMonth: 0.08, natGatewayHour: 0.045, natGatewayGb: 0.045, albHour: 0.0225, albLcuHour: 0.008 },
             "eu-west-1": { gp3GbMonth: 0.088, natGatewayHour: 0.048, natGatewayGb: 0.048, albHour: 0.0252, albLcuHour: 0.008 },
             "eu-central-1": { gp3GbMonth: 0.0952, natGatewayHour: 0.052, natGatewayGb: 0.052, albHour: 0.027, albLcuHour: 0.008 },
-            // Sydney's NAT gateway hour, ALB hour and LCU were found only derived or in a 2017 table: not priced.
-            "ap-southeast-2": { gp3GbMonth: 0.096, natGatewayGb: 0.059 },
+            "ap-southeast-2": { gp3GbMonth: 0.096, natGatewayHour: 0.059, natGatewayGb: 0.059, albHour: 0.0252 },
+            // LCU is not one price everywhere: 0.0088 in Canada (Central).
+            "ca-central-1": { gp3GbMonth: 0.088, natGatewayHour: 0.05, natGatewayGb: 0.05, albHour: 0.02475, albLcuHour: 0.0088 },
+            "sa-east-1": { gp3GbMonth: 0.152, natGatewayHour: 0.093, natGatewayGb: 0.093, albHour: 0.034 },
         });
+        // The newest regions, from the 2026-09-21 Price List table; no ALB price found for them.
+        expect(REGIONAL_PRICES["ap-southeast-6"]).to.deep.equal({ gp3GbMonth: 0.1008, natGatewayHour: 0.06195, natGatewayGb: 0.06195 });
+        expect(REGIONAL_PRICES["mx-central-1"]).to.deep.equal({ gp3GbMonth: 0.084, natGatewayHour: 0.04725, natGatewayGb: 0.04725 });
+        expect(EC2_ON_DEMAND_HOUR["sa-east-1"]).to.include({ "m7g.large": 0.1301, "m7i.xlarge": 0.3213 });
     });
 });
