@@ -16,7 +16,10 @@ import { WINDOW_ALARM_SUFFIX } from "./alert-routing";
  * State Change"); CloudWatch "Alarm events and EventBridge" (detail.alarmName, state.value,
  * previousState.value; the alarm's ARN in `resources`); EventBridge "Comparison operators"
  * (prefix; anything-but suffix, event buses only). The window check reads the ARN, which ends
- * with the alarm's name: a pattern may test a field once, and alarmName already tests the prefix.
+ * with the alarm's name as it is, spaces included (`arn:aws:cloudwatch:<region>:<account>:alarm:
+ * <name>`, which is why composite alarm rules quote ARNs): a field is tested once, and alarmName
+ * already tests the prefix. Were the ARN ever encoded, windows' recoveries would post too, never
+ * fewer recoveries.
  * An ALARM that passes through INSUFFICIENT_DATA to OK is not matched: docs/monitoring.md.
  */
 export function recoveryEventPattern(namePrefix: string): Record<string, unknown> {
