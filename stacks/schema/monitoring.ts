@@ -5,7 +5,7 @@ import { burnRateTiersSchema } from "./slo";
 const positive = (what: string) => z.number({ error: `expected ${what}` }).positive({ error: `expected ${what}` });
 
 const slackSchema = z.strictObject({
-    delivery: z.enum(["chatbot", "lambda"], { error: 'expected "chatbot" or "lambda"' }).default("chatbot").describe("`chatbot`: Amazon Q Developer in chat applications (formerly AWS Chatbot) posts CloudWatch alarms; `lambda`: a function posts them to an incoming webhook."),
+    delivery: z.enum(["chatbot", "lambda"], { error: 'expected "chatbot" or "lambda"' }).default("chatbot").describe("`chatbot`: Amazon Q Developer in chat applications (formerly AWS Chatbot) posts CloudWatch alarms, and an EventBridge rule `eks-platform-<stack>-alarm-recovered` their returns from ALARM to OK (so a first deploy posts no OKs; the stack name then has at most 35 characters); `lambda`: a function posts them to an incoming webhook."),
     workspaceId: z.string().regex(/^T[A-Z0-9]{6,}$/, { error: "expected a Slack workspace ID such as T0123ABCD" }).optional().describe("The Slack workspace (team) ID authorised in Amazon Q Developer in chat applications (formerly AWS Chatbot), such as T0123ABCD; required for chatbot delivery."),
     channelId: z.string().regex(/^[CG][A-Z0-9]{6,}$/, { error: "expected a Slack channel ID such as C0123ABCD" }).optional().describe("The Slack channel ID, such as C0123ABCD; required for chatbot delivery."),
     channelName: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,79}$/, { error: "expected a Slack channel name without '#', such as alerts-prd" }).describe("The channel's name, without '#': Datadog notifies it as `@slack-<account>-<name>`."),
