@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { RECOVERY_INPUT_PATHS, recoveryEventPattern } from "../components/monitoring/alarm-recoveries";
 import { WINDOW_ALARM_SUFFIX } from "../components/monitoring/alert-routing";
 import { resourceNamed, resourcesOfType } from "../offline/program-run";
-import { COMPOSITE_ALARM, albAlarmsOf, sloWindowAlarmsOf } from "./support/alarms";
+import { COMPOSITE_ALARM, METRIC_ALARM, albAlarmsOf, sloWindowAlarmsOf } from "./support/alarms";
 import { nameProblems } from "../stacks/checks/names";
 import { transitiveDependencies } from "./support/graph";
 import { fixtureRun } from "./support/fixtures";
@@ -65,7 +65,12 @@ describe("alarm recoveries with chatbot delivery", () => {
     it("alarms that post have no OK actions and names the rule matches; window alarms' names it leaves out", async () => {
         const run = await fixtureRun("prd");
         const topic = `arn:aws:sns:eu-west-1:${ACCOUNT}:eks-platform-prd-alerts`;
-        const posting = [...albAlarmsOf(run), ...resourcesOfType(run, COMPOSITE_ALARM)];
+        const windows = sloWindowAlarmsOf(run);
+        const posting = [
+            ...resourcesOfType(run, METRIC_ALARM).filter((a) => !windows.includes(a)),
+            ...resourcesOfType(run, COMPOSITE_ALARM),
+        ];
+        expect(posting.map((a) => a.name)).to.include.members(["alerts-recoveries-failed", "alb-alarms-web-healthy-hosts"]);
         expect(posting.length).to.be.greaterThan(5);
         for (const alarm of posting) {
             const name = String(alarm.inputs.name ?? alarm.inputs.alarmName);
@@ -75,23 +80,21 @@ describe("alarm recoveries with chatbot delivery", () => {
             // The template quotes the name as it is: a quote or backslash would break its JSON.
             expect(name, name).to.not.match(/["\\]/);
         }
-        const windows = sloWindowAlarmsOf(run);
         expect(windows.length).to.be.greaterThan(0);
         for (const window of windows) {
             expect(String(window.inputs.name).endsWith(WINDOW_ALARM_SUFFIX), window.name).to.equal(true);
         }
     });
 
-    it("only that rule may publish to the topic, and EventBridge may use the topic's key", async () => {
+    it("EventBridge may publish to the topic and use its key, with no condition (which would fail every publish)", async () => {
         const run = await fixtureRun("prd");
         const policy = JSON.parse(resourceNamed(run, "aws:sns/topicPolicy:TopicPolicy", "alerts").inputs.policy as string);
         expect(policy.Statement).to.deep.include({
-            Sid: "RecoveryRulePublishes",
+            Sid: "EventBridgePublishes",
             Effect: "Allow",
             Principal: { Service: "events.amazonaws.com" },
             Action: "sns:Publish",
             Resource: `arn:aws:sns:eu-west-1:${ACCOUNT}:eks-platform-prd-alerts`,
-            Condition: { ArnEquals: { "aws:SourceArn": `arn:aws:events:eu-west-1:${ACCOUNT}:rule/eks-platform-prd-alarm-recovered` } },
         });
         const key = JSON.parse(resourceNamed(run, "aws:kms/key:Key", "alerts").inputs.policy as string);
         expect(key.Statement).to.deep.include({
@@ -100,8 +103,30 @@ describe("alarm recoveries with chatbot delivery", () => {
             Principal: { Service: "events.amazonaws.com" },
             Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
             Resource: "*",
-            Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
         });
+        // CloudWatch's statements keep their account condition: CloudWatch fills it in.
+        for (const document of [policy, key]) {
+            const cloudWatch = document.Statement.find((s: { Sid: string }) => s.Sid === "CloudWatchAlarmsPublish");
+            expect(cloudWatch.Condition).to.deep.equal({ StringEquals: { "aws:SourceAccount": ACCOUNT } });
+        }
+    });
+
+    it("a failed delivery is not silent: an alarm on the rule's FailedInvocations reaches Slack through CloudWatch", async () => {
+        const run = await fixtureRun("prd");
+        const alarm = resourceNamed(run, "aws:cloudwatch/metricAlarm:MetricAlarm", "alerts-recoveries-failed").inputs;
+        expect(alarm).to.deep.include({
+            name: "eks-platform-prd alarm recoveries not posted",
+            namespace: "AWS/Events",
+            metricName: "FailedInvocations",
+            dimensions: { RuleName: "eks-platform-prd-alarm-recovered" },
+            statistic: "Sum",
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            threshold: 1,
+            treatMissingData: "notBreaching",
+            alarmActions: [`arn:aws:sns:eu-west-1:${ACCOUNT}:eks-platform-prd-alerts`],
+            okActions: [],
+        });
+        expect(alarm.alarmDescription).to.contain("Missing data: not breaching, because");
     });
 
     it("pattern: a prefix with the separator, so stack prd does not take prd2's alarms", () => {

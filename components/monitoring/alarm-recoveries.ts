@@ -8,6 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { recoveryRuleName } from "../../stacks/checks/names";
+import { AlarmDefinition, createNotifyingAlarms, explainMissingData, missingData } from "./alb-alarms";
 import { WINDOW_ALARM_SUFFIX } from "./alert-routing";
 
 /**
@@ -54,14 +55,40 @@ export const RECOVERY_TEMPLATE = JSON.stringify({
     metadata: { eventType: "AlarmRecovered", summary: "OK: <alarm>" },
 });
 
+/**
+ * The rule's failed deliveries (EventBridge "Monitoring Amazon EventBridge": AWS/Events
+ * FailedInvocations, "sent only if it isn't zero", dimension RuleName alone for the default bus).
+ * It reaches Slack through the topic's CloudWatch statement, which does not depend on the rule.
+ */
+export function recoveryAlarmDefinition(namePrefix: string): AlarmDefinition {
+    return explainMissingData({
+        key: "recoveries-failed",
+        name: `${namePrefix} alarm recoveries not posted`,
+        alarmDescription: `EventBridge could not publish an alarm's return to OK to the Slack topic (rule ${recoveryRuleName(namePrefix)}): recoveries are not reaching the channel, alarms still are. Check the topic's policy and its key's.`,
+        namespace: "AWS/Events",
+        metricName: "FailedInvocations",
+        dimensions: { RuleName: recoveryRuleName(namePrefix) },
+        period: 300,
+        statistic: "Sum",
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        ...missingData("notBreaching", "EventBridge reports failed invocations only when there are some."),
+    });
+}
+
 export interface AlarmRecoveriesArgs {
     namePrefix: string;
     topic: aws.sns.Topic;
     tags: Record<string, string>;
 }
 
-/** The rule and its target; the topic's policy lets only this rule publish (`topic-policies.ts`). */
-export function createAlarmRecoveries(name: string, args: AlarmRecoveriesArgs, parent: pulumi.Resource): aws.cloudwatch.EventRule {
+/**
+ * The rule, its target, and the alarm on its failed deliveries; the topic's policy and key let
+ * EventBridge publish (`topic-policies.ts`).
+ */
+export function createAlarmRecoveries(name: string, args: AlarmRecoveriesArgs, parent: pulumi.Resource): void {
     const rule = new aws.cloudwatch.EventRule(
         `${name}-recovered`,
         {
@@ -81,5 +108,13 @@ export function createAlarmRecoveries(name: string, args: AlarmRecoveriesArgs, p
         },
         { parent },
     );
-    return rule;
+    // No OK actions: its own return to OK is a recovery the rule posts.
+    createNotifyingAlarms(
+        name,
+        "recovery alarm",
+        [recoveryAlarmDefinition(args.namePrefix)],
+        { topicArn: args.topic.arn, okActions: [] },
+        args.tags,
+        parent,
+    );
 }

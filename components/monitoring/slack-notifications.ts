@@ -73,23 +73,19 @@ export class SlackNotifications extends pulumi.ComponentResource {
             },
             child,
         );
-        const recoveries =
-            args.delivery === "chatbot"
-                ? createAlarmRecoveries(name, { namePrefix: args.namePrefix, topic, tags: args.tags }, this)
-                : undefined;
+        const chatbot = args.delivery === "chatbot";
         new aws.sns.TopicPolicy(
             name,
             {
                 arn: topic.arn,
-                policy: pulumi
-                    .all([topic.arn, accountId, recoveries?.arn])
-                    .apply(([arn, account, ruleArn]) => JSON.stringify(topicPolicy(arn, account, ruleArn))),
+                policy: pulumi.all([topic.arn, accountId]).apply(([arn, account]) => JSON.stringify(topicPolicy(arn, account, chatbot))),
             },
             child,
         );
 
-        if (args.delivery === "chatbot") {
+        if (chatbot) {
             this.chatbot(name, args, topic);
+            createAlarmRecoveries(name, { namePrefix: args.namePrefix, topic, tags: args.tags }, this);
         } else {
             createSlackNotifier(
                 name,
@@ -121,7 +117,7 @@ export class SlackNotifications extends pulumi.ComponentResource {
         }
 
         this.topicArn = topic.arn;
-        this.okActions = recoveries ? [] : [topic.arn];
+        this.okActions = chatbot ? [] : [topic.arn];
         this.registerOutputs({ topicArn: this.topicArn, datadogHandle: this.datadogHandle });
     }
 

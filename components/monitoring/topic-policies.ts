@@ -1,13 +1,17 @@
 /**
  * Who may use the alert topics and their key: the account, CloudWatch alarms of this account and,
- * with chatbot delivery, the recoveries' EventBridge rule.
+ * with chatbot delivery, EventBridge (the recoveries' rule).
  */
 import type * as aws from "@pulumi/aws";
 
 /**
  * The topic's key: the account administers it, CloudWatch (and with `eventBridge`, EventBridge)
  * may encrypt what it publishes. SNS developer guide, "Key management": whoever publishes to an
- * encrypted topic, an AWS service included, needs kms:GenerateDataKey* and kms:Decrypt on its key.
+ * encrypted topic, an AWS service included, needs kms:GenerateDataKey* and kms:Decrypt on its key,
+ * and "adding the aws:SourceAccount and aws:SourceArn to a AWS KMS policy is not supported for
+ * EventBridge-to-encrypted topics" (a condition there fails every publish:
+ * awslabs/landing-zone-accelerator-on-aws#407). So EventBridge's statement has none; the key
+ * encrypts this one topic only.
  */
 export function topicKeyPolicy(accountId: string, eventBridge = false): aws.iam.PolicyDocument {
     return {
@@ -36,7 +40,6 @@ export function topicKeyPolicy(accountId: string, eventBridge = false): aws.iam.
                           Principal: { Service: "events.amazonaws.com" },
                           Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
                           Resource: "*",
-                          Condition: { StringEquals: { "aws:SourceAccount": accountId } },
                       },
                   ]
                 : []),
@@ -45,11 +48,15 @@ export function topicKeyPolicy(accountId: string, eventBridge = false): aws.iam.
 }
 
 /**
- * CloudWatch alarms of this account may publish to the topic; with `ruleArn`, that EventBridge
- * rule too (EventBridge user guide, "Using resource-based policies", Amazon SNS permissions: the
- * topic's policy must allow events.amazonaws.com sns:Publish; here for the one rule).
+ * CloudWatch alarms of this account may publish to the topic; with `eventBridge`, EventBridge too
+ * (EventBridge user guide, "Using resource-based policies", Amazon SNS permissions: allow
+ * events.amazonaws.com sns:Publish on the topic). That statement has no condition: EventBridge's
+ * guide says Condition blocks cannot be used in SNS topic policies for EventBridge, and one there
+ * never matches, so every publish would fail with only the rule's FailedInvocations to show it.
+ * What that leaves open, another account's rule naming this topic, can post to the channel but
+ * not read it; the recoveries' failed-deliveries alarm watches the rule itself.
  */
-export function topicPolicy(topicArn: string, accountId: string, ruleArn?: string): aws.iam.PolicyDocument {
+export function topicPolicy(topicArn: string, accountId: string, eventBridge = false): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -61,15 +68,14 @@ export function topicPolicy(topicArn: string, accountId: string, ruleArn?: strin
                 Resource: topicArn,
                 Condition: { StringEquals: { "aws:SourceAccount": accountId } },
             },
-            ...(ruleArn
+            ...(eventBridge
                 ? [
                       {
-                          Sid: "RecoveryRulePublishes",
+                          Sid: "EventBridgePublishes",
                           Effect: "Allow" as const,
                           Principal: { Service: "events.amazonaws.com" },
                           Action: "sns:Publish",
                           Resource: topicArn,
-                          Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
                       },
                   ]
                 : []),
