@@ -234,18 +234,22 @@ function nodePoolLine(pool: RenderedResource, region: string): CostLine {
     const spec = pool.inputs.spec as { template: { spec: { requirements: { key: string; values: string[] }[] } } };
     const admitted = (key: string) => spec.template.spec.requirements.find((r) => r.key === key)?.values ?? [];
     const cores = Number(cpuLimit(pool));
+    // Per architecture and category admitted, the dearest vCPU among its reference types the region
+    // offers (a type without a price there cannot be launched there); a category with none of them
+    // priced leaves the pool not priced rather than bounded too low.
     const perVcpu = (admitted("kubernetes.io/arch") as ("arm64" | "amd64")[]).flatMap((arch) =>
-        admitted("karpenter.k8s.aws/instance-category").flatMap((category) =>
-            // A reference type the region does not offer (no price) cannot be launched there: it bounds nothing.
-            (NODE_POOL_REFERENCE_TYPES[arch]?.[category] ?? []).flatMap((type) => {
+        admitted("karpenter.k8s.aws/instance-category").flatMap((category) => {
+            const references = NODE_POOL_REFERENCE_TYPES[arch]?.[category] ?? [];
+            const offered = references.flatMap((type) => {
                 const hourly = ec2Hourly(region, type);
                 return hourly === undefined ? [] : [hourly / instanceVcpus(type)!];
-            }),
-        ),
+            });
+            return references.length === 0 ? [] : [offered.length > 0 ? Math.max(...offered) : NaN];
+        }),
     );
     const name = (pool.inputs.metadata as { name: string }).name;
     const spot = admitted("karpenter.sh/capacity-type").every((c) => c === "spot");
-    if (perVcpu.length === 0) {
+    if (perVcpu.length === 0 || perVcpu.some(Number.isNaN)) {
         return { item: `Karpenter NodePool ${name}`, quantity: `0-${cores} vCPU` };
     }
     return {

@@ -140,6 +140,12 @@ describe("cost estimate", () => {
         for (const pool of westPools) {
             expect(pool.monthly, pool.item).to.not.equal(undefined);
         }
+        // eu-south-2 offers none of amd64 c's reference types (c6i.large): the ceiling is not priced, not understated.
+        const southPools = estimateCost(run.resources, {
+            ...flatStackConfig(readFixtureConfig("prd")),
+            "aws:region": '"eu-south-2"',
+        }).lines.filter((l) => l.item.startsWith("Karpenter NodePool"));
+        expect(southPools.map((p) => p.monthly)).to.deep.equal(pools.map(() => undefined));
     });
 
     it("takes stacks, --all and --datadog, and refuses an unknown option or no stack with the usage", () => {
