@@ -234,9 +234,9 @@ function nodePoolLine(pool: RenderedResource, region: string): CostLine {
     const spec = pool.inputs.spec as { template: { spec: { requirements: { key: string; values: string[] }[] } } };
     const admitted = (key: string) => spec.template.spec.requirements.find((r) => r.key === key)?.values ?? [];
     const cores = Number(cpuLimit(pool));
-    // Per architecture and category admitted, the dearest vCPU among its reference types the region
-    // offers (a type without a price there cannot be launched there); a category with none of them
-    // priced leaves the pool not priced rather than bounded too low.
+    // Per architecture and category admitted, the dearest vCPU among its reference types priced in
+    // the region (mostly, an unpriced type is one the region does not offer); a category with none
+    // of them priced leaves the pool not priced rather than bounded by the other categories.
     const perVcpu = (admitted("kubernetes.io/arch") as ("arm64" | "amd64")[]).flatMap((arch) =>
         admitted("karpenter.k8s.aws/instance-category").flatMap((category) => {
             const references = NODE_POOL_REFERENCE_TYPES[arch]?.[category] ?? [];

@@ -43,8 +43,9 @@ export const FLAT_PRICES = {
  * (2026-07-05; read by its notebook on 2026-05-12), its `linux` rows' `ondemand_usd_per_hour`.
  * Its us-east-1 values equal Karpenter's generated table (aws/karpenter-provider-aws
  * pkg/providers/pricing/zz_generated.pricing_aws.go, generated 2026-07-20) for every type here.
- * A type the source has no row for in a region (m7a.xlarge outside 10 regions, for one) is not
- * offered there as of that date: not priced.
+ * A type the source has no row for in a region is not priced there. Mostly the region does not
+ * offer it (m7a.xlarge exists in 10 regions); some may be gaps in the source (m6i, c6i and r6i
+ * are missing in ap-southeast-4 and eu-south-2 while m7i and r7i are there).
  */
 export const EC2_ON_DEMAND_HOUR: Readonly<Record<string, Readonly<Record<string, number>>>> = Object.fromEntries(
     Object.entries(EC2_ON_DEMAND_ROWS).map(([region, row]) => [region, columns(EC2_PRICED_TYPES, row)]),

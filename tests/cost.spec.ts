@@ -107,7 +107,7 @@ describe("cost estimate", () => {
         expect(sydney.lines.find((l) => l.item === "Application Load Balancer")!.note).to.equal(
             "plus a charge per LCU-hour of traffic (not priced in ap-southeast-2)",
         );
-        // Melbourne: m6i.large is not offered there, and no ALB hour was found.
+        // Melbourne: no price for m6i.large (the source lists none there), and no ALB hour was found.
         const melbourne = estimateCost(WORKED_EXAMPLE, config("ap-southeast-4"));
         expect(melbourne.unpriced).to.deep.equal(["node group shop-qa-system", "Application Load Balancer"]);
         expect(formatCost("qa", melbourne)).to.contain(
@@ -131,7 +131,7 @@ describe("cost estimate", () => {
         expect(group.monthly).to.deep.equal({ low: 188.34, high: 199.29 });
         expect(estimate.lines.map((l) => l.item)).to.include("Datadog Infrastructure Pro hosts");
         expect(estimate.total.high).to.be.greaterThan(estimate.total.low);
-        // A reference type the region does not offer (m7a.xlarge in us-west-1) bounds nothing; the others do.
+        // A reference type without a price in the region (m7a.xlarge in us-west-1, not offered there) bounds nothing; the others do.
         const westPools = estimateCost(run.resources, {
             ...flatStackConfig(readFixtureConfig("prd")),
             "aws:region": '"us-west-1"',
@@ -140,7 +140,7 @@ describe("cost estimate", () => {
         for (const pool of westPools) {
             expect(pool.monthly, pool.item).to.not.equal(undefined);
         }
-        // eu-south-2 offers none of amd64 c's reference types (c6i.large): the ceiling is not priced, not understated.
+        // eu-south-2 has no price for amd64 c's only reference type (c6i.large): the ceiling is not priced, not understated.
         const southPools = estimateCost(run.resources, {
             ...flatStackConfig(readFixtureConfig("prd")),
             "aws:region": '"eu-south-2"',
