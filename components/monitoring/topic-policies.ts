@@ -24,25 +24,7 @@ export function topicKeyPolicy(accountId: string, eventBridge = false): aws.iam.
                 Action: "kms:*",
                 Resource: "*",
             },
-            {
-                Sid: "CloudWatchAlarmsPublish",
-                Effect: "Allow",
-                Principal: { Service: "cloudwatch.amazonaws.com" },
-                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                Resource: "*",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
-            ...(eventBridge
-                ? [
-                      {
-                          Sid: "EventBridgePublishes",
-                          Effect: "Allow" as const,
-                          Principal: { Service: "events.amazonaws.com" },
-                          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                          Resource: "*",
-                      },
-                  ]
-                : []),
+            ...publisherStatements(accountId, eventBridge, ["kms:Decrypt", "kms:GenerateDataKey*"], "*"),
         ],
     };
 }
@@ -59,26 +41,34 @@ export function topicKeyPolicy(accountId: string, eventBridge = false): aws.iam.
 export function topicPolicy(topicArn: string, accountId: string, eventBridge = false): aws.iam.PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "CloudWatchAlarmsPublish",
-                Effect: "Allow",
-                Principal: { Service: "cloudwatch.amazonaws.com" },
-                Action: "sns:Publish",
-                Resource: topicArn,
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
-            ...(eventBridge
-                ? [
-                      {
-                          Sid: "EventBridgePublishes",
-                          Effect: "Allow" as const,
-                          Principal: { Service: "events.amazonaws.com" },
-                          Action: "sns:Publish",
-                          Resource: topicArn,
-                      },
-                  ]
-                : []),
-        ],
+        Statement: publisherStatements(accountId, eventBridge, "sns:Publish", topicArn),
     };
+}
+
+/**
+ * The services that publish to the topic, allowed `action` on `resource`: CloudWatch alarms of
+ * this account and, with `eventBridge`, EventBridge, which takes no condition in either policy.
+ */
+function publisherStatements(
+    accountId: string,
+    eventBridge: boolean,
+    action: string | string[],
+    resource: string,
+): aws.iam.PolicyStatement[] {
+    const publishers = [
+        {
+            Sid: "CloudWatchAlarmsPublish",
+            service: "cloudwatch.amazonaws.com",
+            condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        },
+        ...(eventBridge ? [{ Sid: "EventBridgePublishes", service: "events.amazonaws.com", condition: undefined }] : []),
+    ];
+    return publishers.map(({ Sid, service, condition }) => ({
+        Sid,
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: action,
+        Resource: resource,
+        ...(condition ? { Condition: condition } : {}),
+    }));
 }
